@@ -1,0 +1,127 @@
+"""The `lotse` command line (also `python -m bot`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import Settings
+from bot.content.loader import Content, ContentError, load_content
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    return args.func(args, Settings.from_env())
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lotse", description="Engagement-Lotse Delitzscher Land")
+    commands = parser.add_subparsers(title="Befehle", metavar="BEFEHL")
+
+    chat = commands.add_parser("chat", help="mit dem Bot im Terminal sprechen")
+    chat.add_argument("--user", default="gast", help="Name der Person im Terminal (Standard: gast)")
+    chat.add_argument("--lang", default=None, help="Sprache, z. B. de oder en")
+    chat.set_defaults(func=_chat)
+
+    check = commands.add_parser("check", help="alle Inhalte prüfen (Fehler als Datei:Zeile)")
+    check.set_defaults(func=_check)
+
+    leads = commands.add_parser("leads", help="Anfragen (Leads) für die Koordination auflisten")
+    leads.add_argument("--json", action="store_true", help="als JSON ausgeben")
+    leads.set_defaults(func=_leads)
+
+    evaluate = commands.add_parser("eval", help="Trefferquote des Matchings auf Testfällen messen")
+    evaluate.add_argument("file", type=Path, help="YAML-Datei mit Fällen (interests, places)")
+    evaluate.add_argument("--json", action="store_true", help="als JSON ausgeben")
+    evaluate.set_defaults(func=_eval)
+    return parser
+
+
+def _load(settings: Settings) -> Content | None:
+    try:
+        return load_content(
+            settings.content_dir, settings.knowledge_dir, faq_max_age_days=settings.faq_max_age_days
+        )
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print("Inhalte fehlerhaft – bitte mit `lotse check` prüfen.", file=sys.stderr)
+        return None
+
+
+def _check(_args: argparse.Namespace, settings: Settings) -> int:
+    content = _load(settings)
+    if content is None:
+        return 1
+    for warning in content.warnings:
+        print(warning)
+    print(
+        f"OK: {len(content.dialog.steps)} Dialogschritte, {len(content.texts.texts)} Texte, "
+        f"{len(content.offers)} Angebote, {len(content.lotsen)} Lotsen, "
+        f"{sum(len(g.ortsteile) for g in content.places.gemeinden)} Orte, "
+        f"{len(content.faq)} FAQ-Einträge"
+    )
+    return 0
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console import run_chat
+    from bot.dialogs.engine import DialogEngine
+    from bot.store.db import Database
+
+    content = _load(settings)
+    if content is None:
+        return 1
+
+    async def go() -> None:
+        db = Database(settings.database_url)
+        try:
+            await db.migrate()
+            await run_chat(DialogEngine(content, db), args.user, args.lang)
+        finally:
+            await db.close()
+
+    asyncio.run(go())
+    return 0
+
+
+def _leads(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.leads.overview import lead_rows, render_table
+    from bot.store.db import Database
+
+    async def go() -> list[dict]:
+        db = Database(settings.database_url)
+        try:
+            await db.migrate()
+            return await lead_rows(db)
+        finally:
+            await db.close()
+
+    rows = asyncio.run(go())
+    print(json.dumps(rows, ensure_ascii=False, indent=2) if args.json else render_table(rows))
+    return 0
+
+
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.matching.evaluation import evaluate_file, render_report
+
+    content = _load(settings)
+    if content is None:
+        return 1
+    try:
+        report = evaluate_file(args.file, content)
+    except (OSError, ValueError) as exc:
+        print(f"{args.file}: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else render_report(report))
+    return 0

@@ -1,0 +1,164 @@
+"""Load the whole content tree at once: all files validate, or nothing loads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from bot.content import schema
+from bot.content.yamlio import LocatedDocument, Problem, YamlSyntaxError, read_yaml
+
+M = TypeVar("M", bound=BaseModel)
+
+CONTENT_FILES: dict[str, type[BaseModel]] = {
+    "texts.yaml": schema.TextsFile,
+    "dialog.yaml": schema.DialogFile,
+    "taxonomy.yaml": schema.TaxonomyFile,
+    "places.yaml": schema.PlacesFile,
+    "offers.yaml": schema.OffersFile,
+    "lotsen.yaml": schema.LotsenFile,
+}
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything coordinators maintain, validated and cross-checked."""
+
+    texts: schema.TextsFile
+    dialog: schema.DialogFile
+    taxonomy: schema.TaxonomyFile
+    places: schema.PlacesFile
+    offers: list[schema.Offer]
+    lotsen: list[schema.Lotse]
+    faq: list[schema.FaqEntry]
+    warnings: tuple[Problem, ...] = ()
+
+    @property
+    def languages(self) -> list[str]:
+        return self.texts.languages
+
+    def text(self, key: str, lang: str, **values: Any) -> str:
+        variants = self.texts.texts.get(key)
+        if variants is None:  # validation makes this unreachable for keys named in content
+            return key
+        template = variants.get(lang) or variants[self.languages[0]]
+        return template.format(**values) if values else template
+
+
+class ContentError(Exception):
+    """Content did not validate; `problems` lists every error (and warning) found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        errors = [p for p in problems if p.severity == "error"]
+        super().__init__(f"{len(errors)} Fehler im Inhalt:\n" + "\n".join(map(str, errors)))
+
+
+def _where(loc: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "Datei"
+
+
+def _explain(error: dict[str, Any]) -> str:
+    """Turn a pydantic error into a German sentence that says how to fix it."""
+    loc = tuple(error["loc"])
+    field = _where(loc)
+    kind = error["type"]
+    if kind == "missing":
+        return f"Pflichtfeld '{loc[-1]}' fehlt in {_where(loc[:-1])} – bitte ergänzen"
+    if kind == "extra_forbidden":
+        return (
+            f"unbekanntes Feld '{loc[-1]}' – Tippfehler im Feldnamen? "
+            "Bitte korrigieren oder entfernen"
+        )
+    if kind == "string_pattern_mismatch":
+        return (
+            f"{field}: ungültige Kennung {error.get('input')!r} – erlaubt sind Kleinbuchstaben "
+            "a–z, Ziffern und '-', höchstens 40 Zeichen"
+        )
+    if kind == "literal_error":
+        allowed = error.get("ctx", {}).get("expected", "")
+        return f"{field}: ungültiger Wert {error.get('input')!r} – erlaubt: {allowed}"
+    if kind in {"date_from_datetime_parsing", "date_parsing", "date_type"}:
+        return (
+            f"{field}: kein gültiges Datum {error.get('input')!r} – "
+            "Format JJJJ-MM-TT, z. B. 2026-11-25"
+        )
+    if kind == "string_type" and isinstance(error.get("input"), bool):
+        return (
+            f"{field}: yes/no/on/off/true/false liest YAML als Wahrheitswert – "
+            'bitte in Anführungszeichen setzen, z. B. "no"'
+        )
+    if kind == "string_type" and error.get("input") is None:
+        return (
+            f"{field}: Wert fehlt – enthält der Text ein Komma oder einen Doppelpunkt? "
+            "Dann bitte in Anführungszeichen setzen"
+        )
+    if kind in {"too_short", "string_too_short"}:
+        return f"{field}: darf nicht leer sein"
+    if kind in {"too_long", "string_too_long"}:
+        return f"{field}: zu lang ({error['msg']})"
+    return f"{field}: {error['msg']}"
+
+
+def validate_document(document: LocatedDocument, model: type[M]) -> tuple[M | None, list[Problem]]:
+    if document.data is None:
+        return None, [document.problem((), "Datei ist leer")]
+    try:
+        return model.model_validate(document.data), []
+    except ValidationError as exc:
+        problems = [document.problem(tuple(e["loc"]), _explain(e)) for e in exc.errors()]
+        return None, problems
+
+
+def _load_file(
+    path: Path, shown: str, model: type[M]
+) -> tuple[M | None, LocatedDocument | None, list[Problem]]:
+    try:
+        document = read_yaml(path, shown)
+    except YamlSyntaxError as exc:
+        return None, None, [exc.problem]
+    parsed, problems = validate_document(document, model)
+    return parsed, document, problems
+
+
+def load_content(content_dir: Path, knowledge_dir: Path, *, faq_max_age_days: int = 365) -> Content:
+    """Load and cross-check every file; raise ContentError listing all problems if any fails."""
+    from bot.content.validate import cross_check  # local: validate imports Content from here
+
+    problems: list[Problem] = []
+    parsed: dict[str, Any] = {}
+    documents: dict[str, LocatedDocument] = {}
+    for name, model in CONTENT_FILES.items():
+        shown = str(content_dir / name)
+        value, document, found = _load_file(content_dir / name, shown, model)
+        problems += found
+        parsed[name], documents[name] = value, document
+
+    knowledge: list[tuple[schema.KnowledgeFile, LocatedDocument]] = []
+    for path in sorted(knowledge_dir.glob("*.yaml")):
+        value, document, found = _load_file(path, str(path), schema.KnowledgeFile)
+        problems += found
+        if value is not None and document is not None:
+            knowledge.append((value, document))
+
+    if any(v is None for v in parsed.values()):
+        raise ContentError(problems)
+    content = Content(
+        texts=parsed["texts.yaml"],
+        dialog=parsed["dialog.yaml"],
+        taxonomy=parsed["taxonomy.yaml"],
+        places=parsed["places.yaml"],
+        offers=parsed["offers.yaml"].offers,
+        lotsen=parsed["lotsen.yaml"].lotsen,
+        faq=[entry for file, _ in knowledge for entry in file.faq],
+    )
+    problems += cross_check(content, documents, knowledge, faq_max_age_days=faq_max_age_days)
+    if any(p.severity == "error" for p in problems):
+        raise ContentError(problems)
+    return Content(**{**content.__dict__, "warnings": tuple(problems)})

@@ -1,0 +1,214 @@
+"""The shape of every content file, as pydantic models.
+
+Field-level rules live here; rules that look across files (a step names another step,
+an offer names a place) live in `validate.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Slug = str  # lowercase id; the pattern is enforced by Field(pattern=...) where used
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
+Slot = Literal["weekday", "evening", "weekend"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- texts.yaml -----------------------------------------------------------------------
+
+
+class TextsFile(Strict):
+    languages: list[str] = Field(min_length=1)
+    texts: dict[str, dict[str, str]]
+
+
+# --- dialog.yaml ----------------------------------------------------------------------
+
+StepKind = Literal[
+    "menu",
+    "choice",
+    "interests",
+    "place",
+    "offers",
+    "consent",
+    "text",
+    "contact",
+    "lead",
+    "question",
+    "info",
+]
+
+
+class Option(Strict):
+    """A button. `label` is a text key; `value` is what gets saved; `next` overrides the step's."""
+
+    label: str
+    value: str | None = None
+    next: str | None = None
+    synonyms: list[str] = []
+
+
+class Step(Strict):
+    kind: StepKind
+    text: str
+    next: str | None = None
+    save: str | None = None
+    options: list[Option] = []
+    texts: dict[str, str] = {}
+    multiple: bool = False  # choice: typed text may name several options
+    lead_kind: str | None = None
+
+
+class DialogFile(Strict):
+    start: str
+    # Words that go back or start over at any step, e.g. {back: [zurück], restart: [neu starten]}
+    navigation: dict[Literal["back", "restart", "help"], list[str]] = {}
+    steps: dict[str, Step]
+
+
+# --- taxonomy.yaml --------------------------------------------------------------------
+
+
+class Subtopic(Strict):
+    id: str = Field(pattern=SLUG_PATTERN)
+    label: dict[str, str]
+    synonyms: list[str] = []
+
+
+class Interest(Strict):
+    id: str = Field(pattern=SLUG_PATTERN)
+    emoji: str = ""
+    label: dict[str, str]
+    synonyms: list[str] = []
+    subtopics: list[Subtopic] = []
+
+
+class TaxonomyFile(Strict):
+    interests: list[Interest]
+
+
+# --- places.yaml ----------------------------------------------------------------------
+
+
+class Ortsteil(Strict):
+    name: str = Field(min_length=1)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    approximate: bool = False
+    aliases: list[str] = []
+
+
+class Gemeinde(Strict):
+    name: str = Field(min_length=1)
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    aliases: list[str] = []
+    ortsteile: list[Ortsteil]
+
+
+class OutsidePlace(Strict):
+    name: str = Field(min_length=1)
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    aliases: list[str] = []
+
+
+class PlacesFile(Strict):
+    gemeinden: list[Gemeinde] = Field(min_length=1)
+    outside: list[OutsidePlace] = []
+
+
+# --- offers.yaml ----------------------------------------------------------------------
+
+
+class Schedule(Strict):
+    kind: Literal["regular", "once", "flexible"]
+    slots: list[Slot] = []
+    text: str
+    short: str = Field(max_length=30)
+    hours_per_week: float | None = Field(default=None, ge=0, le=80)
+    date: dt.date | None = None
+
+
+class Offer(Strict):
+    id: str = Field(pattern=SLUG_PATTERN)
+    title: str = Field(min_length=3, max_length=80)
+    organisation: str
+    place: str
+    gemeinde: str | None = None
+    interests: list[str] = Field(min_length=1)
+    summary: str
+    needed: str = ""
+    schedule: Schedule
+    contact: str
+    updated: dt.date
+    example: bool = False
+
+
+class OffersFile(Strict):
+    offers: list[Offer]
+
+
+# --- lotsen.yaml ----------------------------------------------------------------------
+
+
+class Lotse(Strict):
+    id: str = Field(pattern=SLUG_PATTERN)
+    name: str
+    gemeinden: list[str] = Field(min_length=1)
+    topics: list[str] = []
+    telegram_id: int | None = None
+    example: bool = False
+
+
+class LotsenFile(Strict):
+    lotsen: list[Lotse]
+
+
+# --- knowledge/*.yaml -----------------------------------------------------------------
+
+
+class FaqEntry(Strict):
+    id: str = Field(pattern=SLUG_PATTERN)
+    questions: list[str] = Field(min_length=1)
+    answer: str = Field(min_length=1, max_length=3500)
+    source: str
+    checked: dt.date
+    related: list[str] = []
+
+
+class KnowledgeFile(Strict):
+    faq: list[FaqEntry]
+
+
+# Text roles each step kind shows besides its question, with the default text key.
+# A step may point a role at another key with `texts: {role: key}`.
+KIND_TEXTS: dict[str, dict[str, str]] = {
+    "menu": {"unknown": "menu_unknown"},
+    "choice": {"unknown": "choice_unknown"},
+    "interests": {"unsure": "interests_unsure", "understood": "interests_understood"},
+    "place": {
+        "ambiguous": "place_ambiguous",
+        "unsure": "place_unsure",
+        "not_found": "place_not_found",
+        "outside": "place_outside",
+        "understood": "place_understood",
+    },
+    "offers": {"none": "offers_none", "intro": "offers_intro", "general": "btn_general"},
+    "consent": {"declined": "consent_declined"},
+    "text": {"too_long": "text_too_long"},
+    "contact": {"invalid": "contact_invalid"},
+    "lead": {"lotse_notice": "lead_notification", "no_lotse": "lead_no_lotse"},
+    "question": {"answer": "faq_answer", "unknown": "faq_unknown"},
+    "info": {"unknown": "choice_unknown"},
+}
+# Kinds whose buttons come from `options` and so need at least one.
+KINDS_WITH_OPTIONS = {"menu", "choice", "consent", "info"}
+# Kinds that move on by themselves and so need `next`.
+KINDS_WITH_NEXT = {"interests", "place", "text", "contact", "choice", "offers"}

@@ -1,0 +1,321 @@
+"""Checks that look across content files; each problem names file, line and a fix."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+
+from rapidfuzz import process
+
+from bot.content import schema
+from bot.content.loader import Content
+from bot.content.yamlio import LocatedDocument, Problem
+
+FIXED_INTEREST_IDS = (
+    "sport",
+    "kultur",
+    "soziales",
+    "kinder-jugend",
+    "umwelt",
+    "rettung",
+    "kirche",
+    "integration",
+    "gesundheit",
+    "dorfleben",
+    "beteiligung",
+    "digital",
+)
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """' Meinten Sie „x“?' when a close choice exists, else ''."""
+    found = process.extractOne(word, list(choices), score_cutoff=70)
+    return f" Meinten Sie „{found[0]}“?" if found else ""
+
+
+def _duplicates(items: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+    seen: set[str] = set()
+    for index, key in items:
+        if key in seen:
+            yield index, key
+        seen.add(key)
+
+
+def cross_check(
+    content: Content,
+    docs: dict[str, LocatedDocument],
+    knowledge: list[tuple[schema.KnowledgeFile, LocatedDocument]],
+    *,
+    faq_max_age_days: int,
+    today: dt.date | None = None,
+) -> list[Problem]:
+    problems: list[Problem] = []
+    problems += _check_texts(content, docs["texts.yaml"])
+    problems += _check_dialog(content, docs["dialog.yaml"])
+    interest_ids = _all_interest_ids(content.taxonomy)
+    problems += _check_taxonomy(content, docs["taxonomy.yaml"])
+    problems += _check_places(content.places, docs["places.yaml"])
+    problems += _check_offers(content, docs["offers.yaml"], interest_ids)
+    problems += _check_lotsen(content, docs["lotsen.yaml"], interest_ids)
+    problems += _check_knowledge(knowledge, faq_max_age_days, today or dt.date.today())
+    return problems
+
+
+def _all_interest_ids(taxonomy: schema.TaxonomyFile) -> list[str]:
+    return [i.id for i in taxonomy.interests] + [
+        s.id for i in taxonomy.interests for s in i.subtopics
+    ]
+
+
+def _check_texts(content: Content, doc: LocatedDocument) -> Iterator[Problem]:
+    for key, variants in content.texts.texts.items():
+        for lang in content.languages:
+            if not (variants.get(lang) or "").strip():
+                yield doc.problem(
+                    ("texts", key),
+                    f"Text '{key}' fehlt für Sprache '{lang}' – bitte '{lang}: …' ergänzen",
+                )
+        for lang in variants:
+            if lang not in content.languages:
+                yield doc.problem(
+                    ("texts", key, lang),
+                    f"Sprache '{lang}' ist nicht unter "
+                    f"'languages' aufgeführt ({', '.join(content.languages)})",
+                )
+
+
+def _check_dialog(content: Content, doc: LocatedDocument) -> Iterator[Problem]:
+    steps = content.dialog.steps
+    texts = content.texts.texts
+
+    def step_ref(name: str | None, path: tuple) -> Iterator[Problem]:
+        if name is not None and name not in steps:
+            yield doc.problem(
+                path,
+                f"unbekannter Schritt '{name}' – es gibt keinen Schritt "
+                f"dieses Namens unter 'steps'.{suggest(name, steps)}",
+            )
+
+    def text_ref(key: str, path: tuple) -> Iterator[Problem]:
+        if key not in texts:
+            yield doc.problem(
+                path,
+                f"Text '{key}' fehlt in texts.yaml – dort anlegen oder "
+                f"Schlüssel korrigieren.{suggest(key, texts)}",
+            )
+
+    yield from step_ref(content.dialog.start, ("start",))
+    for name, step in steps.items():
+        here = ("steps", name)
+        yield from text_ref(step.text, (*here, "text"))
+        yield from step_ref(step.next, (*here, "next"))
+        for index, option in enumerate(step.options):
+            yield from text_ref(option.label, (*here, "options", index, "label"))
+            yield from step_ref(option.next, (*here, "options", index, "next"))
+        roles = schema.KIND_TEXTS[step.kind]
+        for role in step.texts:
+            if role not in roles:
+                yield doc.problem(
+                    (*here, "texts", role),
+                    f"Schritt-Art '{step.kind}' kennt keinen "
+                    f"Text '{role}' – erlaubt: {', '.join(roles) or 'keine'}",
+                )
+        for role, default in roles.items():
+            key = step.texts.get(role, default)
+            yield from text_ref(
+                key, (*here, "texts", role) if role in step.texts else (*here, "kind")
+            )
+        if step.kind in schema.KINDS_WITH_OPTIONS and not step.options:
+            yield doc.problem(
+                here,
+                f"Schritt '{name}' (Art '{step.kind}') braucht 'options' "
+                "mit mindestens einer Schaltfläche",
+            )
+        if (
+            step.kind in schema.KINDS_WITH_NEXT
+            and step.next is None
+            and not any(o.next for o in step.options)
+        ):
+            yield doc.problem(
+                here,
+                f"Schritt '{name}' (Art '{step.kind}') braucht 'next': "
+                "den Schritt, der danach kommt",
+            )
+        for index, key in _duplicates(enumerate(o.value or o.label for o in step.options)):
+            yield doc.problem(
+                (*here, "options", index), f"Schaltfläche '{key}' doppelt in '{name}'"
+            )
+
+
+def _check_taxonomy(content: Content, doc: LocatedDocument) -> Iterator[Problem]:
+    ids = [i.id for i in content.taxonomy.interests]
+    for fixed in FIXED_INTEREST_IDS:
+        if fixed not in ids:
+            yield doc.problem(
+                ("interests",),
+                f"Interessengebiet '{fixed}' fehlt – die 12 festen "
+                "Kennungen aus DESIGN.md dürfen nicht umbenannt oder entfernt werden."
+                f"{suggest(fixed, ids)}",
+            )
+    paths = []
+    for i, interest in enumerate(content.taxonomy.interests):
+        paths.append((("interests", i, "id"), interest.id))
+        for j, sub in enumerate(interest.subtopics):
+            paths.append((("interests", i, "subtopics", j, "id"), sub.id))
+    for index, key in _duplicates(enumerate(k for _, k in paths)):
+        yield doc.problem(
+            paths[index][0], f"Kennung '{key}' doppelt – Kennungen müssen eindeutig sein"
+        )
+    for i, interest in enumerate(content.taxonomy.interests):
+        for lang in content.languages:
+            if lang not in interest.label:
+                yield doc.problem(
+                    ("interests", i, "label"),
+                    f"Bezeichnung von '{interest.id}' fehlt für Sprache '{lang}'",
+                )
+        for j, sub in enumerate(interest.subtopics):
+            for lang in content.languages:
+                if lang not in sub.label:
+                    yield doc.problem(
+                        ("interests", i, "subtopics", j, "label"),
+                        f"Bezeichnung von '{sub.id}' fehlt für Sprache '{lang}'",
+                    )
+
+
+def _check_places(places: schema.PlacesFile, doc: LocatedDocument) -> Iterator[Problem]:
+    for index, name in _duplicates(enumerate(g.name for g in places.gemeinden)):
+        yield doc.problem(("gemeinden", index, "name"), f"Gemeinde '{name}' doppelt")
+    for g_index, gemeinde in enumerate(places.gemeinden):
+        for index, name in _duplicates(enumerate(o.name for o in gemeinde.ortsteile)):
+            yield doc.problem(
+                ("gemeinden", g_index, "ortsteile", index),
+                f"Ortsteil '{name}' doppelt in Gemeinde '{gemeinde.name}'",
+            )
+        for index, ortsteil in enumerate(gemeinde.ortsteile):
+            if (ortsteil.lat is None) != (ortsteil.lon is None):
+                yield doc.problem(
+                    ("gemeinden", g_index, "ortsteile", index),
+                    f"'{ortsteil.name}': 'lat' und 'lon' nur gemeinsam angeben",
+                )
+            elif ortsteil.lat is None and not ortsteil.approximate:
+                yield doc.problem(
+                    ("gemeinden", g_index, "ortsteile", index),
+                    f"'{ortsteil.name}' hat keine Koordinaten – 'lat'/'lon' ergänzen "
+                    "oder 'approximate: true' setzen (dann gilt der Gemeindemittelpunkt)",
+                )
+
+
+def _check_offers(
+    content: Content, doc: LocatedDocument, interest_ids: list[str]
+) -> Iterator[Problem]:
+    gemeinden = {g.name: g for g in content.places.gemeinden}
+    by_ortsteil: dict[str, list[str]] = {}
+    for g in content.places.gemeinden:
+        for o in g.ortsteile:
+            by_ortsteil.setdefault(o.name, []).append(g.name)
+    for index, key in _duplicates(enumerate(o.id for o in content.offers)):
+        yield doc.problem(
+            ("offers", index, "id"),
+            f"Angebots-Kennung '{key}' doppelt – jede Kennung darf nur einmal vorkommen",
+        )
+    for index, offer in enumerate(content.offers):
+        here = ("offers", index)
+        if offer.gemeinde is not None and offer.gemeinde not in gemeinden:
+            yield doc.problem(
+                (*here, "gemeinde"),
+                f"unbekannte Gemeinde '{offer.gemeinde}' – "
+                f"siehe places.yaml.{suggest(offer.gemeinde, gemeinden)}",
+            )
+        elif offer.place in gemeinden and offer.gemeinde in (None, offer.place):
+            pass  # the Gemeinde as a whole
+        elif offer.place not in by_ortsteil:
+            yield doc.problem(
+                (*here, "place"),
+                f"unbekannter Ort '{offer.place}' – Ortsteil oder "
+                f"Gemeinde aus places.yaml angeben.{suggest(offer.place, by_ortsteil)}",
+            )
+        elif offer.gemeinde is None and len(by_ortsteil[offer.place]) > 1:
+            yield doc.problem(
+                (*here, "place"),
+                f"Ort '{offer.place}' gibt es mehrmals ("
+                f"{', '.join(by_ortsteil[offer.place])}) – bitte 'gemeinde' angeben",
+            )
+        elif offer.gemeinde is not None and offer.gemeinde not in by_ortsteil[offer.place]:
+            yield doc.problem(
+                (*here, "place"),
+                f"'{offer.place}' liegt nicht in der Gemeinde "
+                f"'{offer.gemeinde}', sondern in {', '.join(by_ortsteil[offer.place])}",
+            )
+        for j, interest in enumerate(offer.interests):
+            if interest not in interest_ids:
+                yield doc.problem(
+                    (*here, "interests", j),
+                    f"unbekanntes Interessengebiet "
+                    f"'{interest}' – siehe taxonomy.yaml.{suggest(interest, interest_ids)}",
+                )
+        if offer.schedule.kind == "once" and offer.schedule.date is None:
+            yield doc.problem(
+                (*here, "schedule"), "einmaliges Angebot ohne 'date' – Datum ergänzen"
+            )
+
+
+def _check_lotsen(
+    content: Content, doc: LocatedDocument, interest_ids: list[str]
+) -> Iterator[Problem]:
+    gemeinden = [g.name for g in content.places.gemeinden]
+    for index, key in _duplicates(enumerate(lotse.id for lotse in content.lotsen)):
+        yield doc.problem(("lotsen", index, "id"), f"Lotsen-Kennung '{key}' doppelt")
+    covered: set[str] = set()
+    for index, lotse in enumerate(content.lotsen):
+        for j, name in enumerate(lotse.gemeinden):
+            covered.add(name)
+            if name not in gemeinden:
+                yield doc.problem(
+                    ("lotsen", index, "gemeinden", j),
+                    f"unbekannte Gemeinde '{name}' "
+                    f"für Lotse '{lotse.id}' – siehe places.yaml.{suggest(name, gemeinden)}",
+                )
+        for j, topic in enumerate(lotse.topics):
+            if topic not in interest_ids:
+                yield doc.problem(
+                    ("lotsen", index, "topics", j),
+                    f"unbekanntes Thema '{topic}'.{suggest(topic, interest_ids)}",
+                )
+    for name in gemeinden:
+        if name not in covered:
+            yield doc.problem(
+                ("lotsen",),
+                f"Gemeinde '{name}' hat keinen Lotsen – Anfragen von "
+                "dort gehen an die Koordination",
+                severity="warning",
+            )
+
+
+def _check_knowledge(
+    knowledge: list[tuple[schema.KnowledgeFile, LocatedDocument]], max_age_days: int, today: dt.date
+) -> Iterator[Problem]:
+    all_ids = [
+        (doc, index, entry.id) for file, doc in knowledge for index, entry in enumerate(file.faq)
+    ]
+    seen: set[str] = set()
+    for doc, index, key in all_ids:
+        if key in seen:
+            yield doc.problem(("faq", index, "id"), f"FAQ-Kennung '{key}' doppelt")
+        seen.add(key)
+    for file, doc in knowledge:
+        for index, entry in enumerate(file.faq):
+            for j, related in enumerate(entry.related):
+                if related not in seen:
+                    yield doc.problem(
+                        ("faq", index, "related", j),
+                        f"verwandte Frage '{related}' gibt es nicht.{suggest(related, seen)}",
+                    )
+            age = (today - entry.checked).days
+            if age > max_age_days:
+                yield doc.problem(
+                    ("faq", index, "checked"),
+                    f"Antwort '{entry.id}' wurde zuletzt "
+                    f"am {entry.checked:%d.%m.%Y} geprüft ({age} Tage) – Fakten prüfen "
+                    "und 'checked' aktualisieren",
+                    severity="warning",
+                )

@@ -1,0 +1,97 @@
+"""YAML loading that remembers where every value stands, so errors can say `file:line`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a content file: where it is and what to do about it."""
+
+    file: str
+    line: int
+    message: str
+    severity: str = "error"  # "error" stops loading, "warning" only informs
+
+    def __str__(self) -> str:
+        prefix = "" if self.severity == "error" else "Warnung: "
+        return f"{self.file}:{self.line}: {prefix}{self.message}"
+
+
+@dataclass
+class LocatedDocument:
+    """A parsed YAML document plus the line of every key/item path in it."""
+
+    file: str
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line_of(self, path: Path_) -> int:
+        """Line of the deepest known prefix of `path` (1 when nothing is known)."""
+        for end in range(len(path), -1, -1):
+            line = self.lines.get(tuple(path[:end]))
+            if line is not None:
+                return line
+        return 1
+
+    def problem(self, path: Path_, message: str, severity: str = "error") -> Problem:
+        return Problem(self.file, self.line_of(path), message, severity)
+
+
+class YamlSyntaxError(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def _record_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+            lines[(*path, key)] = key_node.start_mark.line + 1
+            _record_lines(value_node, (*path, key), lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _record_lines(item, (*path, index), lines)
+
+
+def parse_yaml(text: str, file: str) -> LocatedDocument:
+    """Parse with the safe loader only (no Python tags), keeping line numbers."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        what = exc.problem or str(exc)
+        raise YamlSyntaxError(
+            Problem(file, line, f"YAML-Syntaxfehler: {what} (Einrückung und Doppelpunkte prüfen)")
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise YamlSyntaxError(Problem(file, 1, f"YAML-Fehler: {exc}")) from exc
+    finally:
+        loader.dispose()
+    document = LocatedDocument(file, data)
+    if node is not None:
+        _record_lines(node, (), document.lines)
+    return document
+
+
+def read_yaml(path: Path, shown_as: str | None = None) -> LocatedDocument:
+    shown = shown_as or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise YamlSyntaxError(Problem(shown, 1, "Datei fehlt")) from exc
+    except UnicodeDecodeError as exc:
+        raise YamlSyntaxError(Problem(shown, 1, "Datei ist nicht UTF-8-kodiert")) from exc
+    return parse_yaml(text, shown)

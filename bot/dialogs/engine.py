@@ -1,0 +1,175 @@
+"""The conversation core: one event in, replies and notifications out.
+
+Transport-free: Telegram, the terminal chat and the tests all call `DialogEngine.handle`.
+Each event runs in one database transaction: load state, act, save state (and any lead),
+so a crash or restart between two messages loses nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+
+from rapidfuzz import fuzz
+
+from bot.content.loader import Content
+from bot.dialogs.events import Button, Event, Message, Outcome
+from bot.dialogs.steps import KINDS, Go, Input, Located, Pressed, Result, Stay, Typed
+from bot.dialogs.turn import BACK, RESTART, Matchers, State, Turn
+from bot.matching.normalize import clean, fold
+from bot.store import repo
+from bot.store.db import Database
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 2000  # longer messages are cut before matching; nobody's answer needs more
+LAST_RESORT = "Entschuldigung, da ist etwas schiefgelaufen. Bitte schreiben Sie /start."
+
+
+class DialogEngine:
+    def __init__(self, content: Content, db: Database, matchers: Matchers | None = None) -> None:
+        self.content = content
+        self.db = db
+        self.matchers = matchers or Matchers.build(content)
+
+    async def handle(self, event: Event) -> Outcome:
+        try:
+            return await self._handle(event)
+        except Exception:
+            # Logged without message text or ids: logs carry no personal data.
+            log.exception("event failed", extra={"event_kind": event.kind})
+            return Outcome([Message(self._safe_text("error"))])
+
+    def _safe_text(self, key: str) -> str:
+        try:
+            return self.content.text(key, self.content.languages[0])
+        except Exception:
+            return LAST_RESORT
+
+    async def _handle(self, event: Event) -> Outcome:
+        start = self.content.dialog.start
+        async with self.db.session() as session, session.begin():
+            language = self._language(event.sender.language)
+            user, _ = await repo.get_or_create_user(
+                session, event.sender.channel, event.sender.external_id, language
+            )
+            row = await repo.load_conversation(session, user.id)
+            fresh = row is None or row.step not in self.content.dialog.steps
+            state = (
+                State(start)
+                if fresh
+                else State(row.step, dict(row.answers), list(row.history), dict(row.pending))
+            )
+            turn = Turn(self.content, self.matchers, session, user, state)
+            replies = await (self._restart(turn) if fresh else self._dispatch(turn, event))
+            self._remember_prompt(turn, replies)
+            await repo.save_conversation(
+                session, user.id, state.step, state.answers, state.history, state.pending
+            )
+        return Outcome(replies, turn.notifications)
+
+    def _language(self, code: str | None) -> str:
+        short = (code or "").split("-")[0].lower()
+        return short if short in self.content.languages else self.content.languages[0]
+
+    async def _dispatch(self, turn: Turn, event: Event) -> list[Message]:
+        if event.kind == "command":
+            return await self._command(turn, event)
+        if event.kind == "resume":
+            return self._prompt(turn) or await self._enter(turn, turn.state.step)
+        if event.kind == "unsupported":
+            return [Message(turn.t("unsupported")), *self._prompt(turn)]
+        if event.kind == "location" and event.lat is not None and event.lon is not None:
+            return await self._step(turn, Located(event.lat, event.lon))
+        if event.kind == "button":
+            return await self._button(turn, event.data)
+        text = clean(event.text)[:MAX_TEXT]
+        if not text:
+            return [Message(turn.t("empty")), *self._prompt(turn)]
+        navigation = self._navigation(text)
+        if navigation == "back":
+            return await self._back(turn)
+        if navigation == "restart":
+            return await self._restart(turn)
+        if navigation == "help":
+            return [Message(turn.t("help")), *self._prompt(turn)]
+        return await self._step(turn, Typed(text))
+
+    async def _command(self, turn: Turn, event: Event) -> list[Message]:
+        if event.command in ("start", "neu", "restart", "menu", "menue"):
+            return await self._restart(turn)
+        if event.command in ("hilfe", "help"):
+            return [Message(turn.t("help")), *self._prompt(turn)]
+        if event.command in ("zurueck", "back"):
+            return await self._back(turn)
+        return [Message(turn.t("unknown_command")), *self._prompt(turn)]
+
+    async def _button(self, turn: Turn, data: str) -> list[Message]:
+        if data == BACK:
+            return await self._back(turn)
+        if data == RESTART:
+            return await self._restart(turn)
+        kind, _, rest = data.partition(":")
+        step_name, _, value = rest.rpartition(":")
+        if kind != "s" or step_name != turn.state.step or not value:
+            # A button from an earlier question, another chat, or forged data.
+            return [Message(turn.t("stale_button")), *self._prompt(turn)]
+        return await self._step(turn, Pressed(value))
+
+    def _navigation(self, text: str) -> str | None:
+        typed = fold(text)
+        if not typed or len(typed) > 30:
+            return None
+        for intent, words in self.content.dialog.navigation.items():
+            for word in words:
+                target = fold(word)
+                if typed == target or (len(typed) >= 5 and fuzz.ratio(typed, target) >= 88):
+                    return intent
+        return None
+
+    async def _step(self, turn: Turn, given: Input) -> list[Message]:
+        name = turn.state.step
+        step = self.content.dialog.steps[name]
+        result: Result = await KINDS[step.kind].handle(turn, name, step, given)
+        if isinstance(result, Stay):
+            return result.messages
+        return result.messages + await self._go(turn, result)
+
+    async def _go(self, turn: Turn, result: Go) -> list[Message]:
+        current = turn.state.step
+        if result.target == self.content.dialog.start:
+            turn.state.history.clear()
+        elif result.target != current:
+            turn.state.history.append(current)
+        return await self._enter(turn, result.target)
+
+    async def _enter(self, turn: Turn, name: str) -> list[Message]:
+        turn.state.step = name
+        turn.state.pending = {}
+        step = self.content.dialog.steps[name]
+        return await KINDS[step.kind].enter(turn, name, step)
+
+    async def _back(self, turn: Turn) -> list[Message]:
+        if not turn.state.history:
+            return await self._restart(turn)
+        return await self._enter(turn, turn.state.history.pop())
+
+    async def _restart(self, turn: Turn) -> list[Message]:
+        turn.state.answers.clear()
+        turn.state.history.clear()
+        return await self._enter(turn, self.content.dialog.start)
+
+    @staticmethod
+    def _remember_prompt(turn: Turn, replies: list[Message]) -> None:
+        """Keep the last question so it can be shown again after a hint."""
+        asking = [m for m in replies if m.buttons] or replies[-1:]
+        if asking:
+            turn.state.pending["prompt"] = asdict(asking[-1])
+
+    @staticmethod
+    def _prompt(turn: Turn) -> list[Message]:
+        saved = turn.state.pending.get("prompt")
+        if not saved:
+            return []
+        buttons = tuple(Button(**b) for b in saved.get("buttons", []))
+        return [Message(saved["text"], buttons, saved.get("request_location", False))]

@@ -1,0 +1,77 @@
+"""What goes into the conversation core and what comes out. No transport types here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+# "resume" asks for the current question again (a client reconnecting, the terminal chat starting).
+EventKind = Literal["text", "button", "location", "command", "unsupported", "resume"]
+
+
+@dataclass(frozen=True)
+class Sender:
+    channel: str  # "telegram", "console", "test" …
+    external_id: str  # the channel's id for this person
+    language: str | None = None  # e.g. Telegram's language_code
+
+
+@dataclass(frozen=True)
+class Event:
+    sender: Sender
+    kind: EventKind
+    text: str = ""  # message text, or the command's arguments
+    data: str = ""  # button payload (callback data)
+    command: str = ""  # without the slash: "start", "neu", "hilfe"
+    lat: float | None = None
+    lon: float | None = None
+
+    @classmethod
+    def message(cls, sender: Sender, text: str) -> Event:
+        """A typed message; '/cmd args' becomes a command event."""
+        stripped = text.strip()
+        if stripped.startswith("/") and len(stripped) > 1:
+            head, _, args = stripped[1:].partition(" ")
+            return cls(sender, "command", text=args.strip(), command=head.split("@")[0].lower())
+        return cls(sender, "text", text=text)
+
+    @classmethod
+    def button(cls, sender: Sender, data: str) -> Event:
+        return cls(sender, "button", data=data)
+
+    @classmethod
+    def location(cls, sender: Sender, lat: float, lon: float) -> Event:
+        return cls(sender, "location", lat=lat, lon=lon)
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str  # at most 64 bytes (Telegram's callback_data limit)
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    buttons: tuple[Button, ...] = ()
+    request_location: bool = False  # the transport may offer a "share location" button
+
+
+@dataclass(frozen=True)
+class Recipient:
+    role: Literal["lotse", "coordinator"]
+    id: str
+    name: str
+    telegram_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Notification:
+    recipient: Recipient
+    message: Message
+
+
+@dataclass
+class Outcome:
+    replies: list[Message] = field(default_factory=list)
+    notifications: list[Notification] = field(default_factory=list)

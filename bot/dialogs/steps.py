@@ -1,0 +1,483 @@
+"""Step kinds: how a step of each `kind` in dialog.yaml asks and what it does with answers.
+
+Which steps exist, their order and every word shown come from content; the behaviour of
+a kind lives here. A step's `handle` returns Stay (ask again, with a hint) or Go (move on).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from bot.content.schema import Option, Step
+from bot.dialogs.events import Button, Message, Notification
+from bot.dialogs.turn import Turn
+from bot.leads.routing import find_lotse, recipient_for
+from bot.matching.options import pick, pick_all
+from bot.matching.places import Place, PlaceResult
+from bot.matching.ranking import Profile, RankedOffer
+from bot.store import repo
+from bot.store.models import Lead, Search
+
+MAX_SHORT_TEXT = 200
+MAX_CONTACT = 300
+_PHONE = re.compile(r"(?:\+|00)?\d[\d\s/()-]{5,}\d")
+_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[a-zA-Z]{2,}")
+
+
+@dataclass(frozen=True)
+class Pressed:
+    value: str
+
+
+@dataclass(frozen=True)
+class Typed:
+    text: str
+
+
+@dataclass(frozen=True)
+class Located:
+    lat: float
+    lon: float
+
+
+Input = Pressed | Typed | Located
+
+
+@dataclass
+class Stay:
+    messages: list[Message]
+
+
+@dataclass
+class Go:
+    target: str
+    messages: list[Message] = field(default_factory=list)
+
+
+Result = Stay | Go
+
+
+def _option(step: Step, value: str) -> Option | None:
+    return next((o for o in step.options if (o.value or o.label) == value), None)
+
+
+def _choices(
+    turn: Turn, step: Step, dynamic: list[str] | None = None
+) -> list[tuple[str, list[str]]]:
+    """(value, names) of every button the person sees, in order, for typed answers."""
+    found = [(f"c{i}", [label]) for i, label in enumerate(dynamic or [])]
+    found += [(o.value or o.label, [turn.t(o.label), *o.synonyms]) for o in step.options]
+    return found
+
+
+class StepKind:
+    """Default behaviour: show the question and options; a chosen option moves on."""
+
+    async def enter(self, turn: Turn, name: str, step: Step) -> list[Message]:
+        return [turn.ask(name, step)]
+
+    async def handle(self, turn: Turn, name: str, step: Step, given: Input) -> Result:
+        value = given.value if isinstance(given, Pressed) else None
+        if isinstance(given, Typed):
+            value = pick(given.text, _choices(turn, step))
+        option = _option(step, value) if value else None
+        if option is None:
+            return self.unknown(turn, name, step)
+        return await self.chosen(turn, name, step, option)
+
+    async def chosen(self, turn: Turn, name: str, step: Step, option: Option) -> Result:
+        if step.save:
+            turn.state.answers[step.save] = option.value or option.label
+        return Go(option.next or step.next or name)
+
+    def unknown(self, turn: Turn, name: str, step: Step) -> Result:
+        return Stay([turn.ask(name, step, text=turn.role_text(step, "unknown"))])
+
+
+class ChoiceStep(StepKind):
+    """Buttons that save a value; with `multiple`, typed text may name several."""
+
+    async def handle(self, turn: Turn, name: str, step: Step, given: Input) -> Result:
+        if isinstance(given, Typed) and step.multiple:
+            values = pick_all(given.text, _choices(turn, step))
+            if values and step.save:
+                turn.state.answers[step.save] = values
+                return Go(step.next or name)
+        return await super().handle(turn, name, step, given)
+
+    async def chosen(self, turn: Turn, name: str, step: Step, option: Option) -> Result:
+        value = option.value or option.label
+        if step.save:
+            turn.state.answers[step.save] = [value] if step.multiple else value
+        return Go(option.next or step.next or name)
+
+
+class InterestsStep(StepKind):
+    """Free text understood by the interest matcher; area buttons when it is unsure."""
+
+    def _area_buttons(self, turn: Turn, name: str) -> list[Button]:
+        return [
+            turn.step_button(name, i.id, f"{i.emoji} {turn.interest_label(i.id)}".strip())
+            for i in turn.content.taxonomy.interests
+        ]
+
+    async def enter(self, turn: Turn, name: str, step: Step) -> list[Message]:
+        return [turn.ask(name, step, extra=self._area_buttons(turn, name))]
+
+    async def handle(self, turn: Turn, name: str, step: Step, given: Input) -> Result:
+        areas = [i.id for i in turn.content.taxonomy.interests]
+        if isinstance(given, Pressed) and given.value in areas:
+            return self._save(turn, step, [given.value], [])
+        if isinstance(given, Typed):
+            labels = [(a, [turn.interest_label(a)]) for a in areas]
+            chosen = pick(given.text, labels) if not given.text.strip().isdigit() else None
+            if chosen:
+                return self._save(turn, step, [chosen], [])
+            scores = turn.matchers.interests.classify(given.text)
+            ids = turn.matchers.interests.confident_ids(scores)
+            if ids:
+                subtopics = [s.subtopic for s in scores if s.id in ids and s.subtopic]
+                names = ", ".join(turn.interest_label(i) for i in ids)
+                return self._save(
+                    turn,
+                    step,
+                    ids,
+                    subtopics,
+                    Message(turn.role_text(step, "understood", interests=names)),
+                )
+        if isinstance(given, Pressed) and _option(step, given.value):
+            return await super().handle(turn, name, step, given)
+        return Stay(
+            [
+                turn.ask(
+                    name,
+                    step,
+                    text=turn.role_text(step, "unsure"),
+                    extra=self._area_buttons(turn, name),
+                )
+            ]
+        )
+
+    def _save(
+        self,
+        turn: Turn,
+        step: Step,
+        ids: list[str],
+        subtopics: list[str],
+        said: Message | None = None,
+    ) -> Result:
+        turn.state.answers[step.save or "interests"] = ids
+        turn.state.answers["subtopics"] = subtopics
+        return Go(step.next or "", [said] if said else [])
+
+
+def place_to_dict(place: Place) -> dict:
+    return {
+        "name": place.name,
+        "gemeinde": place.gemeinde,
+        "lat": place.lat,
+        "lon": place.lon,
+        "level": place.level,
+        "label": place.label,
+    }
+
+
+class PlaceStep(StepKind):
+    """Village by name (typos, Ortsteil/Gemeinde forms) or by shared location."""
+
+    async def enter(self, turn: Turn, name: str, step: Step) -> list[Message]:
+        return [turn.ask(name, step, location=True)]
+
+    async def handle(self, turn: Turn, name: str, step: Step, given: Input) -> Result:
+        pending = turn.state.pending.get("places", [])
+        if isinstance(given, Pressed):
+            index = _choice_index(given.value, len(pending))
+            if index is not None:
+                return self._save(turn, step, pending[index], said=True)
+            return await super().handle(turn, name, step, given)
+        if isinstance(given, Located):
+            return self._answer(
+                turn, name, step, turn.matchers.places.nearest(given.lat, given.lon)
+            )
+        if pending:
+            value = pick(given.text, _choices(turn, step, [p["label"] for p in pending]))
+            index = _choice_index(value or "", len(pending))
+            if index is not None:
+                return self._save(turn, step, pending[index], said=True)
+        return self._answer(turn, name, step, turn.matchers.places.resolve(given.text))
+
+    def _answer(self, turn: Turn, name: str, step: Step, result: PlaceResult) -> Result:
+        if result.status == "found" and result.place:
+            return self._save(turn, step, place_to_dict(result.place), said=True)
+        if result.status == "outside" and result.place:
+            text = turn.role_text(step, "outside", place=result.place.label)
+            saved = self._save(turn, step, place_to_dict(result.place))
+            saved.messages.insert(0, Message(text))
+            return saved
+        if result.status in ("ambiguous", "unsure"):
+            places = [place_to_dict(p) for p in result.places[:5]]
+            turn.state.pending["places"] = places
+            buttons = [turn.step_button(name, f"c{i}", p["label"]) for i, p in enumerate(places)]
+            text = turn.role_text(step, result.status)
+            return Stay([turn.ask(name, step, text=text, extra=buttons, location=True)])
+        return Stay([turn.ask(name, step, text=turn.role_text(step, "not_found"), location=True)])
+
+    def _save(self, turn: Turn, step: Step, place: dict, said: bool = False) -> Go:
+        turn.state.answers[step.save or "place"] = place
+        messages = (
+            [Message(turn.role_text(step, "understood", place=place["label"]))] if said else []
+        )
+        return Go(step.next or "", messages)
+
+
+def _choice_index(value: str, count: int) -> int | None:
+    if value.startswith("c") and value[1:].isdigit() and int(value[1:]) < count:
+        return int(value[1:])
+    return None
+
+
+def profile_from(answers: dict, today: dt.date) -> Profile:
+    place = answers.get("place") or {}
+    kind = answers.get("time_kind")
+    slots = answers.get("time_slots") or []
+    slots = [slots] if isinstance(slots, str) else slots
+    return Profile(
+        interests=tuple(answers.get("interests", [])) + tuple(answers.get("subtopics", [])),
+        lat=place.get("lat"),
+        lon=place.get("lon"),
+        time_kind=kind if kind in ("once", "regular") else None,
+        slots=frozenset(s for s in slots if s in ("weekday", "evening", "weekend")),
+        today=today,
+    )
+
+
+class OffersStep(StepKind):
+    """The best offers with a reason each, and the question whether a Lotse should call."""
+
+    async def enter(self, turn: Turn, name: str, step: Step) -> list[Message]:
+        answers = turn.state.answers
+        ranked = turn.matchers.offers.rank(profile_from(answers, dt.date.today()), limit=3)
+        await self._record_demand(turn, ranked)
+        turn.state.pending["offers"] = [r.offer.id for r in ranked]
+        if not ranked:
+            return [
+                turn.ask(
+                    name,
+                    step,
+                    text=turn.role_text(step, "none"),
+                    extra=[self._general(turn, name, step)],
+                )
+            ]
+        role = "intro" if ranked[0].good else "weak"
+        lines = [turn.role_text(step, role)]
+        lines += [self._line(turn, n, r) for n, r in enumerate(ranked, start=1)]
+        lines.append(turn.t(step.text))
+        buttons = [
+            turn.step_button(name, f"c{i}", turn.t("btn_offer", n=i + 1, title=r.offer.title))
+            for i, r in enumerate(ranked)
+        ]
+        return [
+            turn.ask(
+                name,
+                step,
+                text="\n\n".join(lines),
+                extra=[*buttons, self._general(turn, name, step)],
+            )
+        ]
+
+    def _general(self, turn: Turn, name: str, step: Step) -> Button:
+        return turn.step_button(name, "general", turn.role_text(step, "general"))
+
+    def _line(self, turn: Turn, n: int, ranked: RankedOffer) -> str:
+        offer = ranked.offer
+        km = ranked.distance_km
+        distance = (
+            turn.t("distance_here")
+            if km is not None and km < 1
+            else (turn.t("distance_km", km=f"{km:.0f}") if km is not None else "")
+        )
+        parts = [turn.interest_label(ranked.interest), distance, offer.schedule.short]
+        reason = " · ".join(p for p in parts if p)
+        return turn.t(
+            "offer_line",
+            n=n,
+            title=offer.title,
+            organisation=offer.organisation,
+            place=offer.place,
+            reason=reason,
+        )
+
+    async def _record_demand(self, turn: Turn, ranked: list[RankedOffer]) -> None:
+        place = turn.state.answers.get("place") or {}
+        unmet = not ranked or not ranked[0].good
+        best = ranked[0].score if ranked else None
+        await repo.record_searches(
+            turn.session,
+            [
+                Search(
+                    gemeinde=place.get("gemeinde"),
+                    interest=interest,
+                    results=len(ranked),
+                    best_score=best,
+                    unmet=unmet,
+                )
+                for interest in turn.state.answers.get("interests", [])
+            ],
+        )
+
+    async def handle(self, turn: Turn, name: str, step: Step, given: Input) -> Result:
+        offers = turn.state.pending.get("offers", [])
+        value = given.value if isinstance(given, Pressed) else None
+        if isinstance(given, Typed):
+            titles = {o.id: o.title for o in turn.content.offers}
+            general = ("general", [turn.role_text(step, "general")])
+            value = pick(given.text, [*_choices(turn, step, [titles[o] for o in offers]), general])
+        index = _choice_index(value or "", len(offers))
+        if index is not None:
+            turn.state.answers["offer_id"] = offers[index]
+            return Go(step.next or name)
+        if value == "general":
+            turn.state.answers["offer_id"] = None
+            return Go(step.next or name)
+        option = _option(step, value) if value else None
+        if option:
+            return Go(option.next or step.next or name)
+        return Stay(await self.enter(turn, name, step))
+
+
+def consent_version(text: str) -> str:
+    """Identifies the exact consent text a person agreed to."""
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+class ConsentStep(StepKind):
+    """Explicit consent; the option with value 'yes' records it with text version and time."""
+
+    async def chosen(self, turn: Turn, name: str, step: Step, option: Option) -> Result:
+        if option.value == "yes":
+            turn.state.answers["consent"] = {
+                "version": consent_version(turn.content.text(step.text, turn.content.languages[0])),
+                "at": dt.datetime.now(dt.UTC).isoformat(),
+            }
+            return Go(option.next or step.next or name)
+        turn.state.answers.pop("consent", None)
+        return Go(option.next or step.next or name, [Message(turn.role_text(step, "declined"))])
+
+
+class TextStep(StepKind):
+    """A short free answer (e.g. a name); options such as 'skip' move on without one."""
+
+    async def handle(self, turn: Turn, name: str, step: Step, given: Input) -> Result:
+        if isinstance(given, Typed) and pick(given.text, _choices(turn, step)) is None:
+            text = " ".join(given.text.split())
+            if len(text) > MAX_SHORT_TEXT:
+                return Stay([turn.ask(name, step, text=turn.role_text(step, "too_long"))])
+            turn.state.answers[step.save or name] = text
+            return Go(step.next or name)
+        return await super().handle(turn, name, step, given)
+
+    async def chosen(self, turn: Turn, name: str, step: Step, option: Option) -> Result:
+        turn.state.answers[step.save or name] = None
+        return Go(option.next or step.next or name)
+
+
+class ContactStep(StepKind):
+    """How to be reached: a phone number or e-mail in the text, or an option like 'here in chat'."""
+
+    async def handle(self, turn: Turn, name: str, step: Step, given: Input) -> Result:
+        if isinstance(given, Typed) and pick(given.text, _choices(turn, step)) is None:
+            text = " ".join(given.text.split())
+            if _PHONE.search(text) or _EMAIL.search(text):
+                turn.state.answers[step.save or "contact"] = text[:MAX_CONTACT]
+                return Go(step.next or name)
+            return Stay([turn.ask(name, step, text=turn.role_text(step, "invalid"))])
+        return await super().handle(turn, name, step, given)
+
+    def unknown(self, turn: Turn, name: str, step: Step) -> Result:
+        return Stay([turn.ask(name, step, text=turn.role_text(step, "invalid"))])
+
+
+class LeadStep(StepKind):
+    """Store the lead (only with consent) and notify the responsible Lotse."""
+
+    async def enter(self, turn: Turn, name: str, step: Step) -> list[Message]:
+        answers = turn.state.answers
+        consent = answers.get("consent")
+        if not consent:  # reached without consent (e.g. a forged path): store nothing
+            return [turn.ask(name, step, text=turn.t("consent_declined"))]
+        place = answers.get("place") or {}
+        interests = answers.get("interests", [])
+        lotse = find_lotse(turn.content.lotsen, place.get("gemeinde"), interests)
+        recipient = recipient_for(lotse, turn.t("coordination_name"))
+        if "lead_id" not in answers:
+            lead = await repo.add_lead(
+                turn.session,
+                Lead(
+                    user_id=turn.user.id,
+                    kind=step.lead_kind or "volunteer",
+                    gemeinde=place.get("gemeinde"),
+                    place=place.get("name"),
+                    interests=interests,
+                    offer_id=answers.get("offer_id"),
+                    lotse_id=lotse.id if lotse else None,
+                    name=answers.get("name"),
+                    contact=answers.get("contact"),
+                    consent_version=consent["version"],
+                    consent_at=dt.datetime.fromisoformat(consent["at"]),
+                ),
+            )
+            answers["lead_id"] = lead.id
+            turn.notifications.append(Notification(recipient, self._notice(turn, step, lead)))
+        turn.state.history.clear()  # the lead is sent: no way 'back' into the form
+        text = (
+            turn.t(step.text, lotse=recipient.name) if lotse else turn.role_text(step, "no_lotse")
+        )
+        return [turn.ask(name, step, text=text)]
+
+    def _notice(self, turn: Turn, step: Step, lead: Lead) -> Message:
+        offer = next((o.title for o in turn.content.offers if o.id == lead.offer_id), "–")
+        interests = ", ".join(turn.interest_label(i) for i in lead.interests) or "–"
+        place = (turn.state.answers.get("place") or {}).get("label", "–")
+        return Message(
+            turn.role_text(
+                step, "lotse_notice", id=lead.id, interests=interests, place=place, offer=offer
+            )
+        )
+
+
+class QuestionStep(StepKind):
+    """A question answered from the knowledge base; the person may ask as many as they like."""
+
+    async def handle(self, turn: Turn, name: str, step: Step, given: Input) -> Result:
+        if isinstance(given, Typed) and pick(given.text, _choices(turn, step)) is None:
+            hit = turn.matchers.faq.answer(given.text)
+            if hit is None:
+                return Stay([turn.ask(name, step, text=turn.role_text(step, "unknown"))])
+            entry = hit.entry
+            text = turn.role_text(
+                step,
+                "answer",
+                answer=entry.answer.strip(),
+                source=entry.source,
+                checked=f"{entry.checked:%d.%m.%Y}",
+            )
+            return Stay([turn.ask(name, step, text=text)])
+        return await super().handle(turn, name, step, given)
+
+
+KINDS: dict[str, StepKind] = {
+    "menu": StepKind(),
+    "info": StepKind(),
+    "choice": ChoiceStep(),
+    "interests": InterestsStep(),
+    "place": PlaceStep(),
+    "offers": OffersStep(),
+    "consent": ConsentStep(),
+    "text": TextStep(),
+    "contact": ContactStep(),
+    "lead": LeadStep(),
+    "question": QuestionStep(),
+}

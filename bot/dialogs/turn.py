@@ -1,0 +1,107 @@
+"""One turn of a conversation: the state, the content, and helpers to build replies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.content.loader import Content
+from bot.content.schema import KIND_TEXTS, Step
+from bot.dialogs.events import Button, Message, Notification
+from bot.helpdesk.faq import FaqMatcher
+from bot.matching.interests import InterestMatcher
+from bot.matching.places import PlaceResolver
+from bot.matching.ranking import OfferRanker
+from bot.store.models import User
+
+BACK = "nav:back"
+RESTART = "nav:restart"
+
+
+@dataclass
+class Matchers:
+    """Everything derived from content once, at load time."""
+
+    interests: InterestMatcher
+    places: PlaceResolver
+    offers: OfferRanker
+    faq: FaqMatcher
+
+    @classmethod
+    def build(cls, content: Content) -> Matchers:
+        places = PlaceResolver(content.places)
+        return cls(
+            InterestMatcher(content.taxonomy),
+            places,
+            OfferRanker(content.offers, content.taxonomy, places.places),
+            FaqMatcher(content.faq),
+        )
+
+
+@dataclass
+class State:
+    step: str
+    answers: dict[str, Any] = field(default_factory=dict)
+    history: list[str] = field(default_factory=list)
+    pending: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Turn:
+    content: Content
+    matchers: Matchers
+    session: AsyncSession
+    user: User
+    state: State
+    notifications: list[Notification] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return (
+            self.user.language
+            if self.user.language in self.content.languages
+            else self.content.languages[0]
+        )
+
+    def t(self, key: str, **values: Any) -> str:
+        return self.content.text(key, self.lang, **values)
+
+    def role_text(self, step: Step, role: str, **values: Any) -> str:
+        """A step's text for a role ('unsure', 'ambiguous' …), overridable per step in YAML."""
+        return self.t(step.texts.get(role, KIND_TEXTS[step.kind][role]), **values)
+
+    def step_button(self, step_name: str, value: str, label: str) -> Button:
+        return Button(label, f"s:{step_name}:{value}")
+
+    def option_buttons(self, step_name: str, step: Step) -> list[Button]:
+        return [
+            self.step_button(step_name, option.value or option.label, self.t(option.label))
+            for option in step.options
+        ]
+
+    def nav_buttons(self) -> list[Button]:
+        return [Button(self.t("btn_back"), BACK)] if self.state.history else []
+
+    def ask(
+        self,
+        step_name: str,
+        step: Step,
+        text: str | None = None,
+        extra: list[Button] | tuple[Button, ...] = (),
+        *,
+        location: bool = False,
+    ) -> Message:
+        """The step's question (or `text`) with its buttons, then extra ones, then 'back'."""
+        buttons = [*extra, *self.option_buttons(step_name, step), *self.nav_buttons()]
+        return Message(text or self.t(step.text), tuple(buttons), request_location=location)
+
+    def interest_label(self, interest_id: str) -> str:
+        for interest in self.content.taxonomy.interests:
+            if interest.id == interest_id:
+                return interest.label.get(self.lang) or next(iter(interest.label.values()))
+            for sub in interest.subtopics:
+                if sub.id == interest_id:
+                    return sub.label.get(self.lang) or next(iter(sub.label.values()))
+        return interest_id

@@ -1,0 +1,156 @@
+"""Free text → interest ids of the taxonomy, ranked with scores.
+
+Each taxonomy id, label and synonym becomes a vocabulary term. A message matches a term
+exactly (after folding and lemmatisation), as part of a compound ("Jugendfeuerwehr" holds
+"jugend" and "feuerwehr"), as a phrase, or approximately (typos) via rapidfuzz.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.content.schema import TaxonomyFile
+from bot.matching.normalize import content_words, fold, lemma_forms, stem
+
+EXACT, COMPOUND, PHRASE_FUZZY = 1.0, 0.85, 0.85
+CONFIDENT = 0.75  # below this the dialogue shows the area buttons instead of guessing
+MIN_COMPOUND_PART = 4
+
+
+@dataclass(frozen=True)
+class InterestScore:
+    id: str  # top-level taxonomy id
+    score: float
+    subtopic: str | None = None
+
+
+@dataclass(frozen=True)
+class _Target:
+    interest: str
+    subtopic: str | None
+
+
+class InterestMatcher:
+    def __init__(self, taxonomy: TaxonomyFile) -> None:
+        self._words: dict[str, set[_Target]] = defaultdict(set)
+        self._phrases: dict[str, set[_Target]] = defaultdict(set)
+        self._symbols: dict[str, set[_Target]] = defaultdict(set)
+        for interest in taxonomy.interests:
+            self._add_terms(
+                interest.id, None, [interest.id, *interest.label.values(), *interest.synonyms]
+            )
+            if interest.emoji:
+                self._symbols[interest.emoji.rstrip("\ufe0f")].add(_Target(interest.id, None))
+            for sub in interest.subtopics:
+                self._add_terms(interest.id, sub.id, [*sub.label.values(), *sub.synonyms])
+        self._vocabulary = list(self._words)
+        self._compound_parts = [w for w in self._vocabulary if len(w) >= MIN_COMPOUND_PART]
+
+    def _add_terms(self, interest: str, subtopic: str | None, terms: list[str]) -> None:
+        target = _Target(interest, subtopic)
+        for term in terms:
+            if not fold(term):  # an emoji or symbol
+                self._symbols[term.strip().rstrip("\ufe0f")].add(target)
+                continue
+            for part in term.replace("&", ",").replace("/", ",").split(","):
+                folded = fold(part)
+                if " " in folded:
+                    self._phrases[folded].add(target)
+                elif folded:
+                    self._words[folded].add(target)
+                    self._words[stem(folded)].add(target)
+
+    def classify(self, text: str) -> list[InterestScore]:
+        """All interests the text speaks of, best first."""
+        hits: dict[_Target, list[float]] = defaultdict(list)
+        for target, score in self._matches(text):
+            hits[target].append(score)
+        return _rank(hits)
+
+    def is_confident(self, scores: list[InterestScore]) -> bool:
+        return bool(scores) and scores[0].score >= CONFIDENT
+
+    def confident_ids(self, scores: list[InterestScore], limit: int = 3) -> list[str]:
+        return [s.id for s in scores if s.score >= CONFIDENT][:limit]
+
+    def _matches(self, text: str):
+        for char in text:
+            for target in self._symbols.get(char, ()):
+                yield target, EXACT
+        folded_text = f" {fold(text)} "
+        for phrase, targets in self._phrases.items():
+            if f" {phrase} " in folded_text:
+                score = EXACT
+            elif (
+                len(phrase) >= 8
+                and len(folded_text) > len(phrase)
+                and fuzz.partial_ratio(phrase, folded_text) >= 90
+            ):
+                score = PHRASE_FUZZY
+            else:
+                continue
+            for target in targets:
+                yield target, score
+        for word in content_words(text):
+            yield from self._match_word(word)
+
+    def _match_word(self, word: str):
+        forms = lemma_forms(word)
+        exact = [f for f in forms if f in self._words]
+        if exact:
+            for form in exact:
+                for target in self._words[form]:
+                    yield target, EXACT
+            return
+        found_part = False
+        for form in forms:
+            for part in self._compound_parts:
+                if len(form) > len(part) and _holds_part(form, part):
+                    found_part = True
+                    for target in self._words[part]:
+                        yield target, COMPOUND
+        if found_part:
+            return
+        yield from self._fuzzy(forms)
+
+    def _fuzzy(self, forms: tuple[str, ...]):
+        for form in forms:
+            if len(form) < 4:
+                continue
+            cutoff = 80 if len(form) >= 6 else 86
+            for term, ratio, _ in process.extract(
+                form, self._vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=3
+            ):
+                for target in self._words[term]:
+                    yield target, 0.92 * ratio / 100
+
+
+def _holds_part(word: str, part: str) -> bool:
+    """A compound holds `part` at its start or end ("Jugend|feuerwehr"); long parts anywhere."""
+    if word.startswith(part) or word.endswith(part):
+        return True
+    return len(part) >= 6 and part in word
+
+
+def _rank(hits: dict[_Target, list[float]]) -> list[InterestScore]:
+    by_interest: dict[str, tuple[float, int, str | None, float]] = {}
+    for target, scores in hits.items():
+        best = max(scores)
+        old = by_interest.get(target.interest)
+        count = len(scores) + (old[1] if old else 0)
+        top = max(best, old[0]) if old else best
+        sub = (
+            target.subtopic
+            if (target.subtopic and (not old or best >= old[3]))
+            else (old[2] if old else None)
+        )
+        sub_score = best if target.subtopic else (old[3] if old else 0.0)
+        by_interest[target.interest] = (top, count, sub, max(sub_score, old[3] if old else 0.0))
+    ranked = [
+        InterestScore(interest, round(min(1.0, top + 0.03 * (count - 1)), 3), sub)
+        for interest, (top, count, sub, _) in by_interest.items()
+    ]
+    return sorted(ranked, key=lambda s: -s.score)

@@ -1,0 +1,227 @@
+"""German-aware text normalisation shared by every matcher.
+
+`fold` maps all the ways people spell the same word onto one form: case, umlauts typed
+as ä or ae or dropped altogether, ß or ss, accents, punctuation, emoji.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import simplemma
+
+_UMLAUT_PAIRS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
+_WORD = re.compile(r"[a-z0-9]+")
+_CONTROL = re.compile(
+    r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]"
+)
+
+# Words that carry no meaning for matching ("ich möchte gern was mit …").
+STOPWORDS = frozenset(
+    [
+        "a",
+        "ab",
+        "aber",
+        "alle",
+        "allem",
+        "allen",
+        "aller",
+        "alles",
+        "also",
+        "am",
+        "an",
+        "and",
+        "auch",
+        "auf",
+        "aus",
+        "bei",
+        "beim",
+        "bin",
+        "bis",
+        "bissel",
+        "bisschen",
+        "bitte",
+        "da",
+        "dabei",
+        "damit",
+        "dann",
+        "das",
+        "dass",
+        "dem",
+        "den",
+        "denen",
+        "der",
+        "des",
+        "dich",
+        "die",
+        "dies",
+        "diese",
+        "diesem",
+        "dieser",
+        "doch",
+        "dort",
+        "du",
+        "durch",
+        "ein",
+        "eine",
+        "einem",
+        "einen",
+        "einer",
+        "eines",
+        "einfach",
+        "es",
+        "etwas",
+        "eu",
+        "euch",
+        "for",
+        "fur",
+        "gar",
+        "gehen",
+        "gern",
+        "gerne",
+        "gibt",
+        "gut",
+        "habe",
+        "haben",
+        "hallo",
+        "hat",
+        "hier",
+        "i",
+        "ich",
+        "ihr",
+        "im",
+        "in",
+        "ins",
+        "interessiere",
+        "interessiert",
+        "irgendwas",
+        "irgendwie",
+        "ist",
+        "ja",
+        "je",
+        "jemand",
+        "kann",
+        "kannst",
+        "konnte",
+        "konnen",
+        "mal",
+        "man",
+        "mehr",
+        "mein",
+        "meine",
+        "meinem",
+        "meinen",
+        "mich",
+        "mir",
+        "mit",
+        "mochte",
+        "mochten",
+        "muss",
+        "na",
+        "nach",
+        "nicht",
+        "nichts",
+        "noch",
+        "nur",
+        "ob",
+        "oder",
+        "of",
+        "ohne",
+        "or",
+        "schon",
+        "sehr",
+        "sein",
+        "seine",
+        "sich",
+        "sie",
+        "sind",
+        "so",
+        "some",
+        "something",
+        "such",
+        "suche",
+        "the",
+        "to",
+        "um",
+        "und",
+        "uns",
+        "unser",
+        "unsere",
+        "vom",
+        "von",
+        "vor",
+        "war",
+        "was",
+        "weil",
+        "welche",
+        "wenn",
+        "wer",
+        "werde",
+        "what",
+        "wie",
+        "will",
+        "wir",
+        "wo",
+        "wurde",
+        "wurden",
+        "zu",
+        "zum",
+        "zur",
+        "with",
+        "would",
+        "like",
+        "want",
+        "am",
+        "interested",
+        "in",
+        "i'm",
+        "im",
+    ]
+)
+
+
+def clean(text: str) -> str:
+    """Remove control and invisible characters; keep everything a person can read."""
+    text = unicodedata.normalize("NFC", text)
+    return _CONTROL.sub("", text).strip()
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Lower-case ASCII form: 'Schönwölkau', 'Schoenwoelkau', 'Schonwolkau' → 'schonwolkau'."""
+    text = text.lower().replace("ß", "ss")
+    decomposed = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    for pair, single in _UMLAUT_PAIRS:
+        text = text.replace(pair, single)
+    return " ".join(_WORD.findall(text))
+
+
+def words(text: str) -> list[str]:
+    """Original-spelling words (letters incl. umlauts, digits), for lemmatisation."""
+    return re.findall(r"[^\W_]+", text.lower())
+
+
+@lru_cache(maxsize=65536)
+def lemma_forms(word: str) -> tuple[str, ...]:
+    """Folded forms of a word: itself, its lemma (as noun and as other word), a crude stem."""
+    forms = {fold(word)}
+    for variant in (word.capitalize(), word):
+        forms.add(fold(simplemma.lemmatize(variant, lang="de")))
+    forms.add(stem(fold(word)))
+    return tuple(f for f in forms if f)
+
+
+def stem(folded: str) -> str:
+    """Strip common German inflection endings (plural, case) from a folded word."""
+    for ending in ("innen", "ern", "en", "er", "es", "e", "n", "s"):
+        if folded.endswith(ending) and len(folded) - len(ending) >= 4:
+            return folded[: -len(ending)]
+    return folded
+
+
+def content_words(text: str) -> list[str]:
+    """Meaningful words of a message in original spelling, stopwords removed."""
+    return [w for w in words(text) if fold(w) not in STOPWORDS and len(fold(w)) >= 2]

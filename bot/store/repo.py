@@ -1,0 +1,58 @@
+"""Small queries the core needs; each takes the session of the current transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.store.models import Conversation, Lead, Search, User
+
+
+async def get_or_create_user(
+    session: AsyncSession, channel: str, external_id: str, language: str
+) -> tuple[User, bool]:
+    user = await session.scalar(
+        select(User).where(User.channel == channel, User.external_id == external_id)
+    )
+    if user is not None:
+        return user, False
+    user = User(channel=channel, external_id=external_id, language=language)
+    session.add(user)
+    await session.flush()
+    return user, True
+
+
+async def load_conversation(session: AsyncSession, user_id: int) -> Conversation | None:
+    return await session.get(Conversation, user_id)
+
+
+async def save_conversation(
+    session: AsyncSession, user_id: int, step: str, answers: dict, history: list, pending: dict
+) -> None:
+    row = await session.get(Conversation, user_id)
+    if row is None:
+        row = Conversation(user_id=user_id, step=step)
+        session.add(row)
+    # Fresh containers so SQLAlchemy sees a change even when a dict was mutated in place.
+    row.step, row.answers, row.history, row.pending = (
+        step,
+        dict(answers),
+        list(history),
+        dict(pending),
+    )
+
+
+async def add_lead(session: AsyncSession, lead: Lead) -> Lead:
+    session.add(lead)
+    await session.flush()
+    return lead
+
+
+async def list_leads(session: AsyncSession) -> Sequence[Lead]:
+    return (await session.scalars(select(Lead).order_by(Lead.id))).all()
+
+
+async def record_searches(session: AsyncSession, searches: list[Search]) -> None:
+    session.add_all(searches)
