@@ -192,20 +192,35 @@ class KnowledgeFile(Strict):
 KIND_TEXTS: dict[str, dict[str, str]] = {
     "menu": {"unknown": "menu_unknown"},
     "choice": {"unknown": "choice_unknown"},
-    "interests": {"unsure": "interests_unsure", "understood": "interests_understood"},
+    "interests": {
+        "unknown": "choice_unknown",
+        "unsure": "interests_unsure",
+        "understood": "interests_understood",
+    },
     "place": {
+        "unknown": "choice_unknown",
         "ambiguous": "place_ambiguous",
         "unsure": "place_unsure",
         "not_found": "place_not_found",
         "outside": "place_outside",
         "understood": "place_understood",
     },
-    "offers": {"none": "offers_none", "intro": "offers_intro", "general": "btn_general"},
-    "consent": {"declined": "consent_declined"},
-    "text": {"too_long": "text_too_long"},
-    "contact": {"invalid": "contact_invalid"},
-    "lead": {"lotse_notice": "lead_notification", "no_lotse": "lead_no_lotse"},
-    "question": {"answer": "faq_answer", "unknown": "faq_unknown"},
+    "offers": {
+        "unknown": "choice_unknown",
+        "intro": "offers_intro",
+        "weak": "offers_weak",
+        "none": "offers_none",
+        "general": "btn_general",
+    },
+    "consent": {"unknown": "choice_unknown", "declined": "consent_declined"},
+    "text": {"unknown": "choice_unknown", "too_long": "text_too_long"},
+    "contact": {"unknown": "contact_invalid", "invalid": "contact_invalid"},
+    "lead": {
+        "unknown": "choice_unknown",
+        "lotse_notice": "lead_notification",
+        "no_lotse": "lead_no_lotse",
+    },
+    "question": {"unknown": "faq_unknown", "answer": "faq_answer"},
     "info": {"unknown": "choice_unknown"},
 }
 # Kinds whose buttons come from `options` and so need at least one.

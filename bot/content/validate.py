@@ -149,13 +149,16 @@ def _check_dialog(content: Content, doc: LocatedDocument) -> Iterator[Problem]:
 
 def _check_taxonomy(content: Content, doc: LocatedDocument) -> Iterator[Problem]:
     ids = [i.id for i in content.taxonomy.interests]
+    extra = [i for i in ids if i not in FIXED_INTEREST_IDS]
     for fixed in FIXED_INTEREST_IDS:
         if fixed not in ids:
+            # A renamed id stands where its closest non-fixed id is; else point at the list.
+            close = process.extractOne(fixed, extra, score_cutoff=70)
             yield doc.problem(
-                ("interests",),
+                ("interests", ids.index(close[0]), "id") if close else ("interests",),
                 f"Interessengebiet '{fixed}' fehlt – die 12 festen "
                 "Kennungen aus DESIGN.md dürfen nicht umbenannt oder entfernt werden."
-                f"{suggest(fixed, ids)}",
+                f"{suggest(fixed, extra)}",
             )
     paths = []
     for i, interest in enumerate(content.taxonomy.interests):

@@ -63,19 +63,84 @@ def _record_lines(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None
             _record_lines(item, (*path, index), lines)
 
 
+class _SafeLoader(yaml.SafeLoader):
+    """The safe loader, but an impossible date (2026-13-45) is a YAML error, not a crash."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"ungültiges Datum {node.value!r} ({exc})", node.start_mark
+            ) from exc
+
+
+_SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _SafeLoader.construct_yaml_timestamp)
+
+# Errors found only after an unclosed bracket or quote: report where it was opened.
+_OPENING_CONTEXTS = ("flow sequence", "flow mapping", "quoted scalar", "simple key")
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, file: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 1
+    what = exc.problem or str(exc)
+    if isinstance(exc, yaml.constructor.ConstructorError):
+        if "could not determine a constructor" in what:
+            return Problem(
+                file,
+                line,
+                f"unzulässiger YAML-Tag: {what} – Tags wie '!!python/…' werden aus "
+                "Sicherheitsgründen nicht ausgeführt; Wert in Anführungszeichen setzen",
+            )
+        return Problem(file, line, f"YAML-Fehler: {what}")
+    hint = "Einrückung und Doppelpunkte prüfen"
+    context = exc.context or ""
+    if exc.context_mark and any(c in context for c in _OPENING_CONTEXTS):
+        what = f"{context} – {what} (bemerkt in Zeile {line})"
+        line = exc.context_mark.line + 1
+        if "simple key" not in context:
+            hint = "Klammer bzw. Anführungszeichen schließen, Einrückung prüfen"
+    return Problem(file, line, f"YAML-Syntaxfehler: {what} ({hint})")
+
+
+def _duplicate_key(node: yaml.Node, file: str) -> Problem | None:
+    """A key given twice in one mapping: YAML would silently keep only the last."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value != "<<":
+                line = key_node.start_mark.line + 1
+                if key_node.value in seen:
+                    return Problem(
+                        file,
+                        line,
+                        f"Schlüssel '{key_node.value}' doppelt (schon in Zeile "
+                        f"{seen[key_node.value]}) – der spätere würde den früheren ersetzen",
+                    )
+                seen[key_node.value] = line
+            found = _duplicate_key(value_node, file)
+            if found:
+                return found
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            found = _duplicate_key(item, file)
+            if found:
+                return found
+    return None
+
+
 def parse_yaml(text: str, file: str) -> LocatedDocument:
     """Parse with the safe loader only (no Python tags), keeping line numbers."""
-    loader = yaml.SafeLoader(text)
+    loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()
+        duplicate = _duplicate_key(node, file) if node is not None else None
+        if duplicate is not None:
+            raise YamlSyntaxError(duplicate)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        what = exc.problem or str(exc)
-        raise YamlSyntaxError(
-            Problem(file, line, f"YAML-Syntaxfehler: {what} (Einrückung und Doppelpunkte prüfen)")
-        ) from exc
+        raise YamlSyntaxError(_syntax_problem(exc, file)) from exc
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(Problem(file, 1, f"YAML-Fehler: {exc}")) from exc
     finally:

@@ -134,20 +134,13 @@ class InterestsStep(StepKind):
         if isinstance(given, Typed):
             labels = [(a, [turn.interest_label(a)]) for a in areas]
             chosen = pick(given.text, labels) if not given.text.strip().isdigit() else None
-            if chosen:
-                return self._save(turn, step, [chosen], [])
             scores = turn.matchers.interests.classify(given.text)
-            ids = turn.matchers.interests.confident_ids(scores)
+            ids = [chosen] if chosen else turn.matchers.interests.confident_ids(scores)
             if ids:
                 subtopics = [s.subtopic for s in scores if s.id in ids and s.subtopic]
                 names = ", ".join(turn.interest_label(i) for i in ids)
-                return self._save(
-                    turn,
-                    step,
-                    ids,
-                    subtopics,
-                    Message(turn.role_text(step, "understood", interests=names)),
-                )
+                said = Message(turn.role_text(step, "understood", interests=names))
+                return self._save(turn, step, ids, subtopics, said)
         if isinstance(given, Pressed) and _option(step, given.value):
             return await super().handle(turn, name, step, given)
         return Stay(

@@ -105,16 +105,33 @@ class InterestMatcher:
                 for target in self._words[form]:
                     yield target, EXACT
             return
-        found_part = False
-        for form in forms:
-            for part in self._compound_parts:
-                if len(form) > len(part) and _holds_part(form, part):
-                    found_part = True
-                    for target in self._words[part]:
-                        yield target, COMPOUND
-        if found_part:
+        parts = list(self._compound(forms))
+        if parts:
+            yield from parts
             return
         yield from self._fuzzy(forms)
+
+    def _compound(self, forms: tuple[str, ...]):
+        """Known words inside a compound, and what the rest of it is ("Jugend|feuerwer")."""
+        for form in forms:
+            for part in self._compound_parts:
+                if len(form) <= len(part) or not _holds_part(form, part):
+                    continue
+                for target in self._words[part]:
+                    yield target, COMPOUND
+                start = form.find(part)
+                for rest in (form[:start], form[start + len(part):]):
+                    yield from self._piece(rest)
+
+    def _piece(self, rest: str):
+        """The remainder of a compound: exact, without a linking s/n, or with a typo."""
+        for candidate in (rest, rest.removesuffix("s"), rest.removesuffix("n")):
+            if len(candidate) >= MIN_COMPOUND_PART and candidate in self._words:
+                for target in self._words[candidate]:
+                    yield target, COMPOUND
+                return
+        if len(rest) >= 6:
+            yield from ((t, s * 0.95) for t, s in self._fuzzy((rest,)))
 
     def _fuzzy(self, forms: tuple[str, ...]):
         for form in forms:

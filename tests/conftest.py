@@ -1,0 +1,131 @@
+"""Shared fixtures: the shipped content, real databases (SQLite file, PostgreSQL), a chat driver."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.content.loader import Content, load_content
+from bot.dialogs.engine import DialogEngine
+from bot.dialogs.events import Button, Event, Message, Outcome, Sender
+from bot.dialogs.turn import Matchers
+from bot.store.db import Database
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(scope="session")
+def content() -> Content:
+    return load_content(ROOT / "content", ROOT / "knowledge")
+
+
+@pytest.fixture(scope="session")
+def matchers(content: Content) -> Matchers:
+    return Matchers.build(content)
+
+
+async def _postgres_available() -> bool:
+    engine = create_async_engine(POSTGRES_URL)
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("select 1"))
+    except (OSError, SQLAlchemyError):
+        return False
+    finally:
+        await engine.dispose()
+    return True
+
+
+async def _admin(statement: str) -> None:
+    engine = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def any_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A database URL for SQLite (a real file) and for PostgreSQL (a real server)."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path}/lotse.sqlite3"
+        return
+    if not await _postgres_available():
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL not reachable at {POSTGRES_URL} (CI must start it)")
+        pytest.skip("PostgreSQL not reachable")
+    # A database of its own per test, so tests never see each other's rows.
+    name = f"lotse_test_{uuid.uuid4().hex[:12]}"
+    await _admin(f'CREATE DATABASE "{name}"')
+    yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path}/lotse.sqlite3"
+
+
+@pytest.fixture
+async def db(sqlite_url: str) -> AsyncIterator[Database]:
+    database = Database(sqlite_url)
+    await database.migrate()
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def engine(content: Content, db: Database, matchers: Matchers) -> DialogEngine:
+    return DialogEngine(content, db, matchers)
+
+
+class Chat:
+    """Drives the core like a person would: type, press buttons by label, read replies."""
+
+    def __init__(self, engine: DialogEngine, user: str = "anna", language: str | None = "de"):
+        self.engine = engine
+        self.sender = Sender("test", user, language)
+        self.last: Outcome = Outcome()
+        self.buttons: tuple[Button, ...] = ()
+
+    async def send(self, event: Event) -> Outcome:
+        self.last = await self.engine.handle(event)
+        assert self.last.replies, f"no reply to {event}"
+        with_buttons = [m for m in self.last.replies if m.buttons]
+        if with_buttons:
+            self.buttons = with_buttons[-1].buttons
+        return self.last
+
+    async def say(self, text: str) -> Outcome:
+        return await self.send(Event.message(self.sender, text))
+
+    async def press(self, label_part: str) -> Outcome:
+        matches = [b for b in self.buttons if label_part.lower() in b.label.lower()]
+        assert matches, f"no button with {label_part!r} in {[b.label for b in self.buttons]}"
+        return await self.send(Event.button(self.sender, matches[0].data))
+
+    @property
+    def text(self) -> str:
+        return "\n".join(m.text for m in self.last.replies)
+
+    @property
+    def labels(self) -> list[str]:
+        return [b.label for b in self.buttons]
+
+    def last_message(self) -> Message:
+        return self.last.replies[-1]
+
+
+@pytest.fixture
+def chat(engine: DialogEngine) -> Chat:
+    return Chat(engine)

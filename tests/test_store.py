@@ -1,0 +1,88 @@
+"""Storage on both backends: a real SQLite file and a real PostgreSQL server."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, text
+
+from bot.content.loader import Content
+from bot.dialogs.engine import DialogEngine
+from bot.dialogs.turn import Matchers
+from bot.leads.overview import lead_rows
+from bot.store import repo
+from bot.store.db import Database
+from bot.store.models import Conversation, Lead, User
+from tests.conftest import Chat
+
+
+async def test_migrations_create_schema_and_are_idempotent(any_db_url: str) -> None:
+    db = Database(any_db_url)
+    await db.migrate()
+    await db.migrate()
+    async with db.session() as session:
+        version = (await session.execute(text("select version_num from alembic_version"))).scalar()
+    assert version == "0001"
+    await db.close()
+
+
+async def test_user_is_unique_per_channel(any_db_url: str) -> None:
+    db = Database(any_db_url)
+    await db.migrate()
+    async with db.session() as session, session.begin():
+        first, created = await repo.get_or_create_user(session, "telegram", "42", "de")
+        again, created_again = await repo.get_or_create_user(session, "telegram", "42", "de")
+        other, _ = await repo.get_or_create_user(session, "console", "42", "de")
+    assert created and not created_again and first.id == again.id != other.id
+    await db.close()
+
+
+async def test_conversation_state_round_trips(any_db_url: str) -> None:
+    db = Database(any_db_url)
+    await db.migrate()
+    answers = {"place": {"name": "Schönwölkau", "lat": 51.5}, "interests": ["umwelt"],
+               "note": "Grüße 🌳 „Zitat“"}
+    async with db.session() as session, session.begin():
+        user, _ = await repo.get_or_create_user(session, "test", "u", "de")
+        await repo.save_conversation(session, user.id, "place", answers, ["start"], {"x": 1})
+    async with db.session() as session, session.begin():
+        row = await repo.load_conversation(session, user.id)
+        assert row is not None and row.answers == answers and row.history == ["start"]
+        row_answers = dict(row.answers)
+        row_answers["interests"] = ["sport"]
+        await repo.save_conversation(session, user.id, "time_kind", row_answers, [], {})
+    async with db.session() as session:
+        row = await repo.load_conversation(session, user.id)
+        assert row is not None and row.step == "time_kind"
+        assert row.answers["interests"] == ["sport"]
+    await db.close()
+
+
+async def test_whole_journey_and_resume_on_each_backend(
+        any_db_url: str, content: Content, matchers: Matchers) -> None:
+    db = Database(any_db_url)
+    await db.migrate()
+    chat = Chat(DialogEngine(content, db, matchers), user="resume-me")
+    await chat.say("Hallo")
+    await chat.press("engagieren")
+    await chat.say("Tiere")
+    await db.close()  # the process stops mid-dialogue
+
+    db = Database(any_db_url)
+    await db.migrate()
+    chat = Chat(DialogEngine(content, db, matchers), user="resume-me")
+    await chat.say("Zschortau")
+    assert "📍 Zschortau (Rackwitz)" in chat.text
+    await chat.press("Egal")
+    await chat.press("flexibel")
+    await chat.press("beraten")
+    await chat.press("Ja")
+    await chat.say("Kim")
+    await chat.say("kim@example.org")
+    async with db.session() as session:
+        assert await session.scalar(select(func.count()).select_from(User)) == 1
+        assert await session.scalar(select(func.count()).select_from(Conversation)) == 1
+        [lead] = (await session.scalars(select(Lead))).all()
+    assert (lead.gemeinde, lead.lotse_id, lead.interests) == ("Rackwitz", "lotse-rackwitz",
+                                                             ["umwelt"])
+    rows = await lead_rows(db)
+    assert rows[0]["lotse"] == "lotse-rackwitz" and "contact" not in rows[0]
+    await db.close()
