@@ -38,6 +38,7 @@ class InterestMatcher:
         self._words: dict[str, set[_Target]] = defaultdict(set)
         self._phrases: dict[str, set[_Target]] = defaultdict(set)
         self._symbols: dict[str, set[_Target]] = defaultdict(set)
+        self._acronyms: dict[str, set[_Target]] = defaultdict(set)  # case-sensitive: "IT", "EDV"
         for interest in taxonomy.interests:
             self._add_terms(
                 interest.id, None, [interest.id, *interest.label.values(), *interest.synonyms]
@@ -55,6 +56,9 @@ class InterestMatcher:
             if not fold(term):  # an emoji or symbol
                 self._symbols[term.strip().rstrip("\ufe0f")].add(target)
                 continue
+            if term.isupper() and len(term) <= 4:
+                self._acronyms[term].add(target)
+                continue
             for part in term.replace("&", ",").replace("/", ",").split(","):
                 folded = fold(part)
                 if " " in folded:
@@ -65,9 +69,12 @@ class InterestMatcher:
 
     def classify(self, text: str) -> list[InterestScore]:
         """All interests the text speaks of, best first."""
-        hits: dict[_Target, list[float]] = defaultdict(list)
-        for target, score in self._matches(text):
-            hits[target].append(score)
+        # interest → source word → (best score, sub-topic of that hit)
+        hits: dict[str, dict[str, tuple[float, str | None]]] = defaultdict(dict)
+        for source, target, score in self._matches(text):
+            old = hits[target.interest].get(source)
+            if old is None or score > old[0] or (score == old[0] and target.subtopic):
+                hits[target.interest][source] = (score, target.subtopic)
         return _rank(hits)
 
     def is_confident(self, scores: list[InterestScore]) -> bool:
@@ -79,7 +86,10 @@ class InterestMatcher:
     def _matches(self, text: str):
         for char in text:
             for target in self._symbols.get(char, ()):
-                yield target, EXACT
+                yield char, target, EXACT
+        for word in text.split():
+            for target in self._acronyms.get(word.strip(".,;:!?()"), ()):
+                yield word, target, EXACT
         folded_text = f" {fold(text)} "
         for phrase, targets in self._phrases.items():
             if f" {phrase} " in folded_text:
@@ -93,9 +103,10 @@ class InterestMatcher:
             else:
                 continue
             for target in targets:
-                yield target, score
+                yield phrase, target, score
         for word in content_words(text):
-            yield from self._match_word(word)
+            for target, score in self._match_word(word):
+                yield word, target, score
 
     def _match_word(self, word: str):
         forms = lemma_forms(word)
@@ -120,7 +131,7 @@ class InterestMatcher:
                 for target in self._words[part]:
                     yield target, COMPOUND
                 start = form.find(part)
-                for rest in (form[:start], form[start + len(part):]):
+                for rest in (form[:start], form[start + len(part) :]):
                     yield from self._piece(rest)
 
     def _piece(self, rest: str):
@@ -152,22 +163,21 @@ def _holds_part(word: str, part: str) -> bool:
     return len(part) >= 6 and part in word
 
 
-def _rank(hits: dict[_Target, list[float]]) -> list[InterestScore]:
-    by_interest: dict[str, tuple[float, int, str | None, float]] = {}
-    for target, scores in hits.items():
-        best = max(scores)
-        old = by_interest.get(target.interest)
-        count = len(scores) + (old[1] if old else 0)
-        top = max(best, old[0]) if old else best
-        sub = (
-            target.subtopic
-            if (target.subtopic and (not old or best >= old[3]))
-            else (old[2] if old else None)
+def _rank(hits: dict[str, dict[str, tuple[float, str | None]]]) -> list[InterestScore]:
+    """Best hit per interest, plus a bonus for each further word that points there."""
+    ranked = []
+    for interest, by_source in hits.items():
+        scores = sorted((score for score, _ in by_source.values()), reverse=True)
+        bonus = sum(0.06 * score for score in scores[1:3])
+        sub = max(by_source.values(), key=lambda hit: (hit[0], hit[1] is not None))[1]
+        subs = [sub] if sub else [s for _, s in by_source.values() if s]
+        ranked.append(
+            (
+                scores[0] + bonus,
+                InterestScore(
+                    interest, round(min(1.0, scores[0] + bonus), 3), subs[0] if subs else None
+                ),
+            )
         )
-        sub_score = best if target.subtopic else (old[3] if old else 0.0)
-        by_interest[target.interest] = (top, count, sub, max(sub_score, old[3] if old else 0.0))
-    ranked = [
-        InterestScore(interest, round(min(1.0, top + 0.03 * (count - 1)), 3), sub)
-        for interest, (top, count, sub, _) in by_interest.items()
-    ]
-    return sorted(ranked, key=lambda s: -s.score)
+    ranked.sort(key=lambda item: -item[0])
+    return [score for _, score in ranked]
