@@ -62,13 +62,22 @@ class Step(Strict):
     options: list[Option] = []
     texts: dict[str, str] = {}
     multiple: bool = False  # choice: typed text may name several options
+    facts: list[Literal["travel", "hours"]] = []  # also read these from typed answers
     lead_kind: str | None = None
+
+
+class TravelRule(Strict):
+    """Words that tell how far someone can travel, e.g. "ohne Auto" → 5 km."""
+
+    max_km: float = Field(gt=0, le=200)
+    synonyms: list[str] = Field(min_length=1)
 
 
 class DialogFile(Strict):
     start: str
     # Words that go back or start over at any step, e.g. {back: [zurück], restart: [neu starten]}
     navigation: dict[Literal["back", "restart", "help"], list[str]] = {}
+    travel: list[TravelRule] = []
     steps: dict[str, Step]
 
 

@@ -16,6 +16,7 @@ from bot.content.loader import Content
 from bot.dialogs.events import Button, Event, Message, Outcome
 from bot.dialogs.steps import KINDS, Go, Input, Located, Pressed, Result, Stay, Typed
 from bot.dialogs.turn import BACK, RESTART, Matchers, State, Turn
+from bot.matching.facts import extract
 from bot.matching.normalize import clean, fold
 from bot.store import repo
 from bot.store.db import Database
@@ -130,6 +131,8 @@ class DialogEngine:
     async def _step(self, turn: Turn, given: Input) -> list[Message]:
         name = turn.state.step
         step = self.content.dialog.steps[name]
+        if isinstance(given, Typed) and step.facts:
+            turn.state.answers |= extract(step.facts, given.text, self.content.dialog.travel)
         result: Result = await KINDS[step.kind].handle(turn, name, step, given)
         if isinstance(result, Stay):
             return result.messages

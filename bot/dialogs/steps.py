@@ -17,7 +17,7 @@ from bot.dialogs.turn import Turn
 from bot.leads.routing import find_lotse, recipient_for
 from bot.matching.options import pick, pick_all
 from bot.matching.places import Place, PlaceResult
-from bot.matching.ranking import Profile, RankedOffer
+from bot.matching.ranking import DEFAULT_MAX_KM, Profile, RankedOffer
 from bot.store import repo
 from bot.store.models import Lead, Search
 
@@ -241,6 +241,8 @@ def profile_from(answers: dict, today: dt.date) -> Profile:
         interests=tuple(answers.get("interests", [])) + tuple(answers.get("subtopics", [])),
         lat=place.get("lat"),
         lon=place.get("lon"),
+        max_km=answers.get("max_km") or DEFAULT_MAX_KM,
+        hours_per_week=answers.get("hours_per_week"),
         time_kind=kind if kind in ("once", "regular") else None,
         slots=frozenset(s for s in slots if s in ("weekday", "evening", "weekend")),
         today=today,

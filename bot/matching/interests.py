@@ -15,7 +15,9 @@ from rapidfuzz import fuzz, process
 from bot.content.schema import TaxonomyFile
 from bot.matching.normalize import content_words, fold, lemma_forms, stem
 
-EXACT, COMPOUND, PHRASE_FUZZY = 1.0, 0.85, 0.85
+EXACT, COMPOUND, WEAK_COMPOUND, PHRASE_FUZZY = 1.0, 0.85, 0.7, 0.85
+# Separable verb particles: "ich höre zu" means "zuhören".
+PARTICLES = frozenset({"zu", "an", "mit", "ein", "auf", "aus", "vor", "bei", "nach", "um", "weg"})
 CONFIDENT = 0.75  # below this the dialogue shows the area buttons instead of guessing
 MIN_COMPOUND_PART = 4
 
@@ -49,6 +51,7 @@ class InterestMatcher:
                 self._add_terms(interest.id, sub.id, [*sub.label.values(), *sub.synonyms])
         self._vocabulary = list(self._words)
         self._compound_parts = [w for w in self._vocabulary if len(w) >= MIN_COMPOUND_PART]
+        self._short_suffixes = [w for w in self._vocabulary if len(w) == MIN_COMPOUND_PART - 1]
 
     def _add_terms(self, interest: str, subtopic: str | None, terms: list[str]) -> None:
         target = _Target(interest, subtopic)
@@ -107,6 +110,7 @@ class InterestMatcher:
         for word in content_words(text):
             for target, score in self._match_word(word):
                 yield word, target, score
+        yield from self._separable_verbs(text)
 
     def _match_word(self, word: str):
         forms = lemma_forms(word)
@@ -116,39 +120,57 @@ class InterestMatcher:
                 for target in self._words[form]:
                     yield target, EXACT
             return
-        parts = list(self._compound(forms))
-        if parts:
-            yield from parts
-            return
-        yield from self._fuzzy(forms)
+        best: dict[_Target, float] = {}
+        surface = fold(word)
+        # Typos are judged on real words; the crude stem of a typo only adds noise.
+        fuzzy = list(self._fuzzy(tuple(f for f in forms if f == surface or f != stem(surface))))
+        for target, score in (*self._compound(forms, typo_likely=bool(fuzzy)), *fuzzy):
+            best[target] = max(best.get(target, 0.0), score)
+        yield from best.items()
 
-    def _compound(self, forms: tuple[str, ...]):
+    def _compound(self, forms: tuple[str, ...], typo_likely: bool = False):
         """Known words inside a compound, and what the rest of it is ("Jugend|feuerwer")."""
         for form in forms:
             for part in self._compound_parts:
                 if len(form) <= len(part) or not _holds_part(form, part):
                     continue
-                for target in self._words[part]:
-                    yield target, COMPOUND
                 start = form.find(part)
-                for rest in (form[:start], form[start + len(part) :]):
-                    yield from self._piece(rest)
+                rests = [r for r in (form[:start], form[start + len(part) :]) if r]
+                pieces = [hit for rest in rests for hit in self._piece(rest)]
+                # "Feier|wehr": a short unknown remainder, when the whole word also looks
+                # like a typo of a known word, means the split is likely wrong.
+                doubtful = typo_likely and not pieces and any(3 <= len(r) <= 5 for r in rests)
+                for target in self._words[part]:
+                    yield target, WEAK_COMPOUND if doubtful else COMPOUND
+                yield from pieces
+            for part in self._short_suffixes:
+                if form.endswith(part) and len(form) - len(part) >= MIN_COMPOUND_PART:
+                    for target in self._words[part]:
+                        yield target, COMPOUND  # "Leih|oma", "Bagger|see"
 
-    def _piece(self, rest: str):
+    def _piece(self, rest: str) -> list[tuple[_Target, float]]:
         """The remainder of a compound: exact, without a linking s/n, or with a typo."""
         for candidate in (rest, rest.removesuffix("s"), rest.removesuffix("n")):
             if len(candidate) >= MIN_COMPOUND_PART and candidate in self._words:
-                for target in self._words[candidate]:
-                    yield target, COMPOUND
-                return
+                return [(target, COMPOUND) for target in self._words[candidate]]
         if len(rest) >= 6:
-            yield from ((t, s * 0.95) for t, s in self._fuzzy((rest,)))
+            return [(t, s * 0.95) for t, s in self._fuzzy((rest,))]
+        return []
+
+    def _separable_verbs(self, text: str):
+        """'ich höre gern zu' → 'zuhören'; 'ich lese vor' → 'vorlesen'."""
+        words = content_words(text)
+        for particle in PARTICLES & set(fold(text).split()):
+            for word in words:
+                for form in lemma_forms(particle + word.lower()):
+                    for target in self._words.get(form, ()):
+                        yield particle + word, target, EXACT * 0.95
 
     def _fuzzy(self, forms: tuple[str, ...]):
         for form in forms:
             if len(form) < 4:
                 continue
-            cutoff = 80 if len(form) >= 6 else 86
+            cutoff = 80 if len(form) >= 8 else 84 if len(form) >= 6 else 86
             for term, ratio, _ in process.extract(
                 form, self._vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=3
             ):

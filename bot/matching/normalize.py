@@ -20,6 +20,9 @@ _CONTROL = re.compile(
 
 # Words that carry no meaning for matching ("ich möchte gern was mit …").
 STOPWORDS = frozenset(
+    "andere anderen anderer anderes neue neuen neuer leute leuten mensch menschen zeit "
+    "machen tun helfen helfe mithelfen unterstutzen".split()
+) | frozenset(
     [
         "a",
         "ab",

@@ -80,6 +80,7 @@ FILLERS = (
     | STOPWORDS
 )
 SURE, MAYBE = 88, 75
+CLEAR, CLEAR_MARGIN = 82, 10  # below SURE, still found when no other name comes close
 
 
 @dataclass(frozen=True)
@@ -225,7 +226,7 @@ def _decide(scores: dict[Place, float]) -> PlaceResult:
     if len(region_top) > 1 and len({p.name for p in region_top}) == 1:
         chosen = _by_hint(region_top, [h for h in hints if h not in region_top])
         top = [chosen] if chosen else region_top
-    if best_score < SURE:
+    if best_score < SURE and not _clear_winner(ranked):
         unsure = [p for p, _ in ranked if p.in_region][:3] or [p for p, _ in ranked][:3]
         return PlaceResult("unsure", tuple(unsure))
     if len(top) == 1:
@@ -234,6 +235,13 @@ def _decide(scores: dict[Place, float]) -> PlaceResult:
     if len(in_region) == 1:
         return PlaceResult("found", (in_region[0],))
     return PlaceResult("ambiguous", tuple(in_region or top))
+
+
+def _clear_winner(ranked: list[tuple[Place, float]]) -> bool:
+    """A near miss with no rival ("Wiedemaa" → Wiedemar) needs no asking back."""
+    best_place, best = ranked[0]
+    rivals = [s for p, s in ranked[1:] if p.name != best_place.name]
+    return best >= CLEAR and (not rivals or rivals[0] <= best - CLEAR_MARGIN)
 
 
 def _prefer_specific(top: list[Place], hints: list[Place]) -> list[Place]:
