@@ -42,7 +42,7 @@ def test_scripted_conversation_ends_with_lead_for_lotse_of_gemeinde(tmp_path: Pa
     assert leads.returncode == 0, leads.stderr
     [lead] = json.loads(leads.stdout)
     assert lead["gemeinde"] == "Delitzsch" and lead["place"] == "Beerendorf"
-    assert lead["lotse"] == "lotse-delitzsch" and lead["status"] == "new"
+    assert lead["lotse"] == "lotse-delitzsch" and lead["status"] == "offered"
     assert "rettung" in lead["interests"]
     assert "contact" not in lead  # the overview carries no contact details
 

@@ -190,7 +190,7 @@ async def test_full_path_creates_lead_and_notifies_lotse(chat: Chat, db: Databas
         [lead] = (await session.scalars(select(Lead))).all()
     assert lead.gemeinde == "Delitzsch" and lead.lotse_id == "lotse-delitzsch"
     assert lead.contact == "Telefon 0171 2345678, gern abends" and lead.name == "Maria"
-    assert lead.offer_id and lead.consent_version and lead.status == "new"
+    assert lead.offer_id and lead.consent_version and lead.status == "offered"
 
 
 async def test_no_lead_without_consent(chat: Chat, db: Database) -> None:

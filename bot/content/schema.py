@@ -78,6 +78,7 @@ class DialogFile(Strict):
     # Words that go back or start over at any step, e.g. {back: [zurück], restart: [neu starten]}
     navigation: dict[Literal["back", "restart", "help"], list[str]] = {}
     travel: list[TravelRule] = []
+    deeplinks: dict[Literal["interest", "offer"], str] = {}
     steps: dict[str, Step]
 
 
@@ -236,3 +237,68 @@ KIND_TEXTS: dict[str, dict[str, str]] = {
 KINDS_WITH_OPTIONS = {"menu", "choice", "consent", "info"}
 # Kinds that move on by themselves and so need `next`.
 KINDS_WITH_NEXT = {"interests", "place", "text", "contact", "choice", "offers"}
+
+# Text keys the code itself uses (outside any step); `lotse check` makes sure they exist.
+CODE_TEXTS = (
+    "btn_back",
+    "help",
+    "stale_button",
+    "unsupported",
+    "empty",
+    "unknown_command",
+    "error",
+    "coordination_name",
+    "consent_declined",
+    "interests_understood",
+    "btn_offer",
+    "offer_line",
+    "distance_km",
+    "distance_here",
+    "choose_language",
+    "language_set",
+    "deeplink_offer",
+    "deeplink_unknown",
+    "lotse_welcome",
+    "invite_invalid",
+    "only_lotse",
+    "only_coordinator",
+    "lead_card",
+    "lead_card_contact",
+    "contact_via_chat",
+    "lotse_not_yours",
+    "lotse_action_invalid",
+    "lotse_declined",
+    "lead_declined_note",
+    "lotse_write_prompt",
+    "lotse_message",
+    "lotse_message_sent",
+    "lead_taken",
+    "my_leads_header",
+    "my_leads_none",
+    "stats",
+    "stats_line",
+    "stats_none",
+    "reload_ok",
+    "reload_failed",
+    "group_hint",
+    "flood",
+    *(
+        f"status_{s}"
+        for s in (
+            "created",
+            "new",
+            "offered",
+            "accepted",
+            "contacted",
+            "placed",
+            "not_fit",
+            "unreachable",
+            "withdrawn",
+            "expired",
+        )
+    ),
+    *(
+        f"btn_lead_{a}"
+        for a in ("accept", "decline", "write", "contacted", "placed", "not_fit", "unreachable")
+    ),
+)

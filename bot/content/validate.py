@@ -68,6 +68,11 @@ def _all_interest_ids(taxonomy: schema.TaxonomyFile) -> list[str]:
 
 
 def _check_texts(content: Content, doc: LocatedDocument) -> Iterator[Problem]:
+    for key in schema.CODE_TEXTS:
+        if key not in content.texts.texts:
+            yield doc.problem(
+                ("texts",), f"Text '{key}' fehlt – der Bot braucht ihn; bitte unter 'texts' anlegen"
+            )
     for key, variants in content.texts.texts.items():
         for lang in content.languages:
             if not (variants.get(lang) or "").strip():
@@ -105,6 +110,8 @@ def _check_dialog(content: Content, doc: LocatedDocument) -> Iterator[Problem]:
             )
 
     yield from step_ref(content.dialog.start, ("start",))
+    for kind, target in content.dialog.deeplinks.items():
+        yield from step_ref(target, ("deeplinks", kind))
     for name, step in steps.items():
         here = ("steps", name)
         yield from text_ref(step.text, (*here, "text"))

@@ -14,6 +14,7 @@ from rapidfuzz import fuzz
 
 from bot.content.loader import Content
 from bot.dialogs.events import Button, Event, Message, Outcome
+from bot.dialogs.extras import Extras
 from bot.dialogs.steps import KINDS, Go, Input, Located, Pressed, Result, Stay, Typed
 from bot.dialogs.turn import BACK, RESTART, Matchers, State, Turn
 from bot.matching.facts import extract
@@ -32,6 +33,13 @@ class DialogEngine:
         self.content = content
         self.db = db
         self.matchers = matchers or Matchers.build(content)
+        self.extras = Extras(self)
+
+    def replace_content(self, content: Content) -> None:
+        """Switch to newly loaded content (coordinators' /reload); conversations carry on."""
+        matchers = Matchers.build(content)
+        self.content, self.matchers = content, matchers
+        self.extras = Extras(self)
 
     async def handle(self, event: Event) -> Outcome:
         try:
@@ -61,13 +69,26 @@ class DialogEngine:
                 if fresh
                 else State(row.step, dict(row.answers), list(row.history), dict(row.pending))
             )
-            turn = Turn(self.content, self.matchers, session, user, state)
-            replies = await (self._restart(turn) if fresh else self._dispatch(turn, event))
-            self._remember_prompt(turn, replies)
+            account = await repo.lotse_account(
+                session, event.sender.channel, event.sender.external_id
+            )
+            turn = Turn(self.content, self.matchers, session, user, state, account=account)
+            replies = await self._route(turn, event, fresh)
+            if turn.keep_prompt:
+                self._remember_prompt(turn, replies)
             await repo.save_conversation(
                 session, user.id, state.step, state.answers, state.history, state.pending
             )
+            repo.queue_notifications(session, turn.notifications)
         return Outcome(replies, turn.notifications)
+
+    async def _route(self, turn: Turn, event: Event, fresh: bool) -> list[Message]:
+        extra = await self.extras.handle(turn, event)
+        if extra is not None:
+            return extra
+        if fresh:
+            return await self._restart(turn)
+        return await self._dispatch(turn, event)
 
     def _language(self, code: str | None) -> str:
         short = (code or "").split("-")[0].lower()
@@ -145,6 +166,16 @@ class DialogEngine:
         elif result.target != current:
             turn.state.history.append(current)
         return await self._enter(turn, result.target)
+
+    async def enter(self, turn: Turn, name: str) -> list[Message]:
+        """Move to a step and ask its question (for deep links and language changes)."""
+        return await self._enter(turn, name)
+
+    async def restart(self, turn: Turn) -> list[Message]:
+        return await self._restart(turn)
+
+    def prompt(self, turn: Turn) -> list[Message]:
+        return self._prompt(turn)
 
     async def _enter(self, turn: Turn, name: str) -> list[Message]:
         turn.state.step = name

@@ -59,7 +59,7 @@ class Message:
 
 @dataclass(frozen=True)
 class Recipient:
-    role: Literal["lotse", "coordinator"]
+    role: Literal["lotse", "coordinator", "citizen"]
     id: str
     name: str
     telegram_id: int | None = None

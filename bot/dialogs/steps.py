@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from bot.content.schema import Option, Step
 from bot.dialogs.events import Button, Message, Notification
 from bot.dialogs.turn import Turn
+from bot.leads.desk import LeadDesk, change
 from bot.leads.routing import find_lotse, recipient_for
 from bot.matching.options import pick, pick_all
 from bot.matching.places import Place, PlaceResult
@@ -405,7 +406,10 @@ class LeadStep(StepKind):
             return [turn.ask(name, step, text=turn.t("consent_declined"))]
         place = answers.get("place") or {}
         interests = answers.get("interests", [])
-        lotse = find_lotse(turn.content.lotsen, place.get("gemeinde"), interests)
+        offer_gemeinde = next(
+            (o.gemeinde for o in turn.content.offers if o.id == answers.get("offer_id")), None
+        )
+        lotse = find_lotse(turn.content.lotsen, place.get("gemeinde") or offer_gemeinde, interests)
         recipient = recipient_for(lotse, turn.t("coordination_name"))
         if "lead_id" not in answers:
             lead = await repo.add_lead(
@@ -413,7 +417,8 @@ class LeadStep(StepKind):
                 Lead(
                     user_id=turn.user.id,
                     kind=step.lead_kind or "volunteer",
-                    gemeinde=place.get("gemeinde"),
+                    status="created",
+                    gemeinde=place.get("gemeinde") or offer_gemeinde,
                     place=place.get("name"),
                     interests=interests,
                     offer_id=answers.get("offer_id"),
@@ -424,23 +429,22 @@ class LeadStep(StepKind):
                     consent_at=dt.datetime.fromisoformat(consent["at"]),
                 ),
             )
+            change(
+                turn.session,
+                lead,
+                "offered" if lotse else "new",
+                actor="citizen",
+                note="consent given",
+            )
             answers["lead_id"] = lead.id
-            turn.notifications.append(Notification(recipient, self._notice(turn, step, lead)))
+            notice = turn.role_text(step, "lotse_notice")
+            card = LeadDesk(turn.content).card(lead, turn.content.languages[0], note=notice)
+            turn.notifications.append(Notification(recipient, card))
         turn.state.history.clear()  # the lead is sent: no way 'back' into the form
         text = (
             turn.t(step.text, lotse=recipient.name) if lotse else turn.role_text(step, "no_lotse")
         )
         return [turn.ask(name, step, text=text)]
-
-    def _notice(self, turn: Turn, step: Step, lead: Lead) -> Message:
-        offer = next((o.title for o in turn.content.offers if o.id == lead.offer_id), "–")
-        interests = ", ".join(turn.interest_label(i) for i in lead.interests) or "–"
-        place = (turn.state.answers.get("place") or {}).get("label", "–")
-        return Message(
-            turn.role_text(
-                step, "lotse_notice", id=lead.id, interests=interests, place=place, offer=offer
-            )
-        )
 
 
 class QuestionStep(StepKind):

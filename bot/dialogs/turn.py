@@ -14,7 +14,7 @@ from bot.helpdesk.faq import FaqMatcher
 from bot.matching.interests import InterestMatcher
 from bot.matching.places import PlaceResolver
 from bot.matching.ranking import OfferRanker
-from bot.store.models import User
+from bot.store.models import LotseAccount, User
 
 BACK = "nav:back"
 RESTART = "nav:restart"
@@ -55,7 +55,9 @@ class Turn:
     session: AsyncSession
     user: User
     state: State
+    account: LotseAccount | None = None  # set when the sender is an onboarded Lotse
     notifications: list[Notification] = field(default_factory=list)
+    keep_prompt: bool = True  # False for replies that are not a dialogue question
 
     @property
     def lang(self) -> str:

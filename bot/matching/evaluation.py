@@ -38,8 +38,9 @@ def _interests(cases: list[dict], matcher: InterestMatcher) -> dict[str, Any]:
         top1 += hit1
         top3 += hit3
         if not hit1:
-            misses.append({"text": case["text"], "expect": sorted(expected), "got": got[:3],
-                           "top3_hit": hit3})
+            misses.append(
+                {"text": case["text"], "expect": sorted(expected), "got": got[:3], "top3_hit": hit3}
+            )
     return _summary(len(cases), top1, top3, misses)
 
 
@@ -55,21 +56,33 @@ def _places(cases: list[dict], resolver: PlaceResolver) -> dict[str, Any]:
         top1 += hit1
         top3 += hit3
         if not hit1:
-            misses.append({"text": case["text"], "expect": case["expect"],
-                           "status": result.status, "got": names[:3]})
+            misses.append(
+                {
+                    "text": case["text"],
+                    "expect": case["expect"],
+                    "status": result.status,
+                    "got": names[:3],
+                }
+            )
     return _summary(len(cases), top1, top3, misses)
 
 
 def _summary(total: int, top1: int, top3: int, misses: list[dict]) -> dict[str, Any]:
-    return {"cases": total, "top1": round(top1 / total, 4) if total else 0.0,
-            "top3": round(top3 / total, 4) if total else 0.0, "misses": misses}
+    return {
+        "cases": total,
+        "top1": round(top1 / total, 4) if total else 0.0,
+        "top3": round(top3 / total, 4) if total else 0.0,
+        "misses": misses,
+    }
 
 
 def render_report(report: dict[str, Any]) -> str:
     lines = []
     for section, result in report.items():
-        lines.append(f"{section}: {result['cases']} Fälle · top-1 {result['top1']:.1%} · "
-                     f"top-3 {result['top3']:.1%}")
+        lines.append(
+            f"{section}: {result['cases']} Fälle · top-1 {result['top1']:.1%} · "
+            f"top-3 {result['top3']:.1%}"
+        )
         for miss in result["misses"]:
             got = ", ".join(miss["got"]) or "–"
             extra = f" [{miss['status']}]" if "status" in miss else ""

@@ -9,8 +9,7 @@ from bot.content.schema import TravelRule
 from bot.matching.normalize import fold
 
 _KM = re.compile(r"(\d{1,3}(?:[.,]\d)?)\s*(?:km|kilometer)", re.IGNORECASE)
-_HOURS = re.compile(
-    r"(\d{1,2})(?:\s*(?:-|–|bis)\s*(\d{1,2}))?\s*(?:h\b|std|stunde)", re.IGNORECASE)
+_HOURS = re.compile(r"(\d{1,2})(?:\s*(?:-|–|bis)\s*(\d{1,2}))?\s*(?:h\b|std|stunde)", re.IGNORECASE)
 
 
 def travel_km(text: str, rules: Sequence[TravelRule]) -> float | None:

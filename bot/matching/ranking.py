@@ -51,8 +51,9 @@ class RankedOffer:
 
 
 class OfferRanker:
-    def __init__(self, offers: Iterable[Offer], taxonomy: TaxonomyFile,
-                 places: Iterable[Place]) -> None:
+    def __init__(
+        self, offers: Iterable[Offer], taxonomy: TaxonomyFile, places: Iterable[Place]
+    ) -> None:
         self.parent = {i.id: i.id for i in taxonomy.interests}
         self.parent |= {s.id: i.id for i in taxonomy.interests for s in i.subtopics}
         self._bit = {interest: 1 << n for n, interest in enumerate(self.parent)}
@@ -68,13 +69,21 @@ class OfferRanker:
         self._ids = np.array([self._mask(o.interests, parents=True) for o in offers], np.uint64)
         self._subs = np.array([self._mask(o.interests, parents=False) for o in offers], np.uint64)
         self._kind = np.array([KIND_CODES[o.schedule.kind] for o in offers], dtype=np.int8)
-        self._slots = np.array([sum(SLOT_BITS[s] for s in set(o.schedule.slots)) for o in offers],
-                               dtype=np.int8)
+        self._slots = np.array(
+            [sum(SLOT_BITS[s] for s in set(o.schedule.slots)) for o in offers], dtype=np.int8
+        )
         self._hours = np.array([o.schedule.hours_per_week or np.nan for o in offers], dtype=float)
         self._updated = np.array([o.updated.toordinal() for o in offers], dtype=np.int64)
         far_future = dt.date.max.toordinal()
-        self._ends = np.array([o.schedule.date.toordinal() if o.schedule.kind == "once"
-                               and o.schedule.date else far_future for o in offers], np.int64)
+        self._ends = np.array(
+            [
+                o.schedule.date.toordinal()
+                if o.schedule.kind == "once" and o.schedule.date
+                else far_future
+                for o in offers
+            ],
+            np.int64,
+        )
 
     def _mask(self, interests: Sequence[str], parents: bool) -> int:
         mask = 0
@@ -105,18 +114,29 @@ class OfferRanker:
         if profile.lat is None or profile.lon is None:
             return np.full(len(self.offers), np.nan)
         lat, lon = np.radians(profile.lat), np.radians(profile.lon)
-        a = (np.sin((self._lat - lat) / 2) ** 2
-             + np.cos(lat) * np.cos(self._lat) * np.sin((self._lon - lon) / 2) ** 2)
+        a = (
+            np.sin((self._lat - lat) / 2) ** 2
+            + np.cos(lat) * np.cos(self._lat) * np.sin((self._lon - lon) / 2) ** 2
+        )
         return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
 
     def _score(self, profile: Profile, distance: np.ndarray, sub_mask: np.uint64) -> np.ndarray:
         interest = np.where((self._subs & sub_mask) != 0, 1.0, 0.8) if sub_mask else 1.0
-        near = np.where(np.isnan(distance), 0.5, np.exp(-np.nan_to_num(distance) /
-                                                        DISTANCE_SCALE_KM))
-        fresh = np.clip(1 - (profile.today.toordinal() - self._updated - FRESH_DAYS)
-                        / (STALE_DAYS - FRESH_DAYS), 0.0, 1.0)
-        return (WEIGHTS["interest"] * interest + WEIGHTS["distance"] * near
-                + WEIGHTS["time"] * self._time_fit(profile) + WEIGHTS["fresh"] * fresh)
+        near = np.where(
+            np.isnan(distance), 0.5, np.exp(-np.nan_to_num(distance) / DISTANCE_SCALE_KM)
+        )
+        fresh = np.clip(
+            1
+            - (profile.today.toordinal() - self._updated - FRESH_DAYS) / (STALE_DAYS - FRESH_DAYS),
+            0.0,
+            1.0,
+        )
+        return (
+            WEIGHTS["interest"] * interest
+            + WEIGHTS["distance"] * near
+            + WEIGHTS["time"] * self._time_fit(profile)
+            + WEIGHTS["fresh"] * fresh
+        )
 
     def _time_fit(self, profile: Profile) -> np.ndarray:
         flexible = self._kind == KIND_CODES["flexible"]
@@ -129,8 +149,9 @@ class OfferRanker:
         if not wanted_slots:
             slots = np.ones(len(self.offers))
         else:
-            slots = np.where(self._slots == 0, 0.7,
-                             np.where((self._slots & wanted_slots) != 0, 1.0, 0.2))
+            slots = np.where(
+                self._slots == 0, 0.7, np.where((self._slots & wanted_slots) != 0, 1.0, 0.2)
+            )
         if profile.hours_per_week is None:
             return (kind + slots) / 2
         too_much = self._hours > profile.hours_per_week * 1.5  # NaN compares False
@@ -154,8 +175,9 @@ class OfferRanker:
                 chosen.append(int(index))
         return sorted(chosen, key=lambda i: -score[i])
 
-    def _ranked(self, index: int, score: float, distance: float, tops: list[str],
-                subs: list[str]) -> RankedOffer:
+    def _ranked(
+        self, index: int, score: float, distance: float, tops: list[str], subs: list[str]
+    ) -> RankedOffer:
         offer = self.offers[index]
         matched = [i for i in offer.interests if i in subs]
         matched += [t for t in tops if any(self.parent.get(i) == t for i in offer.interests)]

@@ -32,6 +32,7 @@ class User(Base):
     external_id: Mapped[str] = mapped_column(String(64))
     language: Mapped[str] = mapped_column(String(8), default="de")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    blocked: Mapped[bool] = mapped_column(default=False)  # the person blocked the bot
 
 
 class Conversation(Base):
@@ -82,3 +83,61 @@ class Search(Base):
     results: Mapped[int] = mapped_column(Integer)
     best_score: Mapped[float | None] = mapped_column()
     unmet: Mapped[bool] = mapped_column(default=False)
+
+
+class LeadEvent(Base):
+    """Audit trail: every change of a lead, with who, when and why."""
+
+    __tablename__ = "lead_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(60))  # "citizen", "lotse:<id>", "system", …
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(String(200))
+
+
+class LotseAccount(Base):
+    """A Lotse from lotsen.yaml who joined through an invite link on some channel."""
+
+    __tablename__ = "lotse_accounts"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+
+    lotse_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    external_id: Mapped[str] = mapped_column(String(64))
+    joined_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column()
+    writing_to_lead: Mapped[int | None] = mapped_column(Integer)  # next text goes to that citizen
+
+
+class Invite(Base):
+    """A single-use, expiring onboarding code for a Lotse; only its hash is stored."""
+
+    __tablename__ = "invites"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    lotse_id: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column()
+    used_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class OutboxMessage(Base):
+    """A notification written with the change that causes it, sent later by the sender."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    recipient_role: Mapped[str] = mapped_column(String(20))  # lotse, coordinator, citizen
+    recipient_id: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    buttons: Mapped[list[Any]] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    sent_at: Mapped[dt.datetime | None] = mapped_column()
+    last_error: Mapped[str | None] = mapped_column(String(200))

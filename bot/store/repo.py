@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store.models import Conversation, Lead, Search, User
+from bot.dialogs.events import Notification
+from bot.store.models import Conversation, Lead, LotseAccount, OutboxMessage, Search, User
 
 
 async def get_or_create_user(
@@ -56,3 +57,29 @@ async def list_leads(session: AsyncSession) -> Sequence[Lead]:
 
 async def record_searches(session: AsyncSession, searches: list[Search]) -> None:
     session.add_all(searches)
+
+
+async def lotse_account(
+    session: AsyncSession, channel: str, external_id: str
+) -> LotseAccount | None:
+    """The Lotse behind this chat, unless revoked."""
+    return await session.scalar(
+        select(LotseAccount).where(
+            LotseAccount.channel == channel,
+            LotseAccount.external_id == external_id,
+            LotseAccount.revoked_at.is_(None),
+        )
+    )
+
+
+def queue_notifications(session: AsyncSession, notifications: Sequence[Notification]) -> None:
+    """Written in the same transaction as the change that causes them (outbox pattern)."""
+    for note in notifications:
+        session.add(
+            OutboxMessage(
+                recipient_role=note.recipient.role,
+                recipient_id=note.recipient.id,
+                text=note.message.text,
+                buttons=[[b.label, b.data] for b in note.message.buttons],
+            )
+        )

@@ -1,0 +1,153 @@
+"""Everything around the dialogue: Lotse actions, invite and poster deep links, language.
+
+Kept apart from the step machine so the dialogue stays about the citizen's questions.
+`Extras.handle` returns None when an event is plain dialogue.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from bot.dialogs.events import Button, Event, Message
+from bot.dialogs.turn import Turn
+from bot.leads import invites
+from bot.leads.desk import DeskResult, LeadDesk, parse_lead_button
+
+if TYPE_CHECKING:
+    from bot.dialogs.engine import DialogEngine
+
+log = logging.getLogger(__name__)
+
+LANGUAGE_NAMES = {"de": "🇩🇪 Deutsch", "en": "🇬🇧 English"}
+SIDE_EFFECT_KINDS = {"offers", "lead"}  # not re-entered on a language change
+
+
+class Extras:
+    def __init__(self, engine: DialogEngine) -> None:
+        self.engine = engine
+        self.content = engine.content
+        self.desk = LeadDesk(engine.content)
+
+    async def handle(self, turn: Turn, event: Event) -> list[Message] | None:
+        if event.kind == "button" and event.data.startswith("l:"):
+            return await self._lead_action(turn, event.data)
+        if event.kind == "button" and event.data.startswith("lang:"):
+            return await self._set_language(turn, event.data.removeprefix("lang:"))
+        if event.kind == "command":
+            if event.command == "start" and event.text:
+                return await self._start_payload(turn, event.text.split()[0])
+            if event.command in ("sprache", "language"):
+                return self._choose_language(turn)
+            if event.command == "meine_leads":
+                return await self._my_leads(turn)
+        if event.kind == "text" and turn.account and turn.account.writing_to_lead:
+            return self._desk_reply(
+                turn, await self.desk.relay(turn.session, turn.account, event.text, turn.lang)
+            )
+        return None
+
+    # --- Lotsen ---------------------------------------------------------------------
+
+    async def _lead_action(self, turn: Turn, data: str) -> list[Message]:
+        parsed = parse_lead_button(data)
+        if turn.account is None or parsed is None:
+            log.warning("lead button refused: sender is no Lotse or data malformed")
+            return [Message(turn.t("only_lotse")), *self.engine.prompt(turn)]
+        lead_id, action = parsed
+        result = await self.desk.act(turn.session, turn.account, lead_id, action, turn.lang)
+        return self._desk_reply(turn, result)
+
+    async def _my_leads(self, turn: Turn) -> list[Message]:
+        if turn.account is None:
+            return [Message(turn.t("only_lotse")), *self.engine.prompt(turn)]
+        return self._desk_reply(
+            turn, await self.desk.my_leads(turn.session, turn.account, turn.lang)
+        )
+
+    def _desk_reply(self, turn: Turn, result: DeskResult) -> list[Message]:
+        turn.keep_prompt = False
+        turn.notifications.extend(result.notifications)
+        return result.replies
+
+    # --- deep links -----------------------------------------------------------------
+
+    async def _start_payload(self, turn: Turn, payload: str) -> list[Message]:
+        if payload.startswith(invites.PREFIX):
+            return await self._join_as_lotse(turn, payload.removeprefix(invites.PREFIX))
+        kind, _, ident = payload.partition("-")
+        targets = self.content.dialog.deeplinks
+        if kind == "i" and "interest" in targets and self._top(ident):
+            return await self._jump_to_interest(turn, ident, targets["interest"])
+        offer = next((o for o in self.content.offers if o.id == ident), None)
+        if kind == "o" and "offer" in targets and offer is not None:
+            return await self._jump_to_offer(turn, offer.id, targets["offer"])
+        return [Message(turn.t("deeplink_unknown")), *await self.engine.restart(turn)]
+
+    def _top(self, interest: str) -> str | None:
+        for area in self.content.taxonomy.interests:
+            if interest == area.id or interest in {s.id for s in area.subtopics}:
+                return area.id
+        return None
+
+    async def _jump_to_interest(self, turn: Turn, interest: str, target: str) -> list[Message]:
+        await self.engine.restart(turn)
+        top = self._top(interest) or interest
+        turn.state.answers["interests"] = [top]
+        turn.state.answers["subtopics"] = [interest] if interest != top else []
+        turn.state.answers["source"] = f"i-{interest}"
+        turn.state.history = [self.content.dialog.start]
+        said = Message(turn.t("interests_understood", interests=turn.interest_label(interest)))
+        return [said, *await self.engine.enter(turn, target)]
+
+    async def _jump_to_offer(self, turn: Turn, offer_id: str, target: str) -> list[Message]:
+        await self.engine.restart(turn)
+        offer = next(o for o in self.content.offers if o.id == offer_id)
+        turn.state.answers["offer_id"] = offer.id
+        turn.state.answers["interests"] = list(
+            dict.fromkeys(top for i in offer.interests if (top := self._top(i)))
+        )
+        turn.state.answers["source"] = f"o-{offer.id}"
+        turn.state.history = [self.content.dialog.start]
+        said = Message(
+            turn.t(
+                "deeplink_offer",
+                title=offer.title,
+                organisation=offer.organisation,
+                place=offer.place,
+            )
+        )
+        return [said, *await self.engine.enter(turn, target)]
+
+    async def _join_as_lotse(self, turn: Turn, code: str) -> list[Message]:
+        sender = turn.user
+        account = await invites.redeem(turn.session, code, sender.channel, sender.external_id)
+        lotse = next((x for x in self.content.lotsen if account and x.id == account.lotse_id), None)
+        turn.keep_prompt = False
+        if account is None or lotse is None:
+            log.warning("invite refused: unknown, used or expired code")
+            return [Message(turn.t("invite_invalid"))]
+        turn.account = account
+        return [
+            Message(turn.t("lotse_welcome", name=lotse.name, gemeinden=", ".join(lotse.gemeinden)))
+        ]
+
+    # --- language -------------------------------------------------------------------
+
+    def _choose_language(self, turn: Turn) -> list[Message]:
+        turn.keep_prompt = False
+        buttons = tuple(
+            Button(LANGUAGE_NAMES.get(lang, lang), f"lang:{lang}")
+            for lang in self.content.languages
+        )
+        return [Message(turn.t("choose_language"), buttons)]
+
+    async def _set_language(self, turn: Turn, lang: str) -> list[Message]:
+        if lang not in self.content.languages:
+            return [Message(turn.t("stale_button")), *self.engine.prompt(turn)]
+        turn.user.language = lang
+        said = Message(turn.t("language_set"))
+        step = self.content.dialog.steps[turn.state.step]
+        if step.kind in SIDE_EFFECT_KINDS:
+            return [said, *self.engine.prompt(turn)]
+        return [said, *await self.engine.enter(turn, turn.state.step)]
