@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import Settings
-from bot.content.loader import Content, ContentError, load_content
+from bot.content.loader import Content, ContentError, load_content, summary
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -35,6 +35,14 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="alle Inhalte prüfen (Fehler als Datei:Zeile)")
     check.set_defaults(func=_check)
+
+    run = commands.add_parser("run", help="den Telegram-Bot starten (Long Polling oder Webhook)")
+    run.set_defaults(func=_run)
+
+    invite = commands.add_parser("invite", help="Einladungslink für einen Lotsen erzeugen")
+    invite.add_argument("--lotse", required=True, help="Kennung aus content/lotsen.yaml")
+    invite.add_argument("--days", type=int, default=7, help="gültig für so viele Tage (7)")
+    invite.set_defaults(func=_invite)
 
     leads = commands.add_parser("leads", help="Anfragen (Leads) für die Koordination auflisten")
     leads.add_argument("--json", action="store_true", help="als JSON ausgeben")
@@ -65,12 +73,7 @@ def _check(_args: argparse.Namespace, settings: Settings) -> int:
         return 1
     for warning in content.warnings:
         print(warning)
-    print(
-        f"OK: {len(content.dialog.steps)} Dialogschritte, {len(content.texts.texts)} Texte, "
-        f"{len(content.offers)} Angebote, {len(content.lotsen)} Lotsen, "
-        f"{sum(len(g.ortsteile) for g in content.places.gemeinden)} Orte, "
-        f"{len(content.faq)} FAQ-Einträge"
-    )
+    print(f"OK: {summary(content)}")
     return 0
 
 
@@ -92,6 +95,57 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
             await db.close()
 
     asyncio.run(go())
+    return 0
+
+
+def _run(_args: argparse.Namespace, settings: Settings) -> int:
+    from bot.telegram.app import StartupError, make_bot, run_bot
+
+    content = _load(settings)
+    if content is None:
+        return 1
+    logging.getLogger().setLevel(logging.INFO)
+    try:
+        make_bot(settings)  # fail fast, before touching the database, on a bad token
+        asyncio.run(run_bot(settings, content))
+    except StartupError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return 0
+
+
+def _invite(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.leads.invites import PREFIX, create_invite
+    from bot.store.db import Database
+    from bot.telegram.app import StartupError, bot_username
+
+    content = _load(settings)
+    if content is None:
+        return 1
+    lotse = next((x for x in content.lotsen if x.id == args.lotse), None)
+    if lotse is None:
+        known = ", ".join(x.id for x in content.lotsen)
+        print(f"Unbekannter Lotse '{args.lotse}'. Bekannt: {known}", file=sys.stderr)
+        return 1
+
+    async def go() -> str:
+        username = await bot_username(settings)
+        db = Database(settings.database_url)
+        try:
+            await db.migrate()
+            async with db.session() as session, session.begin():
+                code = await create_invite(session, lotse.id, days=args.days)
+        finally:
+            await db.close()
+        return f"https://t.me/{username}?start={PREFIX}{code}"
+
+    try:
+        link = asyncio.run(go())
+    except StartupError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"Einladung für {lotse.name} ({lotse.id}), einmal nutzbar, {args.days} Tage gültig:")
+    print(link)
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,12 @@ class Settings:
     bot_token: str | None
     telegram_api_url: str
     webhook_url: str | None
+    webhook_path: str
+    webhook_host: str
+    webhook_port: int
+    webhook_secret: str | None
+    bot_username: str | None
+    coordinator_ids: frozenset[int]
     faq_max_age_days: int
 
     @classmethod
@@ -30,5 +37,27 @@ class Settings:
             bot_token=env.get("BOT_TOKEN") or None,
             telegram_api_url=env.get("TELEGRAM_API_URL") or DEFAULT_TELEGRAM_API_URL,
             webhook_url=env.get("WEBHOOK_URL") or None,
+            webhook_path=env.get("WEBHOOK_PATH") or "/telegram",
+            webhook_host=env.get("WEBHOOK_HOST") or "0.0.0.0",
+            webhook_port=int(env.get("WEBHOOK_PORT") or 8080),
+            webhook_secret=env.get("WEBHOOK_SECRET") or None,
+            bot_username=(env.get("BOT_USERNAME") or "").lstrip("@") or None,
+            coordinator_ids=_ids(env.get("COORDINATOR_IDS", "")),
             faq_max_age_days=int(env.get("FAQ_MAX_AGE_DAYS") or 365),
         )
+
+    def secret_token(self) -> str:
+        """Webhook secret: configured, or derived from the token so all processes agree."""
+        if self.webhook_secret:
+            return self.webhook_secret
+        return hashlib.sha256(f"webhook:{self.bot_token}".encode()).hexdigest()[:48]
+
+
+def _ids(text: str) -> frozenset[int]:
+    """Telegram user ids of coordinators, comma- or space-separated."""
+    ids = set()
+    for part in text.replace(",", " ").split():
+        if not part.lstrip("-").isdigit():
+            raise ValueError(f"COORDINATOR_IDS: '{part}' ist keine Telegram-Nutzer-ID (Zahl)")
+        ids.add(int(part))
+    return frozenset(ids)

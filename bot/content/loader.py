@@ -162,3 +162,13 @@ def load_content(content_dir: Path, knowledge_dir: Path, *, faq_max_age_days: in
     if any(p.severity == "error" for p in problems):
         raise ContentError(problems)
     return Content(**{**content.__dict__, "warnings": tuple(problems)})
+
+
+def summary(content: Content) -> str:
+    """One line for `lotse check` and /reload: what was loaded."""
+    places = sum(len(g.ortsteile) for g in content.places.gemeinden)
+    return (
+        f"{len(content.dialog.steps)} Dialogschritte, {len(content.texts.texts)} Texte, "
+        f"{len(content.offers)} Angebote, {len(content.lotsen)} Lotsen, {places} Orte, "
+        f"{len(content.faq)} FAQ-Einträge"
+    )

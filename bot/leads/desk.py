@@ -96,7 +96,7 @@ class LeadDesk:
             )
             result.replies.append(Message(self.t("lotse_declined", lang)))
             return result
-        result.replies.append(self.card(lead, lang, note=self.t(f"status_{lead.status}", lang)))
+        result.replies.append(self.card(lead, lang))
         return result
 
     async def relay(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogs.events import Notification
@@ -83,3 +84,31 @@ def queue_notifications(session: AsyncSession, notifications: Sequence[Notificat
                 buttons=[[b.label, b.data] for b in note.message.buttons],
             )
         )
+
+
+async def claim_outbox(
+    session: AsyncSession,
+    now: dt.datetime,
+    limit: int = 20,
+    lease: dt.timedelta = dt.timedelta(minutes=2),
+) -> list[OutboxMessage]:
+    """Take due notifications for sending, oldest first, so that no other process can.
+
+    The claim pushes `next_attempt_at` past the lease: if this process dies while sending,
+    the rows become due again and another process sends them.
+    """
+    due = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    if session.bind.dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    claimed = await session.scalars(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(due.scalar_subquery()))
+        .values(next_attempt_at=now + lease, attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage)
+    )
+    return sorted(claimed.all(), key=lambda row: row.id)

@@ -1,0 +1,63 @@
+"""Private chats: everything a person sends goes to the conversation core.
+
+Citizens and Lotsen share this router: the core knows who is a Lotse and what they may do.
+"""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.types import CallbackQuery, Message
+
+from bot.dialogs.events import Event
+from bot.telegram.bridge import Bridge, sender_of
+
+
+def build_router() -> Router:
+    router = Router(name="citizen")
+    router.message.filter(F.chat.type == "private")
+    router.edited_message.filter(F.chat.type == "private")
+
+    @router.message(F.text)
+    async def on_text(message: Message, bridge: Bridge) -> None:
+        assert message.from_user and message.text is not None
+        await bridge.handle(
+            Event.message(sender_of(message.from_user), message.text), message.chat.id
+        )
+        if message.text.startswith("/start inv-"):
+            await bridge.after_join(message.from_user.id)
+
+    @router.message(F.location)
+    async def on_location(message: Message, bridge: Bridge) -> None:
+        assert message.from_user and message.location
+        event = Event.location(
+            sender_of(message.from_user), message.location.latitude, message.location.longitude
+        )
+        await bridge.handle(event, message.chat.id)
+
+    @router.message(F.contact)
+    async def on_contact(message: Message, bridge: Bridge) -> None:
+        """A shared contact card answers 'how can the Lotse reach you' with its phone number."""
+        assert message.from_user and message.contact
+        event = Event.message(sender_of(message.from_user), message.contact.phone_number)
+        await bridge.handle(event, message.chat.id)
+
+    @router.message()
+    async def on_other(message: Message, bridge: Bridge) -> None:
+        """Stickers, photos, voice, documents …: a friendly hint and the current question."""
+        assert message.from_user
+        await bridge.handle(Event(sender_of(message.from_user), "unsupported"), message.chat.id)
+
+    @router.edited_message()
+    async def on_edit(message: Message, bridge: Bridge) -> None:
+        assert message.from_user
+        await bridge.hint(message.chat.id, message.from_user.language_code, "edited_hint")
+
+    @router.callback_query()
+    async def on_button(query: CallbackQuery, bridge: Bridge) -> None:
+        await query.answer()  # stop the button's spinner first
+        if query.message is None or query.data is None:
+            return
+        event = Event.button(sender_of(query.from_user), query.data)
+        await bridge.handle(event, query.message.chat.id, pressed=query)
+
+    return router

@@ -1,0 +1,64 @@
+"""Per-user order, a flood limit, and knowing what is in flight for a clean shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject
+
+from bot.telegram.sender import TokenBucket
+
+log = logging.getLogger(__name__)
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class UserGate(BaseMiddleware):
+    """One update per user at a time (in arrival order); at most `burst` quick ones."""
+
+    def __init__(
+        self,
+        rate: float = 1.0,
+        burst: float = 8.0,
+        on_flood: Callable[[TelegramObject], Awaitable[None]] | None = None,
+    ) -> None:
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._buckets: dict[int, TokenBucket] = {}
+        self._warned: set[int] = set()
+        self._rate, self._burst = rate, burst
+        self._on_flood = on_flood
+        self._in_flight: set[asyncio.Task[Any]] = set()
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user = data.get("event_from_user")
+        if user is None:
+            return await handler(event, data)
+        bucket = self._buckets.setdefault(user.id, TokenBucket(self._rate, self._burst))
+        if bucket.delay() > 0:
+            bucket.tokens += 1  # a refused update costs nothing more
+            if user.id not in self._warned and self._on_flood:
+                self._warned.add(user.id)
+                await self._on_flood(event)
+            log.info("flood limit: update dropped")
+            return None
+        self._warned.discard(user.id)
+        lock = self._locks.setdefault(user.id, asyncio.Lock())
+        task = asyncio.current_task()
+        if task is not None:
+            self._in_flight.add(task)
+        try:
+            async with lock:
+                return await handler(event, data)
+        finally:
+            if task is not None:
+                self._in_flight.discard(task)
+
+    async def drain(self, timeout: float = 10.0) -> None:
+        """Wait for updates being handled, so a shutdown loses none of them."""
+        current = asyncio.current_task()
+        pending = [t for t in self._in_flight if t is not current and not t.done()]
+        if pending:
+            await asyncio.wait(pending, timeout=timeout)

@@ -1,0 +1,146 @@
+"""Delivers queued notifications (the outbox) to Telegram, in order, without losing any."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from sqlalchemy import select, update
+
+from bot.content.loader import Content
+from bot.dialogs.events import Button, Message
+from bot.store import repo
+from bot.store.db import Database
+from bot.store.models import LotseAccount, OutboxMessage, User
+from bot.telegram.sender import TelegramSender
+
+log = logging.getLogger(__name__)
+
+WAIT_FOR_RECIPIENT = dt.timedelta(minutes=10)  # a Lotse who has not joined yet
+MAX_RETRY_DELAY = dt.timedelta(minutes=5)
+
+
+class OutboxWorker:
+    def __init__(
+        self,
+        db: Database,
+        sender: TelegramSender,
+        content: Callable[[], Content],
+        coordinator_ids: frozenset[int],
+    ) -> None:
+        self.db = db
+        self.sender = sender
+        self.content = content
+        self.coordinator_ids = coordinator_ids
+        self.wake = asyncio.Event()
+
+    async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:
+        while not stop.is_set():
+            try:
+                while await self.deliver_due():
+                    pass
+            except Exception:
+                log.exception("outbox round failed; will retry")
+            self.wake.clear()
+            waits = [asyncio.create_task(self.wake.wait()), asyncio.create_task(stop.wait())]
+            await asyncio.wait(waits, timeout=interval, return_when=asyncio.FIRST_COMPLETED)
+            for task in waits:
+                task.cancel()
+
+    async def deliver_due(self, now: dt.datetime | None = None) -> int:
+        """Send what is due; return how many rows were handled (0: nothing to do)."""
+        now = now or dt.datetime.now(dt.UTC)
+        async with self.db.session() as session, session.begin():
+            rows = await repo.claim_outbox(session, now)
+        failed_before = False
+        for row in rows:
+            if failed_before:  # keep the order: nothing overtakes a message that failed
+                await self._update(row.id, status="pending", next_attempt_at=now)
+                continue
+            failed_before = not await self._deliver(row, now)
+        return len(rows)
+
+    async def _deliver(self, row: OutboxMessage, now: dt.datetime) -> bool:
+        chat_ids = await self._chats(row)
+        if not chat_ids:
+            await self._update(
+                row.id,
+                status="pending",
+                next_attempt_at=now + WAIT_FOR_RECIPIENT,
+                last_error="recipient not reachable on Telegram yet",
+            )
+            return True  # waiting for this recipient must not hold back the others
+        message = Message(row.text, tuple(Button(label, data) for label, data in row.buttons))
+        try:
+            for chat_id in chat_ids:
+                await self.sender.send(chat_id, message)
+        except TelegramForbiddenError:
+            await self._update(row.id, status="failed", last_error="blocked by the user")
+            await self._mark_blocked(row)
+            return True
+        except TelegramBadRequest as exc:
+            await self._update(row.id, status="failed", last_error=str(exc)[:200])
+            return True
+        except Exception as exc:  # Telegram down: try again later, in order
+            delay = min(MAX_RETRY_DELAY, dt.timedelta(seconds=2 ** min(row.attempts, 9)))
+            await self._update(
+                row.id, status="pending", next_attempt_at=now + delay, last_error=type(exc).__name__
+            )
+            return False
+        await self._update(row.id, status="sent", sent_at=dt.datetime.now(dt.UTC), last_error=None)
+        return True
+
+    async def release(self, lotse_id: str) -> None:
+        """A Lotse just joined: what waited for them is due now."""
+        async with self.db.session() as session, session.begin():
+            await session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.recipient_role == "lotse",
+                    OutboxMessage.recipient_id == lotse_id,
+                    OutboxMessage.status == "pending",
+                )
+                .values(next_attempt_at=dt.datetime.now(dt.UTC))
+            )
+
+    async def _chats(self, row: OutboxMessage) -> list[int]:
+        async with self.db.session() as session:
+            if row.recipient_role == "coordinator":
+                return sorted(self.coordinator_ids)
+            if row.recipient_role == "citizen":
+                user = await session.get(User, int(row.recipient_id))
+                if user and user.channel == "telegram" and not user.blocked:
+                    return [int(user.external_id)]
+                return []
+            account = await session.scalar(
+                select(LotseAccount).where(
+                    LotseAccount.lotse_id == row.recipient_id,
+                    LotseAccount.channel == "telegram",
+                    LotseAccount.revoked_at.is_(None),
+                )
+            )
+            if account:
+                return [int(account.external_id)]
+        configured = next(
+            (lotse.telegram_id for lotse in self.content().lotsen if lotse.id == row.recipient_id),
+            None,
+        )
+        return [configured] if configured else []
+
+    async def _update(self, row_id: int, **values: object) -> None:
+        async with self.db.session() as session, session.begin():
+            row = await session.get(OutboxMessage, row_id)
+            if row is not None:
+                for key, value in values.items():
+                    setattr(row, key, value)
+
+    async def _mark_blocked(self, row: OutboxMessage) -> None:
+        if row.recipient_role != "citizen":
+            return
+        async with self.db.session() as session, session.begin():
+            user = await session.get(User, int(row.recipient_id))
+            if user is not None:
+                user.blocked = True

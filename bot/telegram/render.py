@@ -1,0 +1,77 @@
+"""Core messages → Telegram messages: text chunks and keyboards. No network here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
+
+from bot.dialogs.events import Button, Message
+
+MAX_TEXT = 4096  # Telegram's limit per message
+MAX_CALLBACK_BYTES = 64
+SHORT_LABEL = 18  # two buttons share a row when both are this short
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup
+
+
+@dataclass(frozen=True)
+class Rendered:
+    chunks: tuple[str, ...]  # the text, split to fit; the keyboard goes with the last chunk
+    markup: Markup | None
+
+
+def render(message: Message, location_label: str) -> Rendered:
+    return Rendered(tuple(split_text(message.text)), keyboard(message, location_label))
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Split at paragraph, then line, then word boundaries (only whitespace is dropped)."""
+    text = text or "…"
+    chunks: list[str] = []
+    while len(text) > limit:
+        cut = max(
+            text.rfind("\n\n", 0, limit), text.rfind("\n", 0, limit), text.rfind(" ", 0, limit)
+        )
+        if cut <= 0:
+            cut = limit
+        chunks.append(text[:cut])
+        text = text[cut:].lstrip("\n ")
+    chunks.append(text)
+    return chunks
+
+
+def keyboard(message: Message, location_label: str) -> Markup | None:
+    buttons = [b for b in message.buttons if len(b.data.encode()) <= MAX_CALLBACK_BYTES]
+    if message.request_location and all(b.data.startswith("nav:") for b in buttons):
+        # Telegram can ask for a location only from a reply keyboard, not an inline one.
+        rows = [[KeyboardButton(text=location_label, request_location=True)]]
+        rows += [[KeyboardButton(text=b.label)] for b in buttons]
+        return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, one_time_keyboard=True)
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(inline_keyboard=_rows(buttons))
+
+
+def _rows(buttons: list[Button]) -> list[list[InlineKeyboardButton]]:
+    rows: list[list[InlineKeyboardButton]] = []
+    for button in buttons:
+        item = InlineKeyboardButton(text=button.label[:64], callback_data=button.data)
+        last = rows[-1] if rows else None
+        pairable = len(button.label) <= SHORT_LABEL and not button.data.startswith("nav:")
+        if (
+            last
+            and len(last) == 1
+            and pairable
+            and len(last[0].text) <= SHORT_LABEL
+            and not (last[0].callback_data or "").startswith("nav:")
+        ):
+            last.append(item)
+        else:
+            rows.append([item])
+    return rows

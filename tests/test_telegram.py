@@ -1,0 +1,446 @@
+"""The Telegram adapter end to end: the real dispatcher and HTTP session against a fake
+Bot API server on 127.0.0.1 (tests/fakes/telegram_api.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import aiohttp
+import pytest
+from sqlalchemy import select
+
+from bot.config import Settings
+from bot.content.loader import Content
+from bot.leads import invites
+from bot.store.db import Database
+from bot.store.models import Conversation, Lead, OutboxMessage, User
+from bot.telegram.app import TelegramApp, make_bot
+from tests.fakes.telegram_api import FakeTelegram, FakeUser
+
+ROOT = Path(__file__).resolve().parent.parent
+COORDINATOR = 9000
+ZSCHORTAU = (51.4793, 12.3589)
+
+
+def settings_for(fake: FakeTelegram, db_url: str, **extra: str) -> Settings:
+    return Settings.from_env(
+        {
+            "BOT_TOKEN": fake.token,
+            "TELEGRAM_API_URL": fake.base_url,
+            "DATABASE_URL": db_url,
+            "COORDINATOR_IDS": str(COORDINATOR),
+            "CONTENT_DIR": str(ROOT / "content"),
+            "KNOWLEDGE_DIR": str(ROOT / "knowledge"),
+            **extra,
+        }
+    )
+
+
+Starter = Callable[..., "Running"]
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram() as server:
+        yield server
+
+
+class Running:
+    """A TelegramApp running in this event loop; stop() shuts it down like SIGTERM."""
+
+    def __init__(self, settings: Settings, content: Content) -> None:
+        self.settings, self.content = settings, content
+        self.db = Database(settings.database_url)
+        self.app: TelegramApp | None = None
+        self.task: asyncio.Task[None] | None = None
+
+    async def start(self) -> TelegramApp:
+        await self.db.migrate()
+        self.app = TelegramApp(self.settings, self.content, self.db, make_bot(self.settings))
+        self.task = asyncio.create_task(self.app.run(handle_signals=False))
+        return self.app
+
+    async def stop(self) -> None:
+        if self.app and self.task:
+            await self.app.shutdown()
+            await asyncio.wait_for(self.task, timeout=10)
+        await self.db.close()
+
+
+@pytest.fixture
+async def running(
+    fake: FakeTelegram, content: Content, sqlite_url: str
+) -> AsyncIterator[Callable[..., Running]]:
+    started: list[Running] = []
+
+    def start(**extra: str) -> Running:
+        run = Running(settings_for(fake, sqlite_url, **extra), content)
+        started.append(run)
+        return run
+
+    yield start
+    for run in started:
+        with contextlib.suppress(Exception):
+            await run.stop()
+
+
+async def bot_up(fake: FakeTelegram, running: Starter) -> Running:
+    run = running()
+    await run.start()
+    await fake.wait_for(lambda: any(m == "getUpdates" for m, _ in fake.calls))
+    return run
+
+
+async def walk_to_lead(user: FakeUser) -> None:
+    await user.send("Hallo")
+    await user.wait_for_text("willkommen")
+    await user.press_button("engagieren")
+    await user.wait_for_text("Was interessiert Sie")
+    await user.send("was mit Kindern")
+    await user.wait_for_text("In welchem Ort")
+    await user.share_location(*ZSCHORTAU)
+    await user.wait_for_text("📍 Zschortau")
+    await user.wait_for_text("einmal mit anpacken")
+    await user.press_button("Regelmäßig")
+    await user.wait_for_text("Wann haben Sie")
+    await user.send("abends")
+    await user.wait_for_text("Möchten Sie, dass sich ein Lotse")
+    await user.press_button("beraten")
+    await user.wait_for_text("einverstanden")
+    await user.press_button("Ja, einverstanden")
+    await user.wait_for_text("Wie darf der Lotse")
+    await user.send("Maria")
+    await user.wait_for_text("Wie erreicht")
+    await user.send("0171 2345678")
+    await user.wait_for_text("Ihre Anfrage ist angekommen")
+
+
+async def test_citizen_full_path_by_buttons_and_typing(
+    fake: FakeTelegram, running: Starter
+) -> None:
+    run = await bot_up(fake, running)
+    user = fake.user(1001)
+    await walk_to_lead(user)
+    async with run.db.session() as session:
+        [lead] = (await session.scalars(select(Lead))).all()
+    assert (lead.gemeinde, lead.place, lead.lotse_id) == ("Rackwitz", "Zschortau", "lotse-rackwitz")
+    # The place question offered location sharing through a reply keyboard.
+    assert any("Standort teilen" in " ".join(m.reply_keyboard) for m in fake.messages(1001))
+    # Button presses edited questions in place instead of piling up messages.
+    assert any(method == "editMessageText" for method, _ in fake.calls)
+    assert all(m.message_id for m in fake.messages(1001))
+    commands = [params for method, params in fake.calls if method == "setMyCommands"]
+    assert any(c.get("scope", {}).get("chat_id") == COORDINATOR for c in commands)
+
+
+async def test_lotse_onboarding_accepting_and_closing(fake: FakeTelegram, running: Starter) -> None:
+    run = await bot_up(fake, running)
+    citizen, lotse = fake.user(1001), fake.user(2002, first_name="Rita")
+    await walk_to_lead(citizen)
+    async with run.db.session() as session, session.begin():
+        code = await invites.create_invite(session, "lotse-rackwitz")
+    await lotse.send(f"/start inv-{code}")
+    await lotse.wait_for_text("Willkommen")
+    # The lead that waited for this Lotse is delivered now, without contact details.
+    card = await lotse.wait_for_text("bitte annehmen")
+    assert "0171" not in card.text and "Maria" not in card.text
+    await fake.wait_for(
+        lambda: any(
+            c.get("scope", {}).get("chat_id") == 2002 for m, c in fake.calls if m == "setMyCommands"
+        )
+    )
+    await lotse.press_button("Annehmen")
+    accepted = await lotse.wait_for_text("0171 2345678")
+    assert "Maria" in accepted.text
+    await citizen.wait_for_text("hat Ihre Anfrage übernommen")
+    await lotse.press_button("Kontakt aufgenommen")
+    await lotse.wait_for_text("#1 · Kontakt aufgenommen")
+    await lotse.press_button("Vermittelt")
+    await lotse.wait_for_text("#1 · vermittelt")
+    await lotse.send("/meine_leads")
+    await lotse.wait_for_text("keine offenen Anfragen")
+    async with run.db.session() as session:
+        assert (await session.scalars(select(Lead.status))).one() == "placed"
+
+
+async def test_forged_and_stale_callbacks_are_refused(fake: FakeTelegram, running: Starter) -> None:
+    run = await bot_up(fake, running)
+    citizen, other = fake.user(1001), fake.user(3003)
+    await walk_to_lead(citizen)
+    await other.send("Hallo")
+    greeting = await other.wait_for_text("willkommen")
+    await other.press(greeting.message_id, "l:1:accept")  # somebody else's lead
+    await other.wait_for_text("für Engagement-Lotsen")
+    await other.press(greeting.message_id, "s:consent:yes")  # a button of another step
+    await other.wait_for_text("früheren Frage")
+    async with run.db.session() as session:
+        assert (await session.scalars(select(Lead.status))).one() == "offered"
+
+
+async def test_rate_limit_429_reply_still_arrives(fake: FakeTelegram, running: Starter) -> None:
+    await bot_up(fake, running)
+    fake.fail_next("sendMessage", status=429, retry_after=1)
+    user = fake.user(1001)
+    await user.send("Hallo")
+    await user.wait_for_text("willkommen", timeout=8)
+    sends = [m for m, _ in fake.calls if m == "sendMessage"]
+    assert len(sends) >= 2  # the refused one and the retry
+
+
+async def test_server_errors_are_retried(fake: FakeTelegram, running: Starter) -> None:
+    await bot_up(fake, running)
+    fake.fail_next("sendMessage", status=502, times=2)
+    user = fake.user(1001)
+    await user.send("Hallo")
+    await user.wait_for_text("willkommen", timeout=8)
+
+
+async def test_unsupported_messages_edits_and_groups(fake: FakeTelegram, running: Starter) -> None:
+    await bot_up(fake, running)
+    user = fake.user(1001)
+    await user.send("Hallo")
+    await user.wait_for_text("willkommen")
+    for action in (user.send_sticker, user.send_photo, user.send_voice, user.send_document):
+        before = len(fake.sent(1001))
+        await action()
+        # A hint, then the current question again: two messages.
+        await fake.wait_for(lambda b=before: len(fake.sent(1001)) >= b + 2)
+        assert "Textnachricht" in " ".join(m["text"] for m in fake.sent(1001)[before:])
+    sent = await user.send("Feuerwehr")
+    await user.edit(sent["message"]["message_id"], "Sport")
+    await user.wait_for_text("bearbeitet")
+    fake.group_message(chat_id=-100, user_id=1001, text="/start")
+    await fake.wait_for_text(-100, "persönlichen Chat")
+    fake.group_message(chat_id=-100, user_id=1001, text="Hallo zusammen")
+    await asyncio.sleep(0.3)
+    assert len(fake.sent(-100)) == 1  # the bot stays quiet in groups otherwise
+
+
+async def test_coordinator_stats_and_reload(
+    fake: FakeTelegram, running: Starter, tmp_path: Path
+) -> None:
+    import shutil
+
+    content_dir = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content_dir)
+    await bot_up(fake, lambda: running(CONTENT_DIR=str(content_dir)))
+    coordinator, citizen = fake.user(COORDINATOR), fake.user(1001)
+    await walk_to_lead(citizen)
+    await coordinator.send("/stats")
+    stats = await coordinator.wait_for_text("Überblick")
+    assert "1 Anfragen" in stats.text
+    texts = content_dir / "texts.yaml"
+    texts.write_text(
+        texts.read_text(encoding="utf-8").replace("texts:", "texts:\n  broken: [", 1),
+        encoding="utf-8",
+    )
+    await coordinator.send("/reload")
+    failed = await coordinator.wait_for_text("letzten guten Stand")
+    assert "texts.yaml:" in failed.text
+    await citizen.send("/start")
+    await citizen.wait_for_text("willkommen")  # still working on the last good content
+    await citizen.send("/stats")
+    await citizen.wait_for_text("Diesen Befehl kenne ich nicht")
+
+
+async def test_long_texts_are_split(fake: FakeTelegram, running: Starter) -> None:
+    run = await bot_up(fake, running)
+    from bot.dialogs.events import Message
+
+    assert run.app is not None
+    await run.app.sender.send(1001, Message("Wort " * 2000))
+    sent = fake.sent(1001)
+    assert len(sent) == 3 and all(len(m["text"]) <= 4096 for m in sent)
+
+
+async def test_outbox_waits_while_telegram_is_down(fake: FakeTelegram, running: Starter) -> None:
+    run = await bot_up(fake, running)
+    citizen, lotse = fake.user(1001), fake.user(2002)
+    async with run.db.session() as session, session.begin():
+        code = await invites.create_invite(session, "lotse-rackwitz")
+    await lotse.send(f"/start inv-{code}")
+    await lotse.wait_for_text("Willkommen")
+    await walk_to_lead(citizen)
+    await lotse.wait_for_text("bitte annehmen")
+    fake.down = True
+    assert run.app is not None
+    async with run.db.session() as session, session.begin():
+        from bot.dialogs.events import Message, Notification, Recipient
+        from bot.store import repo
+
+        repo.queue_notifications(
+            session,
+            [
+                Notification(Recipient("lotse", "lotse-rackwitz", ""), Message(f"Eins-{n}"))
+                for n in range(3)
+            ],
+        )
+    await asyncio.sleep(1.5)
+    fake.down = False
+    for n in range(3):
+        await lotse.wait_for_text(f"Eins-{n}", timeout=15)
+    texts = [m["text"] for m in fake.sent(2002) if m["text"].startswith("Eins-")]
+    assert texts == ["Eins-0", "Eins-1", "Eins-2"]
+
+
+async def test_blocked_user_is_marked_not_retried(fake: FakeTelegram, running: Starter) -> None:
+    run = await bot_up(fake, running)
+    citizen = fake.user(1001)
+    await walk_to_lead(citizen)
+    fake.block(1001)
+    async with run.db.session() as session, session.begin():
+        from bot.dialogs.events import Message, Notification, Recipient
+        from bot.store import repo
+
+        user = (await session.scalars(select(User))).one()
+        repo.queue_notifications(
+            session, [Notification(Recipient("citizen", str(user.id), ""), Message("Hallo?"))]
+        )
+    assert run.app is not None
+    run.app.outbox.wake.set()
+
+    async def marked() -> bool:
+        async with run.db.session() as session:
+            user = (await session.scalars(select(User))).one()
+            row = (
+                await session.scalars(select(OutboxMessage).where(OutboxMessage.text == "Hallo?"))
+            ).one()
+            return user.blocked and row.status == "failed"
+
+    for _ in range(50):
+        if await marked():
+            break
+        await asyncio.sleep(0.1)
+    assert await marked()
+
+
+async def test_restart_mid_dialogue_continues(fake: FakeTelegram, running: Starter) -> None:
+    first = await bot_up(fake, running)
+    user = fake.user(1001)
+    await user.send("Hallo")
+    await user.wait_for_text("willkommen")
+    await user.press_button("engagieren")
+    await user.wait_for_text("Was interessiert")
+    await first.stop()
+    second = await bot_up(fake, running)
+    await user.send("Sport")
+    await user.wait_for_text("In welchem Ort")
+    async with second.db.session() as session:
+        assert (await session.scalars(select(Conversation.step))).one() == "place"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_webhook_checks_secret(fake: FakeTelegram, running: Starter) -> None:
+    port = free_port()
+    run = running(
+        WEBHOOK_URL="https://bot.example.org",
+        WEBHOOK_PORT=str(port),
+        WEBHOOK_HOST="127.0.0.1",
+        WEBHOOK_SECRET="s3cret-token",
+    )
+    await run.start()
+    await fake.wait_for(lambda: any(m == "setWebhook" for m, _ in fake.calls))
+    [(_, hook)] = [(m, p) for m, p in fake.calls if m == "setWebhook"]
+    assert hook["url"] == "https://bot.example.org/telegram"
+    assert hook["secret_token"] == "s3cret-token"
+    update = {
+        "update_id": 1,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": 1001, "type": "private"},
+            "from": {"id": 1001, "is_bot": False, "first_name": "Anna"},
+            "text": "Hallo",
+        },
+    }
+    url = f"http://127.0.0.1:{port}/telegram"
+    async with aiohttp.ClientSession() as http:
+        async with http.post(
+            url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}
+        ) as response:
+            assert response.status in (401, 403)
+        assert fake.sent(1001) == []
+        async with http.post(
+            url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
+        ) as response:
+            assert response.status == 200
+        async with http.get(f"http://127.0.0.1:{port}/health") as response:
+            assert (await response.json())["status"] == "ok"
+    await fake.wait_for_text(1001, "willkommen")
+
+
+def lotse_process(fake: FakeTelegram, db: Path, **extra: str) -> subprocess.Popen[str]:
+    env = {
+        **os.environ,
+        "BOT_TOKEN": fake.token,
+        "TELEGRAM_API_URL": fake.base_url,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{db}",
+        **extra,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=ROOT,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+async def test_lotse_run_as_process_answers_and_stops_on_sigterm(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    process = lotse_process(fake, tmp_path / "run.sqlite3")
+    try:
+        user = fake.user(1001)
+        await user.send("Hallo")
+        await user.wait_for_text("willkommen", timeout=30)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.to_thread(process.communicate, timeout=20)
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [
+        ("", "BOT_TOKEN fehlt"),
+        ("not-a-token", "nicht die Form"),
+        ("123456:WRONG-token", "abgelehnt"),
+    ],
+)
+async def test_bad_token_gives_one_clear_line(
+    fake: FakeTelegram, tmp_path: Path, token: str, expected: str
+) -> None:
+    env = {
+        **os.environ,
+        "BOT_TOKEN": token,
+        "TELEGRAM_API_URL": fake.base_url,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/t.sqlite3",
+    }
+    result = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "bot", "run"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert expected in result.stderr and "Traceback" not in result.stderr
