@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import json
 import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.content.loader import Content, ContentError, load_content, summary
@@ -43,6 +45,17 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("--lotse", required=True, help="Kennung aus content/lotsen.yaml")
     invite.add_argument("--days", type=int, default=7, help="gültig für so viele Tage (7)")
     invite.set_defaults(func=_invite)
+
+    tick = commands.add_parser(
+        "tick", help="fällige Erinnerungen, Weitergaben usw. jetzt ausführen"
+    )
+    tick.add_argument(
+        "--at",
+        type=_moment,
+        default=None,
+        help="so tun, als wäre es jetzt ISO-ZEIT (z. B. 2026-12-01T09:00+01:00)",
+    )
+    tick.set_defaults(func=_tick)
 
     leads = commands.add_parser("leads", help="Anfragen (Leads) für die Koordination auflisten")
     leads.add_argument("--json", action="store_true", help="als JSON ausgeben")
@@ -146,6 +159,40 @@ def _invite(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     print(f"Einladung für {lotse.name} ({lotse.id}), einmal nutzbar, {args.days} Tage gültig:")
     print(link)
+    return 0
+
+
+def _moment(text: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' ist keine ISO-Zeit, z. B. 2026-12-01T09:00+01:00"
+        ) from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Europe/Berlin"))
+
+
+def _tick(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.leads.ticker import tick
+    from bot.store.db import Database
+
+    content = _load(settings)
+    if content is None:
+        return 1
+    now = args.at or dt.datetime.now(dt.UTC)
+
+    async def go() -> list[str]:
+        db = Database(settings.database_url)
+        try:
+            await db.migrate()
+            return await tick(db, content, now)
+        finally:
+            await db.close()
+
+    done = asyncio.run(go())
+    print(f"Stand {now.isoformat(timespec='minutes')}: {len(done)} erledigt")
+    for line in done:
+        print(f"  {line}")
     return 0
 
 

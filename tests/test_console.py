@@ -25,8 +25,16 @@ Maria
 
 def lotse(*args: str, stdin: str = "", db: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
-    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, text=True,
-                          capture_output=True, cwd=ROOT, env=env, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        text=True,
+        capture_output=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_scripted_conversation_ends_with_lead_for_lotse_of_gemeinde(tmp_path: Path) -> None:

@@ -231,8 +231,9 @@ async def test_question_is_answered_with_source(chat: Chat) -> None:
     assert "Quelle:" in chat.text and "Stand:" in chat.text
 
 
-async def test_conversation_resumes_after_restart(content: Content, matchers: Matchers,
-                                                  sqlite_url: str) -> None:
+async def test_conversation_resumes_after_restart(
+    content: Content, matchers: Matchers, sqlite_url: str
+) -> None:
     first = Database(sqlite_url)
     await first.migrate()
     chat = Chat(DialogEngine(content, first, matchers))

@@ -63,8 +63,11 @@ async def bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
 
 
 def keyboard(*labels: tuple[str, str]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[
-        [InlineKeyboardButton(text=text, callback_data=data)] for text, data in labels])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=text, callback_data=data)] for text, data in labels
+        ]
+    )
 
 
 async def drain(bot: Bot, offset: int | None = None) -> list[Update]:
@@ -87,12 +90,12 @@ async def test_base_url_is_a_real_local_port(fake: FakeTelegram) -> None:
     assert int(fake.base_url.rsplit(":", 1)[1]) > 0
 
 
-async def test_keyboard_message_and_button_press_round_trip(fake: FakeTelegram,
-                                                            bot: Bot) -> None:
+async def test_keyboard_message_and_button_press_round_trip(fake: FakeTelegram, bot: Bot) -> None:
     """The core adapter loop: send buttons, user presses one, bot receives a callback_query."""
     anna = fake.user(ANNA)
-    sent = await bot.send_message(ANNA, "Magst du draußen helfen?",
-                                  reply_markup=keyboard(("Ja, gern", "yes"), ("Nein", "no")))
+    sent = await bot.send_message(
+        ANNA, "Magst du draußen helfen?", reply_markup=keyboard(("Ja, gern", "yes"), ("Nein", "no"))
+    )
     assert isinstance(sent, Message)
     assert sent.chat.type == "private"
     assert sent.from_user is not None and sent.from_user.is_bot
@@ -116,8 +119,7 @@ async def test_keyboard_message_and_button_press_round_trip(fake: FakeTelegram,
     assert fake.answered_callbacks[0]["callback_query_id"] == query.id
 
 
-async def test_press_button_without_match_lists_the_buttons(fake: FakeTelegram,
-                                                            bot: Bot) -> None:
+async def test_press_button_without_match_lists_the_buttons(fake: FakeTelegram, bot: Bot) -> None:
     """A failing press must tell the test author which buttons there were."""
     anna = fake.user(ANNA)
     await bot.send_message(ANNA, "Wähle", reply_markup=keyboard(("Sport", "s"), ("Natur", "n")))
@@ -134,8 +136,11 @@ async def test_command_text_gets_a_bot_command_entity(fake: FakeTelegram, bot: B
     message = update.message
     assert message is not None and message.text == "/start inv-abc"
     assert message.entities is not None
-    assert (message.entities[0].type, message.entities[0].offset,
-            message.entities[0].length) == ("bot_command", 0, 6)
+    assert (message.entities[0].type, message.entities[0].offset, message.entities[0].length) == (
+        "bot_command",
+        0,
+        6,
+    )
     assert message.chat.type == "private"
     assert message.from_user is not None and message.from_user.language_code == "de"
 
@@ -164,8 +169,9 @@ async def test_limit_and_negative_offset(fake: FakeTelegram, bot: Bot) -> None:
     assert last.message is not None and last.message.text == "c"
 
 
-async def test_long_poll_returns_update_pushed_during_the_wait(fake: FakeTelegram,
-                                                              bot: Bot) -> None:
+async def test_long_poll_returns_update_pushed_during_the_wait(
+    fake: FakeTelegram, bot: Bot
+) -> None:
     """The adapter relies on long polling to answer promptly, not after the poll timeout."""
     poll = asyncio.create_task(bot.get_updates(timeout=2))
     await fake.wait_for(lambda: any(m == "getUpdates" for m, _ in fake.calls))
@@ -204,7 +210,8 @@ async def test_allowed_updates_filters_unwanted_types(fake: FakeTelegram, bot: B
     assert [u.message.text for u in updates if u.message] == ["original"]
     assert len(updates) == 1
     assert [next(k for k in u if k != "update_id") for u in fake.dropped_updates] == [
-        "edited_message"]
+        "edited_message"
+    ]
 
 
 async def test_every_kind_of_user_update_parses(fake: FakeTelegram, bot: Bot) -> None:
@@ -218,19 +225,32 @@ async def test_every_kind_of_user_update_parses(fake: FakeTelegram, bot: Bot) ->
     await anna.send_voice()
     await anna.send_document()
     fake.group_message(chat_id=-100, user_id=ANNA, text="/start")
-    fake.push_update({"my_chat_member": {
-        "chat": anna.chat, "from": anna.from_dict, "date": int(time.time()),
-        "old_chat_member": {"status": "member", "user": fake.bot_user},
-        "new_chat_member": {"status": "kicked", "user": fake.bot_user,
-                            "until_date": 0}}})
+    fake.push_update(
+        {
+            "my_chat_member": {
+                "chat": anna.chat,
+                "from": anna.from_dict,
+                "date": int(time.time()),
+                "old_chat_member": {"status": "member", "user": fake.bot_user},
+                "new_chat_member": {"status": "kicked", "user": fake.bot_user, "until_date": 0},
+            }
+        }
+    )
 
     updates = await drain(bot)
     assert len(updates) == 9
     assert len({u.update_id for u in updates}) == 9
     assert updates == sorted(updates, key=lambda u: u.update_id)
     edited, location, sticker, photo, voice, document, group, member = (
-        updates[1].edited_message, updates[2].message, updates[3].message, updates[4].message,
-        updates[5].message, updates[6].message, updates[7].message, updates[8].my_chat_member)
+        updates[1].edited_message,
+        updates[2].message,
+        updates[3].message,
+        updates[4].message,
+        updates[5].message,
+        updates[6].message,
+        updates[7].message,
+        updates[8].my_chat_member,
+    )
     assert edited is not None and edited.text == "Hallo!" and edited.edit_date
     assert location is not None and location.location is not None
     assert location.location.latitude == pytest.approx(51.52)
@@ -256,8 +276,9 @@ async def test_user_files_can_be_downloaded(fake: FakeTelegram, bot: Bot) -> Non
 async def test_send_document_accepts_a_multipart_upload(fake: FakeTelegram, bot: Bot) -> None:
     """Lead exports go out as files; the upload must arrive intact and echo a Document."""
     data = b"name;ort\nAnna;Delitzsch\n"
-    message = await bot.send_document(ANNA, BufferedInputFile(data, filename="leads.csv"),
-                                      caption="Export")
+    message = await bot.send_document(
+        ANNA, BufferedInputFile(data, filename="leads.csv"), caption="Export"
+    )
     assert message.document is not None and message.document.file_name == "leads.csv"
     assert message.caption == "Export"
     assert fake.uploads[0].data == data
@@ -268,26 +289,28 @@ async def test_send_document_accepts_a_multipart_upload(fake: FakeTelegram, bot:
     assert fake.last_text(ANNA) == "Export"
 
 
-async def test_edit_applies_and_identical_edit_is_rejected(fake: FakeTelegram,
-                                                           bot: Bot) -> None:
+async def test_edit_applies_and_identical_edit_is_rejected(fake: FakeTelegram, bot: Bot) -> None:
     """Telegram rejects no-op edits with 400; the adapter must cope (or avoid them)."""
     markup = keyboard(("Weiter", "next"))
     sent = await bot.send_message(ANNA, "Schritt 1", reply_markup=markup)
-    edited = await bot.edit_message_text("Schritt 2", chat_id=ANNA,
-                                         message_id=sent.message_id, reply_markup=markup)
+    edited = await bot.edit_message_text(
+        "Schritt 2", chat_id=ANNA, message_id=sent.message_id, reply_markup=markup
+    )
     assert isinstance(edited, Message) and edited.text == "Schritt 2"
     assert fake.last_text(ANNA) == "Schritt 2"
     assert fake.messages(ANNA)[0].history == ["Schritt 1"]
 
     with pytest.raises(TelegramBadRequest, match="message is not modified"):
-        await bot.edit_message_text("Schritt 2", chat_id=ANNA, message_id=sent.message_id,
-                                    reply_markup=markup)
+        await bot.edit_message_text(
+            "Schritt 2", chat_id=ANNA, message_id=sent.message_id, reply_markup=markup
+        )
 
     # Like Telegram, an edit without reply_markup drops the keyboard (so it is a change).
     await bot.edit_message_text("Schritt 2", chat_id=ANNA, message_id=sent.message_id)
     assert fake.messages(ANNA)[0].buttons == []
-    await bot.edit_message_reply_markup(chat_id=ANNA, message_id=sent.message_id,
-                                        reply_markup=markup)
+    await bot.edit_message_reply_markup(
+        chat_id=ANNA, message_id=sent.message_id, reply_markup=markup
+    )
     assert fake.messages(ANNA)[0].buttons == [("Weiter", "next")]
     with pytest.raises(TelegramBadRequest, match="message to edit not found"):
         await bot.edit_message_text("x", chat_id=ANNA, message_id=999)
@@ -300,8 +323,9 @@ async def test_wait_for_text_sees_edits_and_honours_since(fake: FakeTelegram, bo
 
     async def later() -> None:
         await asyncio.sleep(0.1)
-        await bot.edit_message_text("Ich suche … 3 Treffer", chat_id=ANNA,
-                                    message_id=sent.message_id)
+        await bot.edit_message_text(
+            "Ich suche … 3 Treffer", chat_id=ANNA, message_id=sent.message_id
+        )
 
     task = asyncio.create_task(later())
     found = await fake.wait_for_text(ANNA, "suche", since=mark, timeout=2)
@@ -392,10 +416,10 @@ async def test_wrong_token_is_unauthorized(fake: FakeTelegram) -> None:
 async def test_commands_per_scope(fake: FakeTelegram, bot: Bot) -> None:
     """The adapter registers its menu; tests read it back per scope."""
     private = BotCommandScopeAllPrivateChats()
-    await bot.set_my_commands([BotCommand(command="start", description="Loslegen")],
-                              scope=private)
+    await bot.set_my_commands([BotCommand(command="start", description="Loslegen")], scope=private)
     assert fake.commands({"type": "all_private_chats"}) == [
-        {"command": "start", "description": "Loslegen"}]
+        {"command": "start", "description": "Loslegen"}
+    ]
     assert fake.commands() == []
     [command] = await bot.get_my_commands(scope=private)
     assert command.command == "start"
@@ -405,8 +429,7 @@ async def test_commands_per_scope(fake: FakeTelegram, bot: Bot) -> None:
         await bot.set_my_commands([BotCommand(command="Start!", description="x")])
 
 
-async def test_webhook_lifecycle_and_conflict_with_polling(fake: FakeTelegram,
-                                                           bot: Bot) -> None:
+async def test_webhook_lifecycle_and_conflict_with_polling(fake: FakeTelegram, bot: Bot) -> None:
     """Polling while a webhook is set is a 409 live; deleteWebhook clears it."""
     assert await bot.set_webhook("https://lotse.example/tg", secret_token="geheim")
     info = await bot.get_webhook_info()
@@ -433,18 +456,23 @@ async def test_raw_http_bodies_and_unknown_methods(fake: FakeTelegram) -> None:
     markup = '{"inline_keyboard": [[{"text": "A", "callback_data": "a"}]]}'
     async with aiohttp.ClientSession() as http:
         url = f"{fake.base_url}/bot{TOKEN}"
-        async with http.post(f"{url}/sendMessage",
-                             data={"chat_id": "7", "text": "[kein JSON]",
-                                   "reply_markup": markup}) as resp:
+        async with http.post(
+            f"{url}/sendMessage",
+            data={"chat_id": "7", "text": "[kein JSON]", "reply_markup": markup},
+        ) as resp:
             assert resp.status == 200 and (await resp.json())["ok"]
-        async with http.post(f"{url}/sendMessage",
-                             json={"chat_id": 7, "text": "json", "reply_markup": markup}) as resp:
+        async with http.post(
+            f"{url}/sendMessage", json={"chat_id": 7, "text": "json", "reply_markup": markup}
+        ) as resp:
             assert (await resp.json())["result"]["reply_markup"]["inline_keyboard"]
         async with http.post(f"{url}/sendPoll", json={"chat_id": 7}) as resp:
             body = await resp.json()
             assert resp.status == 404
-            assert body == {"ok": False, "error_code": 404,
-                            "description": "Not Found: method not found"}
+            assert body == {
+                "ok": False,
+                "error_code": 404,
+                "description": "Not Found: method not found",
+            }
     form_params, json_params = fake.sent(7)
     assert form_params["chat_id"] == 7 and form_params["text"] == "[kein JSON]"
     assert form_params["reply_markup"] == json_params["reply_markup"]
@@ -474,8 +502,9 @@ async def test_dispatcher_polling_end_to_end(fake: FakeTelegram, bot: Bot) -> No
 
     @dp.message(CommandStart())
     async def start(message: Message) -> None:
-        await message.answer("Willkommen! Magst du helfen?",
-                             reply_markup=keyboard(("Ja", "yes"), ("Nein", "no")))
+        await message.answer(
+            "Willkommen! Magst du helfen?", reply_markup=keyboard(("Ja", "yes"), ("Nein", "no"))
+        )
 
     @dp.callback_query(F.data == "yes")
     async def yes(query: CallbackQuery) -> None:
@@ -483,8 +512,9 @@ async def test_dispatcher_polling_end_to_end(fake: FakeTelegram, bot: Bot) -> No
         assert isinstance(query.message, Message)
         await query.message.edit_text("Super, dann legen wir los.")
 
-    polling = asyncio.create_task(dp.start_polling(
-        bot, polling_timeout=1, handle_signals=False, close_bot_session=False))
+    polling = asyncio.create_task(
+        dp.start_polling(bot, polling_timeout=1, handle_signals=False, close_bot_session=False)
+    )
     try:
         anna = fake.user(ANNA)
         await anna.send("/start")

@@ -444,3 +444,27 @@ async def test_bad_token_gives_one_clear_line(
     )
     assert result.returncode == 2
     assert expected in result.stderr and "Traceback" not in result.stderr
+
+
+async def test_notification_written_before_a_crash_goes_out_after_restart(
+    fake: FakeTelegram, content: Content, sqlite_url: str, running: Starter
+) -> None:
+    """The lead and its notification were committed, then the process died before sending."""
+    from bot.dialogs.engine import DialogEngine
+    from bot.store.models import LotseAccount
+    from tests.conftest import Chat
+
+    db = Database(sqlite_url)
+    await db.migrate()
+    async with db.session() as session, session.begin():
+        session.add(LotseAccount(lotse_id="lotse-taucha", channel="telegram", external_id="2002"))
+    chat = Chat(DialogEngine(content, db), user="1001")
+    for text in ("Hallo", "1", "Sport", "Taucha", "1", "1", "Lotse soll mich beraten", "ja", "1"):
+        await chat.say(text)
+    await chat.say("0171 2345678")
+    async with db.session() as session:
+        [row] = (await session.scalars(select(OutboxMessage))).all()
+        assert row.status == "pending"  # committed with the lead, not yet sent
+    await db.close()
+    await bot_up(fake, running)
+    await fake.wait_for_text(2002, "bitte annehmen", timeout=10)

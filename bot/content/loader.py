@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,6 +20,7 @@ CONTENT_FILES: dict[str, type[BaseModel]] = {
     "places.yaml": schema.PlacesFile,
     "offers.yaml": schema.OffersFile,
     "lotsen.yaml": schema.LotsenFile,
+    "leads.yaml": schema.LeadsFile,
 }
 
 
@@ -34,6 +35,7 @@ class Content:
     offers: list[schema.Offer]
     lotsen: list[schema.Lotse]
     faq: list[schema.FaqEntry]
+    leads: schema.LeadsFile = field(default_factory=schema.LeadsFile)
     warnings: tuple[Problem, ...] = ()
 
     @property
@@ -156,6 +158,7 @@ def load_content(content_dir: Path, knowledge_dir: Path, *, faq_max_age_days: in
         places=parsed["places.yaml"],
         offers=parsed["offers.yaml"].offers,
         lotsen=parsed["lotsen.yaml"].lotsen,
+        leads=parsed["leads.yaml"],
         faq=[entry for file, _ in knowledge for entry in file.faq],
     )
     problems += cross_check(content, documents, knowledge, faq_max_age_days=faq_max_age_days)

@@ -17,7 +17,7 @@ Slot = Literal["weekday", "evening", "weekend"]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 # --- texts.yaml -----------------------------------------------------------------------
@@ -168,17 +168,60 @@ class OffersFile(Strict):
 # --- lotsen.yaml ----------------------------------------------------------------------
 
 
+class Absence(Strict):
+    """A holiday or other absence; leads go to a deputy or the coordinators meanwhile."""
+
+    start: dt.date = Field(alias="from")
+    end: dt.date = Field(alias="to")
+
+
 class Lotse(Strict):
     id: str = Field(pattern=SLUG_PATTERN)
     name: str
     gemeinden: list[str] = Field(min_length=1)
     topics: list[str] = []
+    deputies: list[str] = []  # Lotse ids, asked in this order when this Lotse cannot
+    absent: list[Absence] = []
+    max_open: int | None = Field(default=None, ge=1)  # open leads at most
     telegram_id: int | None = None
     example: bool = False
+
+    def away(self, day: dt.date) -> bool:
+        return any(a.start <= day <= a.end for a in self.absent)
 
 
 class LotsenFile(Strict):
     lotsen: list[Lotse]
+
+
+# --- leads.yaml -----------------------------------------------------------------------
+
+
+class QuietHours(Strict):
+    """No messages to citizens in this window (local time); they wait until it ends."""
+
+    start: dt.time = Field(default=dt.time(21, 0), alias="from")
+    end: dt.time = Field(default=dt.time(8, 0), alias="to")
+
+
+class Digest(Strict):
+    weekday: Literal[
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
+    ] = "monday"
+    time: dt.time = dt.time(8, 0)
+
+
+class LeadsFile(Strict):
+    """When the bot follows up on leads. All times are in `timezone`."""
+
+    timezone: str = "Europe/Berlin"
+    remind_after_hours: float = Field(default=24, gt=0)
+    escalate_after_hours: float = Field(default=72, gt=0)
+    outcome_reminder_after_days: float = Field(default=7, gt=0)
+    followup_after_days: float = Field(default=14, gt=0)
+    expire_after_days: float = Field(default=60, gt=0)
+    quiet_hours: QuietHours = QuietHours()
+    digest: Digest = Digest()
 
 
 # --- knowledge/*.yaml -----------------------------------------------------------------
@@ -239,66 +282,22 @@ KINDS_WITH_OPTIONS = {"menu", "choice", "consent", "info"}
 KINDS_WITH_NEXT = {"interests", "place", "text", "contact", "choice", "offers"}
 
 # Text keys the code itself uses (outside any step); `lotse check` makes sure they exist.
-CODE_TEXTS = (
-    "btn_back",
-    "help",
-    "stale_button",
-    "unsupported",
-    "empty",
-    "unknown_command",
-    "error",
-    "coordination_name",
-    "consent_declined",
-    "interests_understood",
-    "btn_offer",
-    "offer_line",
-    "distance_km",
-    "distance_here",
-    "choose_language",
-    "language_set",
-    "deeplink_offer",
-    "deeplink_unknown",
-    "lotse_welcome",
-    "invite_invalid",
-    "only_lotse",
-    "only_coordinator",
-    "lead_card",
-    "lead_card_contact",
-    "contact_via_chat",
-    "lotse_not_yours",
-    "lotse_action_invalid",
-    "lotse_declined",
-    "lead_declined_note",
-    "lotse_write_prompt",
-    "lotse_message",
-    "lotse_message_sent",
-    "lead_taken",
-    "my_leads_header",
-    "my_leads_none",
-    "stats",
-    "stats_line",
-    "stats_none",
-    "reload_ok",
-    "reload_failed",
-    "group_hint",
-    "flood",
-    *(
-        f"status_{s}"
-        for s in (
-            "created",
-            "new",
-            "offered",
-            "accepted",
-            "contacted",
-            "placed",
-            "not_fit",
-            "unreachable",
-            "withdrawn",
-            "expired",
-        )
-    ),
-    *(
-        f"btn_lead_{a}"
-        for a in ("accept", "decline", "write", "contacted", "placed", "not_fit", "unreachable")
-    ),
+CODE_TEXTS = tuple(
+    """
+btn_back help stale_button unsupported empty unknown_command error coordination_name
+consent_declined interests_understood btn_offer offer_line distance_km distance_here
+choose_language language_set deeplink_offer deeplink_unknown lotse_welcome invite_invalid
+only_lotse only_coordinator lead_card lead_card_contact contact_via_chat lotse_not_yours
+lotse_action_invalid lotse_declined lead_declined_note lotse_write_prompt lotse_message
+lotse_message_sent lead_taken my_leads_header my_leads_none stats stats_line stats_none
+reload_ok reload_failed group_hint flood btn_share_location edited_hint cmd_start cmd_hilfe
+cmd_neu cmd_sprache cmd_meine_leads cmd_stats cmd_reload btn_withdraw withdrawn
+lead_withdrawn_note reminder_note escalated_note escalated_away escalated_citizen outcome_note
+followup_question btn_followup_yes btn_followup_partly btn_followup_no followup_thanks
+expired_citizen lead_expired_note digest
+status_created status_new status_offered status_accepted status_contacted status_placed
+status_not_fit status_unreachable status_withdrawn status_expired
+btn_lead_accept btn_lead_decline btn_lead_write btn_lead_contacted btn_lead_placed
+btn_lead_not_fit btn_lead_unreachable
+""".split()
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rapidfuzz import process
 
@@ -58,6 +59,7 @@ def cross_check(
     problems += _check_offers(content, docs["offers.yaml"], interest_ids)
     problems += _check_lotsen(content, docs["lotsen.yaml"], interest_ids)
     problems += _check_knowledge(knowledge, faq_max_age_days, today or dt.date.today())
+    problems += _check_leads(content, docs["leads.yaml"])
     return problems
 
 
@@ -285,6 +287,20 @@ def _check_lotsen(
                     f"unbekannte Gemeinde '{name}' "
                     f"für Lotse '{lotse.id}' – siehe places.yaml.{suggest(name, gemeinden)}",
                 )
+        ids = [x.id for x in content.lotsen]
+        for j, deputy in enumerate(lotse.deputies):
+            if deputy not in ids or deputy == lotse.id:
+                yield doc.problem(
+                    ("lotsen", index, "deputies", j),
+                    f"Vertretung '{deputy}' ist "
+                    f"kein anderer Lotse aus lotsen.yaml.{suggest(deputy, ids)}",
+                )
+        for j, absence in enumerate(lotse.absent):
+            if absence.end < absence.start:
+                yield doc.problem(
+                    ("lotsen", index, "absent", j),
+                    "Abwesenheit endet vor ihrem Beginn – 'from' und 'to' prüfen",
+                )
         for j, topic in enumerate(lotse.topics):
             if topic not in interest_ids:
                 yield doc.problem(
@@ -329,3 +345,18 @@ def _check_knowledge(
                     "und 'checked' aktualisieren",
                     severity="warning",
                 )
+
+
+def _check_leads(content: Content, doc: LocatedDocument) -> Iterator[Problem]:
+    try:
+        ZoneInfo(content.leads.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        yield doc.problem(
+            ("timezone",), f"unbekannte Zeitzone '{content.leads.timezone}' – z. B. Europe/Berlin"
+        )
+    if content.leads.escalate_after_hours <= content.leads.remind_after_hours:
+        yield doc.problem(
+            ("escalate_after_hours",),
+            "die Weitergabe muss nach der Erinnerung "
+            "kommen: escalate_after_hours > remind_after_hours",
+        )

@@ -17,6 +17,7 @@ from bot.dialogs.events import Button, Event, Message, Outcome
 from bot.dialogs.extras import Extras
 from bot.dialogs.steps import KINDS, Go, Input, Located, Pressed, Result, Stay, Typed
 from bot.dialogs.turn import BACK, RESTART, Matchers, State, Turn
+from bot.leads.lifecycle import not_before
 from bot.matching.facts import extract
 from bot.matching.normalize import clean, fold
 from bot.store import repo
@@ -79,7 +80,11 @@ class DialogEngine:
             await repo.save_conversation(
                 session, user.id, state.step, state.answers, state.history, state.pending
             )
-            repo.queue_notifications(session, turn.notifications)
+            repo.queue_notifications(
+                session,
+                turn.notifications,
+                citizen_time=lambda moment: not_before(moment, self.content.leads),
+            )
         return Outcome(replies, turn.notifications)
 
     async def _route(self, turn: Turn, event: Event, fresh: bool) -> list[Message]:

@@ -9,10 +9,13 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from bot.dialogs.events import Button, Event, Message
+from bot.dialogs.events import Button, Event, Message, Notification, Recipient
 from bot.dialogs.turn import Turn
 from bot.leads import invites
 from bot.leads.desk import DeskResult, LeadDesk, parse_lead_button
+from bot.leads.lifecycle import OPEN, change
+from bot.leads.routing import COORDINATION_ID
+from bot.store.models import Lead, LeadEvent
 
 if TYPE_CHECKING:
     from bot.dialogs.engine import DialogEngine
@@ -32,6 +35,8 @@ class Extras:
     async def handle(self, turn: Turn, event: Event) -> list[Message] | None:
         if event.kind == "button" and event.data.startswith("l:"):
             return await self._lead_action(turn, event.data)
+        if event.kind == "button" and event.data[:2] in ("w:", "f:"):
+            return await self._citizen_lead(turn, event.data)
         if event.kind == "button" and event.data.startswith("lang:"):
             return await self._set_language(turn, event.data.removeprefix("lang:"))
         if event.kind == "command":
@@ -69,6 +74,46 @@ class Extras:
         turn.keep_prompt = False
         turn.notifications.extend(result.notifications)
         return result.replies
+
+    # --- the citizen's own lead -----------------------------------------------------
+
+    async def _citizen_lead(self, turn: Turn, data: str) -> list[Message]:
+        """'w:<id>' withdraws the person's own open lead; 'f:<id>:<answer>' answers the
+        follow-up question. Anybody else's lead, or a closed one, is refused."""
+        kind, _, rest = data.partition(":")
+        lead_id, _, answer = rest.partition(":")
+        lead = await turn.session.get(Lead, int(lead_id)) if lead_id.isdigit() else None
+        if lead is None or lead.user_id != turn.user.id:
+            log.warning("lead button refused: not the person's own lead")
+            return [Message(turn.t("stale_button")), *self.engine.prompt(turn)]
+        timing = self.content.leads
+        if kind == "w" and lead.status in OPEN:
+            notice = self.desk.card(
+                lead, self.content.languages[0], note=turn.t("lead_withdrawn_note")
+            )
+            change(
+                turn.session, lead, "withdrawn", actor="citizen", note="withdrawn", timing=timing
+            )
+            if lead.lotse_id:
+                recipient = Recipient("lotse", lead.lotse_id, "")
+            else:
+                recipient = Recipient("coordinator", COORDINATION_ID, "")
+            turn.notifications.append(Notification(recipient, Message(notice.text)))
+            return [Message(turn.t("withdrawn"))]
+        if kind == "f" and answer in ("yes", "partly", "no") and lead.status == "placed":
+            lead.followup = answer
+            turn.session.add(
+                LeadEvent(
+                    lead_id=lead.id,
+                    actor="citizen",
+                    from_status=lead.status,
+                    to_status=lead.status,
+                    note=f"followup:{answer}",
+                )
+            )
+            turn.keep_prompt = False
+            return [Message(turn.t("followup_thanks"))]
+        return [Message(turn.t("stale_button")), *self.engine.prompt(turn)]
 
     # --- deep links -----------------------------------------------------------------
 

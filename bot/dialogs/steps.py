@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from bot.content.schema import Option, Step
 from bot.dialogs.events import Button, Message, Notification
 from bot.dialogs.turn import Turn
-from bot.leads.desk import LeadDesk, change
+from bot.leads.desk import LeadDesk
+from bot.leads.lifecycle import change
 from bot.leads.routing import find_lotse, recipient_for
 from bot.matching.options import pick, pick_all
 from bot.matching.places import Place, PlaceResult
@@ -401,50 +402,62 @@ class LeadStep(StepKind):
 
     async def enter(self, turn: Turn, name: str, step: Step) -> list[Message]:
         answers = turn.state.answers
-        consent = answers.get("consent")
-        if not consent:  # reached without consent (e.g. a forged path): store nothing
+        if not answers.get("consent"):  # reached without consent (a forged path): store nothing
             return [turn.ask(name, step, text=turn.t("consent_declined"))]
+        lead = await turn.session.get(Lead, answers.get("lead_id", 0))
+        if lead is None:
+            lead = await self._create(turn, step)
+            answers["lead_id"] = lead.id
+        turn.state.history.clear()  # the lead is sent: no way 'back' into the form
+        lotse = next((x for x in turn.content.lotsen if x.id == lead.lotse_id), None)
+        text = turn.t(step.text, lotse=lotse.name) if lotse else turn.role_text(step, "no_lotse")
+        withdraw = Button(turn.t("btn_withdraw"), f"w:{lead.id}")
+        return [turn.ask(name, step, text=text, extra=[withdraw])]
+
+    async def _create(self, turn: Turn, step: Step) -> Lead:
+        answers = turn.state.answers
         place = answers.get("place") or {}
         interests = answers.get("interests", [])
-        offer_gemeinde = next(
-            (o.gemeinde for o in turn.content.offers if o.id == answers.get("offer_id")), None
+        offer = next((o for o in turn.content.offers if o.id == answers.get("offer_id")), None)
+        gemeinde = place.get("gemeinde") or (offer.gemeinde if offer else None)
+        lotse = find_lotse(
+            turn.content.lotsen,
+            gemeinde,
+            interests,
+            open_leads=await repo.open_lead_counts(turn.session),
         )
-        lotse = find_lotse(turn.content.lotsen, place.get("gemeinde") or offer_gemeinde, interests)
-        recipient = recipient_for(lotse, turn.t("coordination_name"))
-        if "lead_id" not in answers:
-            lead = await repo.add_lead(
-                turn.session,
-                Lead(
-                    user_id=turn.user.id,
-                    kind=step.lead_kind or "volunteer",
-                    status="created",
-                    gemeinde=place.get("gemeinde") or offer_gemeinde,
-                    place=place.get("name"),
-                    interests=interests,
-                    offer_id=answers.get("offer_id"),
-                    lotse_id=lotse.id if lotse else None,
-                    name=answers.get("name"),
-                    contact=answers.get("contact"),
-                    consent_version=consent["version"],
-                    consent_at=dt.datetime.fromisoformat(consent["at"]),
-                ),
-            )
-            change(
-                turn.session,
-                lead,
-                "offered" if lotse else "new",
-                actor="citizen",
-                note="consent given",
-            )
-            answers["lead_id"] = lead.id
-            notice = turn.role_text(step, "lotse_notice")
-            card = LeadDesk(turn.content).card(lead, turn.content.languages[0], note=notice)
-            turn.notifications.append(Notification(recipient, card))
-        turn.state.history.clear()  # the lead is sent: no way 'back' into the form
-        text = (
-            turn.t(step.text, lotse=recipient.name) if lotse else turn.role_text(step, "no_lotse")
+        consent = answers["consent"]
+        lead = await repo.add_lead(
+            turn.session,
+            Lead(
+                user_id=turn.user.id,
+                kind=step.lead_kind or "volunteer",
+                status="created",
+                gemeinde=gemeinde,
+                place=place.get("name"),
+                interests=interests,
+                offer_id=answers.get("offer_id"),
+                lotse_id=lotse.id if lotse else None,
+                name=answers.get("name"),
+                contact=answers.get("contact"),
+                consent_version=consent["version"],
+                consent_at=dt.datetime.fromisoformat(consent["at"]),
+            ),
         )
-        return [turn.ask(name, step, text=text)]
+        change(
+            turn.session,
+            lead,
+            "offered" if lotse else "new",
+            actor="citizen",
+            note=f"to:{lotse.id}" if lotse else "to:coordinators",
+            timing=turn.content.leads,
+        )
+        notice = turn.role_text(step, "lotse_notice")
+        card = LeadDesk(turn.content).card(lead, turn.content.languages[0], note=notice)
+        turn.notifications.append(
+            Notification(recipient_for(lotse, turn.t("coordination_name")), card)
+        )
+        return lead
 
 
 class QuestionStep(StepKind):

@@ -8,7 +8,6 @@ after accepting.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -16,11 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.loader import Content
 from bot.dialogs.events import Button, Message, Notification, Recipient
+from bot.leads.lifecycle import OPEN, change
 from bot.leads.routing import COORDINATION_ID
-from bot.store.models import Lead, LeadEvent, LotseAccount
+from bot.store.models import Lead, LotseAccount
 
-OPEN = ("offered", "accepted", "contacted")
-CLOSED = ("placed", "not_fit", "unreachable", "withdrawn", "expired")
 # action → (statuses it may start from, status it leads to)
 ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "accept": (("offered",), "accepted"),
@@ -80,7 +78,14 @@ class LeadDesk:
             return DeskResult(
                 [Message(self.t("lotse_action_invalid", lang)), self.card(lead, lang)]
             )
-        change(session, lead, allowed[1], actor=f"lotse:{account.lotse_id}", note=action)
+        change(
+            session,
+            lead,
+            allowed[1],
+            actor=f"lotse:{account.lotse_id}",
+            note=action,
+            timing=self.content.leads,
+        )
         result = DeskResult()
         if action == "accept":
             result.notifications.append(
@@ -109,7 +114,14 @@ class LeadDesk:
             return DeskResult([Message(self.t("lotse_not_yours", lang))])
         note = self._to_citizen(lead, "lotse_message", self._lotse_name(lead), message=text[:3000])
         if lead.status == "accepted":
-            change(session, lead, "contacted", actor=f"lotse:{account.lotse_id}", note="message")
+            change(
+                session,
+                lead,
+                "contacted",
+                actor=f"lotse:{account.lotse_id}",
+                note="message",
+                timing=self.content.leads,
+            )
         return DeskResult(
             [Message(self.t("lotse_message_sent", lang)), self.card(lead, lang)], [note]
         )
@@ -182,20 +194,3 @@ class LeadDesk:
 
     def _offer(self, lead: Lead) -> str:
         return next((o.title for o in self.content.offers if o.id == lead.offer_id), "–")
-
-
-def change(
-    session: AsyncSession, lead: Lead, status: str, *, actor: str, note: str | None = None
-) -> None:
-    """Every status change leaves an audit event: who, when, from what, to what, why."""
-    session.add(
-        LeadEvent(
-            lead_id=lead.id,
-            actor=actor,
-            from_status=lead.status,
-            to_status=status,
-            note=note,
-            at=dt.datetime.now(dt.UTC),
-        )
-    )
-    lead.status = status

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Collection, Mapping, Sequence
 
 from bot.content.schema import Lotse
 from bot.dialogs.events import Recipient
@@ -11,14 +12,38 @@ COORDINATION_ID = "koordination"
 
 
 def find_lotse(
-    lotsen: Sequence[Lotse], gemeinde: str | None, interests: Sequence[str] = ()
+    lotsen: Sequence[Lotse],
+    gemeinde: str | None,
+    interests: Sequence[str] = (),
+    *,
+    today: dt.date | None = None,
+    open_leads: Mapping[str, int] | None = None,
+    exclude: Collection[str] = (),
 ) -> Lotse | None:
-    """The Lotse covering the Gemeinde; one who also covers the topic is preferred."""
+    """Who takes a lead from this Gemeinde.
+
+    The Lotsen covering it (those who also cover the topic first); one who is away or
+    already has `max_open` open leads hands over to their deputies, in order. None means
+    the coordinators take it.
+    """
+    today = today or dt.date.today()
+    open_leads = open_leads or {}
+    by_id = {lotse.id: lotse for lotse in lotsen}
     covering = [lotse for lotse in lotsen if gemeinde and gemeinde in lotse.gemeinden]
+    covering.sort(key=lambda lotse: not (set(lotse.topics) & set(interests)))
+
+    def available(lotse: Lotse) -> bool:
+        full = lotse.max_open is not None and open_leads.get(lotse.id, 0) >= lotse.max_open
+        return lotse.id not in exclude and not lotse.away(today) and not full
+
     for lotse in covering:
-        if set(lotse.topics) & set(interests):
+        if available(lotse):
             return lotse
-    return covering[0] if covering else None
+    for lotse in covering:
+        for deputy in (by_id.get(d) for d in lotse.deputies):
+            if deputy is not None and available(deputy):
+                return deputy
+    return None
 
 
 def recipient_for(lotse: Lotse | None, coordination_name: str) -> Recipient:

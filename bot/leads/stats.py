@@ -11,7 +11,7 @@ from bot.content.loader import Content
 from bot.store.models import Conversation, Lead, LeadEvent, Search
 
 
-async def _counts(session: AsyncSession, since: dt.datetime) -> dict[str, int]:
+async def counts(session: AsyncSession, since: dt.datetime) -> dict[str, int]:
     async def count(query) -> int:  # type: ignore[no-untyped-def]
         return int(await session.scalar(query) or 0)
 
@@ -53,7 +53,7 @@ async def stats_text(
     return content.text(
         "stats",
         lang,
-        today=content.text("stats_line", lang, **await _counts(session, midnight)),
-        month=content.text("stats_line", lang, **await _counts(session, month)),
+        today=content.text("stats_line", lang, **await counts(session, midnight)),
+        month=content.text("stats_line", lang, **await counts(session, month)),
         unmet=unmet or content.text("stats_none", lang),
     )

@@ -69,6 +69,11 @@ class Lead(Base):
     contact: Mapped[str | None] = mapped_column(Text)
     consent_version: Mapped[str] = mapped_column(String(20))
     consent_at: Mapped[dt.datetime] = mapped_column()
+    offered_at: Mapped[dt.datetime | None] = mapped_column()  # offered to the current Lotse
+    # The next timed step for this lead (remind, escalate, outcome, followup, expire).
+    due_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    due_kind: Mapped[str | None] = mapped_column(String(20))
+    followup: Mapped[str | None] = mapped_column(String(20))  # the citizen's "Hat es geklappt?"
 
 
 class Search(Base):
@@ -141,3 +146,12 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     sent_at: Mapped[dt.datetime | None] = mapped_column()
     last_error: Mapped[str | None] = mapped_column(String(200))
+
+
+class Timer(Base):
+    """A recurring job that is not about one lead (the weekly digest, retention)."""
+
+    __tablename__ = "timers"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    due_at: Mapped[dt.datetime] = mapped_column()

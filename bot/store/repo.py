@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogs.events import Notification
-from bot.store.models import Conversation, Lead, LotseAccount, OutboxMessage, Search, User
+from bot.store.models import (
+    Conversation,
+    Lead,
+    LotseAccount,
+    OutboxMessage,
+    Search,
+    Timer,
+    User,
+)
 
 
 async def get_or_create_user(
@@ -73,14 +83,26 @@ async def lotse_account(
     )
 
 
-def queue_notifications(session: AsyncSession, notifications: Sequence[Notification]) -> None:
-    """Written in the same transaction as the change that causes them (outbox pattern)."""
+def queue_notifications(
+    session: AsyncSession,
+    notifications: Sequence[Notification],
+    now: dt.datetime | None = None,
+    citizen_time: Callable[[dt.datetime], dt.datetime] | None = None,
+) -> None:
+    """Written in the same transaction as the change that causes them (outbox pattern).
+
+    `citizen_time` moves messages to citizens out of the quiet hours.
+    """
+    now = now or dt.datetime.now(dt.UTC)
     for note in notifications:
+        due = citizen_time(now) if citizen_time and note.recipient.role == "citizen" else now
         session.add(
             OutboxMessage(
                 recipient_role=note.recipient.role,
                 recipient_id=note.recipient.id,
                 text=note.message.text,
+                created_at=now,
+                next_attempt_at=due,
                 buttons=[[b.label, b.data] for b in note.message.buttons],
             )
         )
@@ -112,3 +134,66 @@ async def claim_outbox(
         .returning(OutboxMessage)
     )
     return sorted(claimed.all(), key=lambda row: row.id)
+
+
+async def open_lead_counts(session: AsyncSession) -> dict[str, int]:
+    """Open leads per Lotse, for the max_open limit."""
+    rows = await session.execute(
+        select(Lead.lotse_id, func.count())
+        .where(Lead.lotse_id.is_not(None), Lead.status.in_(("offered", "accepted", "contacted")))
+        .group_by(Lead.lotse_id)
+    )
+    return {lotse_id: count for lotse_id, count in rows.all()}
+
+
+async def claim_due_lead(session: AsyncSession, now: dt.datetime) -> Lead | None:
+    """Take one lead whose timed step is due; the caller runs it in this transaction.
+
+    Clearing due_at in the claiming UPDATE makes the claim atomic on SQLite; on
+    PostgreSQL the subquery also skips rows another process has locked.
+    """
+    due = (
+        select(Lead.id)
+        .where(Lead.due_at.is_not(None), Lead.due_at <= now)
+        .order_by(Lead.due_at, Lead.id)
+        .limit(1)
+    )
+    if session.bind.dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    claimed = (
+        await session.execute(
+            update(Lead)
+            .where(Lead.id == due.scalar_subquery(), Lead.due_at.is_not(None))
+            .values(due_at=None)
+            .returning(Lead.id, Lead.due_kind)
+        )
+    ).first()
+    if claimed is None:
+        return None
+    lead = await session.get(Lead, claimed.id, populate_existing=True)
+    if lead is not None:
+        lead.due_kind = claimed.due_kind
+    return lead
+
+
+async def claim_timer(
+    session: AsyncSession, name: str, now: dt.datetime, next_due: dt.datetime
+) -> bool:
+    """True for exactly one caller when the timer is due; it is moved to `next_due`."""
+    moved = await session.execute(
+        update(Timer)
+        .where(Timer.name == name, Timer.due_at <= now)
+        .values(due_at=next_due)
+        .returning(Timer.name)
+    )
+    return moved.first() is not None
+
+
+async def ensure_timer(session: AsyncSession, name: str, due_at: dt.datetime) -> None:
+    """Create the timer unless it exists; safe when several processes start at once."""
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    await session.execute(
+        insert(Timer)
+        .values(name=name, due_at=due_at)
+        .on_conflict_do_nothing(index_elements=["name"])
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import signal
 from contextlib import suppress
@@ -16,12 +17,14 @@ from aiogram.types import TelegramObject
 from aiogram.utils.token import TokenValidationError, validate_token
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select
 
 from bot.config import Settings
 from bot.content.loader import Content
 from bot.dialogs.engine import DialogEngine
 from bot.handlers import citizen, coordinator, group
+from bot.leads.ticker import tick
 from bot.store.db import Database
 from bot.store.models import LotseAccount
 from bot.telegram.bridge import CHANNEL, Bridge
@@ -32,6 +35,7 @@ from bot.telegram.sender import TelegramSender
 
 log = logging.getLogger(__name__)
 UPDATES = ["message", "edited_message", "callback_query"]
+TICK_SECONDS = 60
 
 
 class StartupError(Exception):
@@ -104,6 +108,16 @@ class TelegramApp:
         for chat_id in self.settings.coordinator_ids:
             await register_for_chat(self.bot, content, chat_id, COORDINATOR)
 
+    async def _tick(self) -> None:
+        try:
+            done = await tick(self.db, self.engine.content, dt.datetime.now(dt.UTC))
+        except Exception:
+            log.exception("tick failed; the next one retries")
+            return
+        if done:
+            log.info("tick: %d steps done", len(done))
+            self.outbox.wake.set()
+
     async def _flood_notice(self, event: TelegramObject) -> None:
         chat = getattr(getattr(event, "message", event), "chat", None)
         if chat is not None and self.bridge is not None:
@@ -112,6 +126,17 @@ class TelegramApp:
     async def run(self, handle_signals: bool = True) -> None:
         await self.prepare()
         worker = asyncio.create_task(self.outbox.run(self.stop))
+        scheduler = AsyncIOScheduler(timezone=dt.UTC)
+        # APScheduler only ticks; what is due lives in the database (bot/leads/ticker.py).
+        scheduler.add_job(
+            self._tick,
+            "interval",
+            seconds=TICK_SECONDS,
+            max_instances=1,
+            coalesce=True,
+            next_run_time=dt.datetime.now(dt.UTC),
+        )
+        scheduler.start()
         try:
             if self.settings.webhook_url:
                 await self._run_webhook(handle_signals)
@@ -127,6 +152,7 @@ class TelegramApp:
                     polling_timeout=25,
                 )
         finally:
+            scheduler.shutdown(wait=False)
             await self.gate.drain()
             self.stop.set()
             with suppress(asyncio.CancelledError):

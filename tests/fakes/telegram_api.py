@@ -49,36 +49,116 @@ LONG_POLL_CAP = 2.0
 
 #: Form fields that carry user-visible or opaque text and must never be JSON/number-decoded,
 #: even when they happen to look like ``[...]`` or ``123``.
-_TEXT_FIELDS = frozenset({
-    "text", "caption", "data", "callback_data", "query", "description", "short_description",
-    "name", "title", "url", "secret_token", "callback_query_id", "inline_message_id",
-    "file_id", "document", "photo", "voice", "audio", "video", "animation", "sticker",
-    "emoji", "question", "parse_mode", "action", "language_code", "business_connection_id",
-    "message_effect_id", "first_name", "last_name", "phone_number", "address", "payload",
-})
-_INT_FIELDS = frozenset({
-    "chat_id", "message_id", "offset", "limit", "timeout", "reply_to_message_id",
-    "message_thread_id", "cache_time", "max_connections", "user_id", "from_chat_id",
-    "duration", "width", "height", "live_period", "heading", "proximity_alert_radius",
-})
+_TEXT_FIELDS = frozenset(
+    {
+        "text",
+        "caption",
+        "data",
+        "callback_data",
+        "query",
+        "description",
+        "short_description",
+        "name",
+        "title",
+        "url",
+        "secret_token",
+        "callback_query_id",
+        "inline_message_id",
+        "file_id",
+        "document",
+        "photo",
+        "voice",
+        "audio",
+        "video",
+        "animation",
+        "sticker",
+        "emoji",
+        "question",
+        "parse_mode",
+        "action",
+        "language_code",
+        "business_connection_id",
+        "message_effect_id",
+        "first_name",
+        "last_name",
+        "phone_number",
+        "address",
+        "payload",
+    }
+)
+_INT_FIELDS = frozenset(
+    {
+        "chat_id",
+        "message_id",
+        "offset",
+        "limit",
+        "timeout",
+        "reply_to_message_id",
+        "message_thread_id",
+        "cache_time",
+        "max_connections",
+        "user_id",
+        "from_chat_id",
+        "duration",
+        "width",
+        "height",
+        "live_period",
+        "heading",
+        "proximity_alert_radius",
+    }
+)
 _FLOAT_FIELDS = frozenset({"latitude", "longitude", "horizontal_accuracy"})
-_BOOL_FIELDS = frozenset({
-    "disable_notification", "protect_content", "show_alert", "drop_pending_updates",
-    "disable_web_page_preview", "allow_sending_without_reply", "has_spoiler",
-    "disable_content_type_detection", "allow_paid_broadcast",
-})
+_BOOL_FIELDS = frozenset(
+    {
+        "disable_notification",
+        "protect_content",
+        "show_alert",
+        "drop_pending_updates",
+        "disable_web_page_preview",
+        "allow_sending_without_reply",
+        "has_spoiler",
+        "disable_content_type_detection",
+        "allow_paid_broadcast",
+    }
+)
 _INT_RE = re.compile(r"-?\d+")
 
 #: Inline buttons must do something; a bare text button is rejected by Telegram.
-_BUTTON_ACTIONS = frozenset({
-    "callback_data", "url", "web_app", "login_url", "switch_inline_query",
-    "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "callback_game",
-    "pay", "copy_text",
-})
-_HTML_TAGS = frozenset({
-    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a",
-    "tg-emoji", "code", "pre", "blockquote", "tg-time",
-})
+_BUTTON_ACTIONS = frozenset(
+    {
+        "callback_data",
+        "url",
+        "web_app",
+        "login_url",
+        "switch_inline_query",
+        "switch_inline_query_current_chat",
+        "switch_inline_query_chosen_chat",
+        "callback_game",
+        "pay",
+        "copy_text",
+    }
+)
+_HTML_TAGS = frozenset(
+    {
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "span",
+        "tg-spoiler",
+        "a",
+        "tg-emoji",
+        "code",
+        "pre",
+        "blockquote",
+        "tg-time",
+    }
+)
 _MDV2_RESERVED = frozenset("_*[]()~`>#+-=|{}.!")
 _NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup "
@@ -90,7 +170,7 @@ _DEFAULT_DESCRIPTIONS = {
     403: "Forbidden: bot was blocked by the user",
     404: "Not Found",
     409: "Conflict: terminated by other getUpdates request; "
-         "make sure that only one bot instance is running",
+    "make sure that only one bot instance is running",
     500: "Internal Server Error",
     502: "Bad Gateway",
     503: "Service Unavailable",
@@ -168,8 +248,14 @@ class FakeMessage:
 class FakeUser:
     """A person in a private chat with the bot; every action queues one update."""
 
-    def __init__(self, fake: FakeTelegram, user_id: int, first_name: str,
-                 language_code: str | None, username: str | None = None):
+    def __init__(
+        self,
+        fake: FakeTelegram,
+        user_id: int,
+        first_name: str,
+        language_code: str | None,
+        username: str | None = None,
+    ):
         self.fake = fake
         self.id = user_id
         self.first_name = first_name
@@ -214,8 +300,14 @@ class FakeUser:
         """Edit one of the user's own messages (queues ``edited_message``)."""
         original = self.fake._user_messages.get((self.id, message_id))
         date = original["date"] if original else int(time.time())
-        edited = {"message_id": message_id, "date": date, "chat": self.chat,
-                  "from": self.from_dict, "edit_date": int(time.time()), **_text_content(text)}
+        edited = {
+            "message_id": message_id,
+            "date": date,
+            "chat": self.chat,
+            "from": self.from_dict,
+            "edit_date": int(time.time()),
+            **_text_content(text),
+        }
         self.fake._user_messages[(self.id, message_id)] = edited
         return await self._queue("edited_message", edited)
 
@@ -229,7 +321,8 @@ class FakeUser:
         if message is None:
             raise AssertionError(
                 f"chat {self.id} has no bot message {message_id}; "
-                f"there are {list(self.fake._bot_messages(self.id))}")
+                f"there are {list(self.fake._bot_messages(self.id))}"
+            )
         query = {
             "id": str(next(self.fake._callback_ids)),
             "from": self.from_dict,
@@ -252,40 +345,68 @@ class FakeUser:
                 _, data = (exact or matches)[0]
                 assert data is not None
                 return await self.press(message.message_id, data)
-        available = {m.message_id: [t for t, d in m.buttons if d is not None]
-                     for m in reversed(self.fake.messages(self.id)) if m.buttons}
+        available = {
+            m.message_id: [t for t, d in m.buttons if d is not None]
+            for m in reversed(self.fake.messages(self.id))
+            if m.buttons
+        }
         raise AssertionError(
             f"no inline button containing {label!r} in chat {self.id}; "
-            f"buttons by message id (newest first): {available or 'none'}")
+            f"buttons by message id (newest first): {available or 'none'}"
+        )
 
     async def share_location(self, latitude: float, longitude: float) -> JsonDict:
         return await self._message(location={"latitude": latitude, "longitude": longitude})
 
     async def send_sticker(self, emoji: str = "👍") -> JsonDict:
         upload = self.fake._fake_file("sticker.webp", "image/webp", "stickers")
-        return await self._message(sticker={
-            "file_id": upload.file_id, "file_unique_id": upload.file_unique_id,
-            "type": "regular", "width": 512, "height": 512, "is_animated": False,
-            "is_video": False, "emoji": emoji, "file_size": len(upload.data)})
+        return await self._message(
+            sticker={
+                "file_id": upload.file_id,
+                "file_unique_id": upload.file_unique_id,
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+                "emoji": emoji,
+                "file_size": len(upload.data),
+            }
+        )
 
     async def send_photo(self, caption: str | None = None) -> JsonDict:
         upload = self.fake._fake_file("photo.jpg", "image/jpeg", "photos")
-        sizes = [{"file_id": f"{upload.file_id}{suffix}", "file_unique_id":
-                  f"{upload.file_unique_id}{suffix}", "width": w, "height": h,
-                  "file_size": len(upload.data)}
-                 for suffix, w, h in (("-s", 90, 67), ("", 1280, 960))]
+        sizes = [
+            {
+                "file_id": f"{upload.file_id}{suffix}",
+                "file_unique_id": f"{upload.file_unique_id}{suffix}",
+                "width": w,
+                "height": h,
+                "file_size": len(upload.data),
+            }
+            for suffix, w, h in (("-s", 90, 67), ("", 1280, 960))
+        ]
         self.fake.files[f"{upload.file_id}-s"] = upload
         return await self._message(photo=sizes, **_caption(caption))
 
     async def send_voice(self, duration: int = 3) -> JsonDict:
         upload = self.fake._fake_file("voice.ogg", "audio/ogg", "voice")
-        return await self._message(voice={
-            "file_id": upload.file_id, "file_unique_id": upload.file_unique_id,
-            "duration": duration, "mime_type": "audio/ogg", "file_size": len(upload.data)})
+        return await self._message(
+            voice={
+                "file_id": upload.file_id,
+                "file_unique_id": upload.file_unique_id,
+                "duration": duration,
+                "mime_type": "audio/ogg",
+                "file_size": len(upload.data),
+            }
+        )
 
-    async def send_document(self, file_name: str = "lebenslauf.pdf",
-                            mime_type: str = "application/pdf",
-                            caption: str | None = None) -> JsonDict:
+    async def send_document(
+        self,
+        file_name: str = "lebenslauf.pdf",
+        mime_type: str = "application/pdf",
+        caption: str | None = None,
+    ) -> JsonDict:
         upload = self.fake._fake_file(file_name, mime_type, "documents")
         return await self._message(document=_document_dict(upload), **_caption(caption))
 
@@ -296,23 +417,33 @@ class FakeUser:
     def last_text(self) -> str:
         return self.fake.last_text(self.id)
 
-    async def wait_for_text(self, substring: str, timeout: float = 5.0,
-                            since: int | None = None) -> FakeMessage:
+    async def wait_for_text(
+        self, substring: str, timeout: float = 5.0, since: int | None = None
+    ) -> FakeMessage:
         return await self.fake.wait_for_text(self.id, substring, timeout, since=since)
 
 
 class FakeTelegram:
     """The fake Bot API server. See the module docstring; one instance per test."""
 
-    def __init__(self, token: str = "123456:TEST-token", bot_username: str = "lotse_test_bot",
-                 bot_first_name: str = "Engagement-Lotse", long_poll_cap: float = LONG_POLL_CAP):
+    def __init__(
+        self,
+        token: str = "123456:TEST-token",
+        bot_username: str = "lotse_test_bot",
+        bot_first_name: str = "Engagement-Lotse",
+        long_poll_cap: float = LONG_POLL_CAP,
+    ):
         self.token = token
         self.bot_username = bot_username
         self.bot_id = int(token.split(":", 1)[0])
         self.bot_user: JsonDict = {
-            "id": self.bot_id, "is_bot": True, "first_name": bot_first_name,
-            "username": bot_username, "can_join_groups": True,
-            "can_read_all_group_messages": False, "supports_inline_queries": False,
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": bot_first_name,
+            "username": bot_username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
         }
         self.long_poll_cap = long_poll_cap
 
@@ -349,7 +480,8 @@ class FakeTelegram:
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
         self._methods: dict[str, Handler] = {
-            name.lower(): handler for name, handler in {
+            name.lower(): handler
+            for name, handler in {
                 "getMe": self._get_me,
                 "getUpdates": self._get_updates,
                 "sendMessage": self._send_message,
@@ -394,8 +526,12 @@ class FakeTelegram:
         await self.start()
         return self
 
-    async def __aexit__(self, exc_type: type[BaseException] | None,
-                        exc: BaseException | None, tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         await self.stop()
 
     @property
@@ -406,15 +542,26 @@ class FakeTelegram:
 
     # ------------------------------------------------------------------ feeding updates
 
-    def user(self, user_id: int, first_name: str = "Anna", language_code: str | None = "de",
-             username: str | None = None) -> FakeUser:
+    def user(
+        self,
+        user_id: int,
+        first_name: str = "Anna",
+        language_code: str | None = "de",
+        username: str | None = None,
+    ) -> FakeUser:
         person = FakeUser(self, user_id, first_name, language_code, username)
         self._chats[user_id] = person.chat
         return person
 
-    def group_message(self, chat_id: int = -100, user_id: int = 1001, text: str = "/start",
-                      title: str = "Testgruppe", first_name: str = "Anna",
-                      chat_type: str = "supergroup") -> JsonDict:
+    def group_message(
+        self,
+        chat_id: int = -100,
+        user_id: int = 1001,
+        text: str = "/start",
+        title: str = "Testgruppe",
+        first_name: str = "Anna",
+        chat_type: str = "supergroup",
+    ) -> JsonDict:
         """Queue a text message from ``user_id`` in a group chat; returns the update."""
         chat = {"id": chat_id, "type": chat_type, "title": title}
         self._chats[chat_id] = chat
@@ -461,8 +608,9 @@ class FakeTelegram:
         """A position in ``calls``; pass as ``since=`` to only see later sends and edits."""
         return len(self.calls)
 
-    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0,
-                       message: str = "") -> Any:
+    async def wait_for(
+        self, predicate: Callable[[], Any], timeout: float = 5.0, message: str = ""
+    ) -> Any:
         """Poll every 20 ms until ``predicate()`` (may be async) is truthy; return its value."""
         deadline = time.monotonic() + timeout
         while True:
@@ -473,12 +621,12 @@ class FakeTelegram:
                 return result
             if time.monotonic() >= deadline:
                 what = f": {message}" if message else ""
-                raise AssertionError(
-                    f"condition not met within {timeout:g} s{what}\n{self.dump()}")
+                raise AssertionError(f"condition not met within {timeout:g} s{what}\n{self.dump()}")
             await asyncio.sleep(0.02)
 
-    async def wait_for_text(self, chat_id: ChatId, substring: str, timeout: float = 5.0,
-                            since: int | None = None) -> FakeMessage:
+    async def wait_for_text(
+        self, chat_id: ChatId, substring: str, timeout: float = 5.0, since: int | None = None
+    ) -> FakeMessage:
         """Wait until a bot message in the chat (sent or edited, newest first) contains
         ``substring``; with ``since=fake.mark()`` only messages touched after the mark count."""
 
@@ -489,7 +637,8 @@ class FakeTelegram:
             return None
 
         found: FakeMessage = await self.wait_for(
-            find, timeout, f"a bot message containing {substring!r} in chat {chat_id}")
+            find, timeout, f"a bot message containing {substring!r} in chat {chat_id}"
+        )
         return found
 
     def dump(self, last: int = 15) -> str:
@@ -507,8 +656,14 @@ class FakeTelegram:
 
     # ------------------------------------------------------------------ fault injection
 
-    def fail_next(self, method: str, status: int = 429, retry_after: int = 1, times: int = 1,
-                  description: str | None = None) -> None:
+    def fail_next(
+        self,
+        method: str,
+        status: int = 429,
+        retry_after: int = 1,
+        times: int = 1,
+        description: str | None = None,
+    ) -> None:
         """Answer the next ``times`` calls to ``method`` with an error (429 carries
         ``parameters.retry_after``; other codes the same shape without parameters)."""
         queue = self._failures.setdefault(method.lower(), [])
@@ -534,7 +689,8 @@ class FakeTelegram:
         index = len(self.calls) - 1
         if self.down:
             return web.json_response(
-                {"ok": False, "error_code": 502, "description": "Bad Gateway"}, status=502)
+                {"ok": False, "error_code": 502, "description": "Bad Gateway"}, status=502
+            )
         if request.match_info["token"] != self.token:
             return ApiError(401, "Unauthorized").response()
         failures = self._failures.get(method.lower())
@@ -553,10 +709,12 @@ class FakeTelegram:
     def _failure_response(failure: _Failure) -> web.Response:
         if failure.status == 429:
             description = failure.description or (
-                f"Too Many Requests: retry after {failure.retry_after}")
+                f"Too Many Requests: retry after {failure.retry_after}"
+            )
             return ApiError(429, description, {"retry_after": failure.retry_after}).response()
         description = failure.description or _DEFAULT_DESCRIPTIONS.get(
-            failure.status, f"Error {failure.status}")
+            failure.status, f"Error {failure.status}"
+        )
         return ApiError(failure.status, description).response()
 
     async def _handle_file(self, request: web.Request) -> web.Response:
@@ -607,29 +765,59 @@ class FakeTelegram:
         return message
 
     def _new_user_message(self, sender: JsonDict, chat: JsonDict, content: JsonDict) -> JsonDict:
-        message = {"message_id": next(self._message_ids), "date": int(time.time()),
-                   "chat": chat, "from": sender, **content}
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": sender,
+            **content,
+        }
         self._user_messages[(chat["id"], message["message_id"])] = message
         return message
 
-    def _store_bot_message(self, chat_id: ChatId, content: JsonDict, text: str, raw_text: str,
-                           markup: JsonDict | None, index: int) -> FakeMessage:
-        raw: JsonDict = {"message_id": next(self._message_ids), "from": self.bot_user,
-                         "chat": self._chat(chat_id), "date": int(time.time()), **content}
+    def _store_bot_message(
+        self,
+        chat_id: ChatId,
+        content: JsonDict,
+        text: str,
+        raw_text: str,
+        markup: JsonDict | None,
+        index: int,
+    ) -> FakeMessage:
+        raw: JsonDict = {
+            "message_id": next(self._message_ids),
+            "from": self.bot_user,
+            "chat": self._chat(chat_id),
+            "date": int(time.time()),
+            **content,
+        }
         if _inline(markup):
             raw["reply_markup"] = markup
-        message = FakeMessage(message_id=raw["message_id"], chat_id=chat_id, text=text,
-                              raw_text=raw_text, reply_markup=markup, raw=raw,
-                              touched_at=index, document=content.get("document"))
+        message = FakeMessage(
+            message_id=raw["message_id"],
+            chat_id=chat_id,
+            text=text,
+            raw_text=raw_text,
+            reply_markup=markup,
+            raw=raw,
+            touched_at=index,
+            document=content.get("document"),
+        )
         self._messages.setdefault(chat_id, {})[message.message_id] = message
         return message
 
-    def _register_file(self, filename: str, content_type: str, data: bytes,
-                       folder: str) -> FakeUpload:
+    def _register_file(
+        self, filename: str, content_type: str, data: bytes, folder: str
+    ) -> FakeUpload:
         number = next(self._file_ids)
-        upload = FakeUpload(file_id=f"FAKE-FILE-{number}", file_unique_id=f"fu{number}",
-                            filename=filename, content_type=content_type, data=data,
-                            file_path=f"{folder}/file_{number}_{filename}")
+        upload = FakeUpload(
+            file_id=f"FAKE-FILE-{number}",
+            file_unique_id=f"fu{number}",
+            filename=filename,
+            content_type=content_type,
+            data=data,
+            file_path=f"{folder}/file_{number}_{filename}",
+        )
         self.files[upload.file_id] = upload
         return upload
 
@@ -654,8 +842,11 @@ class FakeTelegram:
 
     async def _get_updates(self, params: JsonDict, index: int) -> list[JsonDict]:
         if self.webhook["url"]:
-            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is "
-                                "active; use deleteWebhook to delete the webhook first")
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is "
+                "active; use deleteWebhook to delete the webhook first",
+            )
         offset = params.get("offset")
         if isinstance(offset, int) and offset < 0:
             self.pending = self.pending[offset:]
@@ -749,8 +940,10 @@ class FakeTelegram:
 
     async def _answer_callback_query(self, params: JsonDict, index: int) -> bool:
         if str(params.get("callback_query_id", "")) not in self._callback_queries:
-            raise ApiError(400, "Bad Request: query is too old and response timeout expired "
-                                "or query ID is invalid")
+            raise ApiError(
+                400,
+                "Bad Request: query is too old and response timeout expired or query ID is invalid",
+            )
         self.answered_callbacks.append(params)
         return True
 
@@ -765,23 +958,26 @@ class FakeTelegram:
             if not 1 <= len(str(command.get("description", ""))) <= 256:
                 raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
         key = _commands_key(params.get("scope"), params.get("language_code") or "")
-        self._commands[key] = [{"command": c["command"], "description": c["description"]}
-                               for c in commands]
+        self._commands[key] = [
+            {"command": c["command"], "description": c["description"]} for c in commands
+        ]
         return True
 
     async def _get_my_commands(self, params: JsonDict, index: int) -> list[JsonDict]:
         return self.commands(params.get("scope"), params.get("language_code") or "")
 
     async def _delete_my_commands(self, params: JsonDict, index: int) -> bool:
-        self._commands.pop(_commands_key(params.get("scope"),
-                                         params.get("language_code") or ""), None)
+        self._commands.pop(
+            _commands_key(params.get("scope"), params.get("language_code") or ""), None
+        )
         return True
 
     async def _set_webhook(self, params: JsonDict, index: int) -> bool:
         url = params.get("url") or ""
         if url and not str(url).startswith("https://"):
-            raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided "
-                                "for webhook")
+            raise ApiError(
+                400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
+            )
         self.webhook = {"url": url, "secret_token": params.get("secret_token")}
         if isinstance(params.get("allowed_updates"), list):
             self.allowed_updates = list(params["allowed_updates"]) or None
@@ -796,8 +992,11 @@ class FakeTelegram:
         return True
 
     async def _get_webhook_info(self, params: JsonDict, index: int) -> JsonDict:
-        info: JsonDict = {"url": self.webhook["url"], "has_custom_certificate": False,
-                          "pending_update_count": len(self.pending)}
+        info: JsonDict = {
+            "url": self.webhook["url"],
+            "has_custom_certificate": False,
+            "pending_update_count": len(self.pending),
+        }
         if self.allowed_updates:
             info["allowed_updates"] = self.allowed_updates
         return info
@@ -812,8 +1011,9 @@ class FakeTelegram:
         chat_id = self._target_chat(params)
         document = params.get("document")
         if isinstance(document, FakeUpload):
-            upload = self._register_file(document.filename, document.content_type,
-                                         document.data, "documents")
+            upload = self._register_file(
+                document.filename, document.content_type, document.data, "documents"
+            )
             self.uploads.append(upload)
         elif isinstance(document, str) and document in self.files:
             upload = self.files[document]
@@ -835,8 +1035,12 @@ class FakeTelegram:
         upload = self.files.get(str(params.get("file_id", "")))
         if upload is None:
             raise ApiError(400, "Bad Request: invalid file_id")
-        return {"file_id": upload.file_id, "file_unique_id": upload.file_unique_id,
-                "file_size": len(upload.data), "file_path": upload.file_path}
+        return {
+            "file_id": upload.file_id,
+            "file_unique_id": upload.file_unique_id,
+            "file_size": len(upload.data),
+            "file_path": upload.file_path,
+        }
 
 
 # ---------------------------------------------------------------------- request parsing
@@ -858,16 +1062,19 @@ async def _read_params(request: web.Request) -> JsonDict:
             if not isinstance(body, dict):
                 raise ApiError(400, "Bad Request: JSON body must be an object")
             params.update(body)
-        elif request.content_type in ("multipart/form-data",
-                                      "application/x-www-form-urlencoded"):
+        elif request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
             form = await request.post()
             attachments: dict[str, FakeUpload] = {}
             for key, value in form.items():
                 if isinstance(value, web.FileField):
                     attachments[key] = FakeUpload(
-                        file_id="", file_unique_id="", filename=value.filename or key,
+                        file_id="",
+                        file_unique_id="",
+                        filename=value.filename or key,
                         content_type=value.content_type or "application/octet-stream",
-                        data=value.file.read(), file_path="")
+                        data=value.file.read(),
+                        file_path="",
+                    )
                 else:
                     params[key] = value if isinstance(value, str) else bytes(value).decode()
             for key, value in list(params.items()):
@@ -923,14 +1130,18 @@ def _checked_markup(markup: Any) -> JsonDict | None:
     if rows is None:
         return markup  # reply keyboard, ReplyKeyboardRemove, ForceReply
     if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-        raise ApiError(400, "Bad Request: field \"inline_keyboard\" must be an Array of Array")
+        raise ApiError(400, 'Bad Request: field "inline_keyboard" must be an Array of Array')
     for button in (b for row in rows for b in row):
         if not isinstance(button, dict) or not button.get("text"):
-            raise ApiError(400, "Bad Request: can't parse inline keyboard button: "
-                                "Text must be non-empty")
+            raise ApiError(
+                400, "Bad Request: can't parse inline keyboard button: Text must be non-empty"
+            )
         if not _BUTTON_ACTIONS & button.keys():
-            raise ApiError(400, "Bad Request: can't parse inline keyboard button: "
-                                "Text buttons are unallowed in the inline keyboard")
+            raise ApiError(
+                400,
+                "Bad Request: can't parse inline keyboard button: "
+                "Text buttons are unallowed in the inline keyboard",
+            )
         data = button.get("callback_data")
         if data is not None and not 1 <= len(str(data).encode()) <= 64:
             raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
@@ -944,8 +1155,9 @@ def _text_content(text: str) -> JsonDict:
     content: JsonDict = {"text": text}
     if text.startswith("/") and len(text) > 1:
         command = text.split(maxsplit=1)[0]
-        content["entities"] = [{"type": "bot_command", "offset": 0,
-                                "length": len(command.encode("utf-16-le")) // 2}]
+        content["entities"] = [
+            {"type": "bot_command", "offset": 0, "length": len(command.encode("utf-16-le")) // 2}
+        ]
     return content
 
 
@@ -954,9 +1166,13 @@ def _caption(caption: str | None) -> JsonDict:
 
 
 def _document_dict(upload: FakeUpload) -> JsonDict:
-    return {"file_id": upload.file_id, "file_unique_id": upload.file_unique_id,
-            "file_name": upload.filename, "mime_type": upload.content_type,
-            "file_size": len(upload.data)}
+    return {
+        "file_id": upload.file_id,
+        "file_unique_id": upload.file_unique_id,
+        "file_name": upload.filename,
+        "mime_type": upload.content_type,
+        "file_size": len(upload.data),
+    }
 
 
 def _update_type(update: JsonDict) -> str:
@@ -986,8 +1202,12 @@ def _render(text: str, parse_mode: Any) -> str:
     if mode == "markdownv2":
         return _render_markdown_v2(text)
     if mode == "markdown":
-        return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text).replace("*", "").replace(
-            "_", "").replace("`", "")
+        return (
+            re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+            .replace("*", "")
+            .replace("_", "")
+            .replace("`", "")
+        )
     return text
 
 
@@ -1011,13 +1231,14 @@ class _HtmlText(HTMLParser):
         parser.close()
         if parser.stack:
             raise _entity_error(
-                f'Can\'t find end tag corresponding to start tag "{parser.stack[-1]}"')
+                f'Can\'t find end tag corresponding to start tag "{parser.stack[-1]}"'
+            )
         return "".join(parser.parts)
 
     def _offset(self) -> int:
         line, column = self.getpos()
         lines = self.source.splitlines(keepends=True)
-        prefix = "".join(lines[:line - 1])
+        prefix = "".join(lines[: line - 1])
         if line - 1 < len(lines):
             prefix += lines[line - 1][:column]
         return len(prefix.encode())
@@ -1035,8 +1256,9 @@ class _HtmlText(HTMLParser):
             raise _entity_error(f"Unexpected end tag at byte offset {self._offset()}")
         if self.stack[-1] != tag:
             raise _entity_error(
-                f'Unmatched end tag at byte offset {self._offset()}, expected '
-                f'"</{self.stack[-1]}>", found "</{tag}>"')
+                f"Unmatched end tag at byte offset {self._offset()}, expected "
+                f'"</{self.stack[-1]}>", found "</{tag}>"'
+            )
         self.stack.pop()
 
     def handle_data(self, data: str) -> None:
@@ -1075,7 +1297,7 @@ def _render_markdown_v2(text: str) -> str:
             continue
         if char == "]" and top == "[":
             stack.pop()
-            match = re.match(r"\(((?:\\.|[^)\\])*)\)", text[i + 1:])
+            match = re.match(r"\(((?:\\.|[^)\\])*)\)", text[i + 1 :])
             if not match:
                 raise _entity_error(f"Can't find end of a url at byte offset {i}")
             i += 1 + match.end()
@@ -1100,7 +1322,8 @@ def _render_markdown_v2(text: str) -> str:
             continue
         if char in _MDV2_RESERVED:
             raise _entity_error(
-                f"Character '{char}' is reserved and must be escaped with the preceding '\\'")
+                f"Character '{char}' is reserved and must be escaped with the preceding '\\'"
+            )
         out.append(char)
         line_start = char == "\n"
         i += 1

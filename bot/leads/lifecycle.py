@@ -1,0 +1,99 @@
+"""Lead status changes, their audit trail, and the timed step that each status implies.
+
+One function changes a lead's status (`change`); it records who, when and why, and sets
+the lead's next due step (remind, escalate, outcome, followup, expire). The ticker
+(`bot/leads/ticker.py`) carries out due steps. Times come from content/leads.yaml.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.content.schema import LeadsFile
+from bot.store.models import Lead, LeadEvent
+
+OPEN = ("new", "offered", "accepted", "contacted")
+CLOSED = ("placed", "not_fit", "unreachable", "withdrawn", "expired")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def aware(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; every time stored here is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def change(
+    session: AsyncSession,
+    lead: Lead,
+    status: str,
+    *,
+    actor: str,
+    timing: LeadsFile,
+    note: str | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """Every status change leaves an audit event and sets the next due step."""
+    now = now or utcnow()
+    session.add(
+        LeadEvent(
+            lead_id=lead.id,
+            actor=actor,
+            from_status=lead.status,
+            to_status=status,
+            note=note,
+            at=now,
+        )
+    )
+    lead.status = status
+    _schedule(lead, timing, now)
+
+
+def _schedule(lead: Lead, timing: LeadsFile, now: dt.datetime) -> None:
+    hours, days = dt.timedelta(hours=1), dt.timedelta(days=1)
+    due: tuple[dt.datetime, str] | None = None
+    if lead.status == "offered":
+        lead.offered_at = now
+        due = (now + timing.remind_after_hours * hours, "remind")
+    elif lead.status == "accepted" or (lead.status == "contacted" and lead.due_kind != "outcome"):
+        due = (now + timing.outcome_reminder_after_days * days, "outcome")
+    elif lead.status == "contacted":
+        return  # the outcome reminder set on acceptance stays
+    elif lead.status == "placed":
+        due = (now + timing.followup_after_days * days, "followup")
+    elif lead.status == "new":  # with the coordinators
+        due = (now + timing.expire_after_days * days, "expire")
+    lead.due_at, lead.due_kind = due if due else (None, None)
+
+
+def not_before(moment: dt.datetime, timing: LeadsFile) -> dt.datetime:
+    """The first time from `moment` on that is outside the quiet hours (for citizens)."""
+    zone = ZoneInfo(timing.timezone)
+    local = aware(moment).astimezone(zone)
+    start, end = timing.quiet_hours.start, timing.quiet_hours.end
+    clock = local.time()
+    quiet = (start <= clock or clock < end) if start > end else (start <= clock < end)
+    if not quiet:
+        return aware(moment)
+    day = local.date() if clock < end else local.date() + dt.timedelta(days=1)
+    wake = dt.datetime.combine(day, end, tzinfo=zone)
+    return wake.astimezone(dt.UTC)
+
+
+def next_weekly(moment: dt.datetime, timing: LeadsFile) -> dt.datetime:
+    """The next digest time (e.g. Monday 08:00 local) strictly after `moment`."""
+    zone = ZoneInfo(timing.timezone)
+    local = aware(moment).astimezone(zone)
+    weekdays = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    ahead = (weekdays.index(timing.digest.weekday) - local.weekday()) % 7
+    candidate = dt.datetime.combine(
+        local.date() + dt.timedelta(days=ahead), timing.digest.time, tzinfo=zone
+    )
+    if candidate <= local:
+        candidate += dt.timedelta(days=7)
+    return candidate.astimezone(dt.UTC)

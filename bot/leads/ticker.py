@@ -1,0 +1,212 @@
+"""Timed work: reminders, escalation, outcome reminders, follow-up, expiry, weekly digest.
+
+Due work lives in the database (a due time on each lead, a row per timer); this module
+only runs what is due at `now`. Each step is claimed and carried out in one transaction
+together with the notifications it causes, so two tickers never send the same reminder,
+and a crash before the commit leaves the step due for the next tick.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.content.loader import Content
+from bot.dialogs.events import Button, Message, Notification, Recipient
+from bot.leads.desk import LeadDesk
+from bot.leads.lifecycle import change, next_weekly, not_before
+from bot.leads.routing import COORDINATION_ID, find_lotse
+from bot.leads.stats import counts
+from bot.store import repo
+from bot.store.db import Database
+from bot.store.models import Lead, LeadEvent, Search
+
+log = logging.getLogger(__name__)
+DIGEST = "weekly_digest"
+MAX_STEPS = 10_000  # per tick; the rest waits for the next one
+
+
+async def tick(db: Database, content: Content, now: dt.datetime) -> list[str]:
+    """Run everything due at `now`, once; return one line per thing done."""
+    done: list[str] = []
+    for _ in range(MAX_STEPS):
+        async with db.session() as session, session.begin():
+            lead = await repo.claim_due_lead(session, now)
+            if lead is None:
+                break
+            step = FollowUp(session, content, now)
+            done.append(await step.run(lead))
+            repo.queue_notifications(
+                session, step.notifications, now, lambda t: not_before(t, content.leads)
+            )
+    async with db.session() as session, session.begin():
+        await repo.ensure_timer(session, DIGEST, next_weekly(now, content.leads))
+        if await repo.claim_timer(session, DIGEST, now, next_weekly(now, content.leads)):
+            text = await digest_text(session, content, now)
+            coordination = Recipient("coordinator", COORDINATION_ID, "")
+            repo.queue_notifications(session, [Notification(coordination, Message(text))], now)
+            done.append("Wochenüberblick an die Koordination")
+    return done
+
+
+class FollowUp:
+    """Carries out one lead's due step inside the caller's transaction."""
+
+    def __init__(self, session: AsyncSession, content: Content, now: dt.datetime) -> None:
+        self.session, self.content, self.now = session, content, now
+        self.desk = LeadDesk(content)
+        self.notifications: list[Notification] = []
+        self.lang = content.languages[0]
+
+    def t(self, key: str, **values: object) -> str:
+        return self.content.text(key, self.lang, **values)
+
+    async def run(self, lead: Lead) -> str:
+        kind = lead.due_kind
+        expected = {
+            "remind": ("offered",),
+            "escalate": ("offered",),
+            "outcome": ("accepted", "contacted"),
+            "followup": ("placed",),
+            "expire": ("new", "offered", "accepted", "contacted"),
+        }
+        if kind not in expected or lead.status not in expected[kind]:
+            lead.due_kind = None
+            return f"Anfrage #{lead.id}: nichts zu tun ({kind}, Status {lead.status})"
+        return await getattr(self, f"_{kind}")(lead)
+
+    async def _remind(self, lead: Lead) -> str:
+        self._to_lotse(lead, self.desk.card(lead, self.lang, note=self.t("reminder_note")))
+        offered = lead.offered_at or self.now
+        offered = offered if offered.tzinfo else offered.replace(tzinfo=dt.UTC)
+        lead.due_at = offered + dt.timedelta(hours=self.content.leads.escalate_after_hours)
+        lead.due_kind = "escalate"
+        return f"Anfrage #{lead.id}: Erinnerung an {lead.lotse_id}"
+
+    async def _escalate(self, lead: Lead) -> str:
+        """No answer: the next available Lotse or deputy who has not had it, else coordinators."""
+        previous = lead.lotse_id
+        deputy = find_lotse(
+            self.content.lotsen,
+            lead.gemeinde,
+            lead.interests,
+            exclude=await self._offered_to(lead),
+            today=self.now.date(),
+            open_leads=await repo.open_lead_counts(self.session),
+        )
+        if previous:
+            self._to(
+                Recipient("lotse", previous, ""), Message(self.t("escalated_away", id=lead.id))
+            )
+        lead.lotse_id = deputy.id if deputy else None
+        to = deputy.id if deputy else "coordinators"
+        change(
+            self.session,
+            lead,
+            "offered" if deputy else "new",
+            actor="system",
+            note=f"to:{to} (no answer)",
+            timing=self.content.leads,
+            now=self.now,
+        )
+        card = self.desk.card(lead, self.lang, note=self.t("escalated_note"))
+        self._to_lotse(lead, card)
+        self._to(Recipient("citizen", str(lead.user_id), ""), Message(self.t("escalated_citizen")))
+        return f"Anfrage #{lead.id}: ohne Antwort von {previous} → {to}"
+
+    async def _outcome(self, lead: Lead) -> str:
+        self._to_lotse(lead, self.desk.card(lead, self.lang, note=self.t("outcome_note")))
+        lead.due_at = self.now + dt.timedelta(days=self.content.leads.expire_after_days)
+        lead.due_kind = "expire"
+        return f"Anfrage #{lead.id}: Ergebnis bei {lead.lotse_id} erfragt"
+
+    async def _followup(self, lead: Lead) -> str:
+        buttons = tuple(
+            Button(self.t(f"btn_followup_{answer}"), f"f:{lead.id}:{answer}")
+            for answer in ("yes", "partly", "no")
+        )
+        self._to(
+            Recipient("citizen", str(lead.user_id), ""),
+            Message(self.t("followup_question"), buttons),
+        )
+        lead.due_kind = None
+        return f"Anfrage #{lead.id}: „Hat es geklappt?“ an die Person"
+
+    async def _expire(self, lead: Lead) -> str:
+        card = self.desk.card(lead, self.lang, note=self.t("lead_expired_note"))
+        if lead.lotse_id:
+            self._to_lotse(lead, Message(card.text))
+        change(
+            self.session,
+            lead,
+            "expired",
+            actor="system",
+            note="no outcome in time",
+            timing=self.content.leads,
+            now=self.now,
+        )
+        self._to(Recipient("citizen", str(lead.user_id), ""), Message(self.t("expired_citizen")))
+        return f"Anfrage #{lead.id}: abgelaufen"
+
+    async def _offered_to(self, lead: Lead) -> set[str]:
+        notes = (
+            await self.session.scalars(
+                select(LeadEvent.note).where(
+                    LeadEvent.lead_id == lead.id, LeadEvent.to_status == "offered"
+                )
+            )
+        ).all()
+        return {
+            note.split()[0].removeprefix("to:") for note in notes if note and note.startswith("to:")
+        }
+
+    def _to_lotse(self, lead: Lead, message: Message) -> None:
+        if lead.lotse_id:
+            self._to(Recipient("lotse", lead.lotse_id, ""), message)
+        else:
+            self._to(Recipient("coordinator", COORDINATION_ID, ""), message)
+
+    def _to(self, recipient: Recipient, message: Message) -> None:
+        self.notifications.append(Notification(recipient, message))
+
+
+async def digest_text(session: AsyncSession, content: Content, now: dt.datetime) -> str:
+    lang = content.languages[0]
+    week = now - dt.timedelta(days=7)
+
+    async def count_status(status: str) -> int:
+        return int(
+            await session.scalar(
+                select(func.count()).select_from(Lead).where(Lead.status == status)
+            )
+            or 0
+        )
+
+    answers = (
+        await session.execute(
+            select(Lead.followup, func.count())
+            .where(Lead.followup.is_not(None))
+            .group_by(Lead.followup)
+        )
+    ).all()
+    followups = ", ".join(f"{content.text(f'btn_followup_{a}', lang)} {n}" for a, n in answers)
+    unmet = (
+        await session.execute(
+            select(Search.gemeinde, func.count())
+            .where(Search.created_at >= week, Search.unmet)
+            .group_by(Search.gemeinde)
+            .order_by(func.count().desc())
+        )
+    ).all()
+    return content.text(
+        "digest",
+        lang,
+        week=content.text("stats_line", lang, **await counts(session, week)),
+        waiting=await count_status("offered"),
+        with_coordination=await count_status("new"),
+        followups=followups or content.text("stats_none", lang),
+        unmet="\n".join(f"• {g or '–'}: {n}" for g, n in unmet) or content.text("stats_none", lang),
+    )
