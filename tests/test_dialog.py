@@ -262,3 +262,20 @@ async def test_english_texts_follow_user_language(engine: DialogEngine) -> None:
     await chat.press("volunteer")
     await chat.say("sports")
     assert "Where do you live" in chat.text
+
+
+async def test_funnel_counts_steps_anonymously(chat: Chat, db: Database) -> None:
+    from bot.store.models import StepCount
+
+    await walk_to_results(chat)
+    await chat.say("zurück")  # going back is not a new arrival
+    async with db.session() as session:
+        counts = {row.step: row.entered for row in (await session.scalars(select(StepCount)))}
+    assert counts == {
+        "start": 1,
+        "interests": 1,
+        "place": 1,
+        "time_kind": 1,
+        "time_slots": 1,
+        "results": 1,
+    }

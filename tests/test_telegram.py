@@ -468,3 +468,15 @@ async def test_notification_written_before_a_crash_goes_out_after_restart(
     await db.close()
     await bot_up(fake, running)
     await fake.wait_for_text(2002, "bitte annehmen", timeout=10)
+
+
+async def test_flood_limit_answers_once_then_drops(fake: FakeTelegram, running: Starter) -> None:
+    await bot_up(fake, running)
+    user = fake.user(1001)
+    for n in range(30):
+        await user.send(f"Nachricht {n}")
+    await user.wait_for_text("Langsam bitte", timeout=10)
+    await asyncio.sleep(1.0)
+    flood_notes = [m for m in fake.sent(1001) if "Langsam bitte" in m["text"]]
+    assert len(flood_notes) == 1
+    assert len(fake.sent(1001)) < 30  # most of the burst was dropped, not answered

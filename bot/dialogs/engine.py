@@ -7,6 +7,7 @@ so a crash or restart between two messages loses nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import asdict
 
@@ -170,6 +171,7 @@ class DialogEngine:
             turn.state.history.clear()
         elif result.target != current:
             turn.state.history.append(current)
+        await repo.count_step(turn.session, result.target, dt.date.today())  # funnel, anonymous
         return await self._enter(turn, result.target)
 
     async def enter(self, turn: Turn, name: str) -> list[Message]:
@@ -196,6 +198,7 @@ class DialogEngine:
     async def _restart(self, turn: Turn) -> list[Message]:
         turn.state.answers.clear()
         turn.state.history.clear()
+        await repo.count_step(turn.session, self.content.dialog.start, dt.date.today())
         return await self._enter(turn, self.content.dialog.start)
 
     @staticmethod

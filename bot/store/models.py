@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -155,3 +155,13 @@ class Timer(Base):
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     due_at: Mapped[dt.datetime] = mapped_column()
+
+
+class StepCount(Base):
+    """How many conversations entered a dialogue step on a day: the anonymous funnel."""
+
+    __tablename__ = "step_counts"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    step: Mapped[str] = mapped_column(String(64), primary_key=True)
+    entered: Mapped[int] = mapped_column(Integer, default=0)

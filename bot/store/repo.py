@@ -17,6 +17,7 @@ from bot.store.models import (
     LotseAccount,
     OutboxMessage,
     Search,
+    StepCount,
     Timer,
     User,
 )
@@ -196,4 +197,15 @@ async def ensure_timer(session: AsyncSession, name: str, due_at: dt.datetime) ->
         insert(Timer)
         .values(name=name, due_at=due_at)
         .on_conflict_do_nothing(index_elements=["name"])
+    )
+
+
+async def count_step(session: AsyncSession, step: str, day: dt.date) -> None:
+    """One more conversation entered `step` today (anonymous: no user, no time of day)."""
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(StepCount).values(day=day, step=step, entered=1)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["day", "step"], set_={"entered": StepCount.entered + 1}
+        )
     )
