@@ -22,6 +22,14 @@ CONTENT_FILES: dict[str, type[BaseModel]] = {
     "lotsen.yaml": schema.LotsenFile,
     "leads.yaml": schema.LeadsFile,
 }
+# Written by `lotse offers import` (never by hand) and merged with offers.yaml.
+IMPORTED_OFFERS = "offers-imported.yaml"
+# Freinet's areas → our interest ids, for the Freinet import.
+FREINET_MAPPING = "freinet-mapping.yaml"
+OPTIONAL_FILES: dict[str, type[BaseModel]] = {
+    IMPORTED_OFFERS: schema.OffersFile,
+    FREINET_MAPPING: schema.FreinetMappingFile,
+}
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,7 @@ class Content:
     faq: list[schema.FaqEntry]
     leads: schema.LeadsFile = field(default_factory=schema.LeadsFile)
     warnings: tuple[Problem, ...] = ()
+    freinet_mapping: schema.FreinetMappingFile | None = None
 
     @property
     def languages(self) -> list[str]:
@@ -47,7 +56,19 @@ class Content:
         if variants is None:  # validation makes this unreachable for keys named in content
             return key
         template = variants.get(lang) or variants[self.languages[0]]
-        return template.format(**values) if values else template
+        if not values:
+            return template
+        try:
+            return template.format_map(_KeepUnknown(values))
+        except (ValueError, IndexError):  # a stray brace in a coordinator's text
+            return template
+
+
+class _KeepUnknown(dict[str, Any]):
+    """Placeholders without a value stay visible as {name} instead of failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
 
 
 class ContentError(Exception):
@@ -129,8 +150,18 @@ def _load_file(
     return parsed, document, problems
 
 
-def load_content(content_dir: Path, knowledge_dir: Path, *, faq_max_age_days: int = 365) -> Content:
-    """Load and cross-check every file; raise ContentError listing all problems if any fails."""
+def load_content(
+    content_dir: Path,
+    knowledge_dir: Path,
+    *,
+    faq_max_age_days: int = 365,
+    imported_offers: Path | None = None,
+) -> Content:
+    """Load and cross-check every file; raise ContentError listing all problems if any fails.
+
+    `imported_offers` reads the imported offers from another file (shown under the usual
+    name), so the importer can validate a new version before it replaces the old one.
+    """
     from bot.content.validate import cross_check  # local: validate imports Content from here
 
     problems: list[Problem] = []
@@ -141,6 +172,14 @@ def load_content(content_dir: Path, knowledge_dir: Path, *, faq_max_age_days: in
         value, document, found = _load_file(content_dir / name, shown, model)
         problems += found
         parsed[name], documents[name] = value, document
+    for name, model in OPTIONAL_FILES.items():
+        path = content_dir / name
+        if name == IMPORTED_OFFERS and imported_offers is not None:
+            path = imported_offers
+        if path.exists():
+            value, document, found = _load_file(path, str(content_dir / name), model)
+            problems += found
+            parsed[name], documents[name] = value, document
 
     knowledge: list[tuple[schema.KnowledgeFile, LocatedDocument]] = []
     for path in sorted(knowledge_dir.glob("*.yaml")):
@@ -151,17 +190,21 @@ def load_content(content_dir: Path, knowledge_dir: Path, *, faq_max_age_days: in
 
     if any(v is None for v in parsed.values()):
         raise ContentError(problems)
+    imported = parsed[IMPORTED_OFFERS].offers if IMPORTED_OFFERS in parsed else []
     content = Content(
         texts=parsed["texts.yaml"],
         dialog=parsed["dialog.yaml"],
         taxonomy=parsed["taxonomy.yaml"],
         places=parsed["places.yaml"],
-        offers=parsed["offers.yaml"].offers,
+        offers=parsed["offers.yaml"].offers + imported,
         lotsen=parsed["lotsen.yaml"].lotsen,
         leads=parsed["leads.yaml"],
         faq=[entry for file, _ in knowledge for entry in file.faq],
+        freinet_mapping=parsed.get(FREINET_MAPPING),
     )
-    problems += cross_check(content, documents, knowledge, faq_max_age_days=faq_max_age_days)
+    problems += cross_check(
+        content, documents, knowledge, faq_max_age_days=faq_max_age_days, imported=imported
+    )
     if any(p.severity == "error" for p in problems):
         raise ContentError(problems)
     return Content(**{**content.__dict__, "warnings": tuple(problems)})
@@ -170,8 +213,12 @@ def load_content(content_dir: Path, knowledge_dir: Path, *, faq_max_age_days: in
 def summary(content: Content) -> str:
     """One line for `lotse check` and /reload: what was loaded."""
     places = sum(len(g.ortsteile) for g in content.places.gemeinden)
+    archived = sum(o.archived for o in content.offers)
+    offers = f"{len(content.offers) - archived} Angebote" + (
+        f" (+{archived} archiviert)" if archived else ""
+    )
     return (
         f"{len(content.dialog.steps)} Dialogschritte, {len(content.texts.texts)} Texte, "
-        f"{len(content.offers)} Angebote, {len(content.lotsen)} Lotsen, {places} Orte, "
+        f"{offers}, {len(content.lotsen)} Lotsen, {places} Orte, "
         f"{len(content.faq)} FAQ-Einträge"
     )

@@ -159,10 +159,38 @@ class Offer(Strict):
     contact: str
     updated: dt.date
     example: bool = False
+    # Imported offers (`lotse offers import`): where they came from, so a re-import finds them
+    # again; offers that left their source are archived (kept, never shown), not deleted.
+    source: str | None = None  # "freinet" or "csv"
+    source_id: str | None = None
+    archived: bool = False
+    url: str | None = None
+    description: str = ""  # longer plain text, e.g. Freinet's HTML description stripped
 
 
 class OffersFile(Strict):
     offers: list[Offer]
+
+
+# --- freinet-mapping.yaml -------------------------------------------------------------
+
+
+class FreinetDefaults(Strict):
+    """What Freinet does not say about an offer, filled in the same way for all of them."""
+
+    contact: str = Field(min_length=1)
+    schedule_text: str = Field(min_length=1)
+    schedule_short: str = Field(min_length=1, max_length=30)
+    # Link to an offer's page; {id} is Freinet's angebotsId, e.g. the agency's iframe detail.
+    detail_url: str | None = None
+
+
+class FreinetMappingFile(Strict):
+    """Freinet's Tätigkeitsbereiche and Zielgruppen → our taxonomy ids ([] = known, no id)."""
+
+    defaults: FreinetDefaults
+    areas: dict[str, list[str]]
+    target_groups: dict[str, list[str]] = {}
 
 
 # --- lotsen.yaml ----------------------------------------------------------------------
@@ -211,6 +239,14 @@ class Digest(Strict):
     time: dt.time = dt.time(8, 0)
 
 
+class Retention(Strict):
+    """How long personal data is kept (DSGVO); afterwards only anonymous counts remain."""
+
+    conversations_days: int = Field(default=30, ge=1)  # unfinished conversations
+    closed_leads_days: int = Field(default=365, ge=1)  # closed leads, counted from closing
+    messages_days: int = Field(default=30, ge=1)  # delivered notifications
+
+
 class LeadsFile(Strict):
     """When the bot follows up on leads. All times are in `timezone`."""
 
@@ -222,6 +258,7 @@ class LeadsFile(Strict):
     expire_after_days: float = Field(default=60, gt=0)
     quiet_hours: QuietHours = QuietHours()
     digest: Digest = Digest()
+    retention: Retention = Retention()
 
 
 # --- knowledge/*.yaml -----------------------------------------------------------------
@@ -294,7 +331,9 @@ reload_ok reload_failed group_hint flood btn_share_location edited_hint cmd_star
 cmd_neu cmd_sprache cmd_meine_leads cmd_stats cmd_reload btn_withdraw withdrawn
 lead_withdrawn_note reminder_note escalated_note escalated_away escalated_citizen outcome_note
 followup_question btn_followup_yes btn_followup_partly btn_followup_no followup_thanks
-expired_citizen lead_expired_note digest
+expired_citizen lead_expired_note digest privacy_notice my_data_person my_data_conversation
+my_data_request my_data_nothing my_data_footer erase_confirm btn_erase_yes btn_erase_no erased
+erase_cancelled lead_erased_note cmd_meine_daten cmd_loeschen cmd_datenschutz
 status_created status_new status_offered status_accepted status_contacted status_placed
 status_not_fit status_unreachable status_withdrawn status_expired
 btn_lead_accept btn_lead_decline btn_lead_write btn_lead_contacted btn_lead_placed

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rapidfuzz import process
 
 from bot.content import schema
-from bot.content.loader import Content
+from bot.content.loader import FREINET_MAPPING, IMPORTED_OFFERS, Content
 from bot.content.yamlio import LocatedDocument, Problem
 
 FIXED_INTEREST_IDS = (
@@ -49,14 +49,24 @@ def cross_check(
     *,
     faq_max_age_days: int,
     today: dt.date | None = None,
+    imported: Sequence[schema.Offer] = (),
 ) -> list[Problem]:
+    """Cross-file checks. `imported` are the offers (at the end of content.offers) that
+    came from offers-imported.yaml; they are checked against that file's lines."""
     problems: list[Problem] = []
     problems += _check_texts(content, docs["texts.yaml"])
     problems += _check_dialog(content, docs["dialog.yaml"])
     interest_ids = _all_interest_ids(content.taxonomy)
     problems += _check_taxonomy(content, docs["taxonomy.yaml"])
     problems += _check_places(content.places, docs["places.yaml"])
-    problems += _check_offers(content, docs["offers.yaml"], interest_ids)
+    hand_written = content.offers[: len(content.offers) - len(imported)]
+    problems += _check_offers(content, docs["offers.yaml"], hand_written, interest_ids)
+    if imported:
+        problems += _check_offers(
+            content, docs[IMPORTED_OFFERS], imported, interest_ids, taken=hand_written
+        )
+    if content.freinet_mapping is not None:
+        problems += _check_mapping(content.freinet_mapping, docs[FREINET_MAPPING], interest_ids)
     problems += _check_lotsen(content, docs["lotsen.yaml"], interest_ids)
     problems += _check_knowledge(knowledge, faq_max_age_days, today or dt.date.today())
     problems += _check_leads(content, docs["leads.yaml"])
@@ -218,19 +228,33 @@ def _check_places(places: schema.PlacesFile, doc: LocatedDocument) -> Iterator[P
 
 
 def _check_offers(
-    content: Content, doc: LocatedDocument, interest_ids: list[str]
+    content: Content,
+    doc: LocatedDocument,
+    offers: Sequence[schema.Offer],
+    interest_ids: list[str],
+    taken: Sequence[schema.Offer] = (),
 ) -> Iterator[Problem]:
     gemeinden = {g.name: g for g in content.places.gemeinden}
     by_ortsteil: dict[str, list[str]] = {}
     for g in content.places.gemeinden:
         for o in g.ortsteile:
             by_ortsteil.setdefault(o.name, []).append(g.name)
-    for index, key in _duplicates(enumerate(o.id for o in content.offers)):
+    for index, key in _duplicates(enumerate(o.id for o in offers)):
         yield doc.problem(
             ("offers", index, "id"),
             f"Angebots-Kennung '{key}' doppelt – jede Kennung darf nur einmal vorkommen",
         )
-    for index, offer in enumerate(content.offers):
+    hand_ids = {o.id for o in taken}
+    for index, offer in enumerate(offers):
+        if offer.id in hand_ids:
+            yield doc.problem(
+                ("offers", index, "id"),
+                f"importierte Kennung '{offer.id}' gibt es schon in offers.yaml – "
+                "dort umbenennen (importierte Kennungen beginnen mit fn- oder csv-)",
+            )
+    for index, offer in enumerate(offers):
+        if offer.archived:
+            continue  # kept only for history, never shown: a renamed place must not block
         here = ("offers", index)
         if offer.gemeinde is not None and offer.gemeinde not in gemeinden:
             yield doc.problem(
@@ -269,6 +293,25 @@ def _check_offers(
             yield doc.problem(
                 (*here, "schedule"), "einmaliges Angebot ohne 'date' – Datum ergänzen"
             )
+
+
+def _check_mapping(
+    mapping: schema.FreinetMappingFile, doc: LocatedDocument, interest_ids: list[str]
+) -> Iterator[Problem]:
+    for section in ("areas", "target_groups"):
+        for name, ids in getattr(mapping, section).items():
+            for j, interest in enumerate(ids):
+                if interest not in interest_ids:
+                    yield doc.problem(
+                        (section, name, j),
+                        f"unbekanntes Interessengebiet '{interest}' für '{name}' – "
+                        f"siehe taxonomy.yaml.{suggest(interest, interest_ids)}",
+                    )
+    if mapping.defaults.detail_url and "{id}" not in mapping.defaults.detail_url:
+        yield doc.problem(
+            ("defaults", "detail_url"),
+            "detail_url braucht den Platzhalter {id} (Freinets angebotsId)",
+        )
 
 
 def _check_lotsen(

@@ -58,7 +58,8 @@ class OfferRanker:
         self.parent |= {s.id: i.id for i in taxonomy.interests for s in i.subtopics}
         self._bit = {interest: 1 << n for n, interest in enumerate(self.parent)}
         coords = {(p.gemeinde, p.name): (p.lat, p.lon) for p in places if p.gemeinde}
-        self.offers: list[Offer] = list(offers)
+        # Archived offers (gone from their import source) stay in the content, never ranked.
+        self.offers: list[Offer] = [o for o in offers if not o.archived]
         self._columns(coords)
 
     def _columns(self, coords: dict[tuple[str | None, str], tuple[float, float]]) -> None:

@@ -1,0 +1,1 @@
+"""Offers from outside sources (CSV, Freinet-Online) into content/offers-imported.yaml."""

@@ -1,0 +1,168 @@
+"""Offers from a CSV file (a spreadsheet the network keeps), one offer per row.
+
+The columns carry the names of the fields in offers.yaml, so a coordinator who knows one
+knows the other; `docs/offers-template.csv` is a filled-in example. Excel's habits are
+accepted: ';' as separator, Windows-1252 instead of UTF-8, '1,5' for 1.5, 25.11.2026.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+
+from bot.content.schema import Offer
+from bot.offers.build import OfferBuilder, Parsed, Reject, Rejection, SourceError, day, number
+
+SOURCE = "csv"
+REQUIRED = (
+    "id",
+    "title",
+    "organisation",
+    "place",
+    "interests",
+    "summary",
+    "schedule_text",
+    "contact",
+)
+OPTIONAL = (
+    "gemeinde",
+    "lat",
+    "lon",
+    "needed",
+    "schedule_kind",
+    "slots",
+    "schedule_short",
+    "hours_per_week",
+    "date",
+    "updated",
+    "url",
+    "description",
+)
+_LIST = re.compile(r"[,;\s]+")
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252 as Excel writes it."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _read(text: str, name: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header, and (line where the record starts, values by column) per non-empty row."""
+    header_line = text.lstrip("\r\n").splitlines()[0] if text.strip() else ""
+    if not header_line:
+        raise SourceError(f"{name}: Datei ist leer – Vorlage: docs/offers-template.csv")
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(header_line, ";,\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    header: list[str] | None = None
+    rows: list[tuple[int, dict[str, str]]] = []
+    start = 1
+    try:
+        for record in reader:
+            if header is None and any(cell.strip() for cell in record):
+                header = [cell.strip().lower() for cell in record]
+            elif header is not None and any(cell.strip() for cell in record):
+                cells = record + [""] * (len(header) - len(record))
+                values = dict(zip(header, cells, strict=False))
+                rows.append((start, {h: v.strip() for h, v in values.items() if h}))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise SourceError(f"{name}:{reader.line_num}: kein gültiges CSV ({exc})") from exc
+    return _checked(header or [], name), rows
+
+
+def _checked(header: list[str], name: str) -> list[str]:
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise SourceError(
+            f"{name}: Spalte(n) fehlen: {', '.join(missing)} – die erste Zeile muss die "
+            "Spaltennamen enthalten, Vorlage: docs/offers-template.csv"
+        )
+    return header
+
+
+def parse_csv(data: bytes, name: str, builder: OfferBuilder) -> Parsed:
+    """All rows of the file; bad rows become rejections with their line number."""
+    header, rows = _read(decode(data), name)
+    parsed = Parsed(SOURCE)
+    parsed.ignored_columns = [c for c in header if c and c not in REQUIRED + OPTIONAL]
+    first_line: dict[str, int] = {}  # by source id and by our id
+    for line, row in rows:
+        source_id = row["id"]
+        try:
+            if not source_id:
+                raise Reject("Spalte 'id' ist leer")
+            if source_id in first_line:
+                raise Reject(f"id '{source_id}' doppelt (schon in Zeile {first_line[source_id]})")
+            first_line[source_id] = line
+            offer = _offer(row, builder)
+            if offer.id in first_line:
+                raise Reject(
+                    f"id '{source_id}' ergibt dieselbe Kennung {offer.id} wie Zeile "
+                    f"{first_line[offer.id]} – bitte eindeutig machen"
+                )
+            first_line[offer.id] = line
+        except Reject as exc:
+            parsed.rejections.append(Rejection(f"Zeile {line}", str(exc), source_id or None))
+            continue
+        parsed.offers.append(offer)
+        if not row.get("updated"):
+            parsed.undated.add(source_id)
+    return parsed
+
+
+def _offer(row: dict[str, str], builder: OfferBuilder) -> Offer:
+    lat, lon = number(row.get("lat"), "lat"), number(row.get("lon"), "lon")
+    if (lat is None) != (lon is None):
+        raise Reject("'lat' und 'lon' nur gemeinsam angeben")
+    where = ", ".join(v for v in (row["place"], row.get("gemeinde", "")) if v)
+    place = builder.place(lat, lon, where)
+    url = row.get("url") or None
+    if url and not url.startswith(("https://", "http://")):
+        raise Reject(f"url {url!r} muss mit https:// beginnen")
+    return builder.offer(
+        {
+            "id": builder.make_id(SOURCE, row["id"]),
+            "title": row["title"],
+            "organisation": row["organisation"],
+            "place": place.name,
+            "gemeinde": place.gemeinde,
+            "interests": builder.check_interests(_split(row["interests"])),
+            "summary": row["summary"],
+            "needed": row.get("needed", ""),
+            "schedule": _schedule(row),
+            "contact": row["contact"],
+            "updated": day(row.get("updated"), "updated") or dt.date.today(),
+            "source": SOURCE,
+            "source_id": row["id"],
+            "url": url,
+            "description": row.get("description", ""),
+        }
+    )
+
+
+def _schedule(row: dict[str, str]) -> dict[str, object]:
+    text = row["schedule_text"]
+    short = row.get("schedule_short") or (text if len(text) <= 30 else "")
+    if not short:
+        raise Reject("schedule_short fehlt – Kurzform der Zeitangabe, höchstens 30 Zeichen")
+    return {
+        "kind": row.get("schedule_kind") or "flexible",
+        "slots": _split(row.get("slots", "")),
+        "text": text,
+        "short": short,
+        "hours_per_week": number(row.get("hours_per_week"), "hours_per_week"),
+        "date": day(row.get("date"), "date"),
+    }
+
+
+def _split(cell: str) -> list[str]:
+    """'a, b; c' → ['a', 'b', 'c']: lists in one cell, however they are separated."""
+    return [item for item in _LIST.split(cell.strip()) if item]

@@ -1,0 +1,153 @@
+"""How numbers are shown in every format: the "<3" rule, German labels, units.
+
+All three renderers go through these functions, so a count of one or two people can never
+slip out in one format while being hidden in another.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.report.data import MIN_SHOWN, NO_GEMEINDE, TOTAL, Cell, Report, WeekRow
+
+SMALL = f"<{MIN_SHOWN}"
+NONE = "–"  # no value at all (no lead with a first contact, no drop-out to compute)
+
+METRIC_LABELS = {
+    "offers": "Angebote",
+    "interested": "Interessierte",
+    "unmet": "ohne passendes Angebot",
+    "leads": "Anfragen",
+    "accepted": "angenommen",
+    "placed": "vermittelt",
+    "median_hours": "Median bis Erstkontakt",
+}
+SHORT_LABELS = {
+    "offers": "Angebote",
+    "interested": "Interesse",
+    "unmet": "ungedeckt",
+    "leads": "Anfragen",
+    "accepted": "angenommen",
+    "placed": "vermittelt",
+    "median_hours": "Median Erstkontakt",
+}
+WEEK_LABELS = {
+    "searches": "Suchen",
+    "unmet": "ungedeckt",
+    "leads": "Anfragen",
+    "placed": "vermittelt",
+}
+KIND_LABELS = {
+    "menu": "Auswahl",
+    "choice": "Auswahl",
+    "interests": "Interessen",
+    "place": "Ort",
+    "offers": "Angebote",
+    "consent": "Einwilligung",
+    "text": "Name",
+    "contact": "Kontakt",
+    "lead": "Anfrage gespeichert",
+    "question": "Frage",
+    "info": "Hinweis",
+}
+CELL_METRICS = ("offers", "interested", "unmet", "leads", "accepted", "placed")
+
+
+def people(count: int) -> str:
+    """A count of people: 0 stays 0 (nobody), 1 and 2 become "<3" (could be somebody)."""
+    if 0 < count < MIN_SHOWN:
+        return SMALL
+    return thousands(count)
+
+
+def hidden(count: int) -> bool:
+    return 0 < count < MIN_SHOWN
+
+
+def thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def metric(cell: Cell, name: str) -> str:
+    """One metric of a cell as shown: offers as they are, people with the "<3" rule."""
+    if name == "offers":
+        return thousands(cell.offers)
+    if name == "median_hours":
+        return duration(cell)
+    return people(getattr(cell, name))
+
+
+def median_value(cell: Cell) -> float | None:
+    """The median in hours, only when at least MIN_SHOWN leads contribute to it."""
+    if len(cell.contact_hours) < MIN_SHOWN:
+        return None
+    return cell.median_hours
+
+
+def duration(cell: Cell) -> str:
+    """The median time to first contact for people: '18 Std.', '3,5 Tage', '<3' or '–'."""
+    if not cell.contact_hours:
+        return NONE
+    hours = median_value(cell)
+    if hours is None:
+        return SMALL
+    if hours < 48:
+        return f"{decimal(hours)} Std."
+    return f"{decimal(hours / 24)} Tage"
+
+
+def decimal(value: float) -> str:
+    """German decimal comma, one place, none for whole numbers."""
+    text = f"{value:.1f}".replace(".", ",")
+    return text.removesuffix(",0")
+
+
+def percent(share: float | None) -> str:
+    return NONE if share is None else f"{decimal(share * 100)} %"
+
+
+def gemeinde_label(gemeinde: str) -> str:
+    if gemeinde == TOTAL:
+        return "alle Gemeinden"
+    return gemeinde if gemeinde != NO_GEMEINDE else "ohne Gemeinde"
+
+
+def area_label(report: Report, area: str) -> str:
+    return "alle Bereiche" if area == TOTAL else report.area_labels.get(area, area)
+
+
+def step_label(kind: str | None) -> str:
+    return KIND_LABELS.get(kind or "", "nicht mehr im Dialog")
+
+
+def day(value: dt.date) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+def period_text(report: Report) -> str:
+    return f"{day(report.period.start)} – {day(report.period.end)}"
+
+
+def generated_text(report: Report) -> str:
+    local = report.generated_at.astimezone(report.period.zone)
+    return local.strftime("%d.%m.%Y %H:%M")
+
+
+def week_label(week: WeekRow) -> str:
+    return f"KW {week.week:02d}/{week.year}"
+
+
+def week_days(week: WeekRow) -> str:
+    """The days of the week that lie in the period, e.g. '02.11.–08.11.'."""
+    return f"{week.first:%d.%m.}–{week.last:%d.%m.}"
+
+
+def active_cells(report: Report) -> list[tuple[str, str, Cell]]:
+    """The Gemeinde × area cells with anything in them, in row and column order."""
+    found = []
+    for gemeinde in report.gemeinden:
+        for area in report.areas:
+            cell = report.cells.get((gemeinde, area))
+            if cell and any(getattr(cell, m) for m in CELL_METRICS):
+                found.append((gemeinde, area, cell))
+    return found

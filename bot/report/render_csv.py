@@ -1,0 +1,99 @@
+"""`lotse report --format csv`: one tidy table, one value per row.
+
+Columns: section, gemeinde, interest, step, week, metric, value. A column that does not
+apply to a section is empty; "alle" marks a total. One long table (instead of a wide one)
+loads the same way into a spreadsheet pivot table, R or pandas, and new metrics never
+shift columns. Counts of people follow the same "<3" rule as the other formats.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from bot.report import present as p
+from bot.report.data import NO_GEMEINDE, TOTAL, Cell, Report
+
+COLUMNS = ("section", "gemeinde", "interest", "step", "week", "metric", "value")
+CELL_METRICS = (*p.CELL_METRICS, "median_hours")
+ALL = "alle"
+
+Row = tuple[str, str, str, str, str, str, str]
+
+
+def render_csv(report: Report) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(rows(report))
+    return out.getvalue()
+
+
+def rows(report: Report) -> Iterator[Row]:
+    yield from _period(report)
+    yield from _cells(report)
+    yield from _steps(report)
+    yield from _weeks(report)
+
+
+def value(cell: Cell, metric: str) -> str:
+    """A cell's metric for machines: plain digits, '<3', median hours with a dot, or ''."""
+    if metric == "offers":
+        return str(cell.offers)
+    if metric == "median_hours":
+        if not cell.contact_hours:
+            return ""
+        hours = p.median_value(cell)
+        return p.SMALL if hours is None else f"{hours:.1f}"
+    count = getattr(cell, metric)
+    return p.SMALL if p.hidden(count) else str(count)
+
+
+def _name(gemeinde: str) -> str:
+    return ALL if gemeinde == TOTAL else ("ohne Gemeinde" if gemeinde == NO_GEMEINDE else gemeinde)
+
+
+def _period(report: Report) -> Iterator[Row]:
+    generated = report.generated_at.astimezone(report.period.zone).isoformat(timespec="seconds")
+    for metric, shown in (
+        ("from", report.period.start.isoformat()),
+        ("to", report.period.end.isoformat()),
+        ("generated_at", generated),
+    ):
+        yield ("zeitraum", "", "", "", "", metric, shown)
+
+
+def _cells(report: Report) -> Iterator[Row]:
+    """Every Gemeinde × area (zeros too), then the totals per Gemeinde, per area, overall."""
+    sections = [
+        ("zelle", [(g, a) for g in report.gemeinden for a in report.areas]),
+        ("gemeinde", [(g, TOTAL) for g in report.gemeinden]),
+        ("interessengebiet", [(TOTAL, a) for a in report.areas]),
+        ("gesamt", [(TOTAL, TOTAL)]),
+    ]
+    for section, keys in sections:
+        for gemeinde, area in keys:
+            cell = report.cell(gemeinde, area)
+            interest = ALL if area == TOTAL else area
+            for metric in CELL_METRICS:
+                yield (section, _name(gemeinde), interest, "", "", metric, value(cell, metric))
+
+
+def _steps(report: Report) -> Iterator[Row]:
+    for row in report.steps:
+        section = "schritt" if row.on_path else "schritt_weitere"
+        yield (section, "", "", row.step, "", "entered", _people(row.entered))
+        if row.on_path:
+            drop = "" if row.drop_out is None else f"{row.drop_out * 100:.1f}"
+            yield (section, "", "", row.step, "", "drop_out_percent", drop)
+
+
+def _weeks(report: Report) -> Iterator[Row]:
+    for week in report.weeks:
+        for metric in p.WEEK_LABELS:
+            yield ("woche", "", "", "", week.key, metric, _people(getattr(week, metric)))
+
+
+def _people(count: int) -> str:
+    return p.SMALL if p.hidden(count) else str(count)

@@ -1,0 +1,123 @@
+"""`lotse report` for the terminal: plain tables, German labels, the "<3" rule."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.report import present as p
+from bot.report.data import TOTAL, Report
+
+SUMMARY_METRICS = (*p.CELL_METRICS, "median_hours")
+HEADERS = [*(p.SHORT_LABELS[m] for m in p.CELL_METRICS), "Median"]  # narrow for terminals
+
+
+def render_text(report: Report) -> str:
+    parts = [
+        _title(report),
+        _by_gemeinde(report),
+        _by_area(report),
+        _cells(report),
+        _funnel(report),
+        _weeks(report),
+    ]
+    return "\n\n".join(parts) + "\n"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], left: int = 1) -> str:
+    """Columns padded to their widest value: `left` name columns, then right-aligned numbers."""
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+
+    def line(values: Sequence[str]) -> str:
+        cells = [
+            v.ljust(w) if i < left else v.rjust(w)
+            for i, (v, w) in enumerate(zip(values, widths, strict=True))
+        ]
+        return "  ".join(cells).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(headers), rule, *(line(r) for r in rows)])
+
+
+def _heading(text: str) -> str:
+    return f"{text}\n{'=' * len(text)}"
+
+
+def _title(report: Report) -> str:
+    total = report.cell()
+    width = max(len(p.METRIC_LABELS[m]) for m in SUMMARY_METRICS) + 1
+    facts = [
+        f"  {(p.METRIC_LABELS[m] + ':').ljust(width)} {p.metric(total, m)}" for m in SUMMARY_METRICS
+    ]
+    return "\n".join(
+        [
+            _heading("Überblick für die Koordination – Engagement-Lotse Delitzscher Land"),
+            f"Zeitraum {p.period_text(report)} · erstellt am {p.generated_text(report)}",
+            "Zahlen von 1 oder 2 Personen erscheinen als „<3“ (Datenschutz).",
+            "Median = Zeit von der Anfrage bis zum ersten Kontakt (ab 3 Anfragen).",
+            "",
+            "Insgesamt im Zeitraum",
+            *facts,
+        ]
+    )
+
+
+def _summary_rows(report: Report, keys: Sequence[tuple[str, str]], label: int) -> list[list[str]]:
+    rows = []
+    for key in keys:
+        cell = report.cell(*key)
+        name = p.gemeinde_label(key[0]) if label == 0 else p.area_label(report, key[1])
+        rows.append([name, *(p.metric(cell, m) for m in SUMMARY_METRICS)])
+    return rows
+
+
+def _by_gemeinde(report: Report) -> str:
+    keys = [(g, TOTAL) for g in [*report.gemeinden, TOTAL]]
+    headers = ["Gemeinde", *HEADERS]
+    return _heading("Je Gemeinde") + "\n" + table(headers, _summary_rows(report, keys, 0))
+
+
+def _by_area(report: Report) -> str:
+    keys = [(TOTAL, a) for a in [*report.areas, TOTAL]]
+    headers = ["Interessengebiet", *HEADERS]
+    return _heading("Je Interessengebiet") + "\n" + table(headers, _summary_rows(report, keys, 1))
+
+
+def _cells(report: Report) -> str:
+    heading = _heading("Gemeinde × Interessengebiet")
+    found = p.active_cells(report)
+    if not found:
+        return heading + "\nKeine Angebote, Suchen oder Anfragen."
+    headers = ["Gemeinde", "Interessengebiet", *HEADERS]
+    rows = [
+        [p.gemeinde_label(g), p.area_label(report, a), *(p.metric(c, m) for m in SUMMARY_METRICS)]
+        for g, a, c in found
+    ]
+    note = "Nur Felder mit Angeboten, Suchen oder Anfragen."
+    return f"{heading}\n{note}\n{table(headers, rows, left=2)}"
+
+
+def _funnel(report: Report) -> str:
+    heading = _heading("Dialogschritte")
+    path = [s for s in report.steps if s.on_path]
+    rows = [
+        [s.step, p.step_label(s.kind), p.people(s.entered), p.percent(s.drop_out)] for s in path
+    ]
+    headers = ["Schritt (Weg der Freiwilligen)", "Art", "betreten", "Abbruch bis zum nächsten"]
+    text = heading + "\n" + table(headers, rows, left=2)
+    others = [s for s in report.steps if not s.on_path]
+    if others:
+        other_rows = [[s.step, p.step_label(s.kind), p.people(s.entered)] for s in others]
+        text += "\n\n" + table(["weitere Schritte", "Art", "betreten"], other_rows, left=2)
+    return text + (
+        "\n\n„betreten“ zählt jedes Betreten eines Schritts, auch ein erneutes (z. B. über\n"
+        "„andere Interessen“). Der Abbruch erscheint nur, wo keine der Zahlen „<3“ ist."
+    )
+
+
+def _weeks(report: Report) -> str:
+    headers = ["Woche", "Tage", *p.WEEK_LABELS.values()]
+    rows = [
+        [p.week_label(w), p.week_days(w), *(p.people(getattr(w, m)) for m in p.WEEK_LABELS)]
+        for w in report.weeks
+    ]
+    return _heading("Verlauf nach Kalenderwochen") + "\n" + table(headers, rows, left=2)
