@@ -8,12 +8,17 @@ import datetime as dt
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from bot import logs
 from bot.config import Settings
 from bot.content.loader import Content, ContentError, load_content, summary
+from bot.store.db import Database
+
+T = TypeVar("T")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -22,7 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logs.configure(logging.WARNING)
     return args.func(args, Settings.from_env())
 
 
@@ -57,15 +62,59 @@ def _parser() -> argparse.ArgumentParser:
     )
     tick.set_defaults(func=_tick)
 
+    lotsen = commands.add_parser("lotsen", help="Lotsen-Zugänge anzeigen oder entziehen")
+    lotsen_commands = lotsen.add_subparsers(title="Befehle", metavar="BEFEHL")
+    listing = lotsen_commands.add_parser("list", help="wer über Telegram verbunden ist")
+    listing.set_defaults(func=_lotsen_list)
+    revoke = lotsen_commands.add_parser("revoke", help="Zugang sofort entziehen")
+    revoke.add_argument("lotse", help="Kennung aus content/lotsen.yaml")
+    revoke.set_defaults(func=_lotsen_revoke)
+
     leads = commands.add_parser("leads", help="Anfragen (Leads) für die Koordination auflisten")
     leads.add_argument("--json", action="store_true", help="als JSON ausgeben")
     leads.set_defaults(func=_leads)
+
+    report = commands.add_parser(
+        "report", help="Überblick für die Koordination: Nachfrage, Angebote, Anfragen, Verlauf"
+    )
+    report.add_argument(
+        "--from",
+        dest="start",
+        type=_day,
+        default=None,
+        help="erster Tag, JJJJ-MM-TT (vor 29 Tagen)",
+    )
+    report.add_argument("--to", dest="end", type=_day, default=None, help="letzter Tag (heute)")
+    report.add_argument(
+        "--format", choices=("text", "csv", "html"), default="text", help="Ausgabe (text)"
+    )
+    report.add_argument("--out", type=Path, default=None, help="in diese Datei schreiben")
+    report.set_defaults(func=_report)
 
     evaluate = commands.add_parser("eval", help="Trefferquote des Matchings auf Testfällen messen")
     evaluate.add_argument("file", type=Path, help="YAML-Datei mit Fällen (interests, places)")
     evaluate.add_argument("--json", action="store_true", help="als JSON ausgeben")
     evaluate.set_defaults(func=_eval)
+    _offers_parser(commands)
     return parser
+
+
+def _offers_parser(commands: argparse._SubParsersAction) -> None:
+    offers = commands.add_parser("offers", help="Angebote importieren (CSV, Freinet)")
+    offers_commands = offers.add_subparsers(title="Befehle", metavar="BEFEHL")
+    do_import = offers_commands.add_parser(
+        "import", help="CSV- oder Freinet-XML-Datei nach content/offers-imported.yaml übernehmen"
+    )
+    do_import.add_argument(
+        "file", type=Path, help="*.csv (Vorlage docs/offers-template.csv) oder Freinet-*.xml"
+    )
+    do_import.add_argument("--dry-run", action="store_true", help="nur zeigen, nichts schreiben")
+    do_import.set_defaults(func=_offers_import)
+    sync = offers_commands.add_parser(
+        "sync-freinet", help="Angebotsliste von Freinet holen (FREINET_*) und importieren"
+    )
+    sync.add_argument("--dry-run", action="store_true", help="nur zeigen, nichts schreiben")
+    sync.set_defaults(func=_offers_sync)
 
 
 def _load(settings: Settings) -> Content | None:
@@ -93,21 +142,16 @@ def _check(_args: argparse.Namespace, settings: Settings) -> int:
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console import run_chat
     from bot.dialogs.engine import DialogEngine
-    from bot.store.db import Database
 
     content = _load(settings)
     if content is None:
         return 1
 
-    async def go() -> None:
-        db = Database(settings.database_url)
-        try:
-            await db.migrate()
-            await run_chat(DialogEngine(content, db), args.user, args.lang)
-        finally:
-            await db.close()
+    async def chat(db: Database) -> None:
+        engine = DialogEngine(content, db, controller=settings.privacy_controller)
+        await run_chat(engine, args.user, args.lang)
 
-    asyncio.run(go())
+    asyncio.run(_with_db(settings, chat))
     return 0
 
 
@@ -117,7 +161,7 @@ def _run(_args: argparse.Namespace, settings: Settings) -> int:
     content = _load(settings)
     if content is None:
         return 1
-    logging.getLogger().setLevel(logging.INFO)
+    logs.configure(logging.INFO)
     try:
         make_bot(settings)  # fail fast, before touching the database, on a bad token
         asyncio.run(run_bot(settings, content))
@@ -129,7 +173,6 @@ def _run(_args: argparse.Namespace, settings: Settings) -> int:
 
 def _invite(args: argparse.Namespace, settings: Settings) -> int:
     from bot.leads.invites import PREFIX, create_invite
-    from bot.store.db import Database
     from bot.telegram.app import StartupError, bot_username
 
     content = _load(settings)
@@ -141,15 +184,13 @@ def _invite(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Unbekannter Lotse '{args.lotse}'. Bekannt: {known}", file=sys.stderr)
         return 1
 
+    async def invite(db: Database) -> str:
+        async with db.session() as session, session.begin():
+            return await create_invite(session, lotse.id, days=args.days)
+
     async def go() -> str:
-        username = await bot_username(settings)
-        db = Database(settings.database_url)
-        try:
-            await db.migrate()
-            async with db.session() as session, session.begin():
-                code = await create_invite(session, lotse.id, days=args.days)
-        finally:
-            await db.close()
+        username = await bot_username(settings)  # first: no code is stored if this fails
+        code = await _with_db(settings, invite)
         return f"https://t.me/{username}?start={PREFIX}{code}"
 
     try:
@@ -172,44 +213,98 @@ def _moment(text: str) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Europe/Berlin"))
 
 
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' ist kein Datum im Format JJJJ-MM-TT, z. B. 2026-11-01"
+        ) from exc
+
+
 def _tick(args: argparse.Namespace, settings: Settings) -> int:
     from bot.leads.ticker import tick
-    from bot.store.db import Database
 
     content = _load(settings)
     if content is None:
         return 1
     now = args.at or dt.datetime.now(dt.UTC)
 
-    async def go() -> list[str]:
-        db = Database(settings.database_url)
-        try:
-            await db.migrate()
-            return await tick(db, content, now)
-        finally:
-            await db.close()
-
-    done = asyncio.run(go())
+    done = asyncio.run(_with_db(settings, lambda db: tick(db, content, now)))
     print(f"Stand {now.isoformat(timespec='minutes')}: {len(done)} erledigt")
     for line in done:
         print(f"  {line}")
     return 0
 
 
+def _lotsen_list(_args: argparse.Namespace, settings: Settings) -> int:
+    from bot.leads.accounts import list_accounts
+
+    content = _load(settings)
+    if content is None:
+        return 1
+    for line in asyncio.run(_with_db(settings, lambda db: list_accounts(db, content))):
+        print(line)
+    return 0
+
+
+def _lotsen_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.leads.accounts import revoke
+
+    revoked = asyncio.run(_with_db(settings, lambda db: revoke(db, args.lotse)))
+    if not revoked:
+        print(f"'{args.lotse}' hat keinen aktiven Zugang.", file=sys.stderr)
+        return 1
+    print(
+        f"Zugang von {args.lotse} entzogen – ab sofort keine Anfragen und keine Kontaktdaten "
+        "mehr. Offene Anfragen bitte neu vergeben (lotse leads)."
+    )
+    return 0
+
+
+async def _with_db(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    """Open the database (migrated to the newest schema), do the work, close it."""
+    db = Database(settings.database_url)
+    try:
+        await db.migrate()
+        return await work(db)
+    finally:
+        await db.close()
+
+
 def _leads(args: argparse.Namespace, settings: Settings) -> int:
     from bot.leads.overview import lead_rows, render_table
-    from bot.store.db import Database
 
-    async def go() -> list[dict]:
-        db = Database(settings.database_url)
-        try:
-            await db.migrate()
-            return await lead_rows(db)
-        finally:
-            await db.close()
-
-    rows = asyncio.run(go())
+    rows = asyncio.run(_with_db(settings, lead_rows))
     print(json.dumps(rows, ensure_ascii=False, indent=2) if args.json else render_table(rows))
+    return 0
+
+
+def _report(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.report import RENDERERS, Period, build_report
+
+    content = _load(settings)
+    if content is None:
+        return 1
+    zone = ZoneInfo(content.leads.timezone)
+    end = args.end or dt.datetime.now(zone).date()
+    start = args.start or Period.last_days(end, zone).start
+    if start > end:
+        print(f"lotse report: --from {start} liegt nach --to {end}", file=sys.stderr)
+        return 2
+
+    async def build(db: Database) -> str:
+        async with db.session() as session:
+            report = await build_report(session, content, Period(start, end, zone))
+        return RENDERERS[args.format](report)
+
+    output = asyncio.run(_with_db(settings, build))
+    if args.out is None:
+        sys.stdout.write(output)
+        return 0
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(output, encoding="utf-8")
+    print(f"Bericht ({args.format}, {start} bis {end}) geschrieben: {args.out}")
     return 0
 
 
@@ -225,4 +320,32 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{args.file}: {exc}", file=sys.stderr)
         return 1
     print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else render_report(report))
+    return 0
+
+
+def _offers_import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.offers.importer import ImportFailed, import_offers
+
+    try:
+        data = args.file.read_bytes()
+        report = import_offers(settings, data, str(args.file), dry_run=args.dry_run)
+    except OSError as exc:
+        print(f"{args.file}: nicht lesbar ({exc.strerror})", file=sys.stderr)
+        return 1
+    except ImportFailed as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print("\n".join(report.lines()))
+    return 0
+
+
+def _offers_sync(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.offers.importer import ImportFailed, sync_freinet
+
+    try:
+        report = asyncio.run(sync_freinet(settings, dry_run=args.dry_run))
+    except ImportFailed as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print("\n".join(report.lines()))
     return 0

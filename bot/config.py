@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/lotse.sqlite3"
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
+# Named in the privacy notice and the consent text; production sets PRIVACY_CONTROLLER.
+DEFAULT_CONTROLLER = "die Koordinierungsstelle des Netzwerks Engagement im Delitzscher Land"
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,14 @@ class Settings:
     webhook_secret: str | None
     bot_username: str | None
     coordinator_ids: frozenset[int]
+    privacy_controller: str
+    telegram_rate: float  # messages per second overall (Telegram allows about 30)
     faq_max_age_days: int
+    # Freinet offer list for `lotse offers sync-freinet` and the nightly sync in `lotse run`.
+    freinet_url: str | None = None
+    freinet_agency_id: str | None = None
+    freinet_portal_id: str | None = None
+    freinet_key: str | None = field(default=None, repr=False)  # never in logs
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -43,7 +52,13 @@ class Settings:
             webhook_secret=env.get("WEBHOOK_SECRET") or None,
             bot_username=(env.get("BOT_USERNAME") or "").lstrip("@") or None,
             coordinator_ids=_ids(env.get("COORDINATOR_IDS", "")),
+            privacy_controller=env.get("PRIVACY_CONTROLLER") or DEFAULT_CONTROLLER,
+            telegram_rate=float(env.get("TELEGRAM_RATE") or 30),
             faq_max_age_days=int(env.get("FAQ_MAX_AGE_DAYS") or 365),
+            freinet_url=env.get("FREINET_URL") or None,
+            freinet_agency_id=env.get("FREINET_AGENCY_ID") or None,
+            freinet_portal_id=env.get("FREINET_PORTAL_ID") or None,
+            freinet_key=env.get("FREINET_KEY") or None,
         )
 
     def secret_token(self) -> str:

@@ -53,6 +53,9 @@ class ConsoleChat:
         self._write(f"\n{message.text}\n")
         for index, button in enumerate(message.buttons, start=1):
             self._write(f"[{index}] {button.label}\n" if numbered else f"[ {button.label} ]\n")
+        if message.attachment is not None:
+            self._write(f"📎 {message.attachment.filename}:\n")
+            self._write(message.attachment.content.decode("utf-8", "replace") + "\n")
         if message.request_location:
             self._write("(Standort teilen: /ort 51.52 12.34)\n")
 

@@ -137,6 +137,12 @@ async def test_citizen_full_path_by_buttons_and_typing(
     # Button presses edited questions in place instead of piling up messages.
     assert any(method == "editMessageText" for method, _ in fake.calls)
     assert all(m.message_id for m in fake.messages(1001))
+    # Plain text only: nothing a person types can be rendered as markup.
+    assert all(
+        "parse_mode" not in params
+        for method, params in fake.calls
+        if method in ("sendMessage", "editMessageText")
+    )
     commands = [params for method, params in fake.calls if method == "setMyCommands"]
     assert any(c.get("scope", {}).get("chat_id") == COORDINATOR for c in commands)
 
@@ -382,7 +388,8 @@ async def test_webhook_checks_secret(fake: FakeTelegram, running: Starter) -> No
     await fake.wait_for_text(1001, "willkommen")
 
 
-def lotse_process(fake: FakeTelegram, db: Path, **extra: str) -> subprocess.Popen[str]:
+def lotse_process(fake: FakeTelegram, db: Path, log: Path, **extra: str) -> subprocess.Popen[str]:
+    """`lotse run` as a real process; its log goes to a file (a pipe could fill and block)."""
     env = {
         **os.environ,
         "BOT_TOKEN": fake.token,
@@ -390,27 +397,34 @@ def lotse_process(fake: FakeTelegram, db: Path, **extra: str) -> subprocess.Pope
         "DATABASE_URL": f"sqlite+aiosqlite:///{db}",
         **extra,
     }
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=ROOT,
-        env=env,
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    with log.open("a") as sink:
+        return subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=ROOT,
+            env=env,
+            text=True,
+            stdout=subprocess.DEVNULL,
+            stderr=sink,
+        )
+
+
+async def stop_process(process: subprocess.Popen[str], log: Path) -> str:
+    process.send_signal(signal.SIGTERM)
+    await asyncio.to_thread(process.wait, 30)
+    return log.read_text(encoding="utf-8")
 
 
 async def test_lotse_run_as_process_answers_and_stops_on_sigterm(
     fake: FakeTelegram, tmp_path: Path
 ) -> None:
-    process = lotse_process(fake, tmp_path / "run.sqlite3")
+    log = tmp_path / "run.log"
+    process = lotse_process(fake, tmp_path / "run.sqlite3", log)
     try:
         user = fake.user(1001)
         await user.send("Hallo")
         await user.wait_for_text("willkommen", timeout=30)
     finally:
-        process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.to_thread(process.communicate, timeout=20)
+        stderr = await stop_process(process, log)
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr
 
@@ -480,3 +494,34 @@ async def test_flood_limit_answers_once_then_drops(fake: FakeTelegram, running: 
     flood_notes = [m for m in fake.sent(1001) if "Langsam bitte" in m["text"]]
     assert len(flood_notes) == 1
     assert len(fake.sent(1001)) < 30  # most of the burst was dropped, not answered
+
+
+async def test_logs_carry_no_personal_data(fake: FakeTelegram, tmp_path: Path) -> None:
+    """Grep a real `lotse run` process's log after a full path with a name and a phone."""
+    log_file = tmp_path / "lotse.log"
+    process = lotse_process(fake, tmp_path / "log.sqlite3", log_file)
+    secrets_typed = ["Zyxmaria", "0170 5550123", "Zschortau, ohne Auto"]
+    try:
+        user = fake.user(4242, first_name="Zyxfirst", username="zyx_handle")
+        steps = [
+            ("Hallo", "willkommen"),
+            ("Ich möchte mich engagieren", "Was interessiert"),
+            ("Feuerwehr", "In welchem Ort"),
+            (secrets_typed[2], "einmal mit anpacken"),
+            ("egal", "Wann haben Sie"),
+            ("flexibel", "Möchten Sie"),
+            ("Lotse soll mich beraten", "einverstanden"),
+            ("ja", "Wie darf"),
+            (secrets_typed[0], "Wie erreicht"),
+            (secrets_typed[1], "angekommen"),
+            ("/meine_daten", "gespeicherten Daten"),
+        ]
+        for answer, expect in steps:
+            mark = fake.mark()
+            await user.send(answer)
+            await user.wait_for_text(expect, timeout=30, since=mark)
+    finally:
+        log = await stop_process(process, log_file)
+    assert "INFO" in log  # logging was on
+    for secret in [*secrets_typed, "Zyxfirst", "zyx_handle", "0170", "Zschortau"]:
+        assert secret not in log, f"{secret!r} appears in the log"

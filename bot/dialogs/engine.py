@@ -7,12 +7,16 @@ so a crash or restart between two messages loses nothing.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from dataclasses import asdict
 
 from rapidfuzz import fuzz
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
+from bot import logs
+from bot.config import DEFAULT_CONTROLLER
 from bot.content.loader import Content
 from bot.dialogs.events import Button, Event, Message, Outcome
 from bot.dialogs.extras import Extras
@@ -26,14 +30,23 @@ from bot.store.db import Database
 
 log = logging.getLogger(__name__)
 
+DB_RETRIES, DB_RETRY_START, DB_RETRY_MAX = 8, 0.25, 4.0  # about 15 s in all
 MAX_TEXT = 2000  # longer messages are cut before matching; nobody's answer needs more
 LAST_RESORT = "Entschuldigung, da ist etwas schiefgelaufen. Bitte schreiben Sie /start."
 
 
 class DialogEngine:
-    def __init__(self, content: Content, db: Database, matchers: Matchers | None = None) -> None:
+    def __init__(
+        self,
+        content: Content,
+        db: Database,
+        matchers: Matchers | None = None,
+        *,
+        controller: str = DEFAULT_CONTROLLER,
+    ) -> None:
         self.content = content
         self.db = db
+        self.controller = controller
         self.matchers = matchers or Matchers.build(content)
         self.extras = Extras(self)
 
@@ -45,11 +58,27 @@ class DialogEngine:
 
     async def handle(self, event: Event) -> Outcome:
         try:
-            return await self._handle(event)
-        except Exception:
-            # Logged without message text or ids: logs carry no personal data.
-            log.exception("event failed", extra={"event_kind": event.kind})
+            return await self._handle_with_retries(event)
+        except Exception as exc:
+            logs.failure(log, f"{event.kind} event failed", exc)
             return Outcome([Message(self._safe_text("error"))])
+
+    async def _handle_with_retries(self, event: Event) -> Outcome:
+        """A locked SQLite file or a restarting PostgreSQL server is waited out: the whole
+        event is tried again in a fresh transaction instead of being dropped."""
+        delay = DB_RETRY_START
+        for _attempt in range(DB_RETRIES):
+            try:
+                return await self._handle(event)
+            except (OperationalError, InterfaceError, DisconnectionError) as exc:
+                log.warning(
+                    "database busy or unreachable (%s), retrying in %.1f s",
+                    type(exc).__name__,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, DB_RETRY_MAX)
+        return await self._handle(event)
 
     def _safe_text(self, key: str) -> str:
         try:
@@ -65,6 +94,12 @@ class DialogEngine:
                 session, event.sender.channel, event.sender.external_id, language
             )
             row = await repo.load_conversation(session, user.id)
+            if event.key and not await repo.first_time(session, event.key):
+                # Delivered again (e.g. after a crash): show where the person stands instead.
+                saved = State(row.step, pending=dict(row.pending)) if row else State("")
+                return Outcome(
+                    self._prompt(Turn(self.content, self.matchers, session, user, saved))
+                )
             fresh = row is None or row.step not in self.content.dialog.steps
             state = (
                 State(start)
@@ -74,13 +109,22 @@ class DialogEngine:
             account = await repo.lotse_account(
                 session, event.sender.channel, event.sender.external_id
             )
-            turn = Turn(self.content, self.matchers, session, user, state, account=account)
+            turn = Turn(
+                self.content,
+                self.matchers,
+                session,
+                user,
+                state,
+                account=account,
+                controller=self.controller,
+            )
             replies = await self._route(turn, event, fresh)
             if turn.keep_prompt:
                 self._remember_prompt(turn, replies)
-            await repo.save_conversation(
-                session, user.id, state.step, state.answers, state.history, state.pending
-            )
+            if not turn.erased:
+                await repo.save_conversation(
+                    session, user.id, state.step, state.answers, state.history, state.pending
+                )
             repo.queue_notifications(
                 session,
                 turn.notifications,

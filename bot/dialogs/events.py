@@ -25,6 +25,7 @@ class Event:
     command: str = ""  # without the slash: "start", "neu", "hilfe"
     lat: float | None = None
     lon: float | None = None
+    key: str | None = None  # the transport's id for this event; a repeat is not run twice
 
     @classmethod
     def message(cls, sender: Sender, text: str) -> Event:
@@ -51,10 +52,20 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent along with a message (e.g. the person's data as JSON)."""
+
+    filename: str
+    content: bytes
+    mime: str = "application/json"
+
+
+@dataclass(frozen=True)
 class Message:
     text: str
     buttons: tuple[Button, ...] = ()
     request_location: bool = False  # the transport may offer a "share location" button
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,13 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from bot.dialogs.events import Button, Event, Message, Notification, Recipient
+from bot.dialogs.events import Attachment, Button, Event, Message, Notification, Recipient
 from bot.dialogs.turn import Turn
 from bot.leads import invites
 from bot.leads.desk import DeskResult, LeadDesk, parse_lead_button
 from bot.leads.lifecycle import OPEN, change
 from bot.leads.routing import COORDINATION_ID
+from bot.privacy.personal_data import as_json, erase_person, personal_data, readable
 from bot.store.models import Lead, LeadEvent
 
 if TYPE_CHECKING:
@@ -37,6 +38,8 @@ class Extras:
             return await self._lead_action(turn, event.data)
         if event.kind == "button" and event.data[:2] in ("w:", "f:"):
             return await self._citizen_lead(turn, event.data)
+        if event.kind == "button" and event.data in ("del:yes", "del:no"):
+            return await self._erase(turn, event.data == "del:yes")
         if event.kind == "button" and event.data.startswith("lang:"):
             return await self._set_language(turn, event.data.removeprefix("lang:"))
         if event.kind == "command":
@@ -46,6 +49,12 @@ class Extras:
                 return self._choose_language(turn)
             if event.command == "meine_leads":
                 return await self._my_leads(turn)
+            if event.command == "meine_daten":
+                return await self._my_data(turn)
+            if event.command == "loeschen":
+                return self._confirm_erase(turn)
+            if event.command == "datenschutz":
+                return [Message(self._privacy_notice(turn)), *self.engine.prompt(turn)]
         if event.kind == "text" and turn.account and turn.account.writing_to_lead:
             return self._desk_reply(
                 turn, await self.desk.relay(turn.session, turn.account, event.text, turn.lang)
@@ -74,6 +83,40 @@ class Extras:
         turn.keep_prompt = False
         turn.notifications.extend(result.notifications)
         return result.replies
+
+    # --- data protection --------------------------------------------------------------
+
+    def _privacy_notice(self, turn: Turn) -> str:
+        keep = self.content.leads.retention
+        return turn.t(
+            "privacy_notice",
+            conversations_days=keep.conversations_days,
+            closed_leads_days=keep.closed_leads_days,
+        )
+
+    async def _my_data(self, turn: Turn) -> list[Message]:
+        data = await personal_data(turn.session, turn.user)
+        turn.keep_prompt = False
+        export = Attachment("meine-daten.json", as_json(data))
+        return [Message(readable(data, self.content, turn.lang), attachment=export)]
+
+    def _confirm_erase(self, turn: Turn) -> list[Message]:
+        turn.keep_prompt = False
+        turn.state.pending["erase_requested"] = True  # 'del:yes' counts only after this
+        buttons = (
+            Button(turn.t("btn_erase_yes"), "del:yes"),
+            Button(turn.t("btn_erase_no"), "del:no"),
+        )
+        return [Message(turn.t("erase_confirm"), buttons)]
+
+    async def _erase(self, turn: Turn, confirmed: bool) -> list[Message]:
+        requested = turn.state.pending.pop("erase_requested", False)
+        if not confirmed or not requested:
+            return [Message(turn.t("erase_cancelled")), *self.engine.prompt(turn)]
+        said = Message(turn.t("erased"))  # in the person's language, before it is gone
+        turn.notifications.extend(await erase_person(turn.session, turn.user, self.content))
+        turn.erased = True
+        return [said]
 
     # --- the citizen's own lead -----------------------------------------------------
 
@@ -124,7 +167,7 @@ class Extras:
         targets = self.content.dialog.deeplinks
         if kind == "i" and "interest" in targets and self._top(ident):
             return await self._jump_to_interest(turn, ident, targets["interest"])
-        offer = next((o for o in self.content.offers if o.id == ident), None)
+        offer = next((o for o in self.content.offers if o.id == ident and not o.archived), None)
         if kind == "o" and "offer" in targets and offer is not None:
             return await self._jump_to_offer(turn, offer.id, targets["offer"])
         return [Message(turn.t("deeplink_unknown")), *await self.engine.restart(turn)]

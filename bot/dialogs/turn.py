@@ -58,6 +58,8 @@ class Turn:
     account: LotseAccount | None = None  # set when the sender is an onboarded Lotse
     notifications: list[Notification] = field(default_factory=list)
     keep_prompt: bool = True  # False for replies that are not a dialogue question
+    controller: str = ""  # named in consent and privacy texts (PRIVACY_CONTROLLER)
+    erased: bool = False  # the person deleted their data in this turn: store nothing more
 
     @property
     def lang(self) -> str:
@@ -68,7 +70,7 @@ class Turn:
         )
 
     def t(self, key: str, **values: Any) -> str:
-        return self.content.text(key, self.lang, **values)
+        return self.content.text(key, self.lang, controller=self.controller, **values)
 
     def role_text(self, step: Step, role: str, **values: Any) -> str:
         """A step's text for a role ('unsure', 'ambiguous' …), overridable per step in YAML."""

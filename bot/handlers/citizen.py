@@ -1,6 +1,8 @@
 """Private chats: everything a person sends goes to the conversation core.
 
 Citizens and Lotsen share this router: the core knows who is a Lotse and what they may do.
+Every event carries the update's id (`update_key`, set by UserGate) so that an update
+delivered twice is handled once.
 """
 
 from __future__ import annotations
@@ -18,34 +20,34 @@ def build_router() -> Router:
     router.edited_message.filter(F.chat.type == "private")
 
     @router.message(F.text)
-    async def on_text(message: Message, bridge: Bridge) -> None:
+    async def on_text(message: Message, bridge: Bridge, update_key: str | None = None) -> None:
         assert message.from_user and message.text is not None
-        await bridge.handle(
-            Event.message(sender_of(message.from_user), message.text), message.chat.id
-        )
+        event = Event.message(sender_of(message.from_user), message.text)
+        await bridge.handle(event, message.chat.id, key=update_key)
         if message.text.startswith("/start inv-"):
             await bridge.after_join(message.from_user.id)
 
     @router.message(F.location)
-    async def on_location(message: Message, bridge: Bridge) -> None:
+    async def on_location(message: Message, bridge: Bridge, update_key: str | None = None) -> None:
         assert message.from_user and message.location
         event = Event.location(
             sender_of(message.from_user), message.location.latitude, message.location.longitude
         )
-        await bridge.handle(event, message.chat.id)
+        await bridge.handle(event, message.chat.id, key=update_key)
 
     @router.message(F.contact)
-    async def on_contact(message: Message, bridge: Bridge) -> None:
+    async def on_contact(message: Message, bridge: Bridge, update_key: str | None = None) -> None:
         """A shared contact card answers 'how can the Lotse reach you' with its phone number."""
         assert message.from_user and message.contact
         event = Event.message(sender_of(message.from_user), message.contact.phone_number)
-        await bridge.handle(event, message.chat.id)
+        await bridge.handle(event, message.chat.id, key=update_key)
 
     @router.message()
-    async def on_other(message: Message, bridge: Bridge) -> None:
+    async def on_other(message: Message, bridge: Bridge, update_key: str | None = None) -> None:
         """Stickers, photos, voice, documents …: a friendly hint and the current question."""
         assert message.from_user
-        await bridge.handle(Event(sender_of(message.from_user), "unsupported"), message.chat.id)
+        event = Event(sender_of(message.from_user), "unsupported")
+        await bridge.handle(event, message.chat.id, key=update_key)
 
     @router.edited_message()
     async def on_edit(message: Message, bridge: Bridge) -> None:
@@ -53,11 +55,13 @@ def build_router() -> Router:
         await bridge.hint(message.chat.id, message.from_user.language_code, "edited_hint")
 
     @router.callback_query()
-    async def on_button(query: CallbackQuery, bridge: Bridge) -> None:
+    async def on_button(
+        query: CallbackQuery, bridge: Bridge, update_key: str | None = None
+    ) -> None:
         await query.answer()  # stop the button's spinner first
         if query.message is None or query.data is None:
             return
         event = Event.button(sender_of(query.from_user), query.data)
-        await bridge.handle(event, query.message.chat.id, pressed=query)
+        await bridge.handle(event, query.message.chat.id, pressed=query, key=update_key)
 
     return router

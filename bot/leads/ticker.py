@@ -20,12 +20,14 @@ from bot.leads.desk import LeadDesk
 from bot.leads.lifecycle import change, next_weekly, not_before
 from bot.leads.routing import COORDINATION_ID, find_lotse
 from bot.leads.stats import counts
+from bot.privacy.personal_data import enforce_retention
 from bot.store import repo
 from bot.store.db import Database
 from bot.store.models import Lead, LeadEvent, Search
 
 log = logging.getLogger(__name__)
 DIGEST = "weekly_digest"
+RETENTION = "retention"  # daily: delete or anonymize what is past its retention period
 MAX_STEPS = 10_000  # per tick; the rest waits for the next one
 
 
@@ -42,6 +44,10 @@ async def tick(db: Database, content: Content, now: dt.datetime) -> list[str]:
             repo.queue_notifications(
                 session, step.notifications, now, lambda t: not_before(t, content.leads)
             )
+    async with db.session() as session, session.begin():
+        await repo.ensure_timer(session, RETENTION, now)
+        if await repo.claim_timer(session, RETENTION, now, now + dt.timedelta(days=1)):
+            done += await enforce_retention(session, content, now)
     async with db.session() as session, session.begin():
         await repo.ensure_timer(session, DIGEST, next_weekly(now, content.leads))
         if await repo.claim_timer(session, DIGEST, now, next_weekly(now, content.leads)):

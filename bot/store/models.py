@@ -165,3 +165,12 @@ class StepCount(Base):
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     step: Mapped[str] = mapped_column(String(64), primary_key=True)
     entered: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class HandledUpdate(Base):
+    """Updates already handled (e.g. 'tg:<update_id>'), so a redelivery is not run twice."""
+
+    __tablename__ = "handled_updates"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)

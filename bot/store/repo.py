@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.dialogs.events import Notification
 from bot.store.models import (
     Conversation,
+    HandledUpdate,
     Lead,
     LotseAccount,
     OutboxMessage,
@@ -209,3 +210,13 @@ async def count_step(session: AsyncSession, step: str, day: dt.date) -> None:
             index_elements=["day", "step"], set_={"entered": StepCount.entered + 1}
         )
     )
+
+
+async def first_time(session: AsyncSession, key: str) -> bool:
+    """Record `key` as handled; False if it was already (the insert and the event's effects
+    commit together, so an event is handled exactly once)."""
+    if await session.get(HandledUpdate, key) is not None:
+        return False
+    session.add(HandledUpdate(key=key))
+    await session.flush()
+    return True

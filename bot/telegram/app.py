@@ -13,15 +13,17 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramUnauthorizedError
-from aiogram.types import TelegramObject
+from aiogram.types import TelegramObject, Update
 from aiogram.utils.token import TokenValidationError, validate_token
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select
 
+from bot import logs
 from bot.config import Settings
 from bot.content.loader import Content
+from bot.content.watch import ContentWatcher, Sources
 from bot.dialogs.engine import DialogEngine
 from bot.handlers import citizen, coordinator, group
 from bot.leads.ticker import tick
@@ -31,11 +33,14 @@ from bot.telegram.bridge import CHANNEL, Bridge
 from bot.telegram.commands import COORDINATOR, LOTSE, register_default, register_for_chat
 from bot.telegram.middleware import UserGate
 from bot.telegram.outbox import OutboxWorker
-from bot.telegram.sender import TelegramSender
+from bot.telegram.sender import RateLimiter, TelegramSender
 
 log = logging.getLogger(__name__)
 UPDATES = ["message", "edited_message", "callback_query"]
 TICK_SECONDS = 60
+RELOAD_SECONDS = 30  # how often content files are compared (hot reload)
+FREINET_SYNC = {"hour": 3, "minute": 0, "timezone": "Europe/Berlin"}  # nightly, when set
+POLL_SECONDS = 25
 
 
 class StartupError(Exception):
@@ -59,9 +64,17 @@ class TelegramApp:
 
     def __init__(self, settings: Settings, content: Content, db: Database, bot: Bot) -> None:
         self.settings, self.db, self.bot = settings, db, bot
-        self.engine = DialogEngine(content, db)
+        self.engine = DialogEngine(content, db, controller=settings.privacy_controller)
+        self.watcher = ContentWatcher(
+            Sources(settings.content_dir, settings.knowledge_dir, settings.faq_max_age_days),
+            db,
+            lambda: self.engine.content,
+            self.engine.replace_content,
+        )
         location = content.text("btn_share_location", content.languages[0])
-        self.sender = TelegramSender(bot, lambda _chat: location)
+        self.sender = TelegramSender(
+            bot, lambda _chat: location, RateLimiter(per_second=settings.telegram_rate)
+        )
         self.outbox = OutboxWorker(
             db, self.sender, lambda: self.engine.content, settings.coordinator_ids
         )
@@ -69,6 +82,7 @@ class TelegramApp:
         self.dispatcher = Dispatcher()
         self.stop = asyncio.Event()
         self.bridge: Bridge | None = None
+        self._ticking = asyncio.Lock()
 
     async def prepare(self) -> None:
         try:
@@ -109,14 +123,52 @@ class TelegramApp:
             await register_for_chat(self.bot, content, chat_id, COORDINATOR)
 
     async def _tick(self) -> None:
+        if self.stop.is_set():
+            return
         try:
-            done = await tick(self.db, self.engine.content, dt.datetime.now(dt.UTC))
-        except Exception:
-            log.exception("tick failed; the next one retries")
+            async with self._ticking:
+                done = await tick(self.db, self.engine.content, dt.datetime.now(dt.UTC))
+        except Exception as exc:
+            logs.failure(log, "tick failed; the next one retries", exc)
             return
         if done:
             log.info("tick: %d steps done", len(done))
             self.outbox.wake.set()
+
+    def _schedule_content(self, scheduler: AsyncIOScheduler) -> None:
+        """Hot reload every RELOAD_SECONDS; the Freinet sync nightly when FREINET_URL is set."""
+        scheduler.add_job(
+            self._check_content, "interval", seconds=RELOAD_SECONDS, max_instances=1, coalesce=True
+        )
+        if self.settings.freinet_url:
+            scheduler.add_job(
+                self._sync_freinet, "cron", max_instances=1, coalesce=True, **FREINET_SYNC
+            )
+
+    async def _check_content(self, settle: bool = True) -> None:
+        try:
+            outcome = await self.watcher.check(settle)
+        except Exception as exc:
+            logs.failure(log, "content check failed; the next one retries", exc)
+            return
+        if outcome == "failed":
+            self.outbox.wake.set()  # the coordinators' notice is in the outbox
+
+    async def _sync_freinet(self) -> None:
+        """Import Freinet's offer list; the watcher then switches the engine to it."""
+        from bot.offers.importer import ImportFailed, sync_freinet
+
+        try:
+            report = await sync_freinet(self.settings)
+        except ImportFailed as exc:
+            log.error("Freinet sync failed: %s", exc)
+            return
+        except Exception as exc:
+            logs.failure(log, "Freinet sync failed", exc)
+            return
+        log.info("Freinet sync: %s", report.counts())
+        if report.written:  # replaced atomically: no need to wait for it to settle
+            await self._check_content(settle=False)
 
     async def _flood_notice(self, event: TelegramObject) -> None:
         chat = getattr(getattr(event, "message", event), "chat", None)
@@ -136,23 +188,20 @@ class TelegramApp:
             coalesce=True,
             next_run_time=dt.datetime.now(dt.UTC),
         )
+        self._schedule_content(scheduler)
         scheduler.start()
+        if handle_signals:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, self.stop.set)
         try:
             if self.settings.webhook_url:
-                await self._run_webhook(handle_signals)
+                await self._run_webhook()
             else:
-                await self.bot.delete_webhook(drop_pending_updates=False)
-                # Updates are confirmed only when the next batch is fetched, so one that was
-                # being handled when a signal came is delivered again after a restart.
-                await self.dispatcher.start_polling(
-                    self.bot,
-                    allowed_updates=UPDATES,
-                    handle_signals=True,
-                    close_bot_session=False,
-                    polling_timeout=25,
-                )
+                await self._poll()
         finally:
-            scheduler.shutdown(wait=False)
+            async with self._ticking:  # let a running tick finish its transaction
+                scheduler.shutdown(wait=False)
             await self.gate.drain()
             self.stop.set()
             with suppress(asyncio.CancelledError):
@@ -162,11 +211,53 @@ class TelegramApp:
     async def shutdown(self) -> None:
         """Stop as on SIGTERM (for embedding and tests)."""
         self.stop.set()
-        if not self.settings.webhook_url:
-            with suppress(RuntimeError):  # polling not started yet
-                await self.dispatcher.stop_polling()
 
-    async def _run_webhook(self, handle_signals: bool) -> None:
+    async def _poll(self) -> None:
+        """Long polling that confirms a batch only after all of it was handled.
+
+        aiogram's own polling confirms an update as soon as the next one is fetched; if the
+        process dies meanwhile, that update is lost. Here a batch is handled completely
+        (each person's updates in order, different people in parallel) before its offset
+        goes back to Telegram; after a crash the batch comes again, and updates already
+        handled are recognised by their id and not run twice.
+        """
+        await self.bot.delete_webhook(drop_pending_updates=False)
+        offset: int | None = None
+        backoff = 1.0
+        while not self.stop.is_set():
+            fetch = asyncio.create_task(
+                self.bot.get_updates(offset=offset, timeout=POLL_SECONDS, allowed_updates=UPDATES)
+            )
+            stop = asyncio.create_task(self.stop.wait())
+            await asyncio.wait({fetch, stop}, return_when=asyncio.FIRST_COMPLETED)
+            stop.cancel()
+            if not fetch.done():
+                fetch.cancel()
+                break
+            try:
+                updates = fetch.result()
+            except Exception as exc:  # Telegram unreachable: wait and try again
+                log.warning(
+                    "getUpdates failed (%s), retrying in %.0f s", type(exc).__name__, backoff
+                )
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 60.0)
+                continue
+            backoff = 1.0
+            if updates:
+                await asyncio.gather(*(self._feed(update) for update in updates))
+                offset = updates[-1].update_id + 1
+        if offset is not None:  # confirm the last batch so it is not delivered again
+            with suppress(Exception):
+                await self.bot.get_updates(offset=offset, timeout=0, limit=1)
+
+    async def _feed(self, update: Update) -> None:
+        try:
+            await self.dispatcher.feed_update(self.bot, update)
+        except Exception as exc:
+            logs.failure(log, "update failed", exc)
+
+    async def _run_webhook(self) -> None:
         app = web.Application()
         # Handled before the answer (not in the background): if we fail, Telegram retries.
         SimpleRequestHandler(
@@ -186,10 +277,6 @@ class TelegramApp:
             url, secret_token=self.settings.secret_token(), allowed_updates=UPDATES
         )
         log.info("webhook server listening on port %s", self.settings.webhook_port)
-        if handle_signals:
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGTERM, signal.SIGINT):
-                loop.add_signal_handler(sig, self.stop.set)
         try:
             await self.stop.wait()
         finally:

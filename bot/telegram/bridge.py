@@ -5,6 +5,8 @@ Handlers stay thin; everything Telegram-specific that is not a handler lives her
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 from aiogram.types import User as TgUser
 
@@ -41,9 +43,13 @@ class Bridge:
         self.settings = settings
 
     async def handle(
-        self, event: Event, chat_id: int, pressed: CallbackQuery | None = None
+        self,
+        event: Event,
+        chat_id: int,
+        pressed: CallbackQuery | None = None,
+        key: str | None = None,
     ) -> None:
-        outcome = await self.engine.handle(event)
+        outcome = await self.engine.handle(replace(event, key=key) if key else event)
         if outcome.notifications:
             self.outbox.wake.set()  # already in the outbox, written with the change
         replies = outcome.replies

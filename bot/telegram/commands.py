@@ -7,7 +7,7 @@ from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefaul
 
 from bot.content.loader import Content
 
-CITIZEN = ("start", "hilfe", "neu", "sprache")
+CITIZEN = ("start", "hilfe", "neu", "sprache", "meine_daten", "loeschen", "datenschutz")
 LOTSE = (*CITIZEN, "meine_leads")
 COORDINATOR = (*LOTSE, "stats", "reload")
 

@@ -33,6 +33,9 @@ class UserGate(BaseMiddleware):
         self._in_flight: set[asyncio.Task[Any]] = set()
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        update = data.get("event_update")
+        if update is not None:
+            data["update_key"] = f"tg:{update.update_id}"
         user = data.get("event_from_user")
         if user is None:
             return await handler(event, data)

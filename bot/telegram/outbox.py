@@ -10,6 +10,7 @@ from collections.abc import Callable
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from sqlalchemy import select, update
 
+from bot import logs
 from bot.content.loader import Content
 from bot.dialogs.events import Button, Message
 from bot.store import repo
@@ -42,8 +43,8 @@ class OutboxWorker:
             try:
                 while await self.deliver_due():
                     pass
-            except Exception:
-                log.exception("outbox round failed; will retry")
+            except Exception as exc:
+                logs.failure(log, "outbox round failed; will retry", exc)
             self.wake.clear()
             waits = [asyncio.create_task(self.wake.wait()), asyncio.create_task(stop.wait())]
             await asyncio.wait(waits, timeout=interval, return_when=asyncio.FIRST_COMPLETED)

@@ -22,7 +22,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 from aiogram.types import Message as TgMessage
 
 from bot.dialogs.events import Message
@@ -52,7 +52,7 @@ class TokenBucket:
 
 
 class RateLimiter:
-    def __init__(self, per_second: float = 30, per_chat: float = 1, chat_burst: float = 3):
+    def __init__(self, per_second: float = 30, per_chat: float = 1, chat_burst: float = 5):
         self._global = TokenBucket(per_second, per_second)
         self._chats: dict[int, TokenBucket] = {}
         self._per_chat, self._chat_burst = per_chat, chat_burst
@@ -79,6 +79,14 @@ class TelegramSender:
     async def send(self, chat_id: int, message: Message) -> TgMessage | None:
         rendered = render(message, self.location_label(chat_id))
         sent = None
+        if message.attachment is not None:
+            attachment = message.attachment
+            await self._call(
+                chat_id,
+                lambda: self.bot.send_document(
+                    chat_id, BufferedInputFile(attachment.content, attachment.filename)
+                ),
+            )
         for index, chunk in enumerate(rendered.chunks):
             last = index == len(rendered.chunks) - 1
             markup = rendered.markup if last else None

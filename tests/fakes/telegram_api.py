@@ -449,6 +449,7 @@ class FakeTelegram:
 
         #: Every request, in order: (method as in the URL, parsed params). Failed ones too.
         self.calls: list[tuple[str, JsonDict]] = []
+        self._chat_events: dict[ChatId, asyncio.Event] = {}
         #: When True every request gets HTTP 502 (Telegram unreachable behind its proxy).
         self.down = False
         #: Updates not yet confirmed by a getUpdates offset.
@@ -636,10 +637,21 @@ class FakeTelegram:
                     return msg
             return None
 
-        found: FakeMessage = await self.wait_for(
-            find, timeout, f"a bot message containing {substring!r} in chat {chat_id}"
-        )
-        return found
+        # Woken by each call touching the chat (cheap with thousands of waiting users);
+        # the event is taken before looking, so a change in between is never missed.
+        deadline = time.monotonic() + timeout
+        while True:
+            event = self._chat_events.setdefault(_chat_key(chat_id), asyncio.Event())
+            found = find()
+            if found is not None:
+                return found
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(
+                    f"condition not met within {timeout:g} s: a bot message containing "
+                    f"{substring!r} in chat {chat_id}\n{self.dump()}")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), min(remaining, 1.0))
 
     def dump(self, last: int = 15) -> str:
         """Recent calls, queue and chats, for assertion messages."""
@@ -703,7 +715,17 @@ class FakeTelegram:
             result = await handler(params, index)
         except ApiError as error:
             return error.response()
+        if "chat_id" in params:
+            self._touched(params["chat_id"])
         return web.json_response({"ok": True, "result": result})
+
+    def _touched(self, chat_id: ChatId) -> None:
+        """Wake whoever waits for this chat (instead of everybody polling)."""
+        with contextlib.suppress(ValueError, TypeError):
+            key = _chat_key(chat_id)
+            event = self._chat_events.pop(key, None)
+            if event is not None:
+                event.set()
 
     @staticmethod
     def _failure_response(failure: _Failure) -> web.Response:

@@ -1,0 +1,239 @@
+"""What is stored about a person: shown on /meine_daten, erased on /loeschen, aged out.
+
+Leads survive a person's deletion only as anonymous counts: personal fields are cleared
+and the lead is moved to one shared anonymous user, so reports keep their numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.content.loader import Content
+from bot.dialogs.events import Message, Notification, Recipient
+from bot.leads.lifecycle import CLOSED, OPEN, aware, change
+from bot.leads.routing import COORDINATION_ID
+from bot.store.models import Conversation, Invite, Lead, LeadEvent, OutboxMessage, User
+
+ANONYMOUS = ("deleted", "anonymous")  # (channel, external_id) of the shared tombstone user
+
+
+async def personal_data(session: AsyncSession, user: User) -> dict[str, Any]:
+    """Everything stored about this person, as plain data (also the JSON export)."""
+    conversation = await session.get(Conversation, user.id)
+    leads = (
+        await session.scalars(select(Lead).where(Lead.user_id == user.id).order_by(Lead.id))
+    ).all()
+    waiting = (
+        await session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.recipient_role == "citizen",
+                OutboxMessage.recipient_id == str(user.id),
+                OutboxMessage.status == "pending",
+            )
+        )
+    ).all()
+    return {
+        "person": {
+            "channel": user.channel,
+            "id_on_channel": user.external_id,
+            "language": user.language,
+            "first_contact": _iso(user.created_at),
+        },
+        "conversation": None
+        if conversation is None
+        else {
+            "step": conversation.step,
+            "answers": conversation.answers,
+            "updated": _iso(conversation.updated_at),
+        },
+        "requests": [
+            {
+                "number": lead.id,
+                "created": _iso(lead.created_at),
+                "status": lead.status,
+                "gemeinde": lead.gemeinde,
+                "place": lead.place,
+                "interests": lead.interests,
+                "offer": lead.offer_id,
+                "lotse": lead.lotse_id,
+                "name": lead.name,
+                "contact": lead.contact,
+                "consent_version": lead.consent_version,
+                "consent_given": _iso(lead.consent_at),
+                "followup_answer": lead.followup,
+            }
+            for lead in leads
+        ],
+        "messages_waiting": [{"created": _iso(m.created_at), "text": m.text} for m in waiting],
+    }
+
+
+def as_json(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, ensure_ascii=False, indent=2).encode()
+
+
+def readable(data: dict[str, Any], content: Content, lang: str) -> str:
+    """The same data in sentences for the chat."""
+    person, conversation = data["person"], data["conversation"]
+    lines = [
+        content.text(
+            "my_data_person",
+            lang,
+            channel=person["channel"],
+            since=person["first_contact"][:10],
+            language=person["language"],
+        )
+    ]
+    if conversation:
+        answers = (
+            ", ".join(f"{key}: {_short(value)}" for key, value in conversation["answers"].items())
+            or "–"
+        )
+        lines.append(content.text("my_data_conversation", lang, answers=answers))
+    for lead in data["requests"]:
+        lines.append(
+            content.text(
+                "my_data_request",
+                lang,
+                number=lead["number"],
+                created=lead["created"][:10],
+                status=content.text(f"status_{lead['status']}", lang),
+                place=lead["place"] or "–",
+                name=lead["name"] or "–",
+                contact=lead["contact"] or "–",
+                lotse=lead["lotse"] or "–",
+            )
+        )
+    if not conversation and not data["requests"]:
+        lines.append(content.text("my_data_nothing", lang))
+    lines.append(content.text("my_data_footer", lang))
+    return "\n\n".join(lines)
+
+
+async def erase_person(
+    session: AsyncSession, user: User, content: Content, now: dt.datetime | None = None
+) -> list[Notification]:
+    """Delete the person; open leads are withdrawn and their Lotse told (without details)."""
+    notes: list[Notification] = []
+    anonymous = await anonymous_user(session)
+    for lead in (await session.scalars(select(Lead).where(Lead.user_id == user.id))).all():
+        if lead.status in OPEN:
+            change(
+                session,
+                lead,
+                "withdrawn",
+                actor="citizen",
+                note="data deleted",
+                timing=content.leads,
+                now=now,
+            )
+            text = content.text("lead_erased_note", content.languages[0], id=lead.id)
+            recipient = (
+                Recipient("lotse", lead.lotse_id, "")
+                if lead.lotse_id
+                else Recipient("coordinator", COORDINATION_ID, "")
+            )
+            notes.append(Notification(recipient, Message(text)))
+        anonymize(lead, anonymous)
+    await session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.recipient_role == "citizen", OutboxMessage.recipient_id == str(user.id)
+        )
+    )
+    await session.delete(user)  # the conversation goes with it (ON DELETE CASCADE)
+    return notes
+
+
+def anonymize(lead: Lead, anonymous: User) -> None:
+    """Keep what counts (Gemeinde, interests, offer, statuses), drop what identifies."""
+    lead.user_id = anonymous.id
+    lead.name = lead.contact = lead.place = None
+    lead.due_at = lead.due_kind = None
+
+
+async def anonymous_user(session: AsyncSession) -> User:
+    channel, external_id = ANONYMOUS
+    user = await session.scalar(
+        select(User).where(User.channel == channel, User.external_id == external_id)
+    )
+    if user is None:
+        user = User(channel=channel, external_id=external_id, language="de")
+        session.add(user)
+        await session.flush()
+    return user
+
+
+async def enforce_retention(session: AsyncSession, content: Content, now: dt.datetime) -> list[str]:
+    """Delete or anonymize what is older than content/leads.yaml's retention periods."""
+    keep = content.leads.retention
+    done: list[str] = []
+    conversation_cut = now - dt.timedelta(days=keep.conversations_days)
+    busy = select(Lead.user_id).where(Lead.status.in_(OPEN))
+    stale = (
+        await session.scalars(
+            select(Conversation.user_id).where(
+                Conversation.updated_at < conversation_cut, Conversation.user_id.not_in(busy)
+            )
+        )
+    ).all()
+    if stale:
+        await session.execute(delete(Conversation).where(Conversation.user_id.in_(stale)))
+        done.append(f"{len(stale)} alte Gespräche gelöscht")
+    lead_cut = now - dt.timedelta(days=keep.closed_leads_days)
+    closed = (
+        await session.scalars(
+            select(Lead)
+            .join(User, Lead.user_id == User.id)
+            .where(Lead.status.in_(CLOSED), User.channel != ANONYMOUS[0])
+        )
+    ).all()
+    aged = [lead for lead in closed if await _closed_at(session, lead) < lead_cut]
+    if aged:
+        anonymous = await anonymous_user(session)
+        for lead in aged:
+            anonymize(lead, anonymous)
+        done.append(f"{len(aged)} abgeschlossene Anfragen anonymisiert")
+    await session.flush()
+    lonely = select(User.id).where(
+        User.channel != ANONYMOUS[0],
+        User.id.not_in(select(Conversation.user_id)),
+        User.id.not_in(select(Lead.user_id)),
+    )
+    removed = (await session.execute(delete(User).where(User.id.in_(lonely)))).rowcount
+    if removed:
+        done.append(f"{removed} Personen ohne Gespräch und Anfrage gelöscht")
+    message_cut = now - dt.timedelta(days=keep.messages_days)
+    await session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.status.in_(("sent", "failed")), OutboxMessage.created_at < message_cut
+        )
+    )
+    await session.execute(delete(Invite).where(Invite.expires_at < message_cut))
+    return done
+
+
+async def _closed_at(session: AsyncSession, lead: Lead) -> dt.datetime:
+    last = await session.scalar(
+        select(LeadEvent.at)
+        .where(LeadEvent.lead_id == lead.id)
+        .order_by(LeadEvent.at.desc())
+        .limit(1)
+    )
+    return aware(last or lead.created_at)
+
+
+def _iso(moment: dt.datetime | None) -> str:
+    return aware(moment).isoformat(timespec="seconds") if moment else ""
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, dict):
+        return str(value.get("label") or value.get("name") or value.get("version") or "…")
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)

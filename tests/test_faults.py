@@ -1,0 +1,153 @@
+"""Faults: a locked or restarted database, and the bot process killed at random points."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import signal
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.content.loader import Content
+from bot.dialogs.engine import DialogEngine
+from bot.dialogs.turn import Matchers
+from bot.store.db import Database
+from bot.store.models import Conversation, Lead, User
+from tests.conftest import POSTGRES_URL, Chat
+from tests.fakes.telegram_api import FakeTelegram, FakeUser
+from tests.test_telegram import lotse_process, stop_process
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def test_locked_sqlite_is_waited_out(
+    content: Content, matchers: Matchers, tmp_path: Path
+) -> None:
+    path = tmp_path / "locked.sqlite3"
+    db = Database(f"sqlite+aiosqlite:///{path}")
+    await db.migrate()
+    chat = Chat(DialogEngine(content, db, matchers))
+    await chat.say("Hallo")
+    released = threading.Event()
+
+    def hold_lock() -> None:  # another program holds the file longer than busy_timeout
+        other = sqlite3.connect(path, timeout=1)
+        other.execute("BEGIN EXCLUSIVE")
+        time.sleep(6.5)
+        other.rollback()
+        other.close()
+        released.set()
+
+    holder = threading.Thread(target=hold_lock)
+    holder.start()
+    await asyncio.sleep(0.3)
+    await chat.press("engagieren")
+    holder.join()
+    assert released.is_set() and "Was interessiert Sie" in chat.text
+    async with db.session() as session:
+        assert (await session.scalars(select(Conversation.step))).one() == "interests"
+    await db.close()
+
+
+@pytest.mark.parametrize("any_db_url", ["postgres"], indirect=True)
+async def test_postgres_connections_dropped_are_reconnected(
+    any_db_url: str, content: Content, matchers: Matchers
+) -> None:
+    db = Database(any_db_url)
+    await db.migrate()
+    chat = Chat(DialogEngine(content, db, matchers))
+    await chat.say("Hallo")
+    name = any_db_url.rsplit("/", 1)[1]
+    admin = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:  # what a server restart does to our pool
+        await connection.execute(
+            text("select pg_terminate_backend(pid) from pg_stat_activity where datname = :name"),
+            {"name": name},
+        )
+    await admin.dispose()
+    await chat.press("engagieren")
+    assert "Was interessiert Sie" in chat.text
+    await db.close()
+
+
+PATH = [
+    ("Hallo", "willkommen"),
+    ("Ich möchte mich engagieren", "Was interessiert Sie"),
+    ("Kinder", "In welchem Ort"),
+    (None, "einmal mit anpacken"),  # the village, filled in per person
+    ("regelmäßig", "Wann haben Sie"),
+    ("abends", "Möchten Sie, dass sich ein Lotse"),
+    ("Lotse soll mich beraten", "einverstanden"),
+    ("ja", "Wie darf der Lotse"),
+    (None, "Wie erreicht"),  # the name
+    (None, "Ihre Anfrage ist angekommen"),  # the phone number
+]
+VILLAGES = [
+    "Delitzsch",
+    "Taucha",
+    "Krostitz",
+    "Rackwitz",
+    "Zwochau",
+    "Löbnitz",
+    "Jesewitz",
+    "Schkeuditz",
+    "Zschepplin",
+    "Wölkau",
+]
+
+
+async def walk(fake: FakeTelegram, user: FakeUser, village: str, messages: list[int]) -> None:
+    for answer, expect in PATH:
+        if answer is None:
+            answer = {
+                "einmal mit anpacken": village,
+                "Wie erreicht": f"Name{user.id}",
+                "Ihre Anfrage ist angekommen": f"0170 {user.id}",
+            }[expect]
+        mark = fake.mark()
+        await user.send(answer)
+        messages[0] += 1
+        await user.wait_for_text(expect, timeout=60, since=mark)
+
+
+async def test_killed_at_random_points_loses_nothing(tmp_path: Path) -> None:
+    db, log = tmp_path / "kill.sqlite3", tmp_path / "kill.log"
+    rng = random.Random(20261125)
+    async with FakeTelegram() as fake:
+        process = lotse_process(fake, db, log)
+        users = [fake.user(5000 + n) for n in range(20)]
+        sent = [0]
+        walkers = asyncio.gather(
+            *(walk(fake, user, VILLAGES[n % len(VILLAGES)], sent) for n, user in enumerate(users))
+        )
+        kills = 0
+        try:
+            while not walkers.done():
+                await asyncio.wait({walkers}, timeout=rng.uniform(2.0, 5.0))
+                if walkers.done() or kills >= 5:
+                    continue
+                process.send_signal(signal.SIGKILL)  # no chance to clean up
+                await asyncio.to_thread(process.wait)
+                kills += 1
+                process = lotse_process(fake, db, log)
+            await walkers
+        finally:
+            stderr = await stop_process(process, log)
+        assert kills >= 3 and sent[0] == 200
+    database = Database(f"sqlite+aiosqlite:///{db}")
+    async with database.session() as session:
+        leads = (await session.scalars(select(Lead))).all()
+        people = {u.id: u.external_id for u in (await session.scalars(select(User))).all()}
+    await database.close()
+    assert len(leads) == len(users)  # every path ended in exactly one lead
+    for lead in leads:
+        external = people[lead.user_id]
+        assert lead.contact == f"0170 {external}" and lead.name == f"Name{external}"
+        assert lead.interests == ["kinder-jugend"] and lead.gemeinde
+    assert "Traceback" not in stderr
