@@ -525,3 +525,21 @@ async def test_logs_carry_no_personal_data(fake: FakeTelegram, tmp_path: Path) -
     assert "INFO" in log  # logging was on
     for secret in [*secrets_typed, "Zyxfirst", "zyx_handle", "0170", "Zschortau"]:
         assert secret not in log, f"{secret!r} appears in the log"
+
+
+async def test_replies_wait_in_outbox_while_telegram_fails_and_keep_order(
+    fake: FakeTelegram, running: Starter
+) -> None:
+    run = await bot_up(fake, running)
+    assert run.app is not None
+    run.app.sender.retries = 1  # give up on direct sending at once, as after minutes of 5xx
+    fake.fail_next("sendMessage", status=502, times=3)
+    user = fake.user(1001)
+    await user.send("Hallo")
+    await asyncio.sleep(0.5)
+    await user.send("/hilfe")  # queued behind the first reply, not sent before it
+    await user.wait_for_text("So funktioniert", timeout=30)
+    texts = [m["text"] for m in fake.sent(1001)]
+    welcome = next(i for i, t in enumerate(texts) if "willkommen" in t)
+    helping = next(i for i, t in enumerate(texts) if "So funktioniert" in t)
+    assert welcome < helping

@@ -70,7 +70,7 @@ class Message:
 
 @dataclass(frozen=True)
 class Recipient:
-    role: Literal["lotse", "coordinator", "citizen"]
+    role: Literal["lotse", "coordinator", "citizen", "chat"]  # chat: a Telegram chat id
     id: str
     name: str
     telegram_id: int | None = None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 from aiogram.types import User as TgUser
 
@@ -52,13 +53,33 @@ class Bridge:
         outcome = await self.engine.handle(replace(event, key=key) if key else event)
         if outcome.notifications:
             self.outbox.wake.set()  # already in the outbox, written with the change
-        replies = outcome.replies
+        replies = list(outcome.replies)
+        if self.outbox.holds(chat_id):  # earlier replies still wait: keep the order
+            await self.outbox.hold(chat_id, replies)
+            return
+        delivered: list[Message] = []
+        try:
+            await self._deliver(chat_id, replies, pressed, delivered)
+        except (TelegramServerError, TelegramNetworkError, TelegramRetryAfter):
+            # Telegram is down for longer than the sender's retries: the outbox delivers
+            # these replies (and any that follow) once it is back, in order.
+            await self.outbox.hold(chat_id, replies[len(delivered) :])
+
+    async def _deliver(
+        self,
+        chat_id: int,
+        replies: list[Message],
+        pressed: CallbackQuery | None,
+        delivered: list[Message],
+    ) -> None:
+        """Send the replies, noting each in `delivered` as it goes out."""
         message = pressed.message if pressed else None
         if message is not None and hasattr(message, "message_id"):
-            # On a button press the question turns into the answer, instead of piling up.
+            # On a button press the question turns into the answer, not a new message.
             if len(replies) == 1 and await self.sender.edit(
                 chat_id, message.message_id, replies[0]
             ):
+                delivered.append(replies[0])
                 return
             label = _pressed_label(message.reply_markup, pressed.data if pressed else None)
             if label and getattr(message, "text", None):
@@ -67,6 +88,7 @@ class Bridge:
                 )
         for reply in replies:
             await self.sender.send(chat_id, reply)
+            delivered.append(reply)
 
     def t(self, key: str, lang: str | None = None, **values: object) -> str:
         content = self.engine.content

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from bot import logs
 from bot.content.loader import Content
-from bot.dialogs.events import Button, Message
+from bot.dialogs.events import Button, Message, Notification, Recipient
 from bot.store import repo
 from bot.store.db import Database
 from bot.store.models import LotseAccount, OutboxMessage, User
@@ -37,6 +37,24 @@ class OutboxWorker:
         self.content = content
         self.coordinator_ids = coordinator_ids
         self.wake = asyncio.Event()
+        self._held: set[int] = set()  # chats whose replies wait in the outbox
+
+    def holds(self, chat_id: int) -> bool:
+        """Replies to this chat wait in the outbox: newer ones must queue behind them."""
+        return chat_id in self._held
+
+    async def hold(self, chat_id: int, messages: list[Message]) -> None:
+        """Telegram could not take these replies now; deliver them later, in order."""
+        self._held.add(chat_id)
+        async with self.db.session() as session, session.begin():
+            repo.queue_notifications(
+                session,
+                [
+                    Notification(Recipient("chat", str(chat_id), ""), message)
+                    for message in messages
+                ],
+            )
+        self.wake.set()
 
     async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:
         while not stop.is_set():
@@ -92,7 +110,24 @@ class OutboxWorker:
             )
             return False
         await self._update(row.id, status="sent", sent_at=dt.datetime.now(dt.UTC), last_error=None)
+        if row.recipient_role == "chat" and not await self._waiting_for_chat(row.recipient_id):
+            self._held.discard(int(row.recipient_id))
         return True
+
+    async def _waiting_for_chat(self, chat_id: str) -> bool:
+        async with self.db.session() as session:
+            return (
+                await session.scalar(
+                    select(OutboxMessage.id)
+                    .where(
+                        OutboxMessage.recipient_role == "chat",
+                        OutboxMessage.recipient_id == chat_id,
+                        OutboxMessage.status == "pending",
+                    )
+                    .limit(1)
+                )
+                is not None
+            )
 
     async def release(self, lotse_id: str) -> None:
         """A Lotse just joined: what waited for them is due now."""
@@ -111,6 +146,8 @@ class OutboxWorker:
         async with self.db.session() as session:
             if row.recipient_role == "coordinator":
                 return sorted(self.coordinator_ids)
+            if row.recipient_role == "chat":  # a reply that could not be sent at once
+                return [int(row.recipient_id)]
             if row.recipient_role == "citizen":
                 user = await session.get(User, int(row.recipient_id))
                 if user and user.channel == "telegram" and not user.blocked:

@@ -75,6 +75,7 @@ class TelegramSender:
         self.bot = bot
         self.location_label = location_label
         self.limiter = limiter or RateLimiter()
+        self.retries = RETRIES  # then the caller decides (e.g. the outbox takes over)
 
     async def send(self, chat_id: int, message: Message) -> TgMessage | None:
         rendered = render(message, self.location_label(chat_id))
@@ -126,7 +127,7 @@ class TelegramSender:
 
     async def _call(self, chat_id: int, request: Callable[[], Awaitable[T]]) -> T:
         delay = BACKOFF_START
-        for attempt in range(1, RETRIES + 1):
+        for attempt in range(1, self.retries + 1):
             await self.limiter.wait(chat_id)
             try:
                 return await request()
@@ -134,7 +135,7 @@ class TelegramSender:
                 log.warning("rate limited by Telegram, waiting %s s", exc.retry_after)
                 await asyncio.sleep(exc.retry_after)
             except (TelegramServerError, TelegramNetworkError) as exc:
-                if attempt == RETRIES:
+                if attempt == self.retries:
                     raise
                 log.warning(
                     "Telegram unavailable (%s), retry %d in %.1f s",
