@@ -279,3 +279,12 @@ async def test_funnel_counts_steps_anonymously(chat: Chat, db: Database) -> None
         "time_slots": 1,
         "results": 1,
     }
+
+
+async def test_a_greeting_mid_dialogue_shows_the_current_question(chat: Chat, db: Database) -> None:
+    await chat.say("Hallo")
+    await chat.press("engagieren")
+    await chat.say("Sport")
+    await chat.say("Hallo")
+    assert "In welchem Ort" in chat.text
+    assert (await conversation_row(db)).step == "place"  # nothing lost, nothing restarted

@@ -76,7 +76,7 @@ class TravelRule(Strict):
 class DialogFile(Strict):
     start: str
     # Words that go back or start over at any step, e.g. {back: [zurück], restart: [neu starten]}
-    navigation: dict[Literal["back", "restart", "help"], list[str]] = {}
+    navigation: dict[Literal["back", "restart", "help", "greeting"], list[str]] = {}
     travel: list[TravelRule] = []
     deeplinks: dict[Literal["interest", "offer"], str] = {}
     steps: dict[str, Step]

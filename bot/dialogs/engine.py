@@ -163,6 +163,8 @@ class DialogEngine:
             return await self._back(turn)
         if navigation == "restart":
             return await self._restart(turn)
+        if navigation == "greeting":
+            return self._prompt(turn) or await self._enter(turn, turn.state.step)
         if navigation == "help":
             return [Message(turn.t("help")), *self._prompt(turn)]
         return await self._step(turn, Typed(text))
