@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -130,3 +132,20 @@ class Chat:
 @pytest.fixture
 def chat(engine: DialogEngine) -> Chat:
     return Chat(engine)
+
+
+def run_lotse(
+    *args: str, db: Path, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python -m bot ARGS` as a newcomer runs it, against the SQLite file `db`."""
+    environment = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{db}", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        text=True,
+        capture_output=True,
+        cwd=ROOT,
+        env=environment,
+        timeout=120,
+        check=False,
+    )

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.conftest import run_lotse
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,30 +22,16 @@ Maria
 """
 
 
-def lotse(*args: str, stdin: str = "", db: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        text=True,
-        capture_output=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_scripted_conversation_ends_with_lead_for_lotse_of_gemeinde(tmp_path: Path) -> None:
     db = tmp_path / "chat.sqlite3"
-    chat = lotse("chat", stdin=SCRIPT, db=db)
+    chat = run_lotse("chat", stdin=SCRIPT, db=db)
     assert chat.returncode == 0, chat.stderr
     assert "[1] 🙋 Ich möchte mich engagieren" in chat.stdout
     assert "📍 Beerendorf (Delitzsch)" in chat.stdout
     assert "Benachrichtigung an Anna Beispiel" in chat.stdout
     assert "Traceback" not in chat.stdout + chat.stderr
 
-    leads = lotse("leads", "--json", db=db)
+    leads = run_lotse("leads", "--json", db=db)
     assert leads.returncode == 0, leads.stderr
     [lead] = json.loads(leads.stdout)
     assert lead["gemeinde"] == "Delitzsch" and lead["place"] == "Beerendorf"
@@ -54,19 +39,19 @@ def test_scripted_conversation_ends_with_lead_for_lotse_of_gemeinde(tmp_path: Pa
     assert "rettung" in lead["interests"]
     assert "contact" not in lead  # the overview carries no contact details
 
-    table = lotse("leads", db=db)
+    table = run_lotse("leads", db=db)
     assert "lotse-delitzsch" in table.stdout and "Delitzsch" in table.stdout
 
 
 def test_conversation_continues_in_a_new_process(tmp_path: Path) -> None:
     db = tmp_path / "resume.sqlite3"
-    lotse("chat", stdin="Hallo\n1\nSport\n", db=db)
-    second = lotse("chat", stdin="Taucha\n", db=db)
+    run_lotse("chat", stdin="Hallo\n1\nSport\n", db=db)
+    second = run_lotse("chat", stdin="Taucha\n", db=db)
     assert "📍 Taucha" in second.stdout
     assert "einmal mit anpacken oder sich regelmäßig" in second.stdout
 
 
 def test_database_file_is_created_on_first_run(tmp_path: Path) -> None:
     db = tmp_path / "nested" / "dir" / "new.sqlite3"
-    result = lotse("chat", stdin="/start\n", db=db)
+    result = run_lotse("chat", stdin="/start\n", db=db)
     assert result.returncode == 0 and db.exists()

@@ -5,9 +5,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from sqlalchemy import select
@@ -21,7 +18,7 @@ from bot.leads.lifecycle import aware
 from bot.leads.ticker import tick
 from bot.store.db import Database
 from bot.store.models import Lead, LeadEvent, OutboxMessage, Timer
-from tests.conftest import Chat
+from tests.conftest import Chat, run_lotse
 
 ROOT = Path(__file__).resolve().parent.parent
 H = dt.timedelta(hours=1)
@@ -248,37 +245,11 @@ async def test_two_tickers_send_each_reminder_once(
 
 def test_lotse_tick_command(tmp_path: Path) -> None:
     db = tmp_path / "tick.sqlite3"
-    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
     script = "Hallo\n1\nSport\nTaucha\n1\n1\nLotse soll mich beraten\nja\n1\nkim@example.org\n"
-    subprocess.run(
-        [sys.executable, "-m", "bot", "chat"],
-        input=script,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        check=True,
-        timeout=120,
-    )
+    assert run_lotse("chat", db=db, stdin=script).returncode == 0
     soon = (dt.datetime.now(dt.UTC) + 25 * H).isoformat()
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "tick", "--at", soon],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    result = run_lotse("tick", "--at", soon, db=db)
     assert result.returncode == 0, result.stderr
     assert "1 erledigt" in result.stdout and "Erinnerung an lotse-taucha" in result.stdout
-    bad = subprocess.run(
-        [sys.executable, "-m", "bot", "tick", "--at", "gestern"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    bad = run_lotse("tick", "--at", "gestern", db=db)
     assert bad.returncode == 2 and "keine ISO-Zeit" in bad.stderr

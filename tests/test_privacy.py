@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -20,7 +18,7 @@ from bot.leads.ticker import tick
 from bot.privacy.personal_data import ANONYMOUS
 from bot.store.db import Database
 from bot.store.models import Conversation, Lead, LotseAccount, OutboxMessage, User
-from tests.conftest import Chat
+from tests.conftest import Chat, run_lotse
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -131,18 +129,9 @@ async def test_retention_deletes_and_anonymizes_old_data(
 
 def test_revoking_a_lotse_from_the_command_line(tmp_path: Path) -> None:
     db_file = tmp_path / "revoke.sqlite3"
-    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{db_file}"}
 
     def lotse(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "bot", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=120,
-        )
+        return run_lotse(*args, db=db_file)
 
     assert lotse("lotsen", "revoke", "lotse-delitzsch").returncode == 1  # nobody connected yet
     import asyncio

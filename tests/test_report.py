@@ -14,7 +14,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import AsyncIterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -38,6 +37,7 @@ from bot.report.render_html import render_html
 from bot.report.render_text import render_text
 from bot.store.db import Database
 from bot.store.models import Lead, LeadEvent, Search, StepCount, User
+from tests.conftest import run_lotse
 
 ROOT = Path(__file__).resolve().parent.parent
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -548,45 +548,36 @@ def _heat_cell(page: str, title: str) -> str:
 # --- the command line ---------------------------------------------------------------------
 
 
-def run_lotse(*args: str, db_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{db_path}"}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "report", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+def report_cli(*args: str, db_path: Path) -> subprocess.CompletedProcess[str]:
+    return run_lotse("report", *args, db=db_path)
 
 
 async def test_cli_every_format(history: Database, tmp_path: Path) -> None:
     db_path = tmp_path / "history.sqlite3"
     span = ("--from", "2026-11-02", "--to", "2026-11-29")
-    text = run_lotse(*span, db_path=db_path)
+    text = report_cli(*span, db_path=db_path)
     assert text.returncode == 0, text.stderr
     assert "Je Gemeinde" in text.stdout and "Delitzsch" in text.stdout and "<3" in text.stdout
     for fmt, marker in (("text", "Dialogschritte"), ("csv", "section,"), ("html", "<!DOCTYPE")):
         out = tmp_path / "out" / f"bericht.{fmt}"
-        result = run_lotse(*span, "--format", fmt, "--out", str(out), db_path=db_path)
+        result = report_cli(*span, "--format", fmt, "--out", str(out), db_path=db_path)
         assert result.returncode == 0, result.stderr
         assert str(out) in result.stdout
         assert marker in out.read_text(encoding="utf-8")
     csv_text = (tmp_path / "out" / "bericht.csv").read_text(encoding="utf-8")
     assert "zelle,Delitzsch,kinder-jugend,,,interested,5" in csv_text
-    default = run_lotse("--format", "csv", db_path=db_path)  # the last 30 days, up to today
+    default = report_cli("--format", "csv", db_path=db_path)  # the last 30 days, up to today
     assert default.returncode == 0, default.stderr
     assert default.stdout.startswith(",".join(COLUMNS))
 
 
 def test_cli_rejects_bad_dates(tmp_path: Path) -> None:
     db_path = tmp_path / "empty.sqlite3"
-    bad = run_lotse("--from", "2026-13-01", db_path=db_path)
+    bad = report_cli("--from", "2026-13-01", db_path=db_path)
     assert bad.returncode == 2 and "kein Datum im Format JJJJ-MM-TT" in bad.stderr
-    backwards = run_lotse("--from", "2026-11-30", "--to", "2026-11-01", db_path=db_path)
+    backwards = report_cli("--from", "2026-11-30", "--to", "2026-11-01", db_path=db_path)
     assert backwards.returncode == 2 and "liegt nach" in backwards.stderr
-    wrong = run_lotse("--format", "pdf", db_path=db_path)
+    wrong = report_cli("--format", "pdf", db_path=db_path)
     assert wrong.returncode == 2
 
 
