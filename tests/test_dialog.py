@@ -220,8 +220,57 @@ async def test_other_doors_do_not_dead_end(chat: Chat) -> None:
         await chat.say("/start")
         await chat.press(door)
         assert chat.labels, f"{door} must offer a way on"
-        await chat.press("Hauptmenü")
+        await chat.press("Zurück" if door != "Verein" else "Hauptmenü")
         assert "willkommen" in chat.text.lower()
+
+
+async def test_need_help_becomes_a_help_request_for_the_local_lotse(
+    chat: Chat, db: Database
+) -> None:
+    for text in (
+        "Hallo",
+        "Ich brauche Hilfe",
+        "Einkauf",
+        "Laue",
+        "keine Eile",
+        "ja",
+        "Erna",
+        "034202 12345",
+    ):
+        await chat.say(text)
+    assert "Bitte um Hilfe ist angekommen" in chat.text
+    async with db.session() as session:
+        [lead] = (await session.scalars(select(Lead))).all()
+    assert (lead.kind, lead.gemeinde, lead.lotse_id) == ("help", "Delitzsch", "lotse-delitzsch")
+    assert lead.details == {
+        "Art der Hilfe": "🛒 Einkauf & Besorgungen",
+        "Dringlichkeit": "Keine Eile",
+    }
+    [note] = chat.last.notifications
+    assert "Hilfe gesucht" in note.message.text and "Einkauf" in note.message.text
+    assert "034202" not in note.message.text  # contact only after accepting
+
+
+async def test_an_idea_is_asked_three_questions_and_reaches_a_lotse(
+    chat: Chat, db: Database
+) -> None:
+    idea = "Ein Repair-Café im Dorfgemeinschaftshaus, einmal im Monat."
+    for text in (
+        "Hallo",
+        "Ich habe eine Projektidee",
+        idea,
+        "Zschortau",
+        "Leute, die löten können",
+        "ja",
+        "Überspringen",
+        "ideen@example.org",
+    ):
+        await chat.say(text)
+    assert "Danke für Ihre Idee" in chat.text
+    async with db.session() as session:
+        [lead] = (await session.scalars(select(Lead))).all()
+    assert (lead.kind, lead.gemeinde, lead.lotse_id) == ("idea", "Rackwitz", "lotse-rackwitz")
+    assert lead.details == {"Idee": idea, "Braucht": "Leute, die löten können"}
 
 
 async def test_question_is_answered_with_source(chat: Chat) -> None:

@@ -63,7 +63,10 @@ class Step(Strict):
     texts: dict[str, str] = {}
     multiple: bool = False  # choice: typed text may name several options
     facts: list[Literal["travel", "hours"]] = []  # also read these from typed answers
+    max_length: int = Field(default=200, ge=1, le=2000)  # text: longest answer taken
     lead_kind: str | None = None
+    # lead: answers carried into the lead for the Lotse, answer key → text key of its label
+    details: dict[str, str] = {}
 
 
 class TravelRule(Strict):

@@ -128,6 +128,10 @@ def _check_dialog(content: Content, doc: LocatedDocument) -> Iterator[Problem]:
         here = ("steps", name)
         yield from text_ref(step.text, (*here, "text"))
         yield from step_ref(step.next, (*here, "next"))
+        for key, label in step.details.items():
+            yield from text_ref(label, (*here, "details", key))
+        if step.lead_kind:
+            yield from text_ref(f"lead_kind_{step.lead_kind}", (*here, "lead_kind"))
         for index, option in enumerate(step.options):
             yield from text_ref(option.label, (*here, "options", index, "label"))
             yield from step_ref(option.next, (*here, "options", index, "next"))

@@ -23,7 +23,6 @@ from bot.matching.ranking import DEFAULT_MAX_KM, Profile, RankedOffer
 from bot.store import repo
 from bot.store.models import Lead, Search
 
-MAX_SHORT_TEXT = 200
 MAX_CONTACT = 300
 _PHONE = re.compile(r"(?:\+|00)?\d[\d\s/()-]{5,}\d")
 _EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[a-zA-Z]{2,}")
@@ -370,7 +369,7 @@ class TextStep(StepKind):
     async def handle(self, turn: Turn, name: str, step: Step, given: Input) -> Result:
         if isinstance(given, Typed) and pick(given.text, _choices(turn, step)) is None:
             text = " ".join(given.text.split())
-            if len(text) > MAX_SHORT_TEXT:
+            if len(text) > step.max_length:
                 return Stay([turn.ask(name, step, text=turn.role_text(step, "too_long"))])
             turn.state.answers[step.save or name] = text
             return Go(step.next or name)
@@ -440,6 +439,7 @@ class LeadStep(StepKind):
                 lotse_id=lotse.id if lotse else None,
                 name=answers.get("name"),
                 contact=answers.get("contact"),
+                details=lead_details(turn, step),
                 consent_version=consent["version"],
                 consent_at=dt.datetime.fromisoformat(consent["at"]),
             ),
@@ -458,6 +458,27 @@ class LeadStep(StepKind):
             Notification(recipient_for(lotse, turn.t("coordination_name")), card)
         )
         return lead
+
+
+def lead_details(turn: Turn, step: Step) -> dict[str, str]:
+    """The answers a lead step passes on (e.g. kind of help, urgency), as readable text."""
+    details = {}
+    for key, label in step.details.items():
+        value = turn.state.answers.get(key)
+        if value is None:
+            continue
+        if isinstance(value, dict):  # a place
+            value = value.get("label") or value.get("name")
+        elif isinstance(value, list):
+            value = ", ".join(map(str, value))
+        option_labels = {
+            o.value or o.label: turn.t(o.label)
+            for s in turn.content.dialog.steps.values()
+            if s.save == key
+            for o in s.options
+        }
+        details[turn.t(label)] = option_labels.get(str(value), str(value))
+    return details
 
 
 class QuestionStep(StepKind):

@@ -152,6 +152,9 @@ class LeadDesk:
             offer=self._offer(lead),
             status=self.t(f"status_{lead.status}", lang),
         )
+        kind = self.t(f"lead_kind_{lead.kind}", lang) if lead.kind != "volunteer" else ""
+        lines = [f"{label}: {value}" for label, value in (lead.details or {}).items()]
+        text = "\n".join(filter(None, [kind, text, *lines]))
         if lead.status in ("accepted", "contacted", "placed", "not_fit", "unreachable"):
             contact = self.t("contact_via_chat", lang) if lead.contact == "chat" else lead.contact
             text += "\n" + self.t(

@@ -74,6 +74,7 @@ class Lead(Base):
     due_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     due_kind: Mapped[str | None] = mapped_column(String(20))
     followup: Mapped[str | None] = mapped_column(String(20))  # the citizen's "Hat es geklappt?"
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)  # e.g. kind of help, urgency
 
 
 class Search(Base):
