@@ -91,6 +91,11 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, default=None, help="in diese Datei schreiben")
     report.set_defaults(func=_report)
 
+    ask = commands.add_parser("ask", help="eine Frage aus knowledge/ beantworten (zum Testen)")
+    ask.add_argument("text", help="die Frage, wie jemand sie tippen würde")
+    ask.add_argument("--json", action="store_true", help="als JSON ausgeben")
+    ask.set_defaults(func=_ask)
+
     evaluate = commands.add_parser("eval", help="Trefferquote des Matchings auf Testfällen messen")
     evaluate.add_argument("file", type=Path, help="YAML-Datei mit Fällen (interests, places)")
     evaluate.add_argument("--json", action="store_true", help="als JSON ausgeben")
@@ -305,6 +310,46 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(output, encoding="utf-8")
     print(f"Bericht ({args.format}, {start} bis {end}) geschrieben: {args.out}")
+    return 0
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.helpdesk.faq import FaqMatcher
+
+    content = _load(settings)
+    if content is None:
+        return 1
+    matcher = FaqMatcher(content.faq)
+    answer = matcher.answer(args.text)
+    ranked = matcher.rank(args.text)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "answer": None
+                    if answer is None
+                    else {
+                        "id": answer.entry.id,
+                        "score": answer.score,
+                        "text": answer.entry.answer,
+                        "source": answer.entry.source,
+                        "checked": answer.entry.checked.isoformat(),
+                    },
+                    "candidates": [{"id": h.entry.id, "score": h.score} for h in ranked],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    if answer is None:
+        print("Nicht sicher – der Bot bietet an, die Frage an einen Menschen weiterzugeben.")
+    else:
+        print(
+            f"[{answer.entry.id}, Wert {answer.score:.0f}]\n{answer.entry.answer.strip()}\n"
+            f"Quelle: {answer.entry.source} (Stand: {answer.entry.checked:%d.%m.%Y})"
+        )
+    print("Kandidaten: " + ", ".join(f"{h.entry.id} ({h.score})" for h in ranked))
     return 0
 
 

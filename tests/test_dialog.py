@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import select
 
 from bot.content.loader import Content
@@ -337,3 +339,33 @@ async def test_a_greeting_mid_dialogue_shows_the_current_question(chat: Chat, db
     await chat.say("Hallo")
     assert "In welchem Ort" in chat.text
     assert (await conversation_row(db)).step == "place"  # nothing lost, nothing restarted
+
+
+async def test_a_question_mid_dialogue_is_answered_and_the_dialogue_goes_on(
+    chat: Chat, db: Database
+) -> None:
+    await chat.say("Hallo")
+    await chat.press("engagieren")
+    await chat.say("Sport")
+    await chat.say("Bin ich beim Ehrenamt versichert?")
+    assert "Quelle:" in chat.text and "In welchem Ort" in chat.text
+    assert (await conversation_row(db)).step == "place"
+    related = [b for b in chat.last.replies[0].buttons if b.label.startswith("❓")]
+    assert related, "related questions are offered as buttons"
+    await chat.send(Event.button(chat.sender, related[0].data))
+    assert "Quelle:" in chat.text and (await conversation_row(db)).step == "place"
+    await chat.say("Taucha")  # an ordinary answer is still an answer, not a question
+    assert (await conversation_row(db)).step == "time_kind"
+
+
+def test_lotse_ask_answers_from_the_terminal(tmp_path: Path) -> None:
+    from tests.conftest import run_lotse
+
+    result = run_lotse("ask", "Was ist die Ehrenamtspauschale?", "--json", db=tmp_path / "a.db")
+    assert result.returncode == 0, result.stderr
+    import json
+
+    answer = json.loads(result.stdout)["answer"]
+    assert answer["id"] == "ehrenamtspauschale" and answer["source"] and answer["checked"]
+    unsure = run_lotse("ask", "Wann fährt der Bus nach Leipzig?", db=tmp_path / "a.db")
+    assert "Nicht sicher" in unsure.stdout

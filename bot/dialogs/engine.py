@@ -22,6 +22,7 @@ from bot.dialogs.events import Button, Event, Message, Outcome
 from bot.dialogs.extras import Extras
 from bot.dialogs.steps import KINDS, Go, Input, Located, Pressed, Result, Stay, Typed
 from bot.dialogs.turn import BACK, RESTART, Matchers, State, Turn
+from bot.helpdesk.answers import ASIDE_SCORE, answer_message, looks_like_question
 from bot.leads.lifecycle import not_before
 from bot.matching.facts import extract
 from bot.matching.normalize import clean, fold
@@ -167,7 +168,21 @@ class DialogEngine:
             return self._prompt(turn) or await self._enter(turn, turn.state.step)
         if navigation == "help":
             return [Message(turn.t("help")), *self._prompt(turn)]
+        aside = self._question_aside(turn, text)
+        if aside is not None:
+            return [aside, *self._prompt(turn)]
         return await self._step(turn, Typed(text))
+
+    def _question_aside(self, turn: Turn, text: str) -> Message | None:
+        """A question typed in the middle of the dialogue is answered on the side; the
+        dialogue then goes on where it was."""
+        step = self.content.dialog.steps[turn.state.step]
+        if step.kind == "question" or not looks_like_question(text):
+            return None
+        hit = self.matchers.faq.answer(text)
+        if hit is None or hit.score < ASIDE_SCORE:
+            return None
+        return answer_message(turn, hit.entry)
 
     async def _command(self, turn: Turn, event: Event) -> list[Message]:
         if event.command in ("start", "neu", "restart", "menu", "menue"):

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.dialogs.events import Attachment, Button, Event, Message, Notification, Recipient
 from bot.dialogs.turn import Turn
+from bot.helpdesk.answers import FAQ_BUTTON, answer_message, entry_for_button
 from bot.leads import invites
 from bot.leads.desk import DeskResult, LeadDesk, parse_lead_button
 from bot.leads.lifecycle import OPEN, change
@@ -38,6 +39,12 @@ class Extras:
             return await self._lead_action(turn, event.data)
         if event.kind == "button" and event.data[:2] in ("w:", "f:"):
             return await self._citizen_lead(turn, event.data)
+        if event.kind == "button" and event.data.startswith(FAQ_BUTTON):
+            entry = entry_for_button(turn, event.data)
+            if entry is None:
+                return [Message(turn.t("stale_button")), *self.engine.prompt(turn)]
+            turn.keep_prompt = False
+            return [answer_message(turn, entry), *self.engine.prompt(turn)]
         if event.kind == "button" and event.data in ("del:yes", "del:no"):
             return await self._erase(turn, event.data == "del:yes")
         if event.kind == "button" and event.data.startswith("lang:"):

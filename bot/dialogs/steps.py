@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from bot.content.schema import Option, Step
 from bot.dialogs.events import Button, Message, Notification
 from bot.dialogs.turn import Turn
+from bot.helpdesk.answers import answer_message
 from bot.leads.desk import LeadDesk
 from bot.leads.lifecycle import change
 from bot.leads.routing import find_lotse, recipient_for
@@ -489,15 +490,8 @@ class QuestionStep(StepKind):
             hit = turn.matchers.faq.answer(given.text)
             if hit is None:
                 return Stay([turn.ask(name, step, text=turn.role_text(step, "unknown"))])
-            entry = hit.entry
-            text = turn.role_text(
-                step,
-                "answer",
-                answer=entry.answer.strip(),
-                source=entry.source,
-                checked=f"{entry.checked:%d.%m.%Y}",
-            )
-            return Stay([turn.ask(name, step, text=text)])
+            answer = answer_message(turn, hit.entry, step.texts.get("answer", "faq_answer"))
+            return Stay([turn.ask(name, step, text=answer.text, extra=answer.buttons)])
         return await super().handle(turn, name, step, given)
 
 

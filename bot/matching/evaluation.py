@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from bot.content.loader import Content
+from bot.helpdesk.faq import FaqMatcher
 from bot.matching.interests import InterestMatcher
 from bot.matching.places import PlaceResolver
 
@@ -25,7 +26,38 @@ def evaluate(cases: dict[str, Any], content: Content) -> dict[str, Any]:
         report["interests"] = _interests(cases["interests"], InterestMatcher(content.taxonomy))
     if cases.get("places"):
         report["places"] = _places(cases["places"], PlaceResolver(content.places))
+    if cases.get("questions"):
+        report["questions"] = _questions(
+            cases["questions"], cases.get("unanswerable") or [], FaqMatcher(content.faq)
+        )
     return report
+
+
+def _questions(cases: list[dict], unanswerable: list[str], matcher: FaqMatcher) -> dict[str, Any]:
+    """FAQ: a hit is an answer the bot would give (sure enough) from the expected entry."""
+    top1 = top3 = 0
+    misses = []
+    for case in cases:
+        expected = {case["expect"]} if isinstance(case["expect"], str) else set(case["expect"])
+        ranked = matcher.rank(str(case["text"]))
+        answer = matcher.answer(str(case["text"]))
+        hit1 = answer is not None and answer.entry.id in expected
+        hit3 = bool(expected & {hit.entry.id for hit in ranked[:3]})
+        top1 += hit1
+        top3 += hit3
+        if not hit1:
+            misses.append(
+                {
+                    "text": case["text"],
+                    "expect": sorted(expected),
+                    "got": [hit.entry.id for hit in ranked[:3]],
+                    "top3_hit": hit3,
+                }
+            )
+    summary = _summary(len(cases), top1, top3, misses)
+    wrong = [text for text in unanswerable if matcher.answer(str(text)) is not None]
+    summary["unanswerable"] = {"cases": len(unanswerable), "answered_anyway": wrong}
+    return summary
 
 
 def _interests(cases: list[dict], matcher: InterestMatcher) -> dict[str, Any]:
@@ -83,6 +115,12 @@ def render_report(report: dict[str, Any]) -> str:
             f"{section}: {result['cases']} Fälle · top-1 {result['top1']:.1%} · "
             f"top-3 {result['top3']:.1%}"
         )
+        if "unanswerable" in result:
+            wrong = result["unanswerable"]["answered_anyway"]
+            lines.append(
+                f"  unbeantwortbare Fragen trotzdem beantwortet: {len(wrong)} von "
+                f"{result['unanswerable']['cases']}"
+            )
         for miss in result["misses"]:
             got = ", ".join(miss["got"]) or "–"
             extra = f" [{miss['status']}]" if "status" in miss else ""

@@ -1,0 +1,40 @@
+"""Answering questions wherever they come up in a conversation."""
+
+from __future__ import annotations
+
+from bot.content.schema import FaqEntry
+from bot.dialogs.events import Button, Message
+from bot.dialogs.turn import Turn
+from bot.matching.normalize import fold
+
+# A question typed in the middle of the dialogue is answered only when the bot is this
+# sure (stricter than on the question step, so that answers are not mistaken for questions).
+ASIDE_SCORE = 72.0
+QUESTION_STARTS = frozenset(
+    "wie was wo wann wer warum wieso weshalb welche welcher welches wieviel brauche brauch "
+    "muss kann darf bin ist sind gibt bekomme bekommt krieg kriege habe hab how what do does "
+    "am can is are".split()
+)
+FAQ_BUTTON = "faq:"
+
+
+def looks_like_question(text: str) -> bool:
+    words = fold(text).split()
+    return "?" in text or (bool(words) and words[0] in QUESTION_STARTS)
+
+
+def answer_message(turn: Turn, entry: FaqEntry, key: str = "faq_answer_aside") -> Message:
+    """The answer with its source and date, and related questions as buttons."""
+    text = turn.t(
+        key, answer=entry.answer.strip(), source=entry.source, checked=f"{entry.checked:%d.%m.%Y}"
+    )
+    related = turn.matchers.faq.related(entry)
+    buttons = tuple(
+        Button(f"❓ {other.questions[0]}"[:60], f"{FAQ_BUTTON}{other.id}") for other in related[:3]
+    )
+    return Message(text, buttons)
+
+
+def entry_for_button(turn: Turn, data: str) -> FaqEntry | None:
+    wanted = data.removeprefix(FAQ_BUTTON)
+    return next((e for e in turn.content.faq if e.id == wanted), None)
