@@ -346,7 +346,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         print("Nicht sicher – der Bot bietet an, die Frage an einen Menschen weiterzugeben.")
     else:
         print(
-            f"[{answer.entry.id}, Wert {answer.score:.0f}]\n{answer.entry.answer.strip()}\n"
+            f"[{answer.entry.id}, Wert {answer.score:.2f}]\n{answer.entry.answer.strip()}\n"
             f"Quelle: {answer.entry.source} (Stand: {answer.entry.checked:%d.%m.%Y})"
         )
     print("Kandidaten: " + ", ".join(f"{h.entry.id} ({h.score})" for h in ranked))

@@ -317,3 +317,14 @@ def test_unknown_place_still_ranks(ranker_for: RankerFor) -> None:
     ranker = ranker_for(offer("a", "Delitzsch", "Delitzsch", ["sport"]))
     [only] = ranker.rank(Profile(interests=("sport",), today=TODAY))
     assert only.distance_km is None
+
+
+def test_faq_answers_are_right_when_given(content: Content) -> None:
+    """Guards the FAQ matcher (tests/data/faq_eval.yaml, written independently): when the
+    bot answers it must mostly be right, and it must rarely answer what it cannot."""
+    report = evaluate_file(ROOT / "tests" / "data" / "faq_eval.yaml", content)["questions"]
+    answered_wrong = sum(1 for miss in report["misses"] if miss.get("answered"))
+    answered_right = round(report["top1"] * report["cases"])
+    assert answered_right / (answered_right + answered_wrong) >= 0.8
+    assert report["top3"] >= 0.8
+    assert len(report["unanswerable"]["answered_anyway"]) <= 3

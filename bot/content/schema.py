@@ -270,6 +270,9 @@ class LeadsFile(Strict):
 class FaqEntry(Strict):
     id: str = Field(pattern=SLUG_PATTERN)
     questions: list[str] = Field(min_length=1)
+    # Words people use for this topic that the phrasings do not contain (colloquial,
+    # English, situations: "kaputt", "wer zahlt" …); they count like words of a phrasing.
+    keywords: list[str] = []
     answer: str = Field(min_length=1, max_length=3500)
     source: str
     checked: dt.date

@@ -9,11 +9,12 @@ from bot.matching.normalize import fold
 
 # A question typed in the middle of the dialogue is answered only when the bot is this
 # sure (stricter than on the question step, so that answers are not mistaken for questions).
-ASIDE_SCORE = 72.0
+ASIDE_SCORE = 0.55
+# Without a "?", only a verb-first question counts ("Bin ich versichert"); "was mit
+# Kindern" or "wo ich wohne" are answers, not questions.
 QUESTION_STARTS = frozenset(
-    "wie was wo wann wer warum wieso weshalb welche welcher welches wieviel brauche brauch "
-    "muss kann darf bin ist sind gibt bekomme bekommt krieg kriege habe hab how what do does "
-    "am can is are".split()
+    "brauche brauch muss kann darf bin ist sind gibt bekomme bekommt krieg kriege habe hab "
+    "do does am can is are".split()
 )
 FAQ_BUTTON = "faq:"
 

@@ -52,6 +52,7 @@ def _questions(cases: list[dict], unanswerable: list[str], matcher: FaqMatcher) 
                     "expect": sorted(expected),
                     "got": [hit.entry.id for hit in ranked[:3]],
                     "top3_hit": hit3,
+                    "answered": answer is not None,
                 }
             )
     summary = _summary(len(cases), top1, top3, misses)
