@@ -17,7 +17,14 @@ from bot.leads import invites
 from bot.leads.ticker import tick
 from bot.privacy.personal_data import ANONYMOUS
 from bot.store.db import Database
-from bot.store.models import Conversation, Lead, LotseAccount, OutboxMessage, User
+from bot.store.models import (
+    Conversation,
+    HandledUpdate,
+    Lead,
+    LotseAccount,
+    OutboxMessage,
+    User,
+)
 from tests.conftest import Chat, run_lotse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,6 +121,8 @@ async def test_retention_deletes_and_anonymizes_old_data(
     for action in ("accept", "placed"):
         await lotse.send(Event.button(lotse.sender, f"l:{lead_id}:{action}"))
     now = dt.datetime.now(dt.UTC)
+    async with db.session() as session, session.begin():
+        session.add(HandledUpdate(key="tg:1", at=now))
     done = await tick(db, engine.content, now + dt.timedelta(days=10))
     assert not [line for line in done if "Gespräche" in line or "anonymisiert" in line]
     done = await tick(db, engine.content, now + dt.timedelta(days=400))
@@ -125,6 +134,8 @@ async def test_retention_deletes_and_anonymizes_old_data(
         assert lead.status == "placed"  # the count stays
         remaining = {u.external_id for u in (await session.scalars(select(User))).all()}
     assert "old" not in remaining and "placed" not in remaining
+    async with db.session() as session:
+        assert await session.get(HandledUpdate, "tg:1") is None
 
 
 def test_revoking_a_lotse_from_the_command_line(tmp_path: Path) -> None:

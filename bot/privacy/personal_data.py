@@ -17,7 +17,15 @@ from bot.content.loader import Content
 from bot.dialogs.events import Message, Notification, Recipient
 from bot.leads.lifecycle import CLOSED, OPEN, aware, change
 from bot.leads.routing import COORDINATION_ID
-from bot.store.models import Conversation, Invite, Lead, LeadEvent, OutboxMessage, User
+from bot.store.models import (
+    Conversation,
+    HandledUpdate,
+    Invite,
+    Lead,
+    LeadEvent,
+    OutboxMessage,
+    User,
+)
 
 ANONYMOUS = ("deleted", "anonymous")  # (channel, external_id) of the shared tombstone user
 
@@ -214,6 +222,10 @@ async def enforce_retention(session: AsyncSession, content: Content, now: dt.dat
         )
     )
     await session.execute(delete(Invite).where(Invite.expires_at < message_cut))
+    # Update ids only guard against redelivery within minutes; a week is plenty.
+    await session.execute(
+        delete(HandledUpdate).where(HandledUpdate.at < now - dt.timedelta(days=7))
+    )
     return done
 
 

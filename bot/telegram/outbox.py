@@ -57,6 +57,14 @@ class OutboxWorker:
         self.wake.set()
 
     async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:
+        # Replies still waiting from before a restart keep their place in line.
+        async with self.db.session() as session:
+            waiting = await session.scalars(
+                select(OutboxMessage.recipient_id).where(
+                    OutboxMessage.recipient_role == "chat", OutboxMessage.status == "pending"
+                )
+            )
+            self._held |= {int(chat) for chat in waiting.all()}
         while not stop.is_set():
             try:
                 while await self.deliver_due():
