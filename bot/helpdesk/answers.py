@@ -17,6 +17,8 @@ QUESTION_STARTS = frozenset(
     "do does am can is are".split()
 )
 FAQ_BUTTON = "faq:"
+HANDOFF_BUTTON = "hq:"  # pass the last question on to a person (bot/helpdesk/handoff.py)
+MAX_QUESTION = 1000  # longer questions are cut before they are passed on
 
 
 def looks_like_question(text: str) -> bool:
@@ -39,3 +41,9 @@ def answer_message(turn: Turn, entry: FaqEntry, key: str = "faq_answer_aside") -
 def entry_for_button(turn: Turn, data: str) -> FaqEntry | None:
     wanted = data.removeprefix(FAQ_BUTTON)
     return next((e for e in turn.content.faq if e.id == wanted), None)
+
+
+def remember_question(turn: Turn, text: str) -> Button:
+    """Keep the question for a possible handoff; the button that offers it."""
+    turn.state.pending["question"] = text[:MAX_QUESTION]
+    return Button(turn.t("btn_ask_human"), f"{HANDOFF_BUTTON}ask")

@@ -9,6 +9,7 @@ after accepting.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,6 +34,31 @@ BUTTONS_BY_STATUS: dict[str, tuple[str, ...]] = {
     "accepted": ("write", "contacted", "placed", "not_fit", "unreachable"),
     "contacted": ("write", "placed", "not_fit", "unreachable"),
 }
+# A question for a person (bot/helpdesk/handoff.py) is answered, not placed; "new" means it
+# is with the coordinators, who answer it themselves.
+QUESTION_BUTTONS: dict[str, tuple[str, ...]] = {
+    "offered": ("answer", "decline"),
+    "accepted": ("answer",),
+    "contacted": ("answer",),
+    "new": ("answer",),
+}
+ANSWERABLE = ("offered", "accepted", "contacted", "new")
+SHOWN_CHANNELS = ("telegram", "web")  # named on the card; texts channel_<name>
+
+
+class Desk(Protocol):
+    """Who acts on a lead: a Lotse's account, or the coordinators (lotse_id None)."""
+
+    lotse_id: str | None
+    writing_to_lead: int | None
+
+
+@dataclass
+class CoordinatorDesk:
+    """The coordinators act on the leads that are with them (no Lotse assigned)."""
+
+    writing_to_lead: int | None = None
+    lotse_id: str | None = None
 
 
 def lead_button(lead_id: int, action: str) -> str:
@@ -61,13 +87,17 @@ class LeadDesk:
         return self.content.text(key, lang, **values)
 
     async def act(
-        self, session: AsyncSession, account: LotseAccount, lead_id: int, action: str, lang: str
+        self, session: AsyncSession, account: Desk, lead_id: int, action: str, lang: str
     ) -> DeskResult:
         lead = await session.get(Lead, lead_id)
         if lead is None or lead.lotse_id != account.lotse_id:
             return DeskResult([Message(self.t("lotse_not_yours", lang))])
         if action == "show":
             return DeskResult([self.card(lead, lang)])
+        if lead.kind == "question":
+            return self._question_action(session, account, lead, action, lang)
+        if account.lotse_id is None:  # coordinators: only questions so far
+            return DeskResult([Message(self.t("lotse_action_invalid", lang))])
         if action == "write":
             if lead.status not in ("accepted", "contacted"):
                 return DeskResult([Message(self.t("lotse_action_invalid", lang))])
@@ -78,6 +108,8 @@ class LeadDesk:
             return DeskResult(
                 [Message(self.t("lotse_action_invalid", lang)), self.card(lead, lang)]
             )
+        if action == "decline":
+            return self._decline(session, account, lead, lang)
         change(
             session,
             lead,
@@ -91,27 +123,45 @@ class LeadDesk:
             result.notifications.append(
                 self._to_citizen(lead, "lead_taken", self._lotse_name(lead))
             )
-        if action == "decline":
-            lead.lotse_id = None
-            result.notifications.append(
-                Notification(
-                    Recipient("coordinator", COORDINATION_ID, self.t("coordination_name", "de")),
-                    self.card(lead, "de", note=self.t("lead_declined_note", "de")),
-                )
-            )
-            result.replies.append(Message(self.t("lotse_declined", lang)))
-            return result
         result.replies.append(self.card(lead, lang))
         return result
 
-    async def relay(
-        self, session: AsyncSession, account: LotseAccount, text: str, lang: str
+    def _question_action(
+        self, session: AsyncSession, account: Desk, lead: Lead, action: str, lang: str
     ) -> DeskResult:
+        """'answer' opens the reply (the next message goes to the person); 'decline'
+        hands the question to the coordinators like any lead."""
+        if action == "decline" and lead.status == "offered":
+            return self._decline(session, account, lead, lang)
+        if action != "answer" or lead.status not in ANSWERABLE:
+            return DeskResult(
+                [Message(self.t("lotse_action_invalid", lang)), self.card(lead, lang)]
+            )
+        if lead.status == "offered":
+            change(session, lead, "accepted", actor=_actor(account), timing=self.content.leads)
+        account.writing_to_lead = lead.id
+        question = next(iter((lead.details or {}).values()), "")
+        return DeskResult([Message(self.t("answer_write_prompt", lang, question=question))])
+
+    def _decline(self, session: AsyncSession, account: Desk, lead: Lead, lang: str) -> DeskResult:
+        change(
+            session, lead, "new", actor=_actor(account), note="decline", timing=self.content.leads
+        )  # before lotse_id is cleared: the audit trail names who declined
+        lead.lotse_id = None
+        coordination = Recipient("coordinator", COORDINATION_ID, self.t("coordination_name", "de"))
+        note = self.card(lead, "de", note=self.t("lead_declined_note", "de"))
+        return DeskResult(
+            [Message(self.t("lotse_declined", lang))], [Notification(coordination, note)]
+        )
+
+    async def relay(self, session: AsyncSession, account: Desk, text: str, lang: str) -> DeskResult:
         """The Lotse's next message after 'write' goes to the citizen of that lead."""
         lead = await session.get(Lead, account.writing_to_lead or 0)
         account.writing_to_lead = None
         if lead is None or lead.lotse_id != account.lotse_id:
             return DeskResult([Message(self.t("lotse_not_yours", lang))])
+        if lead.kind == "question":
+            return self._answer(session, account, lead, text, lang)
         note = self._to_citizen(lead, "lotse_message", self._lotse_name(lead), message=text[:3000])
         if lead.status == "accepted":
             change(
@@ -125,6 +175,22 @@ class LeadDesk:
         return DeskResult(
             [Message(self.t("lotse_message_sent", lang)), self.card(lead, lang)], [note]
         )
+
+    def _answer(
+        self, session: AsyncSession, account: Desk, lead: Lead, text: str, lang: str
+    ) -> DeskResult:
+        if lead.status not in ANSWERABLE:
+            return DeskResult([Message(self.t("lotse_action_invalid", lang))])
+        question = next(iter((lead.details or {}).values()), "")
+        note = self._to_citizen(
+            lead,
+            "question_answered",
+            self._lotse_name(lead),
+            question=question,
+            message=text[:3000],
+        )
+        change(session, lead, "answered", actor=_actor(account), timing=self.content.leads)
+        return DeskResult([Message(self.t("answer_sent", lang)), self.card(lead, lang)], [note])
 
     async def my_leads(self, session: AsyncSession, account: LotseAccount, lang: str) -> DeskResult:
         leads = (
@@ -154,7 +220,7 @@ class LeadDesk:
         )
         kind = self.t(f"lead_kind_{lead.kind}", lang) if lead.kind != "volunteer" else ""
         lines = [f"{label}: {value}" for label, value in (lead.details or {}).items()]
-        text = "\n".join(filter(None, [kind, text, *lines]))
+        text = "\n".join(filter(None, [kind, *_known(text), *lines, self._channel(lead, lang)]))
         if lead.status in ("accepted", "contacted", "placed", "not_fit", "unreachable"):
             contact = self.t("contact_via_chat", lang) if lead.contact == "chat" else lead.contact
             text += "\n" + self.t(
@@ -164,9 +230,16 @@ class LeadDesk:
             text = f"{note}\n\n{text}"
         buttons = tuple(
             Button(self.t(f"btn_lead_{action}", lang), lead_button(lead.id, action))
-            for action in BUTTONS_BY_STATUS.get(lead.status, ())
+            for action in _buttons(lead)
         )
         return Message(text, buttons)
+
+    def _channel(self, lead: Lead, lang: str) -> str:
+        """'über: Web-Chat' – where the request came from (Telegram, the web chat)."""
+        if lead.channel not in SHOWN_CHANNELS:
+            return ""
+        name = self.t(f"channel_{lead.channel}", lang)
+        return self.t("lead_card_channel", lang, channel=name)
 
     def _summary_line(self, lead: Lead, lang: str) -> str:
         return (
@@ -197,3 +270,17 @@ class LeadDesk:
 
     def _offer(self, lead: Lead) -> str:
         return next((o.title for o in self.content.offers if o.id == lead.offer_id), "–")
+
+
+def _actor(account: Desk) -> str:
+    return f"lotse:{account.lotse_id}" if account.lotse_id else "coordinator"
+
+
+def _buttons(lead: Lead) -> tuple[str, ...]:
+    table = QUESTION_BUTTONS if lead.kind == "question" else BUTTONS_BY_STATUS
+    return table.get(lead.status, ())
+
+
+def _known(card: str) -> list[str]:
+    """The card's lines without those that say nothing (e.g. 'Angebot: –' on a help request)."""
+    return [line for line in card.splitlines() if not line.endswith(": –")]

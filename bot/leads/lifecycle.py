@@ -16,7 +16,7 @@ from bot.content.schema import LeadsFile
 from bot.store.models import Lead, LeadEvent
 
 OPEN = ("new", "offered", "accepted", "contacted")
-CLOSED = ("placed", "not_fit", "unreachable", "withdrawn", "expired")
+CLOSED = ("placed", "not_fit", "unreachable", "withdrawn", "expired", "answered")
 
 
 def utcnow() -> dt.datetime:

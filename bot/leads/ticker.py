@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +21,7 @@ from bot.leads.desk import LeadDesk
 from bot.leads.lifecycle import change, next_weekly, not_before
 from bot.leads.routing import COORDINATION_ID, find_lotse
 from bot.leads.stats import counts
+from bot.offers import submissions
 from bot.privacy.personal_data import enforce_retention
 from bot.store import repo
 from bot.store.db import Database
@@ -44,6 +46,11 @@ async def tick(db: Database, content: Content, now: dt.datetime) -> list[str]:
             repo.queue_notifications(
                 session, step.notifications, now, lambda t: not_before(t, content.leads)
             )
+    async with db.session() as session, session.begin():
+        today = now.astimezone(ZoneInfo(content.leads.timezone)).date()
+        lines, notes = await submissions.ask_still_current(session, content, today)
+        repo.queue_notifications(session, notes, now, lambda t: not_before(t, content.leads))
+        done += lines
     async with db.session() as session, session.begin():
         await repo.ensure_timer(session, RETENTION, now)
         if await repo.claim_timer(session, RETENTION, now, now + dt.timedelta(days=1)):

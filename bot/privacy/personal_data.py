@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.loader import Content
 from bot.dialogs.events import Message, Notification, Recipient
+from bot.dialogs.handover import WAITING
 from bot.leads.lifecycle import CLOSED, OPEN, aware, change
 from bot.leads.routing import COORDINATION_ID
 from bot.store.models import (
@@ -23,8 +24,10 @@ from bot.store.models import (
     Invite,
     Lead,
     LeadEvent,
+    OfferSubmission,
     OutboxMessage,
     User,
+    WebMessage,
 )
 
 ANONYMOUS = ("deleted", "anonymous")  # (channel, external_id) of the shared tombstone user
@@ -41,11 +44,17 @@ async def personal_data(session: AsyncSession, user: User) -> dict[str, Any]:
             select(OutboxMessage).where(
                 OutboxMessage.recipient_role == "citizen",
                 OutboxMessage.recipient_id == str(user.id),
-                OutboxMessage.status == "pending",
+                OutboxMessage.status.in_(WAITING),  # also those waiting for the web page
             )
         )
     ).all()
+    transcript = (
+        await session.scalars(
+            select(WebMessage).where(WebMessage.user_id == user.id).order_by(WebMessage.id)
+        )
+    ).all()
     return {
+        "web_chat": [{"at": _iso(m.at), "from": m.sender, "text": m.text} for m in transcript],
         "person": {
             "channel": user.channel,
             "id_on_channel": user.external_id,
@@ -78,7 +87,22 @@ async def personal_data(session: AsyncSession, user: User) -> dict[str, Any]:
             for lead in leads
         ],
         "messages_waiting": [{"created": _iso(m.created_at), "text": m.text} for m in waiting],
+        "offers": [
+            {
+                "number": offer.id,
+                "created": _iso(offer.created_at),
+                "status": offer.status,
+                "shown_until": offer.expires_on.isoformat() if offer.expires_on else None,
+                **offer.data,
+            }
+            for offer in await _submissions(session, user)
+        ],
     }
+
+
+async def _submissions(session: AsyncSession, user: User) -> list[OfferSubmission]:
+    query = select(OfferSubmission).where(OfferSubmission.user_id == user.id)
+    return list((await session.scalars(query.order_by(OfferSubmission.id))).all())
 
 
 def as_json(data: dict[str, Any]) -> bytes:
@@ -117,7 +141,18 @@ def readable(data: dict[str, Any], content: Content, lang: str) -> str:
                 lotse=lead["lotse"] or "–",
             )
         )
-    if not conversation and not data["requests"]:
+    for offer in data.get("offers", []):
+        lines.append(
+            content.text(
+                "my_data_offer",
+                lang,
+                number=offer["number"],
+                title=offer.get("title", "–"),
+                status=content.text(f"submission_status_{offer['status']}", lang),
+                contact=offer.get("contact") or "–",
+            )
+        )
+    if not conversation and not data["requests"] and not data.get("offers"):
         lines.append(content.text("my_data_nothing", lang))
     lines.append(content.text("my_data_footer", lang))
     return "\n\n".join(lines)
@@ -153,6 +188,9 @@ async def erase_person(
             OutboxMessage.recipient_role == "citizen", OutboxMessage.recipient_id == str(user.id)
         )
     )
+    # Offers the person entered for a Verein go too, also published ones: they carry the
+    # contact the person gave, and "delete my data" must not leave it on show.
+    await session.execute(delete(OfferSubmission).where(OfferSubmission.user_id == user.id))
     await session.delete(user)  # the conversation goes with it (ON DELETE CASCADE)
     return notes
 
@@ -211,10 +249,26 @@ async def enforce_retention(session: AsyncSession, content: Content, now: dt.dat
         User.channel != ANONYMOUS[0],
         User.id.not_in(select(Conversation.user_id)),
         User.id.not_in(select(Lead.user_id)),
+        User.id.not_in(  # a Verein must stay reachable for "is your offer still current?"
+            select(OfferSubmission.user_id).where(
+                OfferSubmission.user_id.is_not(None),
+                OfferSubmission.status.in_(("pending", "approved")),
+            )
+        ),
     )
     removed = (await session.execute(delete(User).where(User.id.in_(lonely)))).rowcount
     if removed:
         done.append(f"{removed} Personen ohne Gespräch und Anfrage gelöscht")
+    gone = (
+        await session.execute(
+            delete(OfferSubmission).where(
+                OfferSubmission.status.in_(("rejected", "expired", "ended")),
+                OfferSubmission.updated_at < now - dt.timedelta(days=keep.closed_leads_days),
+            )
+        )
+    ).rowcount
+    if gone:
+        done.append(f"{gone} beendete Vereinsangebote gelöscht")
     message_cut = now - dt.timedelta(days=keep.messages_days)
     await session.execute(
         delete(OutboxMessage).where(

@@ -1,0 +1,99 @@
+"""Questions the bot cannot answer reliably go to a person, whose answer comes back here.
+
+The question becomes a lead of kind "question" (with the person's consent): it goes to
+the Lotse of the person's Gemeinde when the dialogue knows it, else to the coordinators,
+and follows the same lifecycle as every lead (reminder, escalation, expiry), so no
+question is left without an answer. The answer is relayed by `LeadDesk.relay`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.dialogs.events import Button, Message, Notification
+from bot.dialogs.steps import consent_version
+from bot.dialogs.turn import Turn
+from bot.helpdesk.answers import HANDOFF_BUTTON, MAX_QUESTION
+from bot.leads.desk import LeadDesk
+from bot.leads.lifecycle import change
+from bot.leads.routing import find_lotse, recipient_for
+from bot.store import repo
+from bot.store.models import Lead
+
+QUESTION_KEY = "question"  # in the conversation's pending state: the last open question
+ASKED_KEY = "handoff_asked"  # consent was asked for this question
+
+
+def _to(turn: Turn) -> tuple[str | None, str]:
+    """(lotse id, how the person reads the recipient) for the person's Gemeinde."""
+    place = turn.state.answers.get("place") or {}
+    lotse = find_lotse(turn.content.lotsen, place.get("gemeinde"))
+    if lotse is None:
+        return None, turn.t("handoff_to_coordination")
+    return lotse.id, lotse.name
+
+
+async def handle(turn: Turn, data: str) -> list[Message]:
+    """'hq:ask' asks for consent, 'hq:yes' passes the question on, 'hq:no' keeps it."""
+    action = data.removeprefix(HANDOFF_BUTTON)
+    pending = turn.state.pending
+    question = pending.get(QUESTION_KEY)
+    turn.keep_prompt = False  # the dialogue's question stays what it was
+    if action == "ask" and question:
+        pending[ASKED_KEY] = True
+        return [_consent(turn, question)]
+    if action == "yes" and question and pending.pop(ASKED_KEY, False):
+        pending.pop(QUESTION_KEY)
+        lead, to = await _create(turn, question)
+        withdraw = Button(turn.t("btn_withdraw"), f"w:{lead.id}")
+        return [Message(turn.t("handoff_sent", to=to), (withdraw,))]
+    if action == "no":
+        pending.pop(ASKED_KEY, None)
+        return [Message(turn.t("handoff_cancelled"))]
+    return [Message(turn.t("handoff_no_question"))]
+
+
+def _consent(turn: Turn, question: str) -> Message:
+    _, to = _to(turn)
+    buttons = (
+        Button(turn.t("btn_handoff_yes"), f"{HANDOFF_BUTTON}yes"),
+        Button(turn.t("btn_handoff_no"), f"{HANDOFF_BUTTON}no"),
+    )
+    return Message(turn.t("handoff_consent", to=to, question=question[:MAX_QUESTION]), buttons)
+
+
+async def _create(turn: Turn, question: str) -> tuple[Lead, str]:
+    place = turn.state.answers.get("place") or {}
+    lotse_id, to = _to(turn)
+    lotse = next((x for x in turn.content.lotsen if x.id == lotse_id), None)
+    consent_text = turn.content.text("handoff_consent", turn.content.languages[0])
+    lead = await repo.add_lead(
+        turn.session,
+        Lead(
+            user_id=turn.user.id,
+            kind="question",
+            status="created",
+            gemeinde=place.get("gemeinde"),
+            place=place.get("name"),
+            interests=list(turn.state.answers.get("interests", [])),
+            lotse_id=lotse_id,
+            contact="chat",
+            details={turn.content.text("detail_question", turn.content.languages[0]): question},
+            consent_version=consent_version(consent_text),
+            consent_at=dt.datetime.now(dt.UTC),
+        ),
+    )
+    change(
+        turn.session,
+        lead,
+        "offered" if lotse else "new",
+        actor="citizen",
+        note=f"to:{lotse_id}" if lotse_id else "to:coordinators",
+        timing=turn.content.leads,
+    )
+    language = turn.content.languages[0]
+    card = LeadDesk(turn.content).card(
+        lead, language, note=turn.content.text("question_notice", language)
+    )
+    turn.notifications.append(Notification(recipient_for(lotse, turn.t("coordination_name")), card))
+    return lead, to
