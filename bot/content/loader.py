@@ -26,9 +26,12 @@ CONTENT_FILES: dict[str, type[BaseModel]] = {
 IMPORTED_OFFERS = "offers-imported.yaml"
 # Freinet's areas → our interest ids, for the Freinet import.
 FREINET_MAPPING = "freinet-mapping.yaml"
+# The regional calendar ("Was ist los?"); without the file the calendar is empty.
+EVENTS = "events.yaml"
 OPTIONAL_FILES: dict[str, type[BaseModel]] = {
     IMPORTED_OFFERS: schema.OffersFile,
     FREINET_MAPPING: schema.FreinetMappingFile,
+    EVENTS: schema.EventsFile,
 }
 
 
@@ -46,6 +49,7 @@ class Content:
     leads: schema.LeadsFile = field(default_factory=schema.LeadsFile)
     warnings: tuple[Problem, ...] = ()
     freinet_mapping: schema.FreinetMappingFile | None = None
+    events: schema.EventsFile = field(default_factory=schema.EventsFile)  # events.yaml
 
     @property
     def languages(self) -> list[str]:
@@ -122,6 +126,10 @@ def _explain(error: dict[str, Any]) -> str:
             f"{field}: Wert fehlt – enthält der Text ein Komma oder einen Doppelpunkt? "
             "Dann bitte in Anführungszeichen setzen"
         )
+    if kind in {"time_parsing", "time_type"}:
+        return f"{field}: keine gültige Uhrzeit {error.get('input')!r} – Format HH:MM, z. B. 14:30"
+    if kind == "value_error":  # our own validators (e.g. times) word their message in German
+        return f"{field}: {error.get('ctx', {}).get('error', error['msg'])}"
     if kind in {"too_short", "string_too_short"}:
         return f"{field}: darf nicht leer sein"
     if kind in {"too_long", "string_too_long"}:
@@ -201,6 +209,7 @@ def load_content(
         leads=parsed["leads.yaml"],
         faq=[entry for file, _ in knowledge for entry in file.faq],
         freinet_mapping=parsed.get(FREINET_MAPPING),
+        events=parsed.get(EVENTS) or schema.EventsFile(),
     )
     problems += cross_check(
         content, documents, knowledge, faq_max_age_days=faq_max_age_days, imported=imported
@@ -220,5 +229,5 @@ def summary(content: Content) -> str:
     return (
         f"{len(content.dialog.steps)} Dialogschritte, {len(content.texts.texts)} Texte, "
         f"{offers}, {len(content.lotsen)} Lotsen, {places} Orte, "
-        f"{len(content.faq)} FAQ-Einträge"
+        f"{len(content.faq)} FAQ-Einträge, {len(content.events.events)} Veranstaltungen"
     )

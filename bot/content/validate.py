@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rapidfuzz import process
 
 from bot.content import schema
-from bot.content.loader import FREINET_MAPPING, IMPORTED_OFFERS, Content
+from bot.content.loader import EVENTS, FREINET_MAPPING, IMPORTED_OFFERS, Content
 from bot.content.yamlio import LocatedDocument, Problem
 
 FIXED_INTEREST_IDS = (
@@ -68,6 +69,8 @@ def cross_check(
     if content.freinet_mapping is not None:
         problems += _check_mapping(content.freinet_mapping, docs[FREINET_MAPPING], interest_ids)
     problems += _check_lotsen(content, docs["lotsen.yaml"], interest_ids)
+    if EVENTS in docs:
+        problems += _check_events(content, docs[EVENTS])
     problems += _check_knowledge(knowledge, faq_max_age_days, today or dt.date.today())
     problems += _check_leads(content, docs["leads.yaml"])
     return problems
@@ -128,6 +131,14 @@ def _check_dialog(content: Content, doc: LocatedDocument) -> Iterator[Problem]:
         here = ("steps", name)
         yield from text_ref(step.text, (*here, "text"))
         yield from step_ref(step.next, (*here, "next"))
+        yield from step_ref(step.place_step, (*here, "place_step"))
+        asked = steps.get(step.place_step or "")
+        if asked is not None and asked.kind != "place":
+            yield doc.problem(
+                (*here, "place_step"),
+                f"'place_step' muss ein Schritt der Art 'place' sein, '{step.place_step}' "
+                f"ist '{asked.kind}'",
+            )
         for key, label in step.details.items():
             yield from text_ref(label, (*here, "details", key))
         if step.lead_kind:
@@ -238,11 +249,6 @@ def _check_offers(
     interest_ids: list[str],
     taken: Sequence[schema.Offer] = (),
 ) -> Iterator[Problem]:
-    gemeinden = {g.name: g for g in content.places.gemeinden}
-    by_ortsteil: dict[str, list[str]] = {}
-    for g in content.places.gemeinden:
-        for o in g.ortsteile:
-            by_ortsteil.setdefault(o.name, []).append(g.name)
     for index, key in _duplicates(enumerate(o.id for o in offers)):
         yield doc.problem(
             ("offers", index, "id"),
@@ -260,32 +266,7 @@ def _check_offers(
         if offer.archived:
             continue  # kept only for history, never shown: a renamed place must not block
         here = ("offers", index)
-        if offer.gemeinde is not None and offer.gemeinde not in gemeinden:
-            yield doc.problem(
-                (*here, "gemeinde"),
-                f"unbekannte Gemeinde '{offer.gemeinde}' – "
-                f"siehe places.yaml.{suggest(offer.gemeinde, gemeinden)}",
-            )
-        elif offer.place in gemeinden and offer.gemeinde in (None, offer.place):
-            pass  # the Gemeinde as a whole
-        elif offer.place not in by_ortsteil:
-            yield doc.problem(
-                (*here, "place"),
-                f"unbekannter Ort '{offer.place}' – Ortsteil oder "
-                f"Gemeinde aus places.yaml angeben.{suggest(offer.place, by_ortsteil)}",
-            )
-        elif offer.gemeinde is None and len(by_ortsteil[offer.place]) > 1:
-            yield doc.problem(
-                (*here, "place"),
-                f"Ort '{offer.place}' gibt es mehrmals ("
-                f"{', '.join(by_ortsteil[offer.place])}) – bitte 'gemeinde' angeben",
-            )
-        elif offer.gemeinde is not None and offer.gemeinde not in by_ortsteil[offer.place]:
-            yield doc.problem(
-                (*here, "place"),
-                f"'{offer.place}' liegt nicht in der Gemeinde "
-                f"'{offer.gemeinde}', sondern in {', '.join(by_ortsteil[offer.place])}",
-            )
+        yield from _check_place(content.places, doc, here, offer.place, offer.gemeinde)
         for j, interest in enumerate(offer.interests):
             if interest not in interest_ids:
                 yield doc.problem(
@@ -297,6 +278,92 @@ def _check_offers(
             yield doc.problem(
                 (*here, "schedule"), "einmaliges Angebot ohne 'date' – Datum ergänzen"
             )
+
+
+def _check_place(
+    places: schema.PlacesFile,
+    doc: LocatedDocument,
+    here: tuple[str | int, ...],
+    place: str,
+    gemeinde: str | None,
+) -> Iterator[Problem]:
+    """An offer's or event's `place` (and `gemeinde`) must name one place of places.yaml."""
+    gemeinden = {g.name for g in places.gemeinden}
+    by_ortsteil: dict[str, list[str]] = {}
+    for g in places.gemeinden:
+        for o in g.ortsteile:
+            by_ortsteil.setdefault(o.name, []).append(g.name)
+    if gemeinde is not None and gemeinde not in gemeinden:
+        yield doc.problem(
+            (*here, "gemeinde"),
+            f"unbekannte Gemeinde '{gemeinde}' – siehe places.yaml.{suggest(gemeinde, gemeinden)}",
+        )
+    elif place in gemeinden and gemeinde in (None, place):
+        pass  # the Gemeinde as a whole
+    elif place not in by_ortsteil:
+        yield doc.problem(
+            (*here, "place"),
+            f"unbekannter Ort '{place}' – Ortsteil oder "
+            f"Gemeinde aus places.yaml angeben.{suggest(place, by_ortsteil)}",
+        )
+    elif gemeinde is None and len(by_ortsteil[place]) > 1:
+        yield doc.problem(
+            (*here, "place"),
+            f"Ort '{place}' gibt es mehrmals ("
+            f"{', '.join(by_ortsteil[place])}) – bitte 'gemeinde' angeben",
+        )
+    elif gemeinde is not None and gemeinde not in by_ortsteil[place]:
+        yield doc.problem(
+            (*here, "place"),
+            f"'{place}' liegt nicht in der Gemeinde "
+            f"'{gemeinde}', sondern in {', '.join(by_ortsteil[place])}",
+        )
+
+
+def _check_events(content: Content, doc: LocatedDocument) -> Iterator[Problem]:
+    """Places like offers' places, links that open in a browser, days and times in order.
+    A date in the past is fine: the bot simply stops showing the event."""
+    events = content.events.events
+    for index, _key in _duplicates(
+        enumerate(f"{e.title}|{e.date}|{e.place}".casefold() for e in events)
+    ):
+        yield doc.problem(
+            ("events", index),
+            f"Veranstaltung '{events[index].title}' am {events[index].date:%d.%m.%Y} doppelt",
+            severity="warning",
+        )
+    for index, event in enumerate(events):
+        here = ("events", index)
+        yield from _check_place(content.places, doc, here, event.place, event.gemeinde)
+        if event.link is not None and not _is_web_link(event.link):
+            yield doc.problem(
+                (*here, "link"),
+                f"Link {event.link!r} öffnet keine Webseite – "
+                "vollständig mit http:// oder https:// angeben, z. B. https://www.delitzsch.de",
+            )
+        if event.end_date is not None and event.end_date < event.date:
+            yield doc.problem(
+                (*here, "end_date"),
+                f"'end_date' {event.end_date:%d.%m.%Y} liegt vor 'date' "
+                f"{event.date:%d.%m.%Y} – Daten prüfen",
+            )
+        if event.end_time is not None and event.time is None:
+            yield doc.problem((*here, "end_time"), "'end_time' ohne 'time' – Beginn ergänzen")
+        elif (
+            event.end_time is not None
+            and event.time is not None
+            and event.end_date in (None, event.date)
+            and event.end_time <= event.time
+        ):
+            yield doc.problem(
+                (*here, "end_time"),
+                f"Ende {event.end_time:%H:%M} liegt nicht nach Beginn {event.time:%H:%M}",
+            )
+
+
+def _is_web_link(link: str) -> bool:
+    parts = urlsplit(link.strip())
+    return parts.scheme in ("http", "https") and "." in parts.netloc and " " not in link.strip()
 
 
 def _check_mapping(
