@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 WAIT_FOR_RECIPIENT = dt.timedelta(minutes=10)  # a Lotse who has not joined yet
 MAX_RETRY_DELAY = dt.timedelta(minutes=5)
+WEB_CHANNEL, WEB_WAITING = "web", "web"  # citizens of the web chat; their rows wait for the page
 
 
 class OutboxWorker:
@@ -91,6 +92,10 @@ class OutboxWorker:
         return len(rows)
 
     async def _deliver(self, row: OutboxMessage, now: dt.datetime) -> bool:
+        if await self._for_web_chat(row):
+            # The web page shows it the next time the person opens it (bot/web); not ours.
+            await self._update(row.id, status=WEB_WAITING, last_error=None)
+            return True
         chat_ids = await self._chats(row)
         if not chat_ids:
             await self._update(
@@ -149,6 +154,13 @@ class OutboxWorker:
                 )
                 .values(next_attempt_at=dt.datetime.now(dt.UTC))
             )
+
+    async def _for_web_chat(self, row: OutboxMessage) -> bool:
+        if row.recipient_role != "citizen" or not row.recipient_id.isdigit():
+            return False
+        async with self.db.session() as session:
+            user = await session.get(User, int(row.recipient_id))
+        return user is not None and user.channel == WEB_CHANNEL
 
     async def _chats(self, row: OutboxMessage) -> list[int]:
         async with self.db.session() as session:

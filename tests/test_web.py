@@ -1,0 +1,639 @@
+"""The web chat over real HTTP on 127.0.0.1: page, session cookie, CSRF and origin checks,
+rate limits, leads with their channel, answers from Lotsen, e-mail, the one-time link to
+Telegram, the webhook server and `lotse web` (storage on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from email import message_from_bytes
+from email.message import Message as EmailMessage
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import func, select
+
+from bot.config import Settings
+from bot.content.loader import Content
+from bot.dialogs import handover
+from bot.dialogs.events import Event, Message, Sender
+from bot.dialogs.turn import Matchers
+from bot.leads import invites
+from bot.privacy.personal_data import enforce_retention
+from bot.store.models import Conversation, Lead, OutboxMessage, User, WebMessage
+from bot.telegram.app import TelegramApp, make_bot
+from bot.telegram.outbox import OutboxWorker
+from bot.web.app import Limits
+from bot.web.mail import MailNotifier
+from tests.fakes.telegram_api import FakeTelegram
+from tests.web_helpers import ChatServer, PageClient, free_port, walk_to_lead
+
+ROOT = Path(__file__).resolve().parent.parent
+LOTSE_CHAT = 5001  # the Telegram chat of lotse-rackwitz (Zschortau belongs to Rackwitz)
+
+Start = Callable[..., Awaitable[ChatServer]]
+
+
+@pytest.fixture
+async def start_server(content: Content, matchers: Matchers) -> AsyncIterator[Start]:
+    started: list[ChatServer] = []
+
+    async def start(db_url: str, **kwargs: Any) -> ChatServer:
+        server = await ChatServer.start(db_url, content, matchers, **kwargs)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        await server.stop()
+
+
+@pytest.fixture
+async def pages() -> AsyncIterator[Callable[..., PageClient]]:
+    opened: list[PageClient] = []
+
+    def new(base: str, **kwargs: Any) -> PageClient:
+        page = PageClient.new(base, **kwargs)
+        opened.append(page)
+        return page
+
+    yield new
+    for page in opened:
+        await page.close()
+
+
+class StubTelegram:
+    """Stands in for the Telegram sender: records what the outbox worker would send."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, Message]] = []
+
+    async def send(self, chat_id: int, message: Message) -> None:
+        self.sent.append((chat_id, message))
+
+
+async def join_as_lotse(server: ChatServer, chat_id: int, lotse_id: str) -> Sender:
+    """A Lotse joins on Telegram with an invite, exactly as in production."""
+    async with server.db.session() as session, session.begin():
+        code = await invites.create_invite(session, lotse_id)
+    lotse = Sender("telegram", str(chat_id), "de")
+    outcome = await server.engine.handle(Event.message(lotse, f"/start {invites.PREFIX}{code}"))
+    assert "Willkommen" in outcome.replies[0].text
+    return lotse
+
+
+async def the_lead(server: ChatServer) -> Lead:
+    async with server.db.session() as session:
+        return (await session.scalars(select(Lead))).one()
+
+
+async def outbox(server: ChatServer, role: str) -> list[OutboxMessage]:
+    async with server.db.session() as session:
+        rows = await session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.recipient_role == role)
+            .order_by(OutboxMessage.id)
+        )
+        return list(rows.all())
+
+
+# --- the page ---------------------------------------------------------------------------
+
+
+async def test_page_is_self_contained_with_a_safe_session_cookie(
+    start_server: Start, pages: Callable[..., PageClient], sqlite_url: str
+) -> None:
+    server = await start_server(sqlite_url)
+    page = pages(server.base)
+    async with page.http.get(f"{server.base}/chat") as response:
+        html = await response.text()
+        headers = response.headers
+        cookie = response.cookies["lotse_chat"]
+    assert '<html lang="de">' in html
+    assert 'role="log"' in html and 'aria-live="polite"' in html
+    assert '<label for="message">Ihre Nachricht</label>' in html
+    # Nothing from elsewhere: no CDN, fonts or trackers; the CSP forbids them anyway.
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+    csp = headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'self'" in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["path"] == "/chat"
+    assert not cookie["secure"]  # plain http here; see the https case below
+    assert re.fullmatch(r"[A-Za-z0-9_-]{22}", cookie.value)  # 128 random bits
+    for name, kind in (("chat.js", "javascript"), ("chat.css", "css")):
+        async with page.http.get(f"{server.base}/chat/static/{name}") as response:
+            assert response.status == 200 and kind in response.headers["Content-Type"]
+    async with page.http.get(f"{server.base}/chat/static/../app.py") as response:
+        assert response.status == 404
+    async with page.http.get(f"{server.base}/chat/widget.js") as response:
+        widget = await response.text()
+    assert "Chat öffnen" in widget and "__TEXTS__" not in widget
+    async with page.http.get(f"{server.base}/chat/health") as response:
+        assert (await response.json())["status"] == "ok"
+
+
+async def test_cookie_is_secure_on_https_and_works_inside_other_sites(
+    start_server: Start, pages: Callable[..., PageClient], sqlite_url: str
+) -> None:
+    server = await start_server(
+        sqlite_url,
+        WEB_PUBLIC_URL="https://lotse.example.org",
+        WEB_ALLOWED_ORIGINS="https://verein.example.org",
+    )
+    page = pages(server.base)
+    async with page.http.get(f"{server.base}/chat") as response:
+        assert "Secure" in response.headers["Set-Cookie"]
+        assert "SameSite=Lax" in response.headers["Set-Cookie"]
+    async with page.http.get(f"{server.base}/chat?embed=1") as response:
+        set_cookie = response.headers["Set-Cookie"]
+        csp = response.headers["Content-Security-Policy"]
+    # A third-party frame only gets SameSite=None cookies, kept per embedding site.
+    assert "lotse_chat_embed=" in set_cookie
+    assert all(part in set_cookie for part in ("Secure", "SameSite=None", "Partitioned"))
+    assert "frame-ancestors 'self' https://verein.example.org" in csp
+
+
+async def test_start_payload_works_like_a_telegram_deep_link(
+    start_server: Start, pages: Callable[..., PageClient], sqlite_url: str
+) -> None:
+    server = await start_server(sqlite_url)
+    page = pages(server.base)
+    html = await page.open("?start=i-sport")
+    assert '"start": "i-sport"' in html
+    assert '"start": ""' in await page.open("?start=%3Cscript%3E")  # not a payload: dropped
+    replies = await page.send(start="i-sport")
+    assert "Verstanden: Sport" in replies[0]["text"]
+    assert "In welchem Ort" in replies[-1]["text"]
+    # Invite and handover links belong to Telegram: typed here they are a plain /start.
+    text = await page.say("/start inv-abcdefghijklmnopqrstuvwx")
+    assert "Hallo und willkommen" in text and "Einladung" not in text
+    async with server.db.session() as session:
+        assert await session.scalar(select(func.count()).select_from(Lead)) == 0
+
+
+# --- protection -------------------------------------------------------------------------
+
+
+async def test_api_refuses_missing_csrf_token_and_foreign_origins(
+    start_server: Start, pages: Callable[..., PageClient], sqlite_url: str
+) -> None:
+    server = await start_server(sqlite_url, WEB_ALLOWED_ORIGINS="https://verein.example.org")
+    page = pages(server.base)
+    await page.open()
+    own = server.base
+    refused = [
+        {"Origin": own},  # no token
+        {"Origin": own, "X-CSRF-Token": "0" * 64},  # a wrong token
+        {"Origin": "https://evil.example", "X-CSRF-Token": page.csrf},
+        {"Referer": "https://evil.example/page", "X-CSRF-Token": page.csrf},
+        {"Origin": "null", "X-CSRF-Token": page.csrf},
+        {"X-CSRF-Token": page.csrf},  # neither Origin nor Referer
+    ]
+    for headers in refused:
+        status, data = await page.post("send", {"text": "Hallo"}, headers=headers)
+        assert status == 403, headers
+        assert "aus Sicherheitsgründen" in data["error"]
+    async with page.http.get(f"{server.base}/chat/api/history") as response:
+        assert response.status == 403  # reading needs the token too
+    # Without the session cookie the token alone is worth nothing.
+    stranger = pages(server.base)
+    status, _ = await stranger.post("send", {"text": "Hallo"}, headers=page.headers())
+    assert status == 403
+    async with server.db.session() as session:
+        assert await session.scalar(select(func.count()).select_from(User)) == 0
+    accepted = [
+        {"Origin": own, "X-CSRF-Token": page.csrf},
+        {"Referer": f"{own}/chat", "X-CSRF-Token": page.csrf},
+        {"Origin": "https://verein.example.org", "X-CSRF-Token": page.csrf},
+    ]
+    for headers in accepted:
+        status, data = await page.post("send", {"start": ""}, headers=headers)
+        assert status == 200, headers
+    status, _ = await page.post("send", {"nonsense": 1})
+    assert status == 400
+    status, _ = await page.post("send", {"text": "x" * 20_000})
+    assert status == 413
+
+
+async def test_rate_limit_per_session_answers_429_in_german(
+    start_server: Start, pages: Callable[..., PageClient], sqlite_url: str
+) -> None:
+    server = await start_server(sqlite_url)  # the defaults: 20 messages a minute
+    page = pages(server.base)
+    await page.open()
+    for _ in range(20):
+        status, _ = await page.post("send", {"text": "Hallo"})
+        assert status == 200
+    async with page.http.post(
+        f"{server.base}/chat/api/send", json={"text": "Hallo"}, headers=page.headers()
+    ) as response:
+        assert response.status == 429
+        assert response.headers["Retry-After"] == "60"
+        assert "etwas schnell" in (await response.json())["error"]
+    # Another person from elsewhere is not affected.
+    other = pages(server.base)
+    await other.open()
+    status, _ = await other.post("send", {"text": "Hallo"})
+    assert status == 200
+
+
+async def test_rate_limit_per_address_counts_all_sessions(
+    start_server: Start, pages: Callable[..., PageClient], sqlite_url: str
+) -> None:
+    server = await start_server(sqlite_url, limits=Limits(per_session=100, per_address=6))
+    statuses = []
+    for _ in range(4):  # new cookies do not help: the address is the same
+        page = pages(server.base)
+        await page.open()
+        for _ in range(2):
+            statuses.append((await page.post("send", {"text": "Hallo"}))[0])
+    assert statuses == [200] * 6 + [429] * 2
+
+
+# --- the conversation -------------------------------------------------------------------
+
+
+async def test_conversation_survives_a_reload_with_the_cookie(
+    start_server: Start, pages: Callable[..., PageClient], any_db_url: str
+) -> None:
+    server = await start_server(any_db_url)
+    page = pages(server.base)
+    await page.open()
+    await page.send(start="")
+    await page.press("engagieren")
+    await page.say("was mit Kindern")
+    # The page is reloaded: same cookie, a new page (and a new client).
+    again = pages(server.base)
+    again.http.cookie_jar.update_cookies({"lotse_chat": page.cookie()})
+    await again.open()
+    history = await again.history()
+    assert history["started"] is True
+    lines = history["lines"]
+    assert [line["from"] for line in lines[:3]] == ["bot", "user", "bot"]
+    assert lines[1]["text"] == "🙋 Ich möchte mich engagieren"  # the pressed button
+    assert lines[-1]["text"].startswith("In welchem Ort")
+    # Only the current question keeps its buttons; answered ones show text only.
+    assert [bool(line["buttons"]) for line in lines].count(True) == 1
+    assert any("Zurück" in b["label"] for b in lines[-1]["buttons"])
+    assert lines[-1]["location"] is True
+    again.lines = lines
+    assert "einmal mit anpacken" in await again.say("Zschortau")
+    # Without the cookie it is somebody new.
+    stranger = pages(server.base)
+    await stranger.open()
+    assert await stranger.history() == {"lines": [], "started": False}
+
+
+async def test_deleting_ones_data_clears_the_page(
+    start_server: Start, pages: Callable[..., PageClient], sqlite_url: str
+) -> None:
+    server = await start_server(sqlite_url)
+    page = pages(server.base)
+    await page.open()
+    await page.send(start="")
+    await page.press("engagieren")
+    await page.say("/loeschen")
+    status, data = await page.post("send", {"button": "del:yes"})
+    assert status == 200 and data["reset"] is True
+    assert (await page.history())["started"] is False
+    async with server.db.session() as session:
+        assert await session.scalar(select(func.count()).select_from(WebMessage)) == 0
+        web_users = select(func.count()).select_from(User).where(User.channel == "web")
+        assert await session.scalar(web_users) == 0
+
+
+async def test_transcript_is_in_the_export_and_goes_with_the_conversation(
+    start_server: Start, pages: Callable[..., PageClient], any_db_url: str
+) -> None:
+    server = await start_server(any_db_url)
+    page = pages(server.base)
+    await page.open()
+    await page.send(start="")
+    await page.press("engagieren")
+    await page.say("was mit Kindern")
+    lines = await page.send(text="/meine_daten")
+    [export] = [line for line in lines if "attachment" in line]
+    assert export["attachment"]["filename"] == "meine-daten.json"
+    data = json.loads(export["attachment"]["text"])
+    assert data["person"]["channel"] == "web"
+    assert page.cookie() not in export["attachment"]["text"]  # only a hash of it is stored
+    assert {"from": "user", "text": "was mit Kindern"}.items() <= data["web_chat"][3].items()
+    # Unfinished conversations are deleted after 30 days: the transcript goes with them.
+    async with server.db.session() as session, session.begin():
+        later = dt.datetime.now(dt.UTC) + dt.timedelta(days=31)
+        await enforce_retention(session, server.engine.content, later)
+    async with server.db.session() as session:
+        assert await session.scalar(select(func.count()).select_from(WebMessage)) == 0
+    assert (await page.history())["started"] is False
+
+
+async def test_web_lead_reaches_the_lotse_with_the_channel_and_answers_come_back(
+    start_server: Start, pages: Callable[..., PageClient], any_db_url: str
+) -> None:
+    server = await start_server(any_db_url)
+    lotse = await join_as_lotse(server, LOTSE_CHAT, "lotse-rackwitz")
+    page = pages(server.base)
+    await page.open()
+    await walk_to_lead(page)
+    lead = await the_lead(server)
+    assert (lead.channel, lead.lotse_id, lead.name) == ("web", "lotse-rackwitz", "Maria")
+    assert server.notified  # the Telegram outbox worker was woken
+    # The Telegram outbox worker sends the card to the Lotse as for any lead …
+    telegram = StubTelegram()
+    worker = OutboxWorker(server.db, telegram, lambda: server.engine.content, frozenset())  # type: ignore[arg-type]
+    await worker.deliver_due(dt.datetime.now(dt.UTC))
+    [(chat, card)] = telegram.sent
+    assert chat == LOTSE_CHAT and "über: Web-Chat" in card.text
+    assert "0171" not in card.text  # contact details only after accepting
+    # … the Lotse accepts and writes, on Telegram.
+    accept = next(b for b in card.buttons if b.data.endswith(":accept"))
+    await server.engine.handle(Event.button(lotse, accept.data))
+    await server.engine.handle(Event.button(lotse, f"l:{lead.id}:write"))
+    await server.engine.handle(Event.message(lotse, "Hallo Maria, passt Ihnen Dienstag?"))
+    # Messages to a web citizen are not for Telegram: they wait for the page.
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)  # past any quiet hours
+    telegram.sent.clear()
+    await worker.deliver_due(later)
+    assert telegram.sent == []
+    assert {row.status for row in await outbox(server, "citizen")} == {"web"}
+    # The next time the page is opened (or asks while open), they are there, once.
+    seen = max(line["id"] for line in page.lines if line["id"])
+    history = await page.history(after=seen)
+    notes = [line for line in history["lines"] if line["from"] == "note"]
+    assert len(notes) == 2
+    assert "hat Ihre Anfrage übernommen" in notes[0]["text"]
+    assert "passt Ihnen Dienstag?" in notes[1]["text"]
+    assert {row.status for row in await outbox(server, "citizen")} == {"sent"}
+    assert (await page.history(after=max(n["id"] for n in notes)))["lines"] == []
+    reloaded = await page.history()
+    assert [line["text"] for line in reloaded["lines"][-2:]] == [n["text"] for n in notes]
+
+
+async def test_web_citizen_messages_wait_for_the_page_even_without_telegram(
+    start_server: Start, pages: Callable[..., PageClient], sqlite_url: str
+) -> None:
+    """`lotse web` alone (no token, no outbox worker): the rows are still shown."""
+    server = await start_server(sqlite_url)
+    lotse = await join_as_lotse(server, LOTSE_CHAT, "lotse-rackwitz")
+    page = pages(server.base)
+    await page.open()
+    await walk_to_lead(page)
+    lead = await the_lead(server)
+    await server.engine.handle(Event.button(lotse, f"l:{lead.id}:accept"))
+    assert {row.status for row in await outbox(server, "citizen")} == {"pending"}
+    notes = [line for line in (await page.history())["lines"] if line["from"] == "note"]
+    assert len(notes) == 1 and "übernommen" in notes[0]["text"]
+
+
+# --- e-mail ---------------------------------------------------------------------------
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.mails: list[tuple[list[str], EmailMessage]] = []
+
+    async def handle_DATA(self, _server: object, _session: object, envelope: Any) -> str:
+        self.mails.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content)))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Any:
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield inbox, controller.port
+    controller.stop()
+
+
+async def test_answers_go_by_email_only_to_web_citizens_who_gave_an_address(
+    start_server: Start, pages: Callable[..., PageClient], sqlite_url: str, smtp: Any
+) -> None:
+    inbox, port = smtp
+    server = await start_server(
+        sqlite_url,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(port),
+        SMTP_FROM="lotse@example.org",
+        SMTP_TLS="none",
+    )
+    lotse = await join_as_lotse(server, LOTSE_CHAT, "lotse-rackwitz")
+    maria = pages(server.base)
+    assert "zusätzlich per E-Mail" in await maria.open()  # offered, since SMTP is set
+    await walk_to_lead(maria, contact="maria@example.org")
+    paul = pages(server.base)
+    await paul.open()
+    await walk_to_lead(paul, contact="0171 2345678")
+    async with server.db.session() as session:
+        leads = (await session.scalars(select(Lead).order_by(Lead.id))).all()
+    for lead in leads:
+        await server.engine.handle(Event.button(lotse, f"l:{lead.id}:accept"))
+    notifier = MailNotifier(server.db, server.server.settings, lambda: server.engine.content)
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)  # past any quiet hours
+    assert await notifier.deliver_due(later) == 2
+    [(to, mail)] = inbox.mails
+    assert to == ["maria@example.org"]
+    assert mail["Subject"] == "Neue Nachricht vom Engagement-Lotsen"
+    body = mail.get_payload(decode=True).decode()
+    assert "hat Ihre Anfrage übernommen" in body and f"{server.base}/chat" in body
+    statuses = [row.status for row in await outbox(server, "citizen")]
+    assert statuses == ["mailed", "web-only"]
+    assert await notifier.deliver_due(later) == 0  # never twice
+    # The page still shows it (both of them) …
+    for page in (maria, paul):
+        notes = [line for line in (await page.history())["lines"] if line["from"] == "note"]
+        assert len(notes) == 1
+    # … and what the page showed first is not mailed any more.
+    await server.engine.handle(Event.button(lotse, f"l:{leads[0].id}:write"))
+    await server.engine.handle(Event.message(lotse, "Bis Dienstag!"))
+    await maria.history()
+    assert await notifier.deliver_due(later) == 0
+    assert len(inbox.mails) == 1
+
+
+async def test_no_email_without_smtp(
+    start_server: Start, pages: Callable[..., PageClient], sqlite_url: str
+) -> None:
+    server = await start_server(sqlite_url)
+    page = pages(server.base)
+    html = await page.open()
+    assert "E-Mail" not in html.split('class="replies">')[1].split("</p>")[0]
+
+
+# --- continuing on Telegram -------------------------------------------------------------
+
+
+async def test_one_time_link_moves_the_conversation_to_telegram_once(
+    start_server: Start, pages: Callable[..., PageClient], any_db_url: str
+) -> None:
+    server = await start_server(any_db_url)
+    page = pages(server.base)
+    assert 'id="telegram" class="link">' in await page.open()  # offered: BOT_USERNAME known
+    await page.send(start="")
+    await page.press("engagieren")
+    await page.say("was mit Kindern")
+    await page.say("Zschortau")
+    status, data = await page.post("telegram", {})
+    assert status == 200
+    link = r"https://t\.me/lotse_test_bot\?start=(web-[A-Za-z0-9_-]{24})"
+    found = re.fullmatch(link, data["link"])
+    assert found, data
+    payload = found.group(1)
+    # A web session cannot take over a conversation with it.
+    thief = pages(server.base)
+    await thief.open()
+    assert "Hallo und willkommen" in await thief.say(f"/start {payload}")
+    # On Telegram the conversation goes on where it was.
+    anna = Sender("telegram", "777", "de")
+    outcome = await server.engine.handle(Event.message(anna, f"/start {payload}"))
+    texts = [m.text for m in outcome.replies]
+    assert "Hier geht Ihr Gespräch aus dem Web-Chat weiter" in texts[0]
+    assert "einmal mit anpacken" in texts[-1] and outcome.replies[-1].buttons
+    async with server.db.session() as session:
+        telegram_user = await session.scalar(select(User).where(User.channel == "telegram"))
+        assert telegram_user is not None
+        moved = await session.get(Conversation, telegram_user.id)
+        assert moved is not None and moved.step == "time_kind"
+        assert moved.answers["place"]["name"] == "Zschortau"
+        assert moved.answers["interests"] == ["kinder-jugend"]
+        web_users = await session.scalars(select(User.external_id).where(User.channel == "web"))
+        assert page.cookie() not in web_users.all()
+    outcome = await server.engine.handle(
+        Event.button(anna, outcome.replies[-1].buttons[1].data)  # "Regelmäßig"
+    )
+    assert "Wann haben Sie" in outcome.replies[-1].text
+    # Used once: a second time (anybody) it is refused and starts afresh.
+    paul = Sender("telegram", "778", "de")
+    outcome = await server.engine.handle(Event.message(paul, f"/start {payload}"))
+    assert "abgelaufen oder wurde schon benutzt" in outcome.replies[0].text
+    # The web page now starts afresh too: the conversation lives on Telegram.
+    assert (await page.history())["started"] is False
+
+
+async def test_link_expires_after_30_minutes_and_is_not_offered_without_bot_username(
+    start_server: Start, pages: Callable[..., PageClient], sqlite_url: str
+) -> None:
+    server = await start_server(sqlite_url, bot_username=None)
+    page = pages(server.base)
+    assert 'id="telegram" class="link" hidden>' in await page.open()
+    await page.send(start="")
+    status, data = await page.post("telegram", {})
+    assert status == 404 and data["error"]
+    async with server.db.session() as session, session.begin():
+        user = await session.scalar(select(User).where(User.channel == "web"))
+        assert user is not None
+        old = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=31)
+        code = await handover.create_code(session, user, now=old)
+    outcome = await server.engine.handle(
+        Event.message(Sender("telegram", "777", "de"), f"/start {handover.PREFIX}{code}")
+    )
+    assert "abgelaufen" in outcome.replies[0].text
+    assert (await page.history())["started"] is True  # nothing moved
+
+
+async def test_a_moved_request_keeps_reaching_its_person_on_telegram(
+    start_server: Start, pages: Callable[..., PageClient], sqlite_url: str
+) -> None:
+    server = await start_server(sqlite_url)
+    lotse = await join_as_lotse(server, LOTSE_CHAT, "lotse-rackwitz")
+    page = pages(server.base)
+    await page.open()
+    await walk_to_lead(page)
+    lead = await the_lead(server)
+    await server.engine.handle(Event.button(lotse, f"l:{lead.id}:accept"))  # waits for the page
+    _, data = await page.post("telegram", {})
+    anna = Sender("telegram", "777", "de")
+    await server.engine.handle(Event.message(anna, "/start " + data["link"].split("start=")[1]))
+    telegram = StubTelegram()
+    worker = OutboxWorker(server.db, telegram, lambda: server.engine.content, frozenset())  # type: ignore[arg-type]
+    await worker.deliver_due(dt.datetime.now(dt.UTC) + dt.timedelta(days=1))
+    to_anna = [message.text for chat, message in telegram.sent if chat == 777]
+    assert any("übernommen" in text for text in to_anna)
+    assert (await the_lead(server)).channel == "web"  # where it came from stays on the card
+
+
+# --- where it runs --------------------------------------------------------------------
+
+
+async def test_webhook_server_serves_the_web_chat(
+    content: Content, sqlite_url: str, pages: Callable[..., PageClient]
+) -> None:
+    port = free_port()
+    async with FakeTelegram() as fake:
+        settings = Settings.from_env(
+            {
+                "BOT_TOKEN": fake.token,
+                "TELEGRAM_API_URL": fake.base_url,
+                "DATABASE_URL": sqlite_url,
+                "CONTENT_DIR": str(ROOT / "content"),
+                "KNOWLEDGE_DIR": str(ROOT / "knowledge"),
+                "WEBHOOK_URL": "https://bot.example.org",
+                "WEBHOOK_HOST": "127.0.0.1",
+                "WEBHOOK_PORT": str(port),
+            }
+        )
+        from bot.store.db import Database
+
+        db = Database(sqlite_url)
+        await db.migrate()
+        app = TelegramApp(settings, content, db, make_bot(settings))
+        task = asyncio.create_task(app.run(handle_signals=False))
+        try:
+            await fake.wait_for(lambda: any(m == "setWebhook" for m, _ in fake.calls))
+            page = pages(f"http://127.0.0.1:{port}")
+            html = await page.open()
+            assert 'id="telegram" class="link">' in html  # the bot's name came from getMe
+            await page.send(start="")
+            assert "Was interessiert Sie" in await page.press("engagieren")
+        finally:
+            await app.shutdown()
+            await asyncio.wait_for(task, timeout=10)
+            await db.close()
+
+
+def test_lotse_web_command_serves_the_chat_and_stops_on_sigterm(tmp_path: Path) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/lotse.sqlite3",
+        "WEB_PORT": str(port),
+        "BOT_TOKEN": "",
+    }
+    log = tmp_path / "web.log"
+    with log.open("w") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "web"], cwd=ROOT, env=env, stdout=sink, stderr=sink
+        )
+    try:
+        html = asyncio.run(_fetch_when_up(f"http://127.0.0.1:{port}", process))
+        assert "Engagement-Lotse" in html and 'name="csrf-token"' in html
+    finally:
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=30)
+    assert code == 0, log.read_text()
+    assert f"http://127.0.0.1:{port}/chat" in log.read_text()
+
+
+async def _fetch_when_up(base: str, process: subprocess.Popen[bytes]) -> str:
+    async with aiohttp.ClientSession() as http:
+        for _ in range(240):  # the first start builds the matchers: give it a minute
+            assert process.poll() is None, "lotse web ended early"
+            try:
+                async with http.get(f"{base}/chat/health") as response:
+                    if response.status == 200:
+                        break
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.25)
+        async with http.get(f"{base}/chat") as response:
+            return await response.text()
