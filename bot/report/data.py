@@ -17,6 +17,9 @@ Definitions (the README repeats them for coordinators):
   attributed to the lead's Gemeinde and areas (each lead at most once per cell).
 - time to first contact: for leads created in the period, from `created_at` to their first
   event to `contacted` (or, when there is none, to `accepted`) up to the end of the period.
+- posters and links: conversations started in the period by each deep link (`entry_counts`,
+  per day and channel; the same person scanning twice counts twice), and the leads made in
+  the period in conversations that came from it.
 """
 
 from __future__ import annotations
@@ -35,7 +38,9 @@ from sqlalchemy.orm import InstrumentedAttribute
 from bot.content.loader import Content
 from bot.content.schema import DialogFile, Offer
 from bot.leads.lifecycle import aware
-from bot.store.models import Lead, LeadEvent, Search, StepCount
+from bot.matching.places import PlaceResolver
+from bot.posters import links
+from bot.store.models import EntryCount, Lead, LeadEvent, Search, StepCount
 
 TOTAL = "*"  # the key for "all Gemeinden" / "all areas" in Report.cells
 NO_GEMEINDE = ""  # searches and leads without a known Gemeinde (outside the region, unknown)
@@ -114,6 +119,22 @@ class WeekRow:
         return f"{self.year}-W{self.week:02d}"
 
 
+@dataclass(frozen=True)
+class EntryRow:
+    """What one poster or link (a deep-link payload) brought in the period."""
+
+    source: str  # the payload, e.g. "p-sport_delitzsch-beerendorf" or "i-sport"
+    target: str  # what it leads to, for people: "Plakat: Sport & Bewegung · Beerendorf …"
+    interest: str | None  # the interest id of a poster or interest link
+    gemeinde: str | None  # a poster's Gemeinde
+    started: dict[str, int]  # conversations per channel ("telegram", "web", …)
+    leads: int
+
+    @property
+    def conversations(self) -> int:
+        return sum(self.started.values())
+
+
 @dataclass
 class Report:
     period: Period
@@ -124,6 +145,7 @@ class Report:
     cells: Cells
     steps: list[StepRow]
     weeks: list[WeekRow]
+    entries: list[EntryRow] = field(default_factory=list)
 
     def cell(self, gemeinde: str = TOTAL, area: str = TOTAL) -> Cell:
         return self.cells.get((gemeinde, area)) or Cell()
@@ -149,6 +171,7 @@ async def build_report(
         cells=dict(cells),
         steps=await _steps(session, content.dialog, period),
         weeks=await _weeks(session, period),
+        entries=await _entries(session, content, period),
     )
 
 
@@ -345,6 +368,57 @@ def _drop_out(count: int, following: int | None) -> float | None:
     if following is None or count < MIN_SHOWN or 0 < following < MIN_SHOWN:
         return None
     return 1 - following / count
+
+
+# --- posters and links --------------------------------------------------------------
+
+
+async def _entries(session: AsyncSession, content: Content, period: Period) -> list[EntryRow]:
+    """Each deep link with anything in the period, the busiest first."""
+    rows = await session.execute(
+        select(
+            EntryCount.source,
+            EntryCount.channel,
+            func.sum(EntryCount.started),
+            func.sum(EntryCount.leads),
+        )
+        .where(EntryCount.day >= period.start, EntryCount.day <= period.end)
+        .group_by(EntryCount.source, EntryCount.channel)
+    )
+    started: dict[str, dict[str, int]] = defaultdict(dict)
+    leads: dict[str, int] = defaultdict(int)
+    for source, channel, count, lead_count in rows:
+        if count:
+            started[source][channel] = int(count)
+        leads[source] += int(lead_count or 0)
+    resolver = PlaceResolver(content.places)
+    found = [
+        EntryRow(source, *_describe(source, content, resolver), started[source], leads[source])
+        for source in leads
+    ]
+    return sorted(found, key=lambda row: (-row.conversations, -row.leads, row.source))
+
+
+def _describe(
+    source: str, content: Content, resolver: PlaceResolver
+) -> tuple[str, str | None, str | None]:
+    """(what the link leads to in words, its interest id, its Gemeinde) from the payload."""
+    kind, _, ident = source.partition("-")
+    labels = {i.id: i.label.get("de") or i.id for i in content.taxonomy.interests}
+    labels |= {
+        s.id: s.label.get("de") or s.id for i in content.taxonomy.interests for s in i.subtopics
+    }
+    if kind == links.POSTER and (poster := links.parse_poster(ident, resolver)) is not None:
+        where = poster.place.label if poster.place else "Ort nicht mehr bekannt"
+        gemeinde = poster.place.gemeinde if poster.place else None
+        label = labels.get(poster.interest, poster.interest)
+        return f"Plakat: {label} · {where}", poster.interest, gemeinde
+    if kind == links.INTEREST:
+        return f"Link: {labels.get(ident, ident)}", ident, None
+    if kind == links.OFFER:
+        offer = next((o for o in content.offers if o.id == ident), None)
+        return f"Link: Angebot „{offer.title if offer else ident}“", None, None
+    return "unbekannter Link", None, None
 
 
 # --- weekly trends ----------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.report.data import MIN_SHOWN, NO_GEMEINDE, TOTAL, Cell, Report, WeekRow
+from bot.report.data import MIN_SHOWN, NO_GEMEINDE, TOTAL, Cell, EntryRow, Report, WeekRow
 
 SMALL = f"<{MIN_SHOWN}"
 NONE = "–"  # no value at all (no lead with a first contact, no drop-out to compute)
@@ -151,3 +151,31 @@ def active_cells(report: Report) -> list[tuple[str, str, Cell]]:
             if cell and any(getattr(cell, m) for m in CELL_METRICS):
                 found.append((gemeinde, area, cell))
     return found
+
+
+# --- posters and links ------------------------------------------------------------------
+
+CHANNEL_LABELS = {"telegram": "Telegram", "web": "Web-Chat"}  # always shown, in this order
+OTHER_CHANNELS = "andere"  # the terminal chat and anything else: a column only when used
+ENTRY_NOTE = (
+    "Gespräche: wie oft ein Plakat (QR-Code) oder Link ein Gespräch begonnen hat, je Kanal "
+    "(dieselbe Person zweimal zählt zweimal). Anfragen: daraus entstandene Anfragen an einen "
+    "Lotsen, gezählt am Tag der Anfrage."
+)
+
+
+def entry_channels(report: Report) -> list[str]:
+    """The channel columns: Telegram and Web-Chat, and "andere" when any row has others."""
+    others = any(c not in CHANNEL_LABELS for row in report.entries for c in row.started)
+    return [*CHANNEL_LABELS, *([OTHER_CHANNELS] if others else [])]
+
+
+def entry_count(row: EntryRow, channel: str) -> int:
+    """Conversations a link brought on one channel column (the rest under "andere")."""
+    if channel == OTHER_CHANNELS:
+        return sum(n for c, n in row.started.items() if c not in CHANNEL_LABELS)
+    return row.started.get(channel, 0)
+
+
+def channel_label(channel: str) -> str:
+    return CHANNEL_LABELS.get(channel, channel)

@@ -1,7 +1,7 @@
 """`lotse report --format csv`: one tidy table, one value per row.
 
-Columns: section, gemeinde, interest, step, week, metric, value. A column that does not
-apply to a section is empty; "alle" marks a total. One long table (instead of a wide one)
+Columns: section, gemeinde, interest, step, week, metric, value, source. A column that does
+not apply to a section is empty; "alle" marks a total. One long table (instead of a wide one)
 loads the same way into a spreadsheet pivot table, R or pandas, and new metrics never
 shift columns. Counts of people follow the same "<3" rule as the other formats.
 """
@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from bot.report import present as p
 from bot.report.data import NO_GEMEINDE, TOTAL, Cell, Report
 
-COLUMNS = ("section", "gemeinde", "interest", "step", "week", "metric", "value")
+COLUMNS = ("section", "gemeinde", "interest", "step", "week", "metric", "value", "source")
 CELL_METRICS = (*p.CELL_METRICS, "median_hours")
 ALL = "alle"
 
-Row = tuple[str, str, str, str, str, str, str]
+Row = tuple[str, str, str, str, str, str, str]  # all columns but `source`, which `rows` adds
 
 
 def render_csv(report: Report) -> str:
@@ -30,11 +30,11 @@ def render_csv(report: Report) -> str:
     return out.getvalue()
 
 
-def rows(report: Report) -> Iterator[Row]:
-    yield from _period(report)
-    yield from _cells(report)
-    yield from _steps(report)
-    yield from _weeks(report)
+def rows(report: Report) -> Iterator[tuple[str, ...]]:
+    for part in (_period, _cells, _steps, _weeks):
+        for row in part(report):
+            yield (*row, "")
+    yield from _entries(report)
 
 
 def value(cell: Cell, metric: str) -> str:
@@ -97,3 +97,16 @@ def _weeks(report: Report) -> Iterator[Row]:
 
 def _people(count: int) -> str:
     return p.SMALL if p.hidden(count) else str(count)
+
+
+def _entries(report: Report) -> Iterator[tuple[str, ...]]:
+    """Section "plakat": per poster or link (`source`, its payload), conversations per
+    channel (`conversations_telegram`, `conversations_web`, `conversations_andere` when
+    used), in all (`conversations`) and the leads from them (`leads`)."""
+    channels = p.entry_channels(report)
+    for row in report.entries:
+        counts = [(f"conversations_{c}", p.entry_count(row, c)) for c in channels]
+        counts += [("conversations", row.conversations), ("leads", row.leads)]
+        for metric, count in counts:
+            where = (row.gemeinde or "", row.interest or "")
+            yield ("plakat", *where, "", "", metric, _people(count), row.source)

@@ -91,6 +91,7 @@ def render_html(report: Report) -> str:
             _heat_section(report, "unmet", "r", "Suchen ohne gut passendes Angebot"),
             _summary_section(report),
             _funnel_section(report),
+            _entries_section(report),
             _weeks_section(report),
             _details_section(report),
             _definitions(),
@@ -333,6 +334,35 @@ def _hatch(name: str, colour: str) -> str:
         f'<defs><pattern id="{name}" width="6" height="6" patternUnits="userSpaceOnUse" '
         f'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
         f'<rect width="3" height="6" fill="{colour}"/></pattern></defs>'
+    )
+
+
+def _entries_section(report: Report) -> str:
+    """Which poster or link brought how many conversations, per channel, and leads."""
+    heading = (
+        '<section aria-labelledby="h-entries" class="card">\n'
+        '<h2 id="h-entries">Plakate und Links</h2>\n'
+    )
+    if not report.entries:
+        return (
+            heading
+            + '<p class="note">Keine Gespräche über Plakate oder Links im Zeitraum.</p>\n</section>'
+        )
+    channels = p.entry_channels(report)
+    names = [*map(p.channel_label, channels), "Gespräche", "Anfragen"]
+    head = "".join(f'<th scope="col">{escape(n)}</th>' for n in names)
+    rows = "\n".join(
+        f'<tr><th scope="row">{escape(row.source)}</th><td class="t">{escape(row.target)}</td>'
+        + "".join(f"<td>{_people(p.entry_count(row, c))}</td>" for c in channels)
+        + f"<td>{_people(row.conversations)}</td><td>{_people(row.leads)}</td></tr>"
+        for row in report.entries
+    )
+    return (
+        heading
+        + '<div class="scroll"><table><caption>Gespräche und Anfragen je Plakat oder Link'
+        + '</caption>\n<thead><tr><th scope="col">Quelle</th><th scope="col" class="t">Ziel</th>'
+        + f"{head}</tr></thead>\n<tbody>{rows}</tbody></table></div>\n"
+        + f'<p class="note">{escape(p.ENTRY_NOTE)}</p>\n</section>'
     )
 
 

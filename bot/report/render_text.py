@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 from bot.report import present as p
@@ -18,6 +19,7 @@ def render_text(report: Report) -> str:
         _by_area(report),
         _cells(report),
         _funnel(report),
+        _entries(report),
         _weeks(report),
     ]
     return "\n\n".join(parts) + "\n"
@@ -121,3 +123,22 @@ def _weeks(report: Report) -> str:
         for w in report.weeks
     ]
     return _heading("Verlauf nach Kalenderwochen") + "\n" + table(headers, rows, left=2)
+
+
+def _entries(report: Report) -> str:
+    heading = _heading("Plakate und Links")
+    if not report.entries:
+        return heading + "\nKeine Gespräche über Plakate oder Links im Zeitraum."
+    channels = p.entry_channels(report)
+    headers = ["Quelle", "Ziel", *map(p.channel_label, channels), "Gespräche", "Anfragen"]
+    rows = [
+        [
+            row.source,
+            row.target,
+            *(p.people(p.entry_count(row, c)) for c in channels),
+            p.people(row.conversations),
+            p.people(row.leads),
+        ]
+        for row in report.entries
+    ]
+    return f"{heading}\n{table(headers, rows, left=2)}\n\n{textwrap.fill(p.ENTRY_NOTE, 90)}"

@@ -1,0 +1,349 @@
+"""Posters (`lotse poster`): the PDF renders, its QR codes decode to the right deep links,
+the payload leads the dialogue to interest and village, and `lotse report` counts it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from PIL import Image
+from sqlalchemy import select
+
+from bot.content.loader import Content
+from bot.dialogs.engine import DialogEngine
+from bot.dialogs.events import Sender
+from bot.dialogs.turn import Matchers
+from bot.matching.places import Place, PlaceResolver
+from bot.posters import links
+from bot.store.db import Database
+from bot.store.models import Conversation, EntryCount, StepCount, User
+from tests.conftest import Chat, run_lotse
+
+BOT = "EngagementLotseBot"
+WEB = "https://lotse.example.org"
+ENV = {"BOT_USERNAME": BOT, "WEB_PUBLIC_URL": WEB}
+POSTER = "p-kinder-jugend_zschepplin-hohenpriessnitz"  # Hohenprießnitz, Gemeinde Zschepplin
+
+
+def decode(image: Image.Image) -> set[str]:
+    return {code.text for code in zxingcpp.read_barcodes(image) if code.valid}
+
+
+def rendered_pages(pdf: Path, out: Path, dpi: int = 100) -> list[Path]:
+    """The PDF as poppler renders it (what a printer or viewer shows), one PNG per page."""
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(pdf), str(out / "page")], check=True)
+    return sorted(out.glob("page*.png"))
+
+
+def pdf_text(pdf: Path) -> str:
+    """The PDF's text as poppler extracts it, with line breaks as spaces."""
+    done = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True)
+    return " ".join(done.stdout.split())
+
+
+# --- payloads ---------------------------------------------------------------------------
+
+
+def test_every_poster_payload_fits_telegram_and_reads_back(content: Content) -> None:
+    resolver = PlaceResolver(content.places)
+    places = links.region_places(resolver)
+    slugs = [links.place_slug(p) for p in places]
+    assert len(set(slugs)) == len(slugs)  # e.g. Rödgen in Delitzsch and in Zschepplin
+    assert "zschepplin-roedgen" not in slugs and "zschepplin-rodgen" in slugs
+    interests = [i.id for i in content.taxonomy.interests]
+    interests += [s.id for i in content.taxonomy.interests for s in i.subtopics]
+    for interest in interests:
+        for place in places:
+            payload = links.poster_payload(interest, place)
+            assert links.valid_payload(payload) and len(payload) <= 64
+            kind, _, ident = payload.partition("-")
+            parsed = links.parse_poster(ident, resolver)
+            assert kind == "p" and parsed == links.PosterLink(interest, place)
+
+
+def test_a_payload_that_would_be_too_long_carries_a_hash(content: Content) -> None:
+    resolver = PlaceResolver(content.places)
+    place = next(p for p in resolver.places if p.name == "Hohenprießnitz")
+    long_interest = "a" * 40  # the longest id taxonomy.yaml allows
+    payload = links.poster_payload(long_interest, place)
+    assert payload == f"p-{long_interest}__{links.slug_hash('zschepplin-hohenpriessnitz')}"
+    assert len(payload) <= 64
+    parsed = links.parse_poster(payload.removeprefix("p-"), resolver)
+    assert parsed == links.PosterLink(long_interest, place)
+    far = Place("Nirgendwo", "Nirgends", 51.0, 12.0, "ortsteil")
+    assert links.parse_poster(f"sport__{links.slug_hash(links.place_slug(far))}", resolver) == (
+        links.PosterLink("sport", None)
+    )
+
+
+# --- the command ------------------------------------------------------------------------
+
+
+def test_poster_pdf_and_png_carry_the_two_deep_links(tmp_path: Path) -> None:
+    out = tmp_path / "plakate" / "kinder.pdf"
+    done = run_lotse(
+        "poster",
+        "--interest",
+        "kinder-jugend",
+        "--place",
+        "Hohenprisnitz",  # a typo: the place matcher finds Hohenprießnitz
+        "--out",
+        str(out),
+        db=tmp_path / "lotse.sqlite3",
+        env=ENV,
+    )
+    assert done.returncode == 0, done.stderr
+    telegram = f"https://t.me/{BOT}?start={POSTER}"
+    web = f"{WEB}/chat?start={POSTER}"
+    assert telegram in done.stdout and web in done.stdout
+    assert out.read_bytes().startswith(b"%PDF")
+    [page] = rendered_pages(out, tmp_path)
+    assert decode(Image.open(page)) == {telegram, web}
+    png = out.with_suffix(".png")
+    assert decode(Image.open(png)) == {telegram, web}
+    width, height = Image.open(png).size
+    assert abs(width - 1240) <= 1 and abs(height - 1754) <= 1  # A4 at 150 dpi
+    text = pdf_text(out)
+    # Words from content/texts.yaml and the taxonomy, and the short links to type in.
+    for expected in (
+        "Kinder & Jugend in Hohenprießnitz: Machen Sie mit!",
+        "Netzwerk Engagement im Delitzscher Land",
+        "Mit Telegram",
+        "Im Browser – ohne App",
+        f"t.me/{BOT}?",
+        "lotse.example.org/chat?",
+    ):
+        assert expected in text, expected
+
+
+def test_poster_in_english_uses_the_english_texts(tmp_path: Path) -> None:
+    out = tmp_path / "fire.pdf"
+    done = run_lotse(
+        "poster",
+        *("--interest", "rettung-feuerwehr", "--place", "Beerendorf", "--lang", "en"),
+        *("--out", str(out)),
+        db=tmp_path / "lotse.sqlite3",
+        env=ENV,
+    )
+    assert done.returncode == 0, done.stderr
+    text = pdf_text(out)
+    assert "Volunteer fire brigade in Beerendorf: join in!" in text and "With Telegram" in text
+    payload = "p-rettung-feuerwehr_delitzsch-beerendorf"
+    assert decode(Image.open(out.with_suffix(".png"))) == {
+        f"https://t.me/{BOT}?start={payload}",
+        f"{WEB}/chat?start={payload}",
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "code", "expected"),
+    [
+        (
+            ("--interest", "kinder", "--place", "Delitzsch"),
+            ENV,
+            1,
+            ["Unbekanntes Interesse 'kinder'", "kinder-jugend", "rettung-feuerwehr"],
+        ),
+        (
+            ("--interest", "sport", "--place", "Rödgen"),
+            ENV,
+            1,
+            ["nicht eindeutig", "Rödgen (Delitzsch)", "Rödgen (Zschepplin)"],
+        ),
+        (("--interest", "sport", "--place", "Xyzdorf"), ENV, 1, ["Unbekannter Ort 'Xyzdorf'"]),
+        (("--interest", "sport", "--place", "Leipzig"), ENV, 1, ["außerhalb der Region"]),
+        (
+            ("--interest", "sport", "--place", "Delitzsch", "--lang", "fr"),
+            ENV,
+            1,
+            ["Unbekannte Sprache 'fr'"],
+        ),
+        (
+            ("--interest", "sport", "--place", "Delitzsch"),
+            {"BOT_USERNAME": "", "BOT_TOKEN": ""},
+            2,
+            ["BOT_USERNAME"],
+        ),
+    ],
+)
+def test_poster_errors_say_what_to_fix(
+    tmp_path: Path, args: tuple[str, ...], env: dict[str, str], code: int, expected: list[str]
+) -> None:
+    out = tmp_path / "plakat.pdf"
+    done = run_lotse("poster", *args, "--out", str(out), db=tmp_path / "lotse.sqlite3", env=env)
+    assert done.returncode == code
+    for part in expected:
+        assert part in done.stderr, done.stderr
+    assert not out.exists() and not out.with_suffix(".png").exists()
+
+
+def test_poster_warns_when_the_web_link_points_to_this_computer(tmp_path: Path) -> None:
+    out = tmp_path / "probe.pdf"
+    args = ("--interest", "sport", "--place", "Delitzsch", "--out", str(out))
+    env = {"BOT_USERNAME": BOT, "WEB_PUBLIC_URL": ""}  # unset: the default, 127.0.0.1
+    done = run_lotse("poster", *args, db=tmp_path / "lotse.sqlite3", env=env)
+    assert done.returncode == 0, done.stderr
+    assert "WEB_PUBLIC_URL" in done.stderr and "nur auf diesem Rechner" in done.stderr
+    assert "http://127.0.0.1:8080/chat?start=p-sport_delitzsch" in decode(
+        Image.open(out.with_suffix(".png"))
+    )
+    quiet = run_lotse("poster", *args, db=tmp_path / "lotse.sqlite3", env=ENV)
+    assert quiet.returncode == 0 and quiet.stderr == ""
+
+
+def test_poster_out_must_be_a_pdf(tmp_path: Path) -> None:
+    out = tmp_path / "plakat.png"  # would be overwritten by the PNG
+    args = ("--interest", "sport", "--place", "Delitzsch", "--out", str(out))
+    done = run_lotse("poster", *args, db=tmp_path / "lotse.sqlite3", env=ENV)
+    assert done.returncode == 1 and ".pdf" in done.stderr
+    assert not out.exists()
+
+
+# --- the payload in the conversation ------------------------------------------------------
+
+
+async def conversation(db: Database, channel: str, user: str) -> Conversation:
+    async with db.session() as session:
+        person = await session.scalar(
+            select(User).where(User.channel == channel, User.external_id == user)
+        )
+        assert person is not None
+        row = await session.get(Conversation, person.id)
+        assert row is not None
+        return row
+
+
+async def entry_counts(db: Database) -> dict[tuple[str, str], tuple[int, int]]:
+    async with db.session() as session:
+        rows = await session.scalars(select(EntryCount))
+        return {(r.source, r.channel): (r.started, r.leads) for r in rows}
+
+
+@pytest.fixture
+async def any_db(any_db_url: str) -> AsyncIterator[Database]:
+    database = Database(any_db_url)
+    await database.migrate()
+    yield database
+    await database.close()
+
+
+def chat_on(engine: DialogEngine, channel: str, user: str) -> Chat:
+    chat = Chat(engine, user=user)
+    chat.sender = Sender(channel, user, "de")
+    return chat
+
+
+async def test_poster_payload_sets_interest_and_place_and_counts(
+    any_db: Database, content: Content, matchers: Matchers
+) -> None:
+    engine = DialogEngine(content, any_db, matchers)
+    scanner = chat_on(engine, "telegram", "4711")
+    await scanner.say(f"/start {POSTER}")
+    assert "Verstanden: Kinder & Jugend in Hohenprießnitz (Zschepplin)." in scanner.text
+    assert "einmal mit anpacken oder sich regelmäßig" in scanner.text  # the `poster` step
+    row = await conversation(any_db, "telegram", "4711")
+    assert row.step == "time_kind"
+    assert row.answers["interests"] == ["kinder-jugend"]
+    assert (row.answers["place"]["name"], row.answers["place"]["gemeinde"]) == (
+        "Hohenprießnitz",
+        "Zschepplin",
+    )
+    assert row.answers["source"] == POSTER
+    await scanner.say("zurück")  # to the place question, to correct the village
+    assert "In welchem Ort wohnen Sie?" in scanner.text
+    await scanner.say("Hohenprießnitz")
+    await scanner.press("Regelmäßig")
+    await scanner.press("Abends")
+    await scanner.press("👉 1.")
+    await scanner.press("Ja")
+    await scanner.say("Maria")
+    await scanner.say("0171 2345678")
+    assert "Anfrage" in scanner.text
+    web = chat_on(engine, "web", "browser-session-1")
+    await web.say(f"/start {POSTER}")
+    assert "Hohenprießnitz" in web.text
+    assert await entry_counts(any_db) == {
+        (POSTER, "telegram"): (1, 1),
+        (POSTER, "web"): (1, 0),
+    }
+    async with any_db.session() as session:
+        steps = {r.step: r.entered for r in await session.scalars(select(StepCount))}
+    assert steps["time_kind"] == 3  # two scans land there, one came back from the place
+
+
+async def test_unknown_village_acts_like_the_interest_link(
+    any_db: Database, content: Content, matchers: Matchers
+) -> None:
+    engine = DialogEngine(content, any_db, matchers)
+    old = chat_on(engine, "telegram", "1")
+    await old.say("/start p-sport_verschwundenes-dorf")
+    assert "Sport" in old.text and "In welchem Ort wohnen Sie?" in old.text
+    assert (await conversation(any_db, "telegram", "1")).answers["interests"] == ["sport"]
+    broken = chat_on(engine, "telegram", "2")
+    await broken.say("/start p-keinthema_delitzsch")  # unknown interest: start from the top
+    assert "nicht mehr aktuell" in broken.text and "willkommen" in broken.text.lower()
+    forged = chat_on(engine, "web", "3")
+    await forged.say("/start p-sport_delitzsch<script>")  # not a valid payload: not counted
+    assert "nicht mehr aktuell" in forged.text
+    link = chat_on(engine, "telegram", "4")
+    await link.say("/start i-sport")
+    assert await entry_counts(any_db) == {
+        ("p-sport_verschwundenes-dorf", "telegram"): (1, 0),
+        ("i-sport", "telegram"): (1, 0),
+    }
+
+
+# --- the report -------------------------------------------------------------------------
+
+
+async def test_report_shows_which_poster_brought_how_many(
+    tmp_path: Path, content: Content, matchers: Matchers
+) -> None:
+    path = tmp_path / "lotse.sqlite3"
+    db = Database(f"sqlite+aiosqlite:///{path}")
+    await db.migrate()
+    engine = DialogEngine(content, db, matchers)
+    for user in ("a", "b", "c"):
+        await chat_on(engine, "telegram", user).say(f"/start {POSTER}")
+    await chat_on(engine, "web", "d").say(f"/start {POSTER}")
+    await chat_on(engine, "telegram", "e").say("/start i-rettung-feuerwehr")
+    await chat_on(engine, "telegram", "e").say("/start i-rettung-feuerwehr")  # twice: counts 2
+    await chat_on(engine, "telegram", "f").say("/start o-dz-tafel-ausgabe")
+    await db.close()
+
+    text = run_lotse("report", db=path)
+    assert text.returncode == 0, text.stderr
+    section = text.stdout.split("Plakate und Links\n", 1)[1].split("\n\n", 1)[0]
+    lines = section.splitlines()[1:]  # under the heading's ===
+    assert lines[0].split() == ["Quelle", "Ziel", "Telegram", "Web-Chat", "Gespräche", "Anfragen"]
+    poster = next(line for line in lines if line.startswith(POSTER))
+    assert "Plakat: Kinder & Jugend · Hohenprießnitz (Zschepplin)" in poster
+    assert poster.split()[-4:] == ["3", "<3", "4", "0"]  # 1 web conversation shown as "<3"
+    link = next(line for line in lines if line.startswith("i-rettung-feuerwehr"))
+    assert link.split()[-4:] == ["<3", "0", "<3", "0"]
+    title = next(o.title for o in content.offers if o.id == "dz-tafel-ausgabe")
+    assert f"Link: Angebot „{title}“" in next(x for x in lines if x.startswith("o-dz-tafel"))
+    assert lines.index(poster) < lines.index(link)  # the busiest first
+
+    done = run_lotse("report", "--format", "csv", db=path)
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    mine = {r["metric"]: r["value"] for r in rows if r["source"] == POSTER}
+    assert mine == {
+        "conversations_telegram": "3",
+        "conversations_web": "<3",
+        "conversations": "4",
+        "leads": "0",
+    }
+    assert {r["gemeinde"] for r in rows if r["source"] == POSTER} == {"Zschepplin"}
+    for row in rows:
+        if row["section"] == "plakat":
+            assert row["value"] not in {"1", "2"}, row
+
+    page = run_lotse("report", "--format", "html", db=path).stdout
+    assert 'id="h-entries">Plakate und Links' in page
+    assert f'<th scope="row">{POSTER}</th>' in page and "<td>&lt;3</td>" in page
