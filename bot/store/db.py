@@ -6,7 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -15,7 +15,10 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot.store.locks import PersonLocks
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATION_LOCK = 0x4C6F747365_4D6967  # advisory lock key for migrations ("Lotse", "Mig")
 
 
 class Database:
@@ -29,13 +32,20 @@ class Database:
         if parsed.get_backend_name() == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.people = PersonLocks()  # one event per person at a time in this process
 
     def session(self) -> AsyncSession:
         return self.sessions()
 
     async def migrate(self) -> None:
-        """Bring the schema to the newest Alembic revision."""
+        """Bring the schema to the newest Alembic revision.
+
+        On PostgreSQL several processes may start at once: an advisory lock lets one of
+        them migrate while the others wait, then find the schema current and do nothing.
+        """
         async with self.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                await connection.execute(select(func.pg_advisory_xact_lock(MIGRATION_LOCK)))
             await connection.run_sync(_upgrade)
 
     async def close(self) -> None:

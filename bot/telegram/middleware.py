@@ -17,7 +17,12 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 class UserGate(BaseMiddleware):
-    """One update per user at a time (in arrival order); at most `burst` quick ones."""
+    """One update per user at a time (in arrival order); at most `burst` quick ones.
+
+    Both hold per process. With several webhook processes the database keeps each person's
+    events in order (repo.lock_person); the flood limit then allows up to N times as much,
+    which is fine: it protects the process, Telegram's limits are kept by the sender.
+    """
 
     def __init__(
         self,
