@@ -192,7 +192,7 @@ def test_typed_button_labels() -> None:
 def offer(
     oid: str,
     place: str,
-    gemeinde: str,
+    gemeinde: str | None,
     interests: list[str],
     kind: str = "regular",
     slots: tuple[str, ...] = ("evening",),
@@ -241,6 +241,16 @@ def test_nearer_offer_wins_and_reason_has_distance(
     assert [r.offer.id for r in ranked] == ["near", "far"]
     assert ranked[0].distance_km is not None and ranked[0].distance_km < 1
     assert ranked[1].distance_km is not None and 15 < ranked[1].distance_km < 25
+
+
+def test_ortsteil_without_gemeinde_has_a_distance(
+    ranker_for: RankerFor, matchers: Matchers
+) -> None:
+    """An offer in "Zschortau" without `gemeinde:` is placed by its unique Ortsteil name."""
+    ranker = ranker_for(offer("zschortau", "Zschortau", None, ["sport"]))
+    [ranked] = ranker.rank(profile(matchers, "Rackwitz", interests=("sport",)))
+    assert ranked.distance_km is not None and ranked.distance_km < 10
+    assert ranker.rank(profile(matchers, "Taucha", interests=("sport",), max_km=5)) == []
 
 
 def test_other_interests_and_far_offers_are_left_out(

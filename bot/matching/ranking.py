@@ -8,6 +8,7 @@ Python loop per offer. Only the few winners are turned back into Python objects.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -57,14 +58,22 @@ class OfferRanker:
         self.parent = {i.id: i.id for i in taxonomy.interests}
         self.parent |= {s.id: i.id for i in taxonomy.interests for s in i.subtopics}
         self._bit = {interest: 1 << n for n, interest in enumerate(self.parent)}
-        coords = {(p.gemeinde, p.name): (p.lat, p.lon) for p in places if p.gemeinde}
+        in_region = [p for p in places if p.gemeinde]
+        coords = {(p.gemeinde, p.name): (p.lat, p.lon) for p in in_region}
+        # An Ortsteil named without its Gemeinde is found by its name when that is unique.
+        names = Counter(p.name for p in in_region)
+        coords |= {(None, p.name): (p.lat, p.lon) for p in in_region if names[p.name] == 1}
         # Archived offers (gone from their import source) stay in the content, never ranked.
         self.offers: list[Offer] = [o for o in offers if not o.archived]
         self._columns(coords)
 
     def _columns(self, coords: dict[tuple[str | None, str], tuple[float, float]]) -> None:
         offers = self.offers
-        where = [coords.get((o.gemeinde or o.place, o.place), (np.nan, np.nan)) for o in offers]
+        nowhere = (np.nan, np.nan)
+        where = [
+            coords.get((o.gemeinde or o.place, o.place)) or coords.get((None, o.place), nowhere)
+            for o in offers
+        ]
         self._lat = np.radians(np.array([w[0] for w in where], dtype=float))
         self._lon = np.radians(np.array([w[1] for w in where], dtype=float))
         self._ids = np.array([self._mask(o.interests, parents=True) for o in offers], np.uint64)
