@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import datetime as dt
 import json
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -27,8 +29,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    logs.configure(logging.WARNING)
-    return args.func(args, Settings.from_env())
+    if args.func is _doctor:  # reads the environment itself, also when a setting is broken
+        logs.configure(logging.WARNING)
+        return _doctor(args)
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:
+        print(f"{exc} – `lotse doctor` prüft alle Einstellungen.", file=sys.stderr)
+        return 2
+    logs.configure(logging.WARNING, settings.log_format)
+    return args.func(args, settings)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,8 +53,16 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="alle Inhalte prüfen (Fehler als Datei:Zeile)")
     check.set_defaults(func=_check)
 
+    doctor = commands.add_parser(
+        "doctor", help="Einrichtung prüfen: Einstellungen, Datenbank, Inhalte, Telegram"
+    )
+    doctor.set_defaults(func=_doctor)
+
     run = commands.add_parser("run", help="den Telegram-Bot starten (Long Polling oder Webhook)")
     run.set_defaults(func=_run)
+
+    web_chat = commands.add_parser("web", help="den Web-Chat starten (WEB_HOST:WEB_PORT/chat)")
+    web_chat.set_defaults(func=_web)
 
     invite = commands.add_parser("invite", help="Einladungslink für einen Lotsen erzeugen")
     invite.add_argument("--lotse", required=True, help="Kennung aus content/lotsen.yaml")
@@ -101,7 +119,21 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="als JSON ausgeben")
     evaluate.set_defaults(func=_eval)
     _offers_parser(commands)
+    _poster_parser(commands)
     return parser
+
+
+def _poster_parser(commands: argparse._SubParsersAction) -> None:
+    poster = commands.add_parser(
+        "poster", help="A4-Plakat (PDF und PNG) mit QR-Codes für ein Interesse in einem Ort"
+    )
+    poster.add_argument("--interest", required=True, help="Kennung aus taxonomy.yaml, z. B. sport")
+    poster.add_argument("--place", required=True, help="Ortsteil oder Gemeinde, z. B. Beerendorf")
+    poster.add_argument(
+        "--out", type=Path, default=None, help="PDF-Datei (plakat-INTERESSE-ORT.pdf); PNG daneben"
+    )
+    poster.add_argument("--lang", default=None, help="Sprache der Texte (die erste aus texts.yaml)")
+    poster.set_defaults(func=_poster)
 
 
 def _offers_parser(commands: argparse._SubParsersAction) -> None:
@@ -120,6 +152,13 @@ def _offers_parser(commands: argparse._SubParsersAction) -> None:
     )
     sync.add_argument("--dry-run", action="store_true", help="nur zeigen, nichts schreiben")
     sync.set_defaults(func=_offers_sync)
+    review = offers_commands.add_parser(
+        "review", help="Angebote von Vereinen prüfen: freigeben oder ablehnen"
+    )
+    decision = review.add_mutually_exclusive_group()
+    decision.add_argument("--approve", type=int, metavar="ID", help="Angebot ID freigeben")
+    decision.add_argument("--reject", type=int, metavar="ID", help="Angebot ID ablehnen")
+    review.set_defaults(func=_offers_review)
 
 
 def _load(settings: Settings) -> Content | None:
@@ -144,6 +183,12 @@ def _check(_args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _doctor(_args: argparse.Namespace) -> int:
+    from bot.doctor import run
+
+    return run(os.environ)
+
+
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console import run_chat
     from bot.dialogs.engine import DialogEngine
@@ -166,12 +211,32 @@ def _run(_args: argparse.Namespace, settings: Settings) -> int:
     content = _load(settings)
     if content is None:
         return 1
-    logs.configure(logging.INFO)
+    logs.configure(logging.INFO, settings.log_format)
     try:
         make_bot(settings)  # fail fast, before touching the database, on a bad token
         asyncio.run(run_bot(settings, content))
     except StartupError as exc:
         print(exc, file=sys.stderr)
+        return 2
+    return 0
+
+
+def _web(_args: argparse.Namespace, settings: Settings) -> int:
+    from bot.telegram.app import StartupError
+    from bot.web.run import run_web
+
+    content = _load(settings)
+    if content is None:
+        return 1
+    logs.configure(logging.INFO, settings.log_format)
+    print(f"Web-Chat: http://{settings.web_host}:{settings.web_port}/chat", flush=True)
+    try:
+        asyncio.run(run_web(settings, content))
+    except StartupError as exc:  # a BOT_TOKEN of the wrong form
+        print(exc, file=sys.stderr)
+        return 2
+    except OSError as exc:  # e.g. the port is taken
+        print(f"Web-Chat: {exc.strerror or exc}", file=sys.stderr)
         return 2
     return 0
 
@@ -286,6 +351,7 @@ def _leads(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _report(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.offers import submissions
     from bot.report import RENDERERS, Period, build_report
 
     content = _load(settings)
@@ -300,7 +366,9 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
 
     async def build(db: Database) -> str:
         async with db.session() as session:
-            report = await build_report(session, content, Period(start, end, zone))
+            approved = await submissions.shown(session, end)  # Vereine's offers count too
+            complete = dataclasses.replace(content, offers=[*content.offers, *approved])
+            report = await build_report(session, complete, Period(start, end, zone))
         return RENDERERS[args.format](report)
 
     output = asyncio.run(_with_db(settings, build))
@@ -310,6 +378,37 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(output, encoding="utf-8")
     print(f"Bericht ({args.format}, {start} bis {end}) geschrieben: {args.out}")
+    return 0
+
+
+def _poster(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.posters.make import PosterError, local_web_warning, make_poster
+    from bot.telegram.app import StartupError, bot_username
+
+    content = _load(settings)
+    if content is None:
+        return 1
+    try:
+        made = make_poster(
+            content,
+            interest=args.interest,
+            place_name=args.place,
+            lang=args.lang or content.languages[0],
+            bot_username=asyncio.run(bot_username(settings)),
+            web_public_url=settings.web_public_url,
+            out=args.out,
+        )
+    except PosterError as exc:
+        print(f"lotse poster: {exc}", file=sys.stderr)
+        return 1
+    except StartupError as exc:
+        print(f"lotse poster: {exc}", file=sys.stderr)
+        return 2
+    print(f"Plakat geschrieben: {made.pdf} und {made.png}")
+    if warning := local_web_warning(settings.web_public_url):
+        print(warning, file=sys.stderr)
+    print(f"Telegram: {made.telegram}")
+    print(f"Web-Chat: {made.web}")
     return 0
 
 
@@ -381,6 +480,28 @@ def _offers_import(args: argparse.Namespace, settings: Settings) -> int:
         print(exc, file=sys.stderr)
         return 1
     print("\n".join(report.lines()))
+    return 0
+
+
+def _offers_review(args: argparse.Namespace, settings: Settings) -> int:
+    """Decide one offer (--approve/--reject ID), go through all (terminal), or list them."""
+    from bot.offers import review
+
+    content = _load(settings)
+    if content is None:
+        return 1
+    if args.approve is not None or args.reject is not None:
+        approve = args.approve is not None
+        ident = args.approve if approve else args.reject
+        decided, line = asyncio.run(
+            _with_db(settings, lambda db: review.decide_one(db, content, ident, approve))
+        )
+        print(line)
+        return 0 if decided else 1
+    if sys.stdin.isatty():
+        asyncio.run(_with_db(settings, lambda db: review.interactive(db, content, input)))
+        return 0
+    print("\n".join(asyncio.run(_with_db(settings, lambda db: review.listing(db, content)))))
     return 0
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/lotse.sqlite3"
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
+DEFAULT_WEB_PUBLIC_URL = "http://127.0.0.1:8080"
 # Named in the privacy notice and the consent text; production sets PRIVACY_CONTROLLER.
 DEFAULT_CONTROLLER = "die Koordinierungsstelle des Netzwerks Engagement im Delitzscher Land"
 
@@ -35,6 +36,24 @@ class Settings:
     freinet_agency_id: str | None = None
     freinet_portal_id: str | None = None
     freinet_key: str | None = field(default=None, repr=False)  # never in logs
+    # The web chat (`lotse web`, and mounted on the webhook server).
+    web_host: str = "127.0.0.1"
+    web_port: int = 8080
+    web_public_url: str = DEFAULT_WEB_PUBLIC_URL  # for links (e-mails) and the cookie's Secure
+    web_allowed_origins: frozenset[str] = frozenset()  # other origins allowed to post/embed
+    web_trust_proxy: bool = False  # take the client address from X-Forwarded-For
+    # E-mail to web citizens who gave an address; off unless SMTP_HOST is set.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)  # never in logs
+    smtp_from: str | None = None
+    smtp_tls: str = "starttls"  # starttls | ssl | none
+    # Observability (docs/deploy.md): log format (None: text on a terminal, else JSON) and the
+    # port of /health and /metrics in polling mode (None: off; webhook mode serves them anyway).
+    log_format: str | None = None
+    metrics_host: str = "0.0.0.0"
+    metrics_port: int | None = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -59,6 +78,22 @@ class Settings:
             freinet_agency_id=env.get("FREINET_AGENCY_ID") or None,
             freinet_portal_id=env.get("FREINET_PORTAL_ID") or None,
             freinet_key=env.get("FREINET_KEY") or None,
+            web_host=env.get("WEB_HOST") or "127.0.0.1",
+            web_port=_port(env, "WEB_PORT") or 8080,
+            web_public_url=(env.get("WEB_PUBLIC_URL") or DEFAULT_WEB_PUBLIC_URL).rstrip("/"),
+            web_allowed_origins=frozenset(
+                o.rstrip("/") for o in env.get("WEB_ALLOWED_ORIGINS", "").replace(",", " ").split()
+            ),
+            web_trust_proxy=(env.get("WEB_TRUST_PROXY") or "").lower() in ("1", "true", "yes"),
+            smtp_host=env.get("SMTP_HOST") or None,
+            smtp_port=_port(env, "SMTP_PORT") or 587,
+            smtp_user=env.get("SMTP_USER") or None,
+            smtp_password=env.get("SMTP_PASSWORD") or None,
+            smtp_from=env.get("SMTP_FROM") or None,
+            smtp_tls=_choice(env, "SMTP_TLS", ("starttls", "ssl", "none")) or "starttls",
+            log_format=_choice(env, "LOG_FORMAT", ("text", "json")),
+            metrics_host=env.get("METRICS_HOST") or "0.0.0.0",
+            metrics_port=_port(env, "METRICS_PORT"),
         )
 
     def secret_token(self) -> str:
@@ -76,3 +111,19 @@ def _ids(text: str) -> frozenset[int]:
             raise ValueError(f"COORDINATOR_IDS: '{part}' ist keine Telegram-Nutzer-ID (Zahl)")
         ids.add(int(part))
     return frozenset(ids)
+
+
+def _choice(env: dict[str, str], name: str, allowed: tuple[str, ...]) -> str | None:
+    value = (env.get(name) or "").strip().lower()
+    if value and value not in allowed:
+        raise ValueError(f"{name}: '{value}' – erlaubt: {', '.join(allowed)}")
+    return value or None
+
+
+def _port(env: dict[str, str], name: str) -> int | None:
+    value = (env.get(name) or "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise ValueError(f"{name}: '{value}' ist keine Portnummer (1–65535)")
+    return int(value)

@@ -21,7 +21,7 @@ from bot.config import Settings
 from bot.content.loader import Content
 from bot.leads import invites
 from bot.store.db import Database
-from bot.store.models import Conversation, Lead, OutboxMessage, User
+from bot.store.models import Conversation, Lead, OfferSubmission, OutboxMessage, User
 from bot.telegram.app import TelegramApp, make_bot
 from tests.fakes.telegram_api import FakeTelegram, FakeUser
 
@@ -543,3 +543,58 @@ async def test_replies_wait_in_outbox_while_telegram_fails_and_keep_order(
     welcome = next(i for i, t in enumerate(texts) if "willkommen" in t)
     helping = next(i for i, t in enumerate(texts) if "So funktioniert" in t)
     assert welcome < helping
+
+
+async def test_question_handoff_round_trip(fake: FakeTelegram, running: Starter) -> None:
+    """Not sure → the person agrees → the coordinators get it → their answer reaches the
+    person, all over the Bot API."""
+    run = await bot_up(fake, running)
+    citizen, coordinator = fake.user(1001), fake.user(COORDINATOR)
+    await citizen.send("Hallo")
+    await citizen.wait_for_text("willkommen")
+    await citizen.press_button("Frage")
+    await citizen.wait_for_text("Stellen Sie Ihre Frage")
+    await citizen.send("Wie repariere ich einen tropfenden Wasserhahn?")
+    await citizen.wait_for_text("keine sichere Antwort")
+    await citizen.press_button("Menschen fragen")
+    await citizen.wait_for_text("Einverstanden")
+    await citizen.press_button("Ja, Frage weitergeben")
+    await citizen.wait_for_text("unterwegs an die Koordinierungsstelle")
+    await coordinator.wait_for_text("tropfenden Wasserhahn")
+    await coordinator.press_button("Antworten")
+    await coordinator.wait_for_text("Schreiben Sie jetzt Ihre Antwort")
+    await coordinator.send("Das Repair-Café in Delitzsch hilft jeden ersten Samstag.")
+    await coordinator.wait_for_text("Antwort ist unterwegs")
+    answer = await citizen.wait_for_text("Repair-Café")
+    assert "Antwort von Koordinierungsstelle" in answer.text
+    async with run.db.session() as session:
+        assert (await session.scalars(select(Lead.status))).one() == "answered"
+
+
+async def test_verein_offer_review_by_buttons(fake: FakeTelegram, running: Starter) -> None:
+    run = await bot_up(fake, running)
+    verein, coordinator = fake.user(3003), fake.user(COORDINATOR)
+    await verein.send("Hallo")
+    await verein.wait_for_text("willkommen")
+    await verein.press_button("Verein")
+    await verein.wait_for_text("Wie soll das Angebot heißen")
+    for answer, expect in (
+        ("Helfer fürs Dorffest gesucht", "Was sollen die Freiwilligen tun"),
+        ("Aufbau, Kuchenstand und Abbau beim Dorffest.", "Zu welchem Bereich"),
+        ("Dorffest und Feste", "Wo findet es statt"),
+        ("Zschortau", "Wann?"),
+        ("am 12.06. ab 9 Uhr", "Wie heißt Ihr Verein"),
+        ("Heimatverein Zschortau", "Wie erreichen Interessierte"),
+        ("verein@example.org", "Einverstanden"),
+    ):
+        await verein.send(answer)
+        await verein.wait_for_text(expect)
+    await verein.press_button("Ja")
+    await verein.wait_for_text("zur Prüfung")
+    await coordinator.wait_for_text("Helfer fürs Dorffest gesucht")
+    await coordinator.press_button("Freigeben")
+    await coordinator.wait_for_text("Freigegeben")
+    await verein.wait_for_text("ist freigegeben")
+    async with run.db.session() as session:
+        [submission] = (await session.scalars(select(OfferSubmission))).all()
+    assert submission.status == "approved" and submission.gemeinde == "Rackwitz"

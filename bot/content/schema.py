@@ -7,9 +7,10 @@ an offer names a place) live in `validate.py`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 Slug = str  # lowercase id; the pattern is enforced by Field(pattern=...) where used
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
@@ -42,6 +43,8 @@ StepKind = Literal[
     "lead",
     "question",
     "info",
+    "events",
+    "submit_offer",
 ]
 
 
@@ -67,6 +70,7 @@ class Step(Strict):
     lead_kind: str | None = None
     # lead: answers carried into the lead for the Lotse, answer key → text key of its label
     details: dict[str, str] = {}
+    place_step: str | None = None  # events: the step that asks the place when it is unknown
 
 
 class TravelRule(Strict):
@@ -81,7 +85,7 @@ class DialogFile(Strict):
     # Words that go back or start over at any step, e.g. {back: [zurück], restart: [neu starten]}
     navigation: dict[Literal["back", "restart", "help", "greeting"], list[str]] = {}
     travel: list[TravelRule] = []
-    deeplinks: dict[Literal["interest", "offer"], str] = {}
+    deeplinks: dict[Literal["interest", "offer", "poster"], str] = {}
     steps: dict[str, Step]
 
 
@@ -175,6 +179,62 @@ class OffersFile(Strict):
     offers: list[Offer]
 
 
+# --- events.yaml ----------------------------------------------------------------------
+
+
+def _clock_time(value: object) -> object:
+    """'14:00', '14.00', '14 Uhr' – and 14:00 without quotes, which YAML reads as the
+    number 840 (minutes, base 60). A bare 14 means 14:00, not 0:14."""
+    if isinstance(value, bool):
+        raise ValueError('keine gültige Uhrzeit – z. B. "14:30" angeben')
+    if isinstance(value, int):
+        hours, minutes = (value, 0) if value < 24 else divmod(value, 60)
+        if value < 24 or (value >= 60 and hours < 24):
+            return dt.time(hours, minutes)
+        raise ValueError(
+            f"keine gültige Uhrzeit {hours}:{minutes:02d} – bitte in Anführungszeichen, "
+            'z. B. "14:30"'
+        )
+    if isinstance(value, str):
+        found = re.fullmatch(r"\s*(\d{1,2})(?:[:.](\d{2}))?\s*(?:Uhr)?\s*", value)
+        if found and int(found[1]) < 24 and int(found[2] or 0) < 60:
+            return dt.time(int(found[1]), int(found[2] or 0))
+        raise ValueError(f'keine gültige Uhrzeit {value!r} – Format HH:MM, z. B. "14:30"')
+    return value
+
+
+ClockTime = Annotated[dt.time, BeforeValidator(_clock_time)]
+
+
+class LocalEvent(Strict):
+    """Something happening in the region: a Weihnachtsmarkt, a Blutspende, an Arbeitseinsatz."""
+
+    title: str = Field(min_length=3, max_length=80)
+    date: dt.date
+    time: ClockTime | None = None  # start time
+    end_time: ClockTime | None = None
+    end_date: dt.date | None = None  # last day of an event over several days
+    place: str  # Ortsteil or Gemeinde as in places.yaml
+    gemeinde: str | None = None  # needed only where a name exists twice (Rödgen)
+    venue: str = Field(default="", max_length=80)  # e.g. "Dorfgemeinschaftshaus"
+    description: str = Field(min_length=1, max_length=400)
+    link: str | None = None  # http(s) only
+    example: bool = False
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.end_date or self.date
+
+
+class EventsFile(Strict):
+    """The regional calendar and how much of it the bot shows at once."""
+
+    weeks: int = Field(default=6, ge=1, le=52)  # how far ahead the bot looks
+    radius_km: float = Field(default=15, gt=0, le=200)  # "near" a person's place
+    max_shown: int = Field(default=8, ge=1, le=20)  # events in one answer
+    events: list[LocalEvent] = []
+
+
 # --- freinet-mapping.yaml -------------------------------------------------------------
 
 
@@ -250,6 +310,13 @@ class Retention(Strict):
     messages_days: int = Field(default=30, ge=1)  # delivered notifications
 
 
+class OfferRules(Strict):
+    """Offers that Vereine enter in the chat: how long they are shown, when to ask."""
+
+    valid_days: int = Field(default=180, ge=1)  # shown this long after approval or extension
+    ask_before_days: int = Field(default=14, ge=1)  # "still current?" this long before
+
+
 class LeadsFile(Strict):
     """When the bot follows up on leads. All times are in `timezone`."""
 
@@ -262,6 +329,7 @@ class LeadsFile(Strict):
     quiet_hours: QuietHours = QuietHours()
     digest: Digest = Digest()
     retention: Retention = Retention()
+    offers: OfferRules = OfferRules()
 
 
 # --- knowledge/*.yaml -----------------------------------------------------------------
@@ -271,7 +339,7 @@ class FaqEntry(Strict):
     id: str = Field(pattern=SLUG_PATTERN)
     questions: list[str] = Field(min_length=1)
     # Words people use for this topic that the phrasings do not contain (colloquial,
-    # English, situations: "kaputt", "wer zahlt" …); they count like words of a phrasing.
+    # English, situations: "kaputt", "wer zahlt" …); they count almost like words of a phrasing.
     keywords: list[str] = []
     answer: str = Field(min_length=1, max_length=3500)
     source: str
@@ -318,6 +386,14 @@ KIND_TEXTS: dict[str, dict[str, str]] = {
     },
     "question": {"unknown": "faq_unknown", "answer": "faq_answer"},
     "info": {"unknown": "choice_unknown"},
+    "submit_offer": {"unknown": "choice_unknown"},
+    "events": {
+        "unknown": "choice_unknown",
+        "none": "events_none",
+        "nothing": "events_nothing",
+        "region": "events_region",
+        "more": "events_more",
+    },
 }
 # Kinds whose buttons come from `options` and so need at least one.
 KINDS_WITH_OPTIONS = {"menu", "choice", "consent", "info"}
@@ -330,6 +406,7 @@ CODE_TEXTS = tuple(
 btn_back help stale_button unsupported empty unknown_command error coordination_name
 consent_declined interests_understood btn_offer offer_line distance_km distance_here
 choose_language language_set deeplink_offer deeplink_unknown lotse_welcome invite_invalid
+deeplink_poster network_name poster_headline poster_body poster_scan_telegram poster_scan_web
 only_lotse only_coordinator lead_card lead_card_contact contact_via_chat lotse_not_yours
 lotse_action_invalid lotse_declined lead_declined_note lotse_write_prompt lotse_message
 lotse_message_sent lead_taken my_leads_header my_leads_none stats stats_line stats_none
@@ -344,5 +421,24 @@ status_created status_new status_offered status_accepted status_contacted status
 status_not_fit status_unreachable status_withdrawn status_expired
 btn_lead_accept btn_lead_decline btn_lead_write btn_lead_contacted btn_lead_placed
 btn_lead_not_fit btn_lead_unreachable
+event_line event_link event_time event_date event_days weekdays_short events_period_weeks
+events_period_today events_period_tomorrow events_period_weekend events_period_this_week
+events_period_next_week
+btn_ask_human btn_not_helpful question_aside_unsure handoff_consent handoff_to_coordination
+btn_handoff_yes btn_handoff_no handoff_sent
+handoff_cancelled handoff_no_question question_notice lead_kind_question detail_question
+btn_lead_answer answer_write_prompt question_answered answer_sent status_answered
+submission_card submission_review_note submission_status_pending submission_status_approved
+submission_status_rejected submission_status_expired submission_status_ended
+submission_approved submission_rejected submission_ended submission_extended
+submission_still_current btn_current_keep btn_current_end btn_submission_approve
+btn_submission_reject submission_approved_reply submission_rejected_reply
+submission_already_decided my_data_offer
+web_title web_heading web_intro web_transcript_label web_you web_bot web_note
+web_answers_label web_input_label web_input_hint web_send web_share_location
+web_location_failed web_privacy web_telegram_button web_telegram_link web_telegram_open
+web_replies_here web_replies_mail web_download web_rate_limited web_forbidden web_unavailable
+web_widget_open web_widget_close web_mail_subject web_mail_body handover_welcome
+handover_invalid lead_card_channel channel_web channel_telegram
 """.split()
 )

@@ -8,30 +8,52 @@ so a crash or restart between two messages loses nothing.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import logging
+import time
+from collections.abc import Callable, Collection
 from dataclasses import asdict
 
 from rapidfuzz import fuzz
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import logs
 from bot.config import DEFAULT_CONTROLLER
 from bot.content.loader import Content
 from bot.dialogs.events import Button, Event, Message, Outcome
 from bot.dialogs.extras import Extras
-from bot.dialogs.steps import KINDS, Go, Input, Located, Pressed, Result, Stay, Typed
+from bot.dialogs.steps import (
+    KINDS,
+    Go,
+    Input,
+    Located,
+    Pressed,
+    Result,
+    Stay,
+    Typed,
+    events_aside,
+)
 from bot.dialogs.turn import BACK, RESTART, Matchers, State, Turn
-from bot.helpdesk.answers import ASIDE_SCORE, answer_message, looks_like_question
+from bot.helpdesk.answers import (
+    ASIDE_SCORE,
+    answer_message,
+    looks_like_question,
+    remember_question,
+)
 from bot.leads.lifecycle import not_before
 from bot.matching.facts import extract
 from bot.matching.normalize import clean, fold
+from bot.offers import submissions
 from bot.store import repo
 from bot.store.db import Database
 
 log = logging.getLogger(__name__)
 
 DB_RETRIES, DB_RETRY_START, DB_RETRY_MAX = 8, 0.25, 4.0  # about 15 s in all
+OFFERS_CHECK_SECONDS = 30.0  # how often to look for newly approved or ended Vereine's offers
+FREE_TEXT_KINDS = ("text", "contact")  # steps whose answer is free text (names, titles …)
 MAX_TEXT = 2000  # longer messages are cut before matching; nobody's answer needs more
 LAST_RESORT = "Entschuldigung, da ist etwas schiefgelaufen. Bitte schreiben Sie /start."
 
@@ -44,8 +66,17 @@ class DialogEngine:
         matchers: Matchers | None = None,
         *,
         controller: str = DEFAULT_CONTROLLER,
+        coordinators: Collection[tuple[str, str]] = (),
+        today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
+        """`coordinators`: (channel, external id) of the people who coordinate; they answer
+        questions that are with the coordination and review offers of Vereine."""
+        self.base_content = content  # from the files; self.content adds Vereine's offers
         self.content = content
+        self.coordinators = frozenset(coordinators)
+        self._offers_version: tuple[object, ...] | None = None
+        self._offers_checked = -OFFERS_CHECK_SECONDS
+        self.today = today  # which day it is for offers and events; tests pass a fixed one
         self.db = db
         self.controller = controller
         self.matchers = matchers or Matchers.build(content)
@@ -53,13 +84,41 @@ class DialogEngine:
 
     def replace_content(self, content: Content) -> None:
         """Switch to newly loaded content (coordinators' /reload); conversations carry on."""
+        self.base_content = content
+        self._use(content)
+        self._offers_version = None  # Vereine's offers are added again with the next event
+        self.offers_changed()
+
+    def _use(self, content: Content) -> None:
         matchers = Matchers.build(content)
         self.content, self.matchers = content, matchers
         self.extras = Extras(self)
 
+    def offers_changed(self) -> None:
+        """A Verein's offer was approved or ended here: look again before the next event."""
+        self._offers_checked = -OFFERS_CHECK_SECONDS
+
+    async def _refresh_offers(self, session: AsyncSession) -> None:
+        """Add the approved offers of Vereine (in the database, shared by all processes)."""
+        now = time.monotonic()
+        if now - self._offers_checked < OFFERS_CHECK_SECONDS:
+            return
+        self._offers_checked = now
+        today = self.today()
+        version = (*await submissions.version(session), today)
+        if version == self._offers_version:
+            return
+        extra = await submissions.shown(session, today)
+        if extra or self.content is not self.base_content:
+            base = self.base_content
+            self._use(dataclasses.replace(base, offers=[*base.offers, *extra]))
+        self._offers_version = version
+
     async def handle(self, event: Event) -> Outcome:
         try:
-            return await self._handle_with_retries(event)
+            # One event per person at a time; across processes see repo.lock_person.
+            async with self.db.people.hold(event.sender.channel, event.sender.external_id):
+                return await self._handle_with_retries(event)
         except Exception as exc:
             logs.failure(log, f"{event.kind} event failed", exc)
             return Outcome([Message(self._safe_text("error"))])
@@ -90,6 +149,9 @@ class DialogEngine:
     async def _handle(self, event: Event) -> Outcome:
         start = self.content.dialog.start
         async with self.db.session() as session, session.begin():
+            # First: this person's earlier event, in any process, commits before we read.
+            await repo.lock_person(session, event.sender.channel, event.sender.external_id)
+            await self._refresh_offers(session)
             language = self._language(event.sender.language)
             user, _ = await repo.get_or_create_user(
                 session, event.sender.channel, event.sender.external_id, language
@@ -118,6 +180,9 @@ class DialogEngine:
                 state,
                 account=account,
                 controller=self.controller,
+                is_coordinator=(event.sender.channel, event.sender.external_id)
+                in self.coordinators,
+                today=self.today,
             )
             replies = await self._route(turn, event, fresh)
             if turn.keep_prompt:
@@ -168,10 +233,20 @@ class DialogEngine:
             return self._prompt(turn) or await self._enter(turn, turn.state.step)
         if navigation == "help":
             return [Message(turn.t("help")), *self._prompt(turn)]
+        whats_on = events_aside(turn, text, self._prompt(turn))
+        if whats_on is not None:
+            return whats_on
         aside = self._question_aside(turn, text)
         if aside is not None:
             return [aside, *self._prompt(turn)]
-        return await self._step(turn, Typed(text))
+        where = (turn.state.step, len(turn.state.history))
+        replies = await self._step(turn, Typed(text))
+        if "?" in text and where == (turn.state.step, len(turn.state.history)):
+            # A question the bot could not answer, and no answer to the step either:
+            # offer a person before asking the step's question again.
+            handoff = remember_question(turn, text)
+            replies.insert(0, Message(turn.t("question_aside_unsure"), (handoff,)))
+        return replies
 
     def _question_aside(self, turn: Turn, text: str) -> Message | None:
         """A question typed in the middle of the dialogue is answered on the side; the
@@ -179,6 +254,8 @@ class DialogEngine:
         step = self.content.dialog.steps[turn.state.step]
         if step.kind == "question" or not looks_like_question(text):
             return None
+        if step.kind in FREE_TEXT_KINDS and "?" not in text:
+            return None  # "am 12.06. ab 9 Uhr" answers the step; only a "?" makes it a question
         hit = self.matchers.faq.answer(text)
         if hit is None or hit.score < ASIDE_SCORE:
             return None

@@ -6,18 +6,25 @@ Kept apart from the step machine so the dialogue stays about the citizen's quest
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import TYPE_CHECKING
 
+from bot.dialogs import handover
 from bot.dialogs.events import Attachment, Button, Event, Message, Notification, Recipient
+from bot.dialogs.steps import place_to_dict
 from bot.dialogs.turn import Turn
-from bot.helpdesk.answers import FAQ_BUTTON, answer_message, entry_for_button
+from bot.helpdesk import handoff
+from bot.helpdesk.answers import FAQ_BUTTON, HANDOFF_BUTTON, answer_message, entry_for_button
 from bot.leads import invites
-from bot.leads.desk import DeskResult, LeadDesk, parse_lead_button
+from bot.leads.desk import CoordinatorDesk, Desk, DeskResult, LeadDesk, parse_lead_button
 from bot.leads.lifecycle import OPEN, change
 from bot.leads.routing import COORDINATION_ID
+from bot.offers import submissions
+from bot.posters import links
 from bot.privacy.personal_data import as_json, erase_person, personal_data, readable
-from bot.store.models import Lead, LeadEvent
+from bot.store import repo
+from bot.store.models import Lead, LeadEvent, OfferSubmission
 
 if TYPE_CHECKING:
     from bot.dialogs.engine import DialogEngine
@@ -26,6 +33,7 @@ log = logging.getLogger(__name__)
 
 LANGUAGE_NAMES = {"de": "🇩🇪 Deutsch", "en": "🇬🇧 English"}
 SIDE_EFFECT_KINDS = {"offers", "lead"}  # not re-entered on a language change
+WRITING_KEY = "writing_to_lead"  # a coordinator's next text answers this lead
 
 
 class Extras:
@@ -37,6 +45,12 @@ class Extras:
     async def handle(self, turn: Turn, event: Event) -> list[Message] | None:
         if event.kind == "button" and event.data.startswith("l:"):
             return await self._lead_action(turn, event.data)
+        if event.kind == "button" and event.data.startswith(HANDOFF_BUTTON):
+            return await handoff.handle(turn, event.data)
+        if event.kind == "button" and event.data.startswith(submissions.REVIEW_BUTTON):
+            return await self._review_offer(turn, event.data)
+        if event.kind == "button" and event.data.startswith(submissions.CURRENT_BUTTON):
+            return await self._offer_still_current(turn, event.data)
         if event.kind == "button" and event.data[:2] in ("w:", "f:"):
             return await self._citizen_lead(turn, event.data)
         if event.kind == "button" and event.data.startswith(FAQ_BUTTON):
@@ -62,22 +76,31 @@ class Extras:
                 return self._confirm_erase(turn)
             if event.command == "datenschutz":
                 return [Message(self._privacy_notice(turn)), *self.engine.prompt(turn)]
-        if event.kind == "text" and turn.account and turn.account.writing_to_lead:
-            return self._desk_reply(
-                turn, await self.desk.relay(turn.session, turn.account, event.text, turn.lang)
-            )
+        desk = self._desk(turn)
+        if event.kind == "text" and desk is not None and desk.writing_to_lead:
+            result = await self.desk.relay(turn.session, desk, event.text, turn.lang)
+            return self._desk_reply(turn, result, desk)
         return None
 
     # --- Lotsen ---------------------------------------------------------------------
 
+    def _desk(self, turn: Turn) -> Desk | None:
+        """The sender's desk: their Lotse account, the coordinators' desk, or none."""
+        if turn.account is not None:
+            return turn.account
+        if turn.is_coordinator:
+            return CoordinatorDesk(turn.state.pending.get(WRITING_KEY))
+        return None
+
     async def _lead_action(self, turn: Turn, data: str) -> list[Message]:
         parsed = parse_lead_button(data)
-        if turn.account is None or parsed is None:
+        desk = self._desk(turn)
+        if desk is None or parsed is None:
             log.warning("lead button refused: sender is no Lotse or data malformed")
             return [Message(turn.t("only_lotse")), *self.engine.prompt(turn)]
         lead_id, action = parsed
-        result = await self.desk.act(turn.session, turn.account, lead_id, action, turn.lang)
-        return self._desk_reply(turn, result)
+        result = await self.desk.act(turn.session, desk, lead_id, action, turn.lang)
+        return self._desk_reply(turn, result, desk)
 
     async def _my_leads(self, turn: Turn) -> list[Message]:
         if turn.account is None:
@@ -86,10 +109,58 @@ class Extras:
             turn, await self.desk.my_leads(turn.session, turn.account, turn.lang)
         )
 
-    def _desk_reply(self, turn: Turn, result: DeskResult) -> list[Message]:
+    def _desk_reply(
+        self, turn: Turn, result: DeskResult, desk: Desk | None = None
+    ) -> list[Message]:
+        if isinstance(desk, CoordinatorDesk):  # coordinators keep it in their conversation
+            turn.state.pending[WRITING_KEY] = desk.writing_to_lead
         turn.keep_prompt = False
         turn.notifications.extend(result.notifications)
         return result.replies
+
+    # --- Vereine's offers ------------------------------------------------------------------
+
+    async def _review_offer(self, turn: Turn, data: str) -> list[Message]:
+        """'or:<id>:approve|reject' – coordinators only."""
+        turn.keep_prompt = False
+        submission_id, action = _id_and_action(data)
+        if not turn.is_coordinator:
+            log.warning("offer review refused: sender is no coordinator")
+            return [Message(turn.t("only_coordinator")), *self.engine.prompt(turn)]
+        if submission_id is None or action not in ("approve", "reject"):
+            return [Message(turn.t("stale_button"))]
+        submission, notes = await submissions.decide(
+            turn.session,
+            submission_id,
+            action == "approve",
+            actor="coordinator",
+            content=self.content,
+            today=dt.date.today(),
+        )
+        if submission is None:
+            return [Message(turn.t("submission_already_decided"))]
+        turn.notifications.extend(notes)
+        self.engine.offers_changed()
+        return [Message(turn.t(f"submission_{action}d_reply", title=submission.data["title"]))]
+
+    async def _offer_still_current(self, turn: Turn, data: str) -> list[Message]:
+        """'oc:<id>:keep|end' – only the person who submitted the offer."""
+        turn.keep_prompt = False
+        submission_id, action = _id_and_action(data)
+        submission = await turn.session.get(OfferSubmission, submission_id or 0)
+        if (
+            submission is None
+            or submission.user_id != turn.user.id
+            or action not in ("keep", "end")
+        ):
+            log.warning("offer button refused: not the person's own offer")
+            return [Message(turn.t("stale_button")), *self.engine.prompt(turn)]
+        key = await submissions.answer_still_current(
+            turn.session, submission, action == "keep", self.content, dt.date.today()
+        )
+        self.engine.offers_changed()
+        until = f"{submission.expires_on:%d.%m.%Y}" if submission.expires_on else ""
+        return [Message(turn.t(key, title=submission.data["title"], until=until))]
 
     # --- data protection --------------------------------------------------------------
 
@@ -170,14 +241,70 @@ class Extras:
     async def _start_payload(self, turn: Turn, payload: str) -> list[Message]:
         if payload.startswith(invites.PREFIX):
             return await self._join_as_lotse(turn, payload.removeprefix(invites.PREFIX))
+        if payload.startswith(handover.PREFIX):
+            return await self._continue_here(turn, payload.removeprefix(handover.PREFIX))
+        replies = await self._follow_link(turn, payload)
+        if replies is None:
+            return [Message(turn.t("deeplink_unknown")), *await self.engine.restart(turn)]
+        # Which poster or link brought a conversation: a count per day and channel, no person.
+        today = dt.date.today()
+        await repo.count_entry(turn.session, today, payload, turn.user.channel)
+        await repo.count_step(turn.session, turn.state.step, today)  # the funnel: entered here
+        return replies
+
+    async def _continue_here(self, turn: Turn, code: str) -> list[Message]:
+        """A one-time link from the web chat: that conversation goes on in this chat."""
+        moved = None
+        if turn.user.channel != handover.FROM_CHANNEL:  # web to web would only shuffle records
+            moved = await handover.redeem(turn.session, code, turn.user)
+        if moved is None:
+            log.warning("handover refused: unknown, used or expired code")
+            return [Message(turn.t("handover_invalid")), *await self.engine.restart(turn)]
+        state = turn.state
+        state.step, state.answers = moved.step, dict(moved.answers)
+        state.history, state.pending = list(moved.history), dict(moved.pending)
+        said = Message(turn.t("handover_welcome"))
+        return [said, *(self.engine.prompt(turn) or await self.engine.enter(turn, state.step))]
+
+    async def _follow_link(self, turn: Turn, payload: str) -> list[Message] | None:
+        """The replies to a poster, interest or offer link; None for an unknown one."""
         kind, _, ident = payload.partition("-")
         targets = self.content.dialog.deeplinks
-        if kind == "i" and "interest" in targets and self._top(ident):
+        if kind == links.POSTER and "poster" in targets:
+            return await self._jump_to_poster(turn, ident, payload)
+        if kind == links.INTEREST and "interest" in targets and self._top(ident):
             return await self._jump_to_interest(turn, ident, targets["interest"])
         offer = next((o for o in self.content.offers if o.id == ident and not o.archived), None)
-        if kind == "o" and "offer" in targets and offer is not None:
+        if kind == links.OFFER and "offer" in targets and offer is not None:
             return await self._jump_to_offer(turn, offer.id, targets["offer"])
-        return [Message(turn.t("deeplink_unknown")), *await self.engine.restart(turn)]
+        return None
+
+    async def _jump_to_poster(self, turn: Turn, ident: str, payload: str) -> list[Message] | None:
+        """Interest and village from a poster; a village no longer known acts like `i-`."""
+        targets = self.content.dialog.deeplinks
+        link = links.parse_poster(ident, turn.matchers.places)
+        if link is None or not self._top(link.interest) or not links.valid_payload(payload):
+            return None
+        if link.place is None:
+            if "interest" not in targets:
+                return None
+            replies = await self._jump_to_interest(turn, link.interest, targets["interest"])
+            turn.state.answers["source"] = payload
+            return replies
+        await self.engine.restart(turn)
+        self._set_interest(turn, link.interest, payload)
+        place = place_to_dict(link.place)
+        turn.state.answers["place"] = place
+        if "interest" in targets:  # "zurück" leads to the place question of the interest link
+            turn.state.history.append(targets["interest"])
+        said = Message(
+            turn.t(
+                "deeplink_poster",
+                interests=turn.interest_label(link.interest),
+                place=place["label"],
+            )
+        )
+        return [said, *await self.engine.enter(turn, targets["poster"])]
 
     def _top(self, interest: str) -> str | None:
         for area in self.content.taxonomy.interests:
@@ -187,13 +314,16 @@ class Extras:
 
     async def _jump_to_interest(self, turn: Turn, interest: str, target: str) -> list[Message]:
         await self.engine.restart(turn)
+        self._set_interest(turn, interest, f"i-{interest}")
+        said = Message(turn.t("interests_understood", interests=turn.interest_label(interest)))
+        return [said, *await self.engine.enter(turn, target)]
+
+    def _set_interest(self, turn: Turn, interest: str, source: str) -> None:
         top = self._top(interest) or interest
         turn.state.answers["interests"] = [top]
         turn.state.answers["subtopics"] = [interest] if interest != top else []
-        turn.state.answers["source"] = f"i-{interest}"
+        turn.state.answers["source"] = source  # kept with a lead: how many leads a link brought
         turn.state.history = [self.content.dialog.start]
-        said = Message(turn.t("interests_understood", interests=turn.interest_label(interest)))
-        return [said, *await self.engine.enter(turn, target)]
 
     async def _jump_to_offer(self, turn: Turn, offer_id: str, target: str) -> list[Message]:
         await self.engine.restart(turn)
@@ -246,3 +376,10 @@ class Extras:
         if step.kind in SIDE_EFFECT_KINDS:
             return [said, *self.engine.prompt(turn)]
         return [said, *await self.engine.enter(turn, turn.state.step)]
+
+
+def _id_and_action(data: str) -> tuple[int | None, str]:
+    """'xx:<id>:<action>' → (id, action); a malformed id gives None."""
+    _, _, rest = data.partition(":")
+    ident, _, action = rest.partition(":")
+    return (int(ident) if ident.isdigit() and len(ident) < 12 else None), action

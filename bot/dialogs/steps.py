@@ -12,17 +12,20 @@ import re
 from dataclasses import dataclass, field
 
 from bot.content.schema import Option, Step
+from bot.dialogs.event_lines import event_line
 from bot.dialogs.events import Button, Message, Notification
 from bot.dialogs.turn import Turn
-from bot.helpdesk.answers import answer_message
+from bot.helpdesk.answers import answer_message, remember_question
 from bot.leads.desk import LeadDesk
 from bot.leads.lifecycle import change
 from bot.leads.routing import find_lotse, recipient_for
+from bot.matching.local_events import Period, asked_period, asks_whats_on
 from bot.matching.options import pick, pick_all
 from bot.matching.places import Place, PlaceResult
 from bot.matching.ranking import DEFAULT_MAX_KM, Profile, RankedOffer
+from bot.offers import submissions
 from bot.store import repo
-from bot.store.models import Lead, Search
+from bot.store.models import Lead, OfferSubmission, Search
 
 MAX_CONTACT = 300
 _PHONE = re.compile(r"(?:\+|00)?\d[\d\s/()-]{5,}\d")
@@ -256,7 +259,7 @@ class OffersStep(StepKind):
 
     async def enter(self, turn: Turn, name: str, step: Step) -> list[Message]:
         answers = turn.state.answers
-        ranked = turn.matchers.offers.rank(profile_from(answers, dt.date.today()), limit=3)
+        ranked = turn.matchers.offers.rank(profile_from(answers, turn.today()), limit=3)
         await self._record_demand(turn, ranked)
         turn.state.pending["offers"] = [r.offer.id for r in ranked]
         if not ranked:
@@ -453,6 +456,9 @@ class LeadStep(StepKind):
             note=f"to:{lotse.id}" if lotse else "to:coordinators",
             timing=turn.content.leads,
         )
+        if answers.get("source"):  # came from a poster or link: one more lead for it, anonymous
+            source, channel = answers["source"], turn.user.channel
+            await repo.count_entry(turn.session, dt.date.today(), source, channel, lead=True)
         notice = turn.role_text(step, "lotse_notice")
         card = LeadDesk(turn.content).card(lead, turn.content.languages[0], note=notice)
         turn.notifications.append(
@@ -482,17 +488,141 @@ def lead_details(turn: Turn, step: Step) -> dict[str, str]:
     return details
 
 
+class SubmitOfferStep(StepKind):
+    """A Verein's offer, stored for review (only with consent); the coordinators are told.
+
+    Reads the answers saved as offer_title, offer_summary, offer_interests, offer_place,
+    offer_when, offer_organisation and offer_contact."""
+
+    async def enter(self, turn: Turn, name: str, step: Step) -> list[Message]:
+        answers = turn.state.answers
+        if not answers.get("consent"):  # reached without consent (a forged path): store nothing
+            return [turn.ask(name, step, text=turn.t("consent_declined"))]
+        if not answers.get("submission_id"):
+            place = answers.get("offer_place") or {}
+            submission = OfferSubmission(
+                user_id=turn.user.id,
+                gemeinde=place.get("gemeinde"),
+                data={
+                    "title": answers.get("offer_title") or "",
+                    "summary": answers.get("offer_summary") or "",
+                    "interests": answers.get("offer_interests") or [],
+                    "place": place,
+                    "when": answers.get("offer_when") or "",
+                    "organisation": answers.get("offer_organisation") or "",
+                    "contact": answers.get("offer_contact") or "",
+                },
+            )
+            turn.session.add(submission)
+            await turn.session.flush()
+            answers["submission_id"] = submission.id
+            turn.notifications.append(submissions.for_review(submission, turn.content))
+        turn.state.history.clear()  # sent: no way 'back' into the form
+        return [turn.ask(name, step)]
+
+
 class QuestionStep(StepKind):
     """A question answered from the knowledge base; the person may ask as many as they like."""
 
     async def handle(self, turn: Turn, name: str, step: Step, given: Input) -> Result:
         if isinstance(given, Typed) and pick(given.text, _choices(turn, step)) is None:
             hit = turn.matchers.faq.answer(given.text)
+            handoff = remember_question(turn, given.text)
             if hit is None:
-                return Stay([turn.ask(name, step, text=turn.role_text(step, "unknown"))])
+                text = turn.role_text(step, "unknown")
+                return Stay([turn.ask(name, step, text=text, extra=[handoff])])
             answer = answer_message(turn, hit.entry, step.texts.get("answer", "faq_answer"))
-            return Stay([turn.ask(name, step, text=answer.text, extra=answer.buttons)])
+            not_helpful = Button(turn.t("btn_not_helpful"), handoff.data)
+            return Stay(
+                [turn.ask(name, step, text=answer.text, extra=[*answer.buttons, not_helpful])]
+            )
         return await super().handle(turn, name, step, given)
+
+
+class EventsStep(StepKind):
+    """What's on in the next weeks near the person's place; when nothing is near, in the
+    whole region. Without a known place it first asks `place_step`; a place typed or shared
+    at the list shows that place's events."""
+
+    async def enter(self, turn: Turn, name: str, step: Step) -> list[Message]:
+        place = turn.state.answers.get(self.place_key(turn, step)) or {}
+        if not place and step.place_step:
+            return await self._ask_place(turn, step.place_step)
+        period = asked_period("", turn.today(), turn.content.events.weeks)
+        return [turn.ask(name, step, text=self.listing_text(turn, step, place, period))]
+
+    def listing_text(self, turn: Turn, step: Step, place: dict, period: Period) -> str:
+        calendar = turn.content.events
+        listing = turn.matchers.events.listing(
+            period, place.get("lat"), place.get("lon"), calendar.radius_km
+        )
+        values = {"place": place.get("label", ""), "km": f"{calendar.radius_km:g}"}
+        values["weeks"] = str(calendar.weeks)
+        values["period"] = turn.t(f"events_period_{period.name}", **values)
+        if listing.near:
+            heading, shown = turn.t(step.text, **values), listing.near
+        elif listing.region:
+            role = "none" if place else "region"
+            heading, shown = turn.role_text(step, role, **values), listing.region
+        else:
+            return turn.role_text(step, "nothing", **values)
+        lines = [heading, *(event_line(turn, e) for e in shown[: calendar.max_shown])]
+        if len(shown) > calendar.max_shown:
+            more = len(shown) - calendar.max_shown
+            lines.append(turn.role_text(step, "more", count=str(more), **values))
+        return "\n\n".join(lines)
+
+    async def handle(self, turn: Turn, name: str, step: Step, given: Input) -> Result:
+        found = None
+        if isinstance(given, Located):
+            found = turn.matchers.places.nearest(given.lat, given.lon)
+        elif isinstance(given, Typed) and pick(given.text, _choices(turn, step)) is None:
+            found = turn.matchers.places.resolve(given.text)
+        if found is not None and found.status in ("found", "outside") and found.place:
+            turn.state.answers[self.place_key(turn, step)] = place_to_dict(found.place)
+            return Stay(await self.enter(turn, name, step))
+        return await super().handle(turn, name, step, given)
+
+    @staticmethod
+    def place_key(turn: Turn, step: Step) -> str:
+        """Where the place step saves its answer (usually 'place', shared with other paths)."""
+        asking = turn.content.dialog.steps.get(step.place_step or "")
+        return (asking.save if asking else None) or "place"
+
+    async def _ask_place(self, turn: Turn, target: str) -> list[Message]:
+        turn.state.step = target
+        await repo.count_step(turn.session, target, turn.today())  # funnel, anonymous
+        asking = turn.content.dialog.steps[target]
+        return await KINDS[asking.kind].enter(turn, target, asking)
+
+
+FREE_TEXT_KINDS = ("text", "contact")  # answers there are the person's own words
+
+
+def events_aside(turn: Turn, text: str, prompt: list[Message]) -> list[Message] | None:
+    """'Was ist am Wochenende in Delitzsch los?' typed at any step but a free answer: the
+    calendar for those days around that place (else the known one), then the current
+    question again. None when the text asks no such thing."""
+    steps = turn.content.dialog.steps
+    here = steps[turn.state.step]
+    calendar_step = next(((n, s) for n, s in steps.items() if s.kind == "events"), None)
+    if calendar_step is None or here.kind in FREE_TEXT_KINDS or not asks_whats_on(text):
+        return None
+    if pick(text, _choices(turn, here)) is not None:
+        return None  # the words of a button ("was ist los" in the menu) press it
+    name, step = calendar_step
+    key = EventsStep.place_key(turn, step)
+    place = turn.state.answers.get(key) or {}
+    named = turn.matchers.places.resolve(text)
+    if named.status in ("found", "outside") and named.place:
+        place = place_to_dict(named.place)
+    period = asked_period(text, turn.today(), turn.content.events.weeks)
+    listing = EventsStep().listing_text(turn, step, place, period)
+    if turn.state.step != name:
+        return [Message(listing), *prompt]
+    if place:
+        turn.state.answers[key] = place  # at the calendar itself the place is the answer
+    return [turn.ask(name, step, text=listing)]
 
 
 KINDS: dict[str, StepKind] = {
@@ -507,4 +637,6 @@ KINDS: dict[str, StepKind] = {
     "contact": ContactStep(),
     "lead": LeadStep(),
     "question": QuestionStep(),
+    "events": EventsStep(),
+    "submit_offer": SubmitOfferStep(),
 }

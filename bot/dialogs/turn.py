@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +14,7 @@ from bot.content.schema import KIND_TEXTS, Step
 from bot.dialogs.events import Button, Message, Notification
 from bot.helpdesk.faq import FaqMatcher
 from bot.matching.interests import InterestMatcher
+from bot.matching.local_events import EventCalendar
 from bot.matching.places import PlaceResolver
 from bot.matching.ranking import OfferRanker
 from bot.store.models import LotseAccount, User
@@ -28,6 +31,7 @@ class Matchers:
     places: PlaceResolver
     offers: OfferRanker
     faq: FaqMatcher
+    events: EventCalendar
 
     @classmethod
     def build(cls, content: Content) -> Matchers:
@@ -37,6 +41,7 @@ class Matchers:
             places,
             OfferRanker(content.offers, content.taxonomy, places.places),
             FaqMatcher(content.faq),
+            EventCalendar(content.events.events, places.places),
         )
 
 
@@ -60,6 +65,8 @@ class Turn:
     keep_prompt: bool = True  # False for replies that are not a dialogue question
     controller: str = ""  # named in consent and privacy texts (PRIVACY_CONTROLLER)
     erased: bool = False  # the person deleted their data in this turn: store nothing more
+    today: Callable[[], dt.date] = dt.date.today  # the engine's clock (tests fix the day)
+    is_coordinator: bool = False  # the sender is one of the coordinators (COORDINATOR_IDS)
 
     @property
     def lang(self) -> str:

@@ -75,6 +75,7 @@ class Lead(Base):
     due_kind: Mapped[str | None] = mapped_column(String(20))
     followup: Mapped[str | None] = mapped_column(String(20))  # the citizen's "Hat es geklappt?"
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)  # e.g. kind of help, urgency
+    channel: Mapped[str | None] = mapped_column(String(20))  # where it was made: telegram, web …
 
 
 class Search(Base):
@@ -168,6 +169,19 @@ class StepCount(Base):
     entered: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class EntryCount(Base):
+    """Conversations a deep link brought (a poster, an interest or offer link), per day and
+    channel, and how many of them became a lead: anonymous, no user, no time of day."""
+
+    __tablename__ = "entry_counts"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    source: Mapped[str] = mapped_column(String(64), primary_key=True)  # the /start payload
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)  # telegram, web, …
+    started: Mapped[int] = mapped_column(Integer, default=0)
+    leads: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class HandledUpdate(Base):
     """Updates already handled (e.g. 'tg:<update_id>'), so a redelivery is not run twice."""
 
@@ -175,3 +189,60 @@ class HandledUpdate(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
+class OfferSubmission(Base):
+    """An offer a Verein entered in the chat: shown to citizens once a coordinator approved it.
+
+    Approved offers live here, not in the YAML files, so that every bot process sees them.
+    `data` holds title, summary, place, schedule, contact and interests as entered.
+    """
+
+    __tablename__ = "offer_submissions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    gemeinde: Mapped[str | None] = mapped_column(String(80))
+    expires_on: Mapped[dt.date | None] = mapped_column(Date)
+    asked_at: Mapped[dt.datetime | None] = mapped_column()  # "still current?" sent
+    decided_by: Mapped[str | None] = mapped_column(String(60))
+    decided_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class WebMessage(Base):
+    """One line of a web chat's transcript, so a reloaded page shows the conversation.
+
+    Tied to the conversation: when retention or /loeschen removes it, the transcript goes too.
+    `sender` is "user" (what the person typed or pressed), "bot" (a reply) or "note" (a
+    notification, e.g. a Lotse's message). Buttons stay only on the current question.
+    """
+
+    __tablename__ = "web_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.user_id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sender: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    buttons: Mapped[list[Any]] = mapped_column(default=list)  # [[label, data], …]
+    location: Mapped[bool] = mapped_column(default=False)  # the question asks for a location
+
+
+class HandoverCode(Base):
+    """A one-time code that moves a web conversation to Telegram; only its hash is stored."""
+
+    __tablename__ = "handover_codes"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column()
+    used_at: Mapped[dt.datetime | None] = mapped_column()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Sequence
 
 from sqlalchemy import func, select, update
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.dialogs.events import Notification
 from bot.store.models import (
     Conversation,
+    EntryCount,
     HandledUpdate,
     Lead,
     LotseAccount,
@@ -59,6 +61,8 @@ async def save_conversation(
 
 
 async def add_lead(session: AsyncSession, lead: Lead) -> Lead:
+    if lead.channel is None:  # where the person wrote from; the Lotse's card names it
+        lead.channel = await session.scalar(select(User.channel).where(User.id == lead.user_id))
     session.add(lead)
     await session.flush()
     return lead
@@ -212,6 +216,27 @@ async def count_step(session: AsyncSession, step: str, day: dt.date) -> None:
     )
 
 
+async def count_entry(
+    session: AsyncSession, day: dt.date, source: str, channel: str, *, lead: bool = False
+) -> None:
+    """One more conversation started by the deep link `source` (a poster's payload) on
+    `channel` today, or with `lead`, one more lead from such a conversation. Anonymous."""
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    started, leads = (0, 1) if lead else (1, 0)
+    statement = insert(EntryCount).values(
+        day=day, source=source[:64], channel=channel[:20], started=started, leads=leads
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["day", "source", "channel"],
+            set_={
+                "started": EntryCount.started + started,
+                "leads": EntryCount.leads + leads,
+            },
+        )
+    )
+
+
 async def first_time(session: AsyncSession, key: str) -> bool:
     """Record `key` as handled; False if it was already (the insert and the event's effects
     commit together, so an event is handled exactly once)."""
@@ -220,3 +245,23 @@ async def first_time(session: AsyncSession, key: str) -> bool:
     session.add(HandledUpdate(key=key))
     await session.flush()
     return True
+
+
+async def lock_person(session: AsyncSession, channel: str, external_id: str) -> None:
+    """Let one person's events run one after another, across all bot processes.
+
+    On PostgreSQL a transaction-scoped advisory lock on a key from (channel, external id):
+    a second event of the same person, in any process, waits here until the first one has
+    committed, and then reads what it wrote (no lost update, no duplicate user row). The
+    lock ends with the transaction, also when a process dies. Two people whose keys collide
+    (1 in 2^64) merely wait for each other. SQLite serves one process only, where the
+    in-process lock (bot/store/locks.py) is all it takes.
+    """
+    if session.bind.dialect.name == "postgresql":
+        await session.execute(select(func.pg_advisory_xact_lock(person_key(channel, external_id))))
+
+
+def person_key(channel: str, external_id: str) -> int:
+    """A stable signed 64-bit key (PostgreSQL's bigint) for one person; never their id."""
+    digest = hashlib.blake2b(f"person:{channel}:{external_id}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)

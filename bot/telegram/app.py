@@ -10,7 +10,6 @@ from contextlib import suppress
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramUnauthorizedError
 from aiogram.types import TelegramObject, Update
@@ -31,9 +30,12 @@ from bot.store.db import Database
 from bot.store.models import LotseAccount
 from bot.telegram.bridge import CHANNEL, Bridge
 from bot.telegram.commands import COORDINATOR, LOTSE, register_default, register_for_chat
+from bot.telegram.metrics import MeteredSession, Metrics
 from bot.telegram.middleware import UserGate
+from bot.telegram.ops import OpsEndpoints
 from bot.telegram.outbox import OutboxWorker
 from bot.telegram.sender import RateLimiter, TelegramSender
+from bot.web.app import mount_web_chat
 
 log = logging.getLogger(__name__)
 UPDATES = ["message", "edited_message", "callback_query"]
@@ -54,7 +56,8 @@ def make_bot(settings: Settings) -> Bot:
         validate_token(settings.bot_token)
     except TokenValidationError as exc:
         raise StartupError("BOT_TOKEN hat nicht die Form 123456789:ABC… – bitte prüfen.") from exc
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    # Metered: failed requests are counted by status code for /metrics.
+    session = MeteredSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     # No parse mode: every text is sent as plain text, so nothing a user typed can inject markup.
     return Bot(settings.bot_token, session=session, default=DefaultBotProperties(parse_mode=None))
 
@@ -64,7 +67,12 @@ class TelegramApp:
 
     def __init__(self, settings: Settings, content: Content, db: Database, bot: Bot) -> None:
         self.settings, self.db, self.bot = settings, db, bot
-        self.engine = DialogEngine(content, db, controller=settings.privacy_controller)
+        self.engine = DialogEngine(
+            content,
+            db,
+            controller=settings.privacy_controller,
+            coordinators={("telegram", str(i)) for i in settings.coordinator_ids},
+        )
         self.watcher = ContentWatcher(
             Sources(settings.content_dir, settings.knowledge_dir, settings.faq_max_age_days),
             db,
@@ -79,6 +87,9 @@ class TelegramApp:
             db, self.sender, lambda: self.engine.content, settings.coordinator_ids
         )
         self.gate = UserGate(on_flood=self._flood_notice)
+        self.metrics = Metrics()
+        self.metrics.watch(bot)
+        self.ops = OpsEndpoints(db, self.metrics, "webhook" if settings.webhook_url else "polling")
         self.dispatcher = Dispatcher()
         self.stop = asyncio.Event()
         self.bridge: Bridge | None = None
@@ -96,6 +107,7 @@ class TelegramApp:
         )
         dp = self.dispatcher
         dp["bridge"] = self.bridge
+        dp.update.outer_middleware(self.metrics.middleware)  # outermost: counts and times all
         for observer in (dp.message, dp.callback_query, dp.edited_message):
             observer.outer_middleware(self.gate)
         dp.include_routers(
@@ -194,7 +206,9 @@ class TelegramApp:
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(sig, self.stop.set)
+        ops_server: web.AppRunner | None = None
         try:
+            ops_server = await self._serve_ops()
             if self.settings.webhook_url:
                 await self._run_webhook()
             else:
@@ -204,9 +218,19 @@ class TelegramApp:
                 scheduler.shutdown(wait=False)
             await self.gate.drain()
             self.stop.set()
+            if ops_server is not None:
+                await ops_server.cleanup()
             with suppress(asyncio.CancelledError):
                 await worker
             await self.bot.session.close()
+
+    async def _serve_ops(self) -> web.AppRunner | None:
+        """/health and /metrics on METRICS_PORT: needed in polling mode, and in webhook mode
+        when they should not share the webhook's port."""
+        port = self.settings.metrics_port
+        if port is None or (self.settings.webhook_url and port == self.settings.webhook_port):
+            return None
+        return await self.ops.serve(self.settings.metrics_host, port)
 
     async def shutdown(self) -> None:
         """Stop as on SIGTERM (for embedding and tests)."""
@@ -266,9 +290,18 @@ class TelegramApp:
             handle_in_background=False,
             secret_token=self.settings.secret_token(),
         ).register(app, path=self.settings.webhook_path)
-        app.router.add_get("/health", _health)
+        self.ops.register(app)  # /health and /metrics
+        # The web chat (/chat …) on the same server, on the same engine and outbox.
+        mount_web_chat(
+            app,
+            self.engine,
+            self.settings,
+            bot_username=self.bridge.bot_username if self.bridge else self.settings.bot_username,
+            on_notify=self.outbox.wake.set,
+        )
         setup_application(app, self.dispatcher, bot=self.bot)
-        runner = web.AppRunner(app)
+        # No access log: it would hold web chat visitors' addresses (personal data).
+        runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, self.settings.webhook_host, self.settings.webhook_port)
         await site.start()
@@ -281,10 +314,6 @@ class TelegramApp:
             await self.stop.wait()
         finally:
             await runner.cleanup()  # stops accepting, lets running requests finish
-
-
-async def _health(_request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})
 
 
 async def run_bot(settings: Settings, content: Content) -> None:
