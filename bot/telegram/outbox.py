@@ -10,13 +10,13 @@ from collections.abc import Callable
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from sqlalchemy import select, update
 
-from bot import logs
 from bot.content.loader import Content
 from bot.dialogs.events import Button, Message, Notification, Recipient
 from bot.store import repo
 from bot.store.db import Database
 from bot.store.models import LotseAccount, OutboxMessage, User
 from bot.telegram.sender import TelegramSender
+from bot.worker import drain_until_stopped
 
 log = logging.getLogger(__name__)
 
@@ -66,17 +66,7 @@ class OutboxWorker:
                 )
             )
             self._held |= {int(chat) for chat in waiting.all()}
-        while not stop.is_set():
-            try:
-                while await self.deliver_due():
-                    pass
-            except Exception as exc:
-                logs.failure(log, "outbox round failed; will retry", exc)
-            self.wake.clear()
-            waits = [asyncio.create_task(self.wake.wait()), asyncio.create_task(stop.wait())]
-            await asyncio.wait(waits, timeout=interval, return_when=asyncio.FIRST_COMPLETED)
-            for task in waits:
-                task.cancel()
+        await drain_until_stopped(self.deliver_due, self.wake, stop, interval, log, "outbox")
 
     async def deliver_due(self, now: dt.datetime | None = None) -> int:
         """Send what is due; return how many rows were handled (0: nothing to do)."""

@@ -20,11 +20,11 @@ from email.message import EmailMessage
 
 from sqlalchemy import String, cast, select, update
 
-from bot import logs
 from bot.config import Settings
 from bot.content.loader import Content
 from bot.store.db import Database
 from bot.store.models import Lead, OutboxMessage, User
+from bot.worker import drain_until_stopped
 
 log = logging.getLogger(__name__)
 
@@ -82,17 +82,7 @@ class MailNotifier:
         self.wake = asyncio.Event()
 
     async def run(self, stop: asyncio.Event, interval: float = 15.0) -> None:
-        while not stop.is_set():
-            try:
-                while await self.deliver_due():
-                    pass
-            except Exception as exc:
-                logs.failure(log, "mail round failed; will retry", exc)
-            self.wake.clear()
-            waits = [asyncio.create_task(self.wake.wait()), asyncio.create_task(stop.wait())]
-            await asyncio.wait(waits, timeout=interval, return_when=asyncio.FIRST_COMPLETED)
-            for task in waits:
-                task.cancel()
+        await drain_until_stopped(self.deliver_due, self.wake, stop, interval, log, "mail")
 
     async def deliver_due(self, now: dt.datetime | None = None) -> int:
         """Mail what is due (quiet hours are kept: citizens' rows are due after them);
