@@ -20,7 +20,16 @@ import sys
 import traceback
 from typing import Any, TextIO
 
-QUIET = ("sqlalchemy.engine", "sqlalchemy.pool", "aiosqlite", "asyncpg", "apscheduler")
+# Libraries that would log per statement or per update (aiogram.event: "Update id=… is
+# handled" for every update – a cost per update, and /metrics counts them anyway).
+QUIET = (
+    "sqlalchemy.engine",
+    "sqlalchemy.pool",
+    "aiosqlite",
+    "asyncpg",
+    "apscheduler",
+    "aiogram.event",
+)
 FORMATS = ("text", "json")
 TRACE_FRAMES = 6  # the innermost frames say where it went wrong; more is noise
 # Attributes every LogRecord has; anything else on a record came in through `extra=`.
