@@ -40,17 +40,27 @@ def generate_offers(content: Content, count: int, seed: int = 7) -> list[Offer]:
         gemeinde, place = rng.choice(places)
         template = rng.choice(templates)
         kind = rng.choice(["regular", "once", "flexible"])
-        offers.append(Offer(
-            id=f"gen-{n}", title=template.title, organisation=template.organisation,
-            place=place, gemeinde=gemeinde, interests=rng.sample(ids, rng.randint(1, 3)),
-            summary=template.summary, needed=template.needed, contact=template.contact,
-            schedule=Schedule(kind=kind, slots=rng.sample(["weekday", "evening", "weekend"],
-                                                          rng.randint(1, 2)),
-                              text="nach Absprache", short="nach Absprache",
-                              date=today + dt.timedelta(days=rng.randint(1, 300))
-                              if kind == "once" else None),
-            updated=today - dt.timedelta(days=rng.randint(0, 800)),
-        ))
+        offers.append(
+            Offer(
+                id=f"gen-{n}",
+                title=template.title,
+                organisation=template.organisation,
+                place=place,
+                gemeinde=gemeinde,
+                interests=rng.sample(ids, rng.randint(1, 3)),
+                summary=template.summary,
+                needed=template.needed,
+                contact=template.contact,
+                schedule=Schedule(
+                    kind=kind,
+                    slots=rng.sample(["weekday", "evening", "weekend"], rng.randint(1, 2)),
+                    text="nach Absprache",
+                    short="nach Absprache",
+                    date=today + dt.timedelta(days=rng.randint(1, 300)) if kind == "once" else None,
+                ),
+                updated=today - dt.timedelta(days=rng.randint(0, 800)),
+            )
+        )
     return offers
 
 
@@ -68,9 +78,14 @@ def run(sizes: list[int], repeat: int) -> None:
     resolver = PlaceResolver(content.places)
     home = resolver.resolve("Delitzsch").place
     assert home is not None
-    profile = Profile(interests=("kinder-jugend", "umwelt"), lat=home.lat, lon=home.lon,
-                      time_kind="regular", slots=frozenset({"evening"}),
-                      today=dt.date(2026, 11, 25))
+    profile = Profile(
+        interests=("kinder-jugend", "umwelt"),
+        lat=home.lat,
+        lon=home.lon,
+        time_kind="regular",
+        slots=frozenset({"evening"}),
+        today=dt.date(2026, 11, 25),
+    )
     print(f"Ranking offers for one profile ({QUERY!r}, Delitzsch, regular, evenings)")
     print(f"{'offers':>8}  {'ours (ms)':>10}  {'naive (ms)':>11}  {'ratio':>7}")
     for size in sizes:
@@ -78,8 +93,10 @@ def run(sizes: list[int], repeat: int) -> None:
         ranker = OfferRanker(offers, content.taxonomy, resolver.places)
         texts = [f"{o.title} {o.organisation} {o.summary} {o.needed} {o.place}" for o in offers]
         ours = median_ms(lambda r=ranker: r.rank(profile, limit=3), repeat)
-        naive = median_ms(lambda t=texts: process.extract(QUERY, t, scorer=fuzz.WRatio, limit=3),
-                          max(3, repeat // 3))
+        naive = median_ms(
+            lambda t=texts: process.extract(QUERY, t, scorer=fuzz.WRatio, limit=3),
+            max(3, repeat // 3),
+        )
         print(f"{size:>8}  {ours:>10.2f}  {naive:>11.2f}  {naive / ours:>6.1f}×")
 
 

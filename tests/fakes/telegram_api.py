@@ -649,7 +649,8 @@ class FakeTelegram:
             if remaining <= 0:
                 raise AssertionError(
                     f"condition not met within {timeout:g} s: a bot message containing "
-                    f"{substring!r} in chat {chat_id}\n{self.dump()}")
+                    f"{substring!r} in chat {chat_id}\n{self.dump()}"
+                )
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(event.wait(), min(remaining, 1.0))
 

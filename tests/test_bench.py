@@ -1,0 +1,58 @@
+"""The throughput benchmark runs end to end in its smallest form and prints its figures.
+
+Only that it works and reports is checked; the figures themselves are for people to read
+(bench/throughput.py, README "Matching quality and speed"), never asserted.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SMALLEST = [
+    "--quick",
+    "--parts", "load", "startup", "memory",
+    "--modes", "polling",
+    "--databases", "sqlite",
+    "--rate", "20",
+    "--seconds", "1",
+    "--warmup", "0.5",
+    "--in-flight", "4",
+    "--think", "1.2",
+    "--startups", "1",
+    "--conversations", "20",
+    "--offers", "50",
+    "--walkers", "2",
+]  # fmt: skip
+
+
+def test_throughput_benchmark_prints_its_figures() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.throughput", *SMALLEST],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    out = result.stdout
+    assert result.returncode == 0, out + result.stderr
+    assert "Traceback" not in out + result.stderr and "exited with" not in out
+    for bot in ("echo polling", "lotse polling sqlite"):
+        rows = [line for line in out.splitlines() if line.startswith(bot)]
+        assert len(rows) == 2, f"open and closed loop rows for {bot}:\n{out}"
+        for row in rows:  # sent, lost, updates/s, p50, p99, e2e p99, CPU ms per update
+            numbers = re.findall(r"\d+(?:\.\d+)?", row.split("in fl.")[-1].split("/s", 1)[-1])
+            assert len(numbers) >= 7, row
+            assert int(numbers[0]) > 0 and int(numbers[1]) == 0, f"nothing sent or lost: {row}"
+    assert re.search(r"lotse polling sqlite\s+CPU per update\s+\d+\.\d×", out), out
+    assert re.search(r"new database \(sqlite\)\s+\d+\.\d\d s \(\d+\.\d\d s CPU\)", out), out
+    assert re.search(r"restart \(sqlite\)\s+\d+\.\d\d s \(\d+\.\d\d s CPU\)", out), out
+    assert re.search(r"20 conversations opened: memory \d+ MB", out), out
+    assert re.search(r"2 citizens walked the whole path \(\d+ answers", out), out
+    assert re.search(r"peak memory \d+ MB, first answer \d+\.\d s after start", out), out
+    assert re.search(r"  peak memory \d+ MB  \[", out), out
