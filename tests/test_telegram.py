@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import os
 import signal
 import socket
@@ -19,6 +20,7 @@ from sqlalchemy import select
 
 from bot.config import Settings
 from bot.content.loader import Content
+from bot.content.schema import QuietHours
 from bot.leads import invites
 from bot.store.db import Database
 from bot.store.models import Conversation, Lead, OfferSubmission, OutboxMessage, User
@@ -75,11 +77,21 @@ class Running:
         await self.db.close()
 
 
+def at_any_hour(content: Content) -> Content:
+    """The shipped content without quiet hours: messages to citizens (a Lotse took the
+    request, an answer) would otherwise wait until 08:00 when the tests run late."""
+    never = QuietHours.model_validate({"from": "00:00", "to": "00:00"})
+    return dataclasses.replace(
+        content, leads=content.leads.model_copy(update={"quiet_hours": never})
+    )
+
+
 @pytest.fixture
 async def running(
     fake: FakeTelegram, content: Content, sqlite_url: str
 ) -> AsyncIterator[Callable[..., Running]]:
     started: list[Running] = []
+    content = at_any_hour(content)
 
     def start(**extra: str) -> Running:
         run = Running(settings_for(fake, sqlite_url, **extra), content)
