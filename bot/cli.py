@@ -184,7 +184,7 @@ def _check(_args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _doctor(_args: argparse.Namespace) -> int:
-    from bot.doctor import run
+    from bot.telegram.doctor import run
 
     return run(os.environ)
 

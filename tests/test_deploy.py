@@ -27,9 +27,9 @@ from bot.content.loader import Content
 from bot.dialogs.engine import DialogEngine
 from bot.dialogs.events import Event, Outcome, Sender
 from bot.dialogs.turn import Matchers
-from bot.doctor import run as run_doctor
 from bot.store.db import Database, alembic_config
 from bot.store.models import Conversation, HandledUpdate, StepCount, User
+from bot.telegram.doctor import run as run_doctor
 from tests.conftest import ROOT, run_lotse
 from tests.fakes.telegram_api import FakeTelegram
 
