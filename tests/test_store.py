@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, select, text
 
@@ -95,3 +98,31 @@ async def test_whole_journey_and_resume_on_each_backend(
     rows = await lead_rows(db)
     assert rows[0]["lotse"] == "lotse-rackwitz" and "contact" not in rows[0]
     await db.close()
+
+
+async def test_sqlite_migration_is_all_or_nothing(tmp_path: Path) -> None:
+    """A migration that fails halfway (like a process killed during its first start)
+    leaves no half-made schema behind; the next start migrates from scratch."""
+    from sqlalchemy import event, inspect
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'half.sqlite3'}"
+    db = Database(url)
+
+    def fail_at_searches(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().startswith("CREATE TABLE searches"):
+            raise RuntimeError("killed")
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", fail_at_searches)
+    with pytest.raises(RuntimeError):
+        await db.migrate()
+    async with db.engine.connect() as connection:
+        tables = await connection.run_sync(lambda c: inspect(c).get_table_names())
+    await db.close()
+    assert tables == []  # users, conversations … were created before 'searches': rolled back
+
+    again = Database(url)
+    await again.migrate()
+    async with again.engine.connect() as connection:
+        tables = await connection.run_sync(lambda c: inspect(c).get_table_names())
+    await again.close()
+    assert {"users", "searches", "alembic_version", "offer_submissions"} <= set(tables)

@@ -46,6 +46,12 @@ class Database:
         async with self.engine.begin() as connection:
             if connection.dialect.name == "postgresql":
                 await connection.execute(select(func.pg_advisory_xact_lock(MIGRATION_LOCK)))
+            else:
+                # Python's sqlite3 runs DDL outside any transaction: a process killed
+                # halfway would leave tables without their revision, and every later start
+                # would fail on "table already exists". An explicit BEGIN makes the whole
+                # upgrade one transaction (IMMEDIATE: a second process waits for it).
+                await connection.exec_driver_sql("BEGIN IMMEDIATE")
             await connection.run_sync(_upgrade)
 
     async def close(self) -> None:
