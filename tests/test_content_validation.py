@@ -329,6 +329,36 @@ def test_duplicate_faq_id_across_knowledge_files(tree: Tree) -> None:
     )
 
 
+def test_examples_under_an_unknown_entry_are_reported_with_a_suggestion(tree: Tree) -> None:
+    extra = tree.knowledge / "zz-beispiele.yaml"
+    append(extra, 'examples:\n  ehrenamtspauschal:\n    - "gibts geld dafür"\n')
+
+    find(
+        tree.problems(),
+        "zz-beispiele.yaml",
+        line_of(extra, "ehrenamtspauschal:"),
+        "'ehrenamtspauschal'",
+        "„ehrenamtspauschale“",
+    )
+
+
+def test_examples_of_several_files_are_merged_and_reach_the_classifier(tree: Tree) -> None:
+    extra = tree.knowledge / "zz-beispiele.yaml"
+    append(extra, 'examples:\n  keine-antwort:\n    - "wo ist das nächste freibad"\n')
+
+    content = tree.load()
+
+    assert "wo ist das nächste freibad" in content.faq_examples["keine-antwort"]
+    assert len(content.faq_examples["keine-antwort"]) > 1  # and those of examples.yaml
+
+
+def test_keine_antwort_is_no_faq_id(tree: Tree) -> None:
+    faq = tree.path("faq.yaml")
+    line = append(faq, FAQ_ENTRY.format(id="keine-antwort"))
+
+    find(tree.problems(), "faq.yaml", line + 1, "'keine-antwort'", "reserviert")
+
+
 def test_old_faq_answer_is_a_warning_and_content_still_loads(tree: Tree) -> None:
     faq = tree.path("faq.yaml")
     edit(faq, "    checked: 2026-11-20\n", "    checked: 2020-01-15\n")

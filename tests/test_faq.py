@@ -1,4 +1,5 @@
-"""FAQ answering: quality on the dev set, and each way of reading a question on its own."""
+"""FAQ answering: quality (cross-validated examples, an independent set), and each way of
+reading a question on its own."""
 
 from __future__ import annotations
 
@@ -10,50 +11,70 @@ import pytest
 import yaml
 
 from bot.content.loader import Content
-from bot.content.schema import FaqEntry
+from bot.content.schema import NOT_ANSWERABLE, FaqEntry
 from bot.dialogs.turn import Matchers
-from bot.helpdesk.faq import FaqMatcher
-from bot.matching.evaluation import evaluate_file
-from tests.conftest import run_lotse
+from bot.helpdesk.faq import IN_SCOPE, FaqMatcher
+from bot.matching.evaluation import evaluate, evaluate_file
+from tests.conftest import Chat, run_lotse
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV_SET = ROOT / "tests" / "data" / "faq_dev.yaml"
+EXAMPLES = ROOT / "knowledge" / "examples.yaml"
+INDEPENDENT_SET = ROOT / "tests" / "data" / "faq_eval.yaml"
 
 
-# --- quality on the dev set (tests/data/faq_dev.yaml) ----------------------------------
+# --- quality: examples cross-validated, and an independent set -------------------------
 
 
-def test_dev_set_reaches_its_figures(content: Content) -> None:
-    """A regression guard: top-1 counts only answers the bot would give, right ones."""
-    report = evaluate_file(DEV_SET, content)["questions"]
-    wrong = [miss for miss in report["misses"] if miss["answered"]]
-    right = round(report["top1"] * report["cases"])
-    # Batches 6 and 7 (long situational and Saxon questions, near-topic unanswerables) are
-    # harder than the rest: 636 older questions 91 %, batch 7 53 %, all 758 85 % (README).
-    assert report["top1"] >= 0.84, report["misses"]
+def test_examples_cross_validated_reach_their_figures(content: Content) -> None:
+    """The classifier answers examples it did not learn from (5 folds)."""
+    examples = yaml.safe_load(EXAMPLES.read_text(encoding="utf-8"))["examples"]
+    report = evaluate({"examples": examples}, content)["questions"]
+    answered = round(report["top1"] * report["cases"]) + report["wrong_answers"]
+    # Measured (README): first 91.5 %, answered right 84.1 %, top-3 98.6 %, 39 wrong
+    # answers of 1,015, 16 of 164 unanswerable ones answered. Training is deterministic.
+    assert report["cases"] >= 1000
+    assert report["first"] >= 0.90, report["misses"]
+    assert report["top1"] >= 0.83, report["misses"]
     assert report["top3"] >= 0.98, report["misses"]
-    assert right / (right + len(wrong)) >= 0.97, wrong
+    assert report["wrong_answers"] <= 0.045 * answered
     unanswerable = report["unanswerable"]
-    assert len(unanswerable["answered_anyway"]) <= 0.18 * unanswerable["cases"], unanswerable
+    assert len(unanswerable["answered_anyway"]) <= 0.14 * unanswerable["cases"], unanswerable
 
 
-def test_dev_set_is_big_and_covers_every_entry(content: Content) -> None:
-    cases = yaml.safe_load(DEV_SET.read_text(encoding="utf-8"))
-    ids = {entry.id for entry in content.faq}
-    expected = [
-        {case["expect"]} if isinstance(case["expect"], str) else set(case["expect"])
-        for case in cases["questions"]
-    ]
-    assert len(cases["questions"]) >= 150 and len(cases["unanswerable"]) >= 20
-    assert set().union(*expected) <= ids, set().union(*expected) - ids
-    assert ids <= {next(iter(e)) for e in expected if len(e) == 1}, "every entry asked for"
+def test_independent_set_reaches_the_target(content: Content) -> None:
+    """tests/data/faq_eval.yaml was written apart from knowledge/ and never learnt from:
+    the right entry comes first for 90 % of its questions (the helpdesk's target)."""
+    report = evaluate_file(INDEPENDENT_SET, content)["questions"]
+    assert report["seen"] == 0, "questions of the independent set became examples"
+    assert report["cases"] >= 150
+    assert report["first"] >= 0.90, report["misses"]  # measured 95.1 %
+    assert report["top1"] >= 0.80, report["misses"]  # measured 82.9 %, 5 wrong answers
+    assert len(report["unanswerable"]["answered_anyway"]) <= 1, report["unanswerable"]
 
 
-def test_lotse_eval_prints_the_dev_set_figures(tmp_path: Path) -> None:
-    result = run_lotse("eval", str(DEV_SET), "--json", db=tmp_path / "a.db")
+def test_examples_are_many_and_cover_every_entry(content: Content) -> None:
+    examples = content.faq_examples
+    assert {entry.id for entry in content.faq} <= examples.keys()
+    assert all(len(examples[entry.id]) >= 8 for entry in content.faq)
+    assert len(examples[NOT_ANSWERABLE]) >= 50
+
+
+def test_lotse_eval_cross_validates_an_examples_file(tmp_path: Path) -> None:
+    result = run_lotse("eval", str(EXAMPLES), db=tmp_path / "a.db")
     assert result.returncode == 0, result.stderr
-    questions = json.loads(result.stdout)["questions"]
-    assert questions["cases"] >= 150 and questions["top1"] >= 0.84
+    assert "richtiger Eintrag an erster Stelle" in result.stdout
+    figures = run_lotse("eval", str(INDEPENDENT_SET), "--json", db=tmp_path / "a.db")
+    questions = json.loads(figures.stdout)["questions"]
+    assert questions["cases"] >= 150 and questions["first"] >= 0.90 and questions["seen"] == 0
+
+
+def test_lotse_eval_warns_when_questions_are_also_examples(tmp_path: Path) -> None:
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(
+        'questions:\n  - {text: "hartz 4 und ehrenamt", expect: buergergeld-ehrenamt}\n'
+    )
+    result = run_lotse("eval", str(cases), db=tmp_path / "a.db")
+    assert "1 Fragen stehen auch in den Beispielen" in result.stdout, result.stdout
 
 
 # --- how people ask, on the shipped knowledge base -------------------------------------
@@ -67,7 +88,6 @@ def test_lotse_eval_prints_the_dev_set_figures(tmp_path: Path) -> None:
         ("brauch ich son zeugnis von der polizei", "fuehrungszeugnis"),  # colloquial
         ("fürungszeugnis online beantragen", "fuehrungszeugnis-beantragen"),  # typo
         ("Ehrenamtskarte wo beantragen", "ehrenamtskarte-beantragen"),
-        ("wie krieg ich die ehrenamtskarte", "ehrenamtskarte-beantragen"),  # "how to get"
         ("gibts fürs ehrenamt kohle", "ehrenamtspauschale"),  # "Kohle" is money
         ("minijobgrenze 2026", "minijob-ehrenamt"),  # compound of known words
         ("ehrenamt mit alg2", "buergergeld-ehrenamt"),  # digits glued to letters
@@ -100,7 +120,7 @@ def test_does_not_answer_what_the_knowledge_base_does_not_know(
     assert matchers.faq.answer(text) is None, matchers.faq.rank(text)
 
 
-# --- each way of reading a question, on a small knowledge base -------------------------
+# --- each way of reading a question (the word reading), on a small knowledge base -----
 
 
 def entry(entry_id: str, *questions: str, keywords: tuple[str, ...] = ()) -> FaqEntry:
@@ -125,8 +145,11 @@ SMALL = [
 
 
 def best(text: str, entries: list[FaqEntry] = SMALL) -> str | None:
-    hit = FaqMatcher(entries).answer(text)
-    return hit.entry.id if hit else None
+    """The entry the word reading finds, if it covers enough of the question and is ahead."""
+    hits = FaqMatcher(entries).covering(text, limit=2)
+    if not hits or hits[0].score < IN_SCOPE or hits[0].score == hits[1].score:
+        return None
+    return hits[0].entry.id
 
 
 def test_a_typo_is_read_as_the_word_it_most_likely_means() -> None:
@@ -160,8 +183,8 @@ def test_an_unknown_compound_of_known_words_is_not_both_words() -> None:
     """'Kindergeld' is made of 'Kinder' and 'Geld', but is not what an entry about money
     for children is about: it earns part of the credit only."""
     entries = [*SMALL, entry("kinder", "Gibt es Geld für Kinder?")]
-    compound = FaqMatcher(entries).rank("kindergeld")[0]
-    words = FaqMatcher(entries).rank("kinder geld")[0]
+    compound = FaqMatcher(entries).covering("kindergeld")[0]
+    words = FaqMatcher(entries).covering("kinder geld")[0]
     assert compound.entry.id == words.entry.id == "kinder"
     assert compound.score < 0.6 * words.score
 
@@ -174,11 +197,66 @@ def test_words_no_entry_knows_count_against_every_entry() -> None:
 def test_two_entries_equally_close_leave_the_bot_unsure() -> None:
     twins = [entry("a", "Was ist die Ehrenamtskarte?"), entry("b", "Was ist die Ehrenamtskarte?")]
     assert best("ehrenamtskarte", twins) is None
-    assert [hit.score for hit in FaqMatcher(twins).rank("ehrenamtskarte")] == [1.0, 1.0]
+    assert [hit.score for hit in FaqMatcher(twins).covering("ehrenamtskarte")] == [1.0, 1.0]
 
 
 def test_keywords_count_a_little_less_than_questions() -> None:
     entries = [entry("frage", "Was kostet das Führungszeugnis?"), entry("wort", "Was ist das?")]
     entries.append(entry("stichwort", "Was ist mit Gebühren?", keywords=("führungszeugnis",)))
-    ranked = FaqMatcher(entries).rank("führungszeugnis")
+    ranked = FaqMatcher(entries).covering("führungszeugnis")
     assert ranked[0].entry.id == "frage" and ranked[1].entry.id == "stichwort"
+
+
+# --- when the bot is not sure --------------------------------------------------------
+
+
+async def test_an_unsure_question_offers_the_likeliest_entries(chat: Chat) -> None:
+    """'versicherung' alone could mean three entries: the bot offers them as buttons, one
+    press answers, and the person can still ask a human."""
+    await chat.say("Hallo")
+    await chat.press("Frage")
+    await chat.say("versicherung")
+    assert "Meinten Sie" in chat.text
+    offered = [label for label in chat.labels if label.startswith("❓")]
+    assert len(offered) == 3 and any("Menschen fragen" in label for label in chat.labels)
+    await chat.press("unfallversichert")
+    assert "unfallversichert" in chat.text and "Quelle:" in chat.text
+    assert "nicht sicher" not in chat.text  # answered: the step asks for the next question
+
+
+async def test_a_question_between_two_entries_offers_both(matchers: Matchers) -> None:
+    """How to get the card: who gets it, or where to apply? Both are offered."""
+    text = "wie krieg ich die ehrenamtskarte"
+    offered = {entry.id for entry in matchers.faq.suggestions(text)}
+    assert matchers.faq.answer(text) is None
+    assert {"ehrenamtskarte", "ehrenamtskarte-beantragen"} <= offered
+
+
+async def test_a_question_off_the_topics_offers_no_entries(chat: Chat) -> None:
+    await chat.say("Hallo")
+    await chat.press("Frage")
+    await chat.say("Wie repariere ich einen tropfenden Wasserhahn?")
+    assert "keine sichere Antwort" in chat.text
+    assert not [label for label in chat.labels if label.startswith("❓")]
+
+
+def test_the_classifier_learns_from_examples() -> None:
+    """An example teaches a phrasing no word rule knows; examples under 'keine-antwort'
+    teach what the knowledge base does not answer."""
+    entries = [
+        entry("zeugnis", "Brauche ich ein erweitertes Führungszeugnis?"),
+        entry("geld", "Bekomme ich Geld für mein Ehrenamt?"),
+    ]
+    plain = FaqMatcher(entries)
+    taught = FaqMatcher(
+        entries,
+        {
+            "zeugnis": ["das papier von der polizei", "wisch vom amt ob ich vorbestraft bin"],
+            "geld": ["gibt es eine aufwandsentschädigung"],
+            NOT_ANSWERABLE: ["wie viel rente bekomme ich", "wann kommt die rente"],
+        },
+    )
+    asked = "brauch ich den wisch von der polizei"
+    assert plain.rank(asked)[0].vote < taught.rank(asked)[0].vote
+    assert taught.rank(asked)[0].entry.id == "zeugnis"
+    assert taught.suggestions("wann gibt es rente") == []

@@ -347,8 +347,15 @@ class FaqEntry(Strict):
     related: list[str] = []
 
 
+# Under `examples:`, the questions the knowledge base does not answer (pension, car tax …).
+NOT_ANSWERABLE = "keine-antwort"
+
+
 class KnowledgeFile(Strict):
-    faq: list[FaqEntry]
+    faq: list[FaqEntry] = []
+    # Real questions, as people typed them, under the id of the entry that answers them (or
+    # under NOT_ANSWERABLE): the FAQ classifier learns from them how people ask.
+    examples: dict[str, list[str]] = {}
 
 
 # Text roles each step kind shows besides its question, with the default text key.
@@ -384,7 +391,7 @@ KIND_TEXTS: dict[str, dict[str, str]] = {
         "lotse_notice": "lead_notification",
         "no_lotse": "lead_no_lotse",
     },
-    "question": {"unknown": "faq_unknown", "answer": "faq_answer"},
+    "question": {"unknown": "faq_unknown", "answer": "faq_answer", "suggest": "faq_suggest"},
     "info": {"unknown": "choice_unknown"},
     "submit_offer": {"unknown": "choice_unknown"},
     "events": {

@@ -34,13 +34,18 @@ class Matchers:
     events: EventCalendar
 
     @classmethod
-    def build(cls, content: Content) -> Matchers:
+    def build(cls, content: Content, previous: Matchers | None = None) -> Matchers:
+        """`previous`: matchers of the content before; the FAQ's is kept if its entries are
+        the same (its classifier took a second to learn), e.g. when only offers changed."""
         places = PlaceResolver(content.places)
+        faq = previous.faq if previous else None
+        if faq is None or not faq.built_from(content.faq, content.faq_examples):
+            faq = FaqMatcher(content.faq, content.faq_examples)
         return cls(
             InterestMatcher(content.taxonomy),
             places,
             OfferRanker(content.offers, content.taxonomy, places.places),
-            FaqMatcher(content.faq),
+            faq,
             EventCalendar(content.events.events, places.places),
         )
 

@@ -31,11 +31,14 @@ def answer_message(turn: Turn, entry: FaqEntry, key: str = "faq_answer_aside") -
     text = turn.t(
         key, answer=entry.answer.strip(), source=entry.source, checked=f"{entry.checked:%d.%m.%Y}"
     )
-    related = turn.matchers.faq.related(entry)
-    buttons = tuple(
-        Button(f"❓ {other.questions[0]}"[:60], f"{FAQ_BUTTON}{other.id}") for other in related[:3]
-    )
-    return Message(text, buttons)
+    return Message(text, tuple(question_buttons(turn.matchers.faq.related(entry))))
+
+
+def question_buttons(entries: list[FaqEntry]) -> list[Button]:
+    """One button per entry (at most three), labelled with its first question."""
+    return [
+        Button(f"❓ {entry.questions[0]}"[:60], f"{FAQ_BUTTON}{entry.id}") for entry in entries[:3]
+    ]
 
 
 def entry_for_button(turn: Turn, data: str) -> FaqEntry | None:

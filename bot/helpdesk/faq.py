@@ -18,33 +18,43 @@ single closest phrasing (a question, a keyword, its id) adds to that.
 Saxon and phonetic spellings the knowledge base does not know are read as the known word
 they stand for ("griech" → "krieg", "gann" → "kann", "lodse" → "lotse"; lexicon.DIALECT).
 
-The bot answers only when the best entry is sure enough and ahead of the runner-up; a long
-question (a situation told first) scores lower everywhere, so it is also answered with a
-lower score when the best entry is far ahead of the runner-up.
+Which entry answers is decided by a classifier learnt from the entries' phrasings and the
+examples of real questions in knowledge/*.yaml (classifier.py): it knows how people ask
+better than any word rule. The word reading above decides whether the question is one the
+knowledge base can answer at all: only when some entry covers enough of its words (less for
+a long question, a situation told first) and the classifier's choice is clear does the bot
+answer.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
-from bot.content.schema import FaqEntry
+from bot.content.schema import NOT_ANSWERABLE, FaqEntry
 from bot.helpdesk import lexicon
+from bot.helpdesk.classifier import QuestionClassifier
 from bot.matching.normalize import fold, lemma_forms, words
 
-SURE = 0.45  # below this the bot says it is not sure (and offers a human)
-MARGIN = 0.02  # …and also when the runner-up is this close
-# A long question (a situation told first) scores lower everywhere; it is answered also
-# below SURE when the best entry is far ahead of the runner-up.
+# The bot answers when some entry covers this much of the question's words (else the
+# knowledge base does not know the topic: it says it is not sure and offers a human) …
+IN_SCOPE = 0.45
 LONG_QUESTION = 5  # words that count, from this many on a question is long
-LONG_SURE = 0.25  # …then this score is enough
-LONG_LEAD = 1.5  # …when the best entry scores this many times the runner-up
+IN_SCOPE_LONG = 0.2  # …a long question (a situation told first) scores lower everywhere
+# … and the classifier's choice is clear: its score and its lead over the runner-up.
+# Chosen by cross-validation on the examples (tests/test_faq.py checks the figures).
+VOTE_SURE = -0.6
+VOTE_MARGIN = 0.2
+BLEND = 1.0  # entries are ranked by vote + BLEND × how much of the question they cover
+SUGGEST = -0.9  # when not sure, entries scoring this much are offered as "Meinten Sie …?"
 ANSWER_WEIGHT = 0.45  # a word found only in the answer counts this much
 ANSWER_DF = 0.25  # …and makes a word this much less rare (answers mention much in passing)
 KEYWORD_WEIGHT = 0.85  # a word found only in `keywords:` counts this much
@@ -64,7 +74,8 @@ LINKS = ("", "s", "n", "en", "e", "es", "er")  # Fugenlaute: "Ehrenamt-s-karte"
 @dataclass(frozen=True)
 class FaqHit:
     entry: FaqEntry
-    score: float
+    score: float  # how much of the question's words the entry covers (0–1)
+    vote: float = 0.0  # the classifier's score for the entry (0 is its boundary)
 
 
 @dataclass(frozen=True)
@@ -173,8 +184,14 @@ def analyse(text: str) -> list[Token]:
 
 
 class FaqMatcher:
-    def __init__(self, entries: list[FaqEntry]) -> None:
+    def __init__(
+        self, entries: list[FaqEntry], examples: dict[str, list[str]] | None = None
+    ) -> None:
         self._entries = entries
+        self._examples = examples or {}
+        self._made_from = (entries, examples)
+        self._classifier: QuestionClassifier | None = None  # trained on the first question
+        self._training = threading.Lock()
         asked = [[analyse(text) for text in [*e.questions, *e.keywords]] for e in entries]
         told = [analyse(e.answer) for e in entries]
         every = [t for texts in asked for ts in texts for t in ts] + [t for ts in told for t in ts]
@@ -348,8 +365,85 @@ class FaqMatcher:
     # --- scoring -------------------------------------------------------------------------
 
     def rank(self, text: str, limit: int = 3) -> list[FaqHit]:
-        """The best entries with their scores (0–1), also below the threshold."""
-        # A word said twice says nothing new; a very long text is read from its start.
+        """The most likely entries, best first, also when the bot would not answer."""
+        judged = self._judge(text)
+        return judged.hits[:limit] if judged else []
+
+    def answer(self, text: str) -> FaqHit | None:
+        """The entry that answers the question, or None when the bot is not sure."""
+        judged = self._judge(text)
+        if judged is None or not judged.in_scope:
+            return None
+        best, runner_up = judged.hits[0], judged.hits[1] if len(judged.hits) > 1 else None
+        lead = judged.strength(best) - (judged.strength(runner_up) if runner_up else -1.0)
+        if best.vote < VOTE_SURE or lead < VOTE_MARGIN:
+            return None
+        return best
+
+    def suggestions(self, text: str, limit: int = 3) -> list[FaqEntry]:
+        """For a question the bot is not sure about: the likeliest entries, to offer as
+        "Meinten Sie …?" – none when the question is about something the knowledge base
+        does not cover at all."""
+        judged = self._judge(text)
+        if judged is None or judged.not_answerable or judged.widest < IN_SCOPE_LONG:
+            return []
+        return [hit.entry for hit in judged.hits[:limit] if hit.vote >= SUGGEST]
+
+    def covering(self, text: str, limit: int = 3) -> list[FaqHit]:
+        """The entries that cover most of the question's words: the word reading alone."""
+        covered = self._covered(text)
+        hits = [FaqHit(entry, score) for entry, score in zip(self._entries, covered, strict=True)]
+        return sorted(hits, key=lambda hit: -hit.score)[:limit]
+
+    def prepare(self) -> QuestionClassifier:
+        """Train the classifier unless done (about a second): the engine calls this in a
+        thread after its first event, so that the first question need not wait."""
+        with self._training:
+            if self._classifier is None:
+                self._classifier = self._train()
+            return self._classifier
+
+    def built_from(self, entries: list[FaqEntry], examples: dict[str, list[str]]) -> bool:
+        """Whether this matcher was made from exactly these entries and examples."""
+        return entries is self._made_from[0] and examples is self._made_from[1]
+
+    def _judge(self, text: str) -> _Judged | None:
+        covered = self._covered(text)
+        if not covered:
+            return None
+        votes = (self._classifier or self.prepare()).scores(text)
+        hits = [
+            FaqHit(entry, score, round(float(vote), 3))
+            for entry, score, vote in zip(self._entries, covered, votes, strict=False)
+        ]
+        long = len(self._read(text)) >= LONG_QUESTION
+        # like the examples of what the knowledge base does not answer:
+        not_answerable = int(np.argmax(votes)) == len(self._entries)
+        return _Judged(
+            sorted(hits, key=_Judged.strength, reverse=True),
+            widest=max(covered),
+            in_scope=not not_answerable and max(covered) >= (IN_SCOPE_LONG if long else IN_SCOPE),
+            not_answerable=not_answerable,
+        )
+
+    def _train(self) -> QuestionClassifier:
+        texts: list[str] = []
+        labels: list[int] = []
+        # Each entry learns from its phrasings, keywords, id and examples; the class after
+        # the entries from the examples of questions the knowledge base does not answer.
+        classes = [
+            (entry.id, [*entry.questions, *entry.keywords, entry.id.replace("-", " ")])
+            for entry in self._entries
+        ]
+        classes.append((NOT_ANSWERABLE, []))
+        for index, (key, own) in enumerate(classes):
+            for text in [*own, *self._examples.get(key, [])]:
+                texts.append(text)
+                labels.append(index)
+        return QuestionClassifier(texts, labels, len(classes))
+
+    def _covered(self, text: str) -> list[float]:
+        """Per entry, how much of the question's words it covers (0–1); [] for no words."""
         tokens = self._read(text)
         if not tokens or not self._entries:
             return []
@@ -357,17 +451,16 @@ class FaqMatcher:
         total = sum(weights)
         question = tuple(zip(tokens, weights, strict=True))
         forms = _forms(tokens)
-        hits = []
-        for index, entry in enumerate(self._entries):
+        scores = []
+        for index in range(len(self._entries)):
             covered = sum(self._credit(t, w, index) for t, w in question)
             closest = max(
                 (p.factor * _closeness(question, total, forms, p) for p in self._phrasings[index]),
                 default=0.0,
             )
             score = (1 - PHRASING_WEIGHT) * covered / total + PHRASING_WEIGHT * closest
-            hits.append(FaqHit(entry, round(min(score, 1.0), 3)))
-        hits.sort(key=lambda hit: -hit.score)
-        return hits[:limit]
+            scores.append(round(min(score, 1.0), 3))
+        return scores
 
     def _read(self, text: str) -> list[Token]:
         """The question's words as the knowledge base knows them; a word said twice says
@@ -388,22 +481,27 @@ class FaqMatcher:
         near = max((self._idf[f] * fields[f] * scale for f in token.near if f in fields), default=0)
         return min(weight, near * PART_CREDIT)
 
-    def answer(self, text: str) -> FaqHit | None:
-        """The entry that answers the question, or None when the bot is not sure."""
-        ranked = self.rank(text, limit=2)
-        if not ranked:
-            return None
-        best, second = ranked[0].score, ranked[1].score if len(ranked) > 1 else 0.0
-        if best >= SURE and best - second >= MARGIN:
-            return ranked[0]
-        far_ahead = best >= LONG_SURE and best >= LONG_LEAD * second
-        if far_ahead and len(self._read(text)) >= LONG_QUESTION:
-            return ranked[0]
-        return None
+    @property
+    def _by_id(self) -> dict[str, FaqEntry]:
+        return {entry.id: entry for entry in self._entries}
 
     def related(self, entry: FaqEntry) -> list[FaqEntry]:
-        by_id = {e.id: e for e in self._entries}
-        return [by_id[i] for i in entry.related if i in by_id]
+        return [self._by_id[i] for i in entry.related if i in self._by_id]
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """A question read both ways: entries best first, and whether it is in scope at all."""
+
+    hits: list[FaqHit]
+    widest: float  # the most any entry covers of the question's words
+    in_scope: bool  # some entry covers enough, and it is not like the examples without answer
+    not_answerable: bool
+
+    @staticmethod
+    def strength(hit: FaqHit) -> float:
+        """What orders the entries: the classifier's vote, and a little the word reading."""
+        return hit.vote + BLEND * hit.score
 
 
 def _forms(tokens: Iterable[Token]) -> frozenset[str]:
