@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -9,6 +10,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from bot.content import schema
+from bot.content.offer_table import OfferTable
 from bot.content.yamlio import LocatedDocument, Problem, YamlSyntaxError, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -28,6 +30,8 @@ IMPORTED_OFFERS = "offers-imported.yaml"
 FREINET_MAPPING = "freinet-mapping.yaml"
 # The regional calendar ("Was ist los?"); without the file the calendar is empty.
 EVENTS = "events.yaml"
+# Offers files are streamed, one offer at a time, into a compact table (offer_table.py).
+OFFER_FILES = ("offers.yaml", IMPORTED_OFFERS)
 OPTIONAL_FILES: dict[str, type[BaseModel]] = {
     IMPORTED_OFFERS: schema.OffersFile,
     FREINET_MAPPING: schema.FreinetMappingFile,
@@ -43,13 +47,17 @@ class Content:
     dialog: schema.DialogFile
     taxonomy: schema.TaxonomyFile
     places: schema.PlacesFile
-    offers: list[schema.Offer]
+    offers: OfferTable  # any sequence of offers given here becomes a compact table
     lotsen: list[schema.Lotse]
     faq: list[schema.FaqEntry]
+    faq_examples: dict[str, list[str]] = field(default_factory=dict)  # knowledge `examples:`
     leads: schema.LeadsFile = field(default_factory=schema.LeadsFile)
     warnings: tuple[Problem, ...] = ()
     freinet_mapping: schema.FreinetMappingFile | None = None
     events: schema.EventsFile = field(default_factory=schema.EventsFile)  # events.yaml
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "offers", OfferTable.of(self.offers))
 
     @property
     def languages(self) -> list[str]:
@@ -158,6 +166,28 @@ def _load_file(
     return parsed, document, problems
 
 
+def _load_offers(
+    path: Path,
+    shown: str,
+    parsed: dict[str, Any],
+    problems: list[Problem],
+    checks: list[Problem],
+) -> OfferTable | None:
+    """An offers file, streamed (see offers_file.py); imported offers must not reuse the
+    ids of offers.yaml, which is read first."""
+    from bot.content.offers_file import read_offers  # local: it imports from here
+    from bot.content.validate import OfferChecker
+
+    places, taxonomy = parsed.get("places.yaml"), parsed.get("taxonomy.yaml")
+    hand: OfferTable | None = parsed.get("offers.yaml")
+    taken = hand.id_list() if hand is not None else []  # None while reading offers.yaml
+    new_checker = (lambda: OfferChecker(places, taxonomy, taken)) if places and taxonomy else None
+    read = read_offers(path, shown, new_checker)
+    problems += read.problems
+    checks += read.checks
+    return read.table
+
+
 def load_content(
     content_dir: Path,
     knowledge_dir: Path,
@@ -175,8 +205,12 @@ def load_content(
     problems: list[Problem] = []
     parsed: dict[str, Any] = {}
     documents: dict[str, LocatedDocument] = {}
+    offer_checks: list[Problem] = []  # cross-file problems of offers, found while streaming
     for name, model in CONTENT_FILES.items():
         shown = str(content_dir / name)
+        if name in OFFER_FILES:
+            parsed[name] = _load_offers(content_dir / name, shown, parsed, problems, offer_checks)
+            continue
         value, document, found = _load_file(content_dir / name, shown, model)
         problems += found
         parsed[name], documents[name] = value, document
@@ -184,7 +218,10 @@ def load_content(
         path = content_dir / name
         if name == IMPORTED_OFFERS and imported_offers is not None:
             path = imported_offers
-        if path.exists():
+        if path.exists() and name in OFFER_FILES:
+            shown = str(content_dir / name)
+            parsed[name] = _load_offers(path, shown, parsed, problems, offer_checks)
+        elif path.exists():
             value, document, found = _load_file(path, str(content_dir / name), model)
             problems += found
             parsed[name], documents[name] = value, document
@@ -198,31 +235,44 @@ def load_content(
 
     if any(v is None for v in parsed.values()):
         raise ContentError(problems)
-    imported = parsed[IMPORTED_OFFERS].offers if IMPORTED_OFFERS in parsed else []
     content = Content(
         texts=parsed["texts.yaml"],
         dialog=parsed["dialog.yaml"],
         taxonomy=parsed["taxonomy.yaml"],
         places=parsed["places.yaml"],
-        offers=parsed["offers.yaml"].offers + imported,
+        offers=parsed["offers.yaml"].with_extra(parsed.get(IMPORTED_OFFERS, ())),
         lotsen=parsed["lotsen.yaml"].lotsen,
         leads=parsed["leads.yaml"],
         faq=[entry for file, _ in knowledge for entry in file.faq],
+        faq_examples=_examples(file for file, _ in knowledge),
         freinet_mapping=parsed.get(FREINET_MAPPING),
         events=parsed.get(EVENTS) or schema.EventsFile(),
     )
     problems += cross_check(
-        content, documents, knowledge, faq_max_age_days=faq_max_age_days, imported=imported
+        content,
+        documents,
+        knowledge,
+        faq_max_age_days=faq_max_age_days,
+        offer_problems=offer_checks,
     )
     if any(p.severity == "error" for p in problems):
         raise ContentError(problems)
     return Content(**{**content.__dict__, "warnings": tuple(problems)})
 
 
+def _examples(files: Iterable[schema.KnowledgeFile]) -> dict[str, list[str]]:
+    """The `examples:` of all knowledge files, per entry id."""
+    merged: dict[str, list[str]] = {}
+    for file in files:
+        for key, questions in file.examples.items():
+            merged.setdefault(key, []).extend(questions)
+    return merged
+
+
 def summary(content: Content) -> str:
     """One line for `lotse check` and /reload: what was loaded."""
     places = sum(len(g.ortsteile) for g in content.places.gemeinden)
-    archived = sum(o.archived for o in content.offers)
+    archived = content.offers.count_archived()
     offers = f"{len(content.offers) - archived} Angebote" + (
         f" (+{archived} archiviert)" if archived else ""
     )

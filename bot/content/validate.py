@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Protocol
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import numpy as np
 from rapidfuzz import process
 
 from bot.content import schema
-from bot.content.loader import EVENTS, FREINET_MAPPING, IMPORTED_OFFERS, Content
-from bot.content.yamlio import LocatedDocument, Problem
+from bot.content.loader import EVENTS, FREINET_MAPPING, Content
+from bot.content.offer_table import KIND_CODES, NO_END, OfferTable
+from bot.content.yamlio import LocatedDocument, Path_, Problem
 
 FIXED_INTEREST_IDS = (
     "sport",
@@ -50,22 +53,17 @@ def cross_check(
     *,
     faq_max_age_days: int,
     today: dt.date | None = None,
-    imported: Sequence[schema.Offer] = (),
+    offer_problems: Sequence[Problem] = (),
 ) -> list[Problem]:
-    """Cross-file checks. `imported` are the offers (at the end of content.offers) that
-    came from offers-imported.yaml; they are checked against that file's lines."""
+    """Cross-file checks. The offers were checked while they were read (`OfferChecker`,
+    they are streamed); `offer_problems` is what that found."""
     problems: list[Problem] = []
     problems += _check_texts(content, docs["texts.yaml"])
     problems += _check_dialog(content, docs["dialog.yaml"])
     interest_ids = _all_interest_ids(content.taxonomy)
     problems += _check_taxonomy(content, docs["taxonomy.yaml"])
     problems += _check_places(content.places, docs["places.yaml"])
-    hand_written = content.offers[: len(content.offers) - len(imported)]
-    problems += _check_offers(content, docs["offers.yaml"], hand_written, interest_ids)
-    if imported:
-        problems += _check_offers(
-            content, docs[IMPORTED_OFFERS], imported, interest_ids, taken=hand_written
-        )
+    problems += offer_problems
     if content.freinet_mapping is not None:
         problems += _check_mapping(content.freinet_mapping, docs[FREINET_MAPPING], interest_ids)
     problems += _check_lotsen(content, docs["lotsen.yaml"], interest_ids)
@@ -242,37 +240,86 @@ def _check_places(places: schema.PlacesFile, doc: LocatedDocument) -> Iterator[P
                 )
 
 
-def _check_offers(
-    content: Content,
-    doc: LocatedDocument,
-    offers: Sequence[schema.Offer],
-    interest_ids: list[str],
-    taken: Sequence[schema.Offer] = (),
-) -> Iterator[Problem]:
-    for index, key in _duplicates(enumerate(o.id for o in offers)):
-        yield doc.problem(
-            ("offers", index, "id"),
-            f"Angebots-Kennung '{key}' doppelt – jede Kennung darf nur einmal vorkommen",
-        )
-    hand_ids = {o.id for o in taken}
-    for index, offer in enumerate(offers):
-        if offer.id in hand_ids:
-            yield doc.problem(
-                ("offers", index, "id"),
-                f"importierte Kennung '{offer.id}' gibt es schon in offers.yaml – "
-                "dort umbenennen (importierte Kennungen beginnen mit fn- oder csv-)",
-            )
-    for index, offer in enumerate(offers):
-        if offer.archived:
-            continue  # kept only for history, never shown: a renamed place must not block
+class Located(Protocol):
+    """Where a content path stands: a whole document, or one streamed offer of it."""
+
+    def problem(self, path: Path_, message: str, severity: str = "error") -> Problem: ...
+
+
+class OfferChecker:
+    """The cross-file checks of one offers file, one offer at a time (offers are streamed
+    from the file, never held as a whole). `taken`: ids already used by offers.yaml."""
+
+    def __init__(
+        self, places: schema.PlacesFile, taxonomy: schema.TaxonomyFile, taken: Iterable[str] = ()
+    ) -> None:
+        self.places = PlaceIndex(places)
+        self.interest_ids = _all_interest_ids(taxonomy)
+        self._known = set(self.interest_ids)
+        self.taken = frozenset(taken)
+        self._seen: set[str] = set()
+        # Kept apart to report in the order of old: duplicates, clashes, then each offer.
+        self._duplicates: list[Problem] = []
+        self._clashes: list[Problem] = []
+        self._offers: list[Problem] = []
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [*self._duplicates, *self._clashes, *self._offers]
+
+    def check(self, index: int, offer: schema.Offer, doc: Located) -> None:
         here = ("offers", index)
-        yield from _check_place(content.places, doc, here, offer.place, offer.gemeinde)
+        if offer.id in self._seen:
+            self._duplicates.append(
+                doc.problem(
+                    (*here, "id"),
+                    f"Angebots-Kennung '{offer.id}' doppelt – jede Kennung darf nur einmal "
+                    "vorkommen",
+                )
+            )
+        self._seen.add(offer.id)
+        if offer.id in self.taken:
+            self._clashes.append(
+                doc.problem(
+                    (*here, "id"),
+                    f"importierte Kennung '{offer.id}' gibt es schon in offers.yaml – "
+                    "dort umbenennen (importierte Kennungen beginnen mit fn- oder csv-)",
+                )
+            )
+        if not offer.archived:  # archived: kept only for history, a renamed place must not block
+            self._offers += self._check_offer(offer, doc, here)
+
+    def clean(self, table: OfferTable) -> bool:
+        """Whether `check` would find nothing in any offer of the table – checked once per
+        distinct id, place and interest, so 100,000 offers take milliseconds. (When not,
+        the file is read again to name each problem's line.)"""
+        columns = table.columns
+        ids = columns.ids
+        if len(np.unique(ids)) != len(ids) or self.taken & set(table.id_list()):
+            return False
+        active = ~columns.archived
+        nowhere = LocatedDocument("", None)
+        for code in np.unique(columns.place[active]):
+            gemeinde, place = columns.places[code]
+            if any(_check_place(self.places, nowhere, (), place, gemeinde)):
+                return False
+        of_active = np.repeat(active, np.diff(columns.starts))
+        if any(
+            columns.vocabulary[word] not in self._known
+            for word in np.unique(columns.interests[of_active])
+        ):
+            return False
+        once = columns.kind == KIND_CODES["once"]
+        return not np.any(active & once & (columns.ends == NO_END))  # a one-off without date
+
+    def _check_offer(self, offer: schema.Offer, doc: Located, here: Path_) -> Iterator[Problem]:
+        yield from _check_place(self.places, doc, here, offer.place, offer.gemeinde)
         for j, interest in enumerate(offer.interests):
-            if interest not in interest_ids:
+            if interest not in self._known:
                 yield doc.problem(
                     (*here, "interests", j),
                     f"unbekanntes Interessengebiet "
-                    f"'{interest}' – siehe taxonomy.yaml.{suggest(interest, interest_ids)}",
+                    f"'{interest}' – siehe taxonomy.yaml.{suggest(interest, self.interest_ids)}",
                 )
         if offer.schedule.kind == "once" and offer.schedule.date is None:
             yield doc.problem(
@@ -280,19 +327,26 @@ def _check_offers(
             )
 
 
+class PlaceIndex:
+    """The names of places.yaml, looked up for every offer and event."""
+
+    def __init__(self, places: schema.PlacesFile) -> None:
+        self.gemeinden = {g.name for g in places.gemeinden}
+        self.by_ortsteil: dict[str, list[str]] = {}
+        for g in places.gemeinden:
+            for o in g.ortsteile:
+                self.by_ortsteil.setdefault(o.name, []).append(g.name)
+
+
 def _check_place(
-    places: schema.PlacesFile,
-    doc: LocatedDocument,
-    here: tuple[str | int, ...],
+    places: PlaceIndex,
+    doc: Located,
+    here: Path_,
     place: str,
     gemeinde: str | None,
 ) -> Iterator[Problem]:
     """An offer's or event's `place` (and `gemeinde`) must name one place of places.yaml."""
-    gemeinden = {g.name for g in places.gemeinden}
-    by_ortsteil: dict[str, list[str]] = {}
-    for g in places.gemeinden:
-        for o in g.ortsteile:
-            by_ortsteil.setdefault(o.name, []).append(g.name)
+    gemeinden, by_ortsteil = places.gemeinden, places.by_ortsteil
     if gemeinde is not None and gemeinde not in gemeinden:
         yield doc.problem(
             (*here, "gemeinde"),
@@ -324,6 +378,7 @@ def _check_events(content: Content, doc: LocatedDocument) -> Iterator[Problem]:
     """Places like offers' places, links that open in a browser, days and times in order.
     A date in the past is fine: the bot simply stops showing the event."""
     events = content.events.events
+    places = PlaceIndex(content.places)
     for index, _key in _duplicates(
         enumerate(f"{e.title}|{e.date}|{e.place}".casefold() for e in events)
     ):
@@ -334,7 +389,7 @@ def _check_events(content: Content, doc: LocatedDocument) -> Iterator[Problem]:
         )
     for index, event in enumerate(events):
         here = ("events", index)
-        yield from _check_place(content.places, doc, here, event.place, event.gemeinde)
+        yield from _check_place(places, doc, here, event.place, event.gemeinde)
         if event.link is not None and not _is_web_link(event.link):
             yield doc.problem(
                 (*here, "link"),
@@ -450,6 +505,11 @@ def _check_knowledge(
                         ("faq", index, "related", j),
                         f"verwandte Frage '{related}' gibt es nicht.{suggest(related, seen)}",
                     )
+            if entry.id == schema.NOT_ANSWERABLE:
+                yield doc.problem(
+                    ("faq", index, "id"),
+                    f"'{entry.id}' ist reserviert (unter 'examples:' für Fragen ohne Antwort)",
+                )
             age = (today - entry.checked).days
             if age > max_age_days:
                 yield doc.problem(
@@ -459,6 +519,25 @@ def _check_knowledge(
                     "und 'checked' aktualisieren",
                     severity="warning",
                 )
+    yield from _check_examples(knowledge, seen)
+
+
+def _check_examples(
+    knowledge: list[tuple[schema.KnowledgeFile, LocatedDocument]], ids: set[str]
+) -> Iterator[Problem]:
+    """Examples stand under an entry that exists (or under 'keine-antwort')."""
+    known = ids | {schema.NOT_ANSWERABLE}
+    for file, doc in knowledge:
+        for key, questions in file.examples.items():
+            if key not in known:
+                yield doc.problem(
+                    ("examples", key),
+                    f"Beispiele für '{key}': diesen FAQ-Eintrag gibt es nicht."
+                    f"{suggest(key, known)}",
+                )
+            for j, question in enumerate(questions):
+                if not question.strip():
+                    yield doc.problem(("examples", key, j), "leere Beispielfrage")
 
 
 def _check_leads(content: Content, doc: LocatedDocument) -> Iterator[Problem]:

@@ -81,7 +81,9 @@ class ContentWatcher:
         for path in self.sources.files():
             digest.update(str(path).encode() + b"\0")
             try:
-                digest.update(path.read_bytes())
+                with path.open("rb") as file:  # in pieces: an import file can be 50 MB
+                    while chunk := file.read(1 << 20):
+                        digest.update(chunk)
             except FileNotFoundError:
                 continue
             digest.update(b"\0")

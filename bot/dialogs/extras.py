@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from bot.dialogs import handover
 from bot.dialogs.events import Attachment, Button, Event, Message, Notification, Recipient
-from bot.dialogs.steps import place_to_dict
+from bot.dialogs.steps import QuestionStep, place_to_dict
 from bot.dialogs.turn import Turn
 from bot.helpdesk import handoff
 from bot.helpdesk.answers import FAQ_BUTTON, HANDOFF_BUTTON, answer_message, entry_for_button
@@ -58,6 +58,9 @@ class Extras:
             if entry is None:
                 return [Message(turn.t("stale_button")), *self.engine.prompt(turn)]
             turn.keep_prompt = False
+            step = self.engine.content.dialog.steps[turn.state.step]
+            if step.kind == "question":  # the answer is the step's question again
+                return [QuestionStep.answered(turn, turn.state.step, step, entry)]
             return [answer_message(turn, entry), *self.engine.prompt(turn)]
         if event.kind == "button" and event.data in ("del:yes", "del:no"):
             return await self._erase(turn, event.data == "del:yes")
@@ -274,8 +277,8 @@ class Extras:
             return await self._jump_to_poster(turn, ident, payload)
         if kind == links.INTEREST and "interest" in targets and self._top(ident):
             return await self._jump_to_interest(turn, ident, targets["interest"])
-        offer = next((o for o in self.content.offers if o.id == ident and not o.archived), None)
-        if kind == links.OFFER and "offer" in targets and offer is not None:
+        offer = self.content.offers.get(ident) if kind == links.OFFER else None
+        if "offer" in targets and offer is not None and not offer.archived:
             return await self._jump_to_offer(turn, offer.id, targets["offer"])
         return None
 
@@ -327,7 +330,8 @@ class Extras:
 
     async def _jump_to_offer(self, turn: Turn, offer_id: str, target: str) -> list[Message]:
         await self.engine.restart(turn)
-        offer = next(o for o in self.content.offers if o.id == offer_id)
+        offer = self.content.offers.get(offer_id)
+        assert offer is not None  # _follow_link found it
         turn.state.answers["offer_id"] = offer.id
         turn.state.answers["interests"] = list(
             dict.fromkeys(top for i in offer.interests if (top := self._top(i)))

@@ -11,11 +11,16 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from bot.content.schema import Option, Step
+from bot.content.schema import FaqEntry, Option, Step
 from bot.dialogs.event_lines import event_line
 from bot.dialogs.events import Button, Message, Notification
 from bot.dialogs.turn import Turn
-from bot.helpdesk.answers import answer_message, remember_question
+from bot.helpdesk.answers import (
+    HANDOFF_BUTTON,
+    answer_message,
+    question_buttons,
+    remember_question,
+)
 from bot.leads.desk import LeadDesk
 from bot.leads.lifecycle import change
 from bot.leads.routing import find_lotse, recipient_for
@@ -237,6 +242,12 @@ def _choice_index(value: str, count: int) -> int | None:
     return None
 
 
+def _title(turn: Turn, offer_id: str) -> str:
+    """The title of an offer shown before (its id, should a reload have removed it)."""
+    offer = turn.content.offers.get(offer_id)
+    return offer.title if offer else offer_id
+
+
 def profile_from(answers: dict, today: dt.date) -> Profile:
     place = answers.get("place") or {}
     kind = answers.get("time_kind")
@@ -332,9 +343,9 @@ class OffersStep(StepKind):
         offers = turn.state.pending.get("offers", [])
         value = given.value if isinstance(given, Pressed) else None
         if isinstance(given, Typed):
-            titles = {o.id: o.title for o in turn.content.offers}
+            titles = [_title(turn, offer_id) for offer_id in offers]
             general = ("general", [turn.role_text(step, "general")])
-            value = pick(given.text, [*_choices(turn, step, [titles[o] for o in offers]), general])
+            value = pick(given.text, [*_choices(turn, step, titles), general])
         index = _choice_index(value or "", len(offers))
         if index is not None:
             turn.state.answers["offer_id"] = offers[index]
@@ -421,7 +432,7 @@ class LeadStep(StepKind):
         answers = turn.state.answers
         place = answers.get("place") or {}
         interests = answers.get("interests", [])
-        offer = next((o for o in turn.content.offers if o.id == answers.get("offer_id")), None)
+        offer = turn.content.offers.get(answers.get("offer_id"))
         gemeinde = place.get("gemeinde") or (offer.gemeinde if offer else None)
         lotse = find_lotse(
             turn.content.lotsen,
@@ -529,14 +540,18 @@ class QuestionStep(StepKind):
             hit = turn.matchers.faq.answer(given.text)
             handoff = remember_question(turn, given.text)
             if hit is None:
-                text = turn.role_text(step, "unknown")
-                return Stay([turn.ask(name, step, text=text, extra=[handoff])])
-            answer = answer_message(turn, hit.entry, step.texts.get("answer", "faq_answer"))
-            not_helpful = Button(turn.t("btn_not_helpful"), handoff.data)
-            return Stay(
-                [turn.ask(name, step, text=answer.text, extra=[*answer.buttons, not_helpful])]
-            )
+                suggested = question_buttons(turn.matchers.faq.suggestions(given.text))
+                text = turn.role_text(step, "suggest" if suggested else "unknown")
+                return Stay([turn.ask(name, step, text=text, extra=[*suggested, handoff])])
+            return Stay([self.answered(turn, name, step, hit.entry)])
         return await super().handle(turn, name, step, given)
+
+    @staticmethod
+    def answered(turn: Turn, name: str, step: Step, entry: FaqEntry) -> Message:
+        """The answer as the step's question: ask another, or pass this one to a person."""
+        answer = answer_message(turn, entry, step.texts.get("answer", "faq_answer"))
+        not_helpful = Button(turn.t("btn_not_helpful"), f"{HANDOFF_BUTTON}ask")
+        return turn.ask(name, step, text=answer.text, extra=[*answer.buttons, not_helpful])
 
 
 class EventsStep(StepKind):

@@ -269,7 +269,8 @@ class LeadDesk:
         return lead.place or lead.gemeinde or "–"
 
     def _offer(self, lead: Lead) -> str:
-        return next((o.title for o in self.content.offers if o.id == lead.offer_id), "–")
+        offer = self.content.offers.get(lead.offer_id)
+        return offer.title if offer else "–"
 
 
 def _actor(account: Desk) -> str:

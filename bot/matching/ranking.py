@@ -1,8 +1,9 @@
 """Rank offers for one person: interest fit, distance, time fit and freshness.
 
 All offers are laid out once as numpy columns (coordinates, interest bit masks, schedule
-codes), so ranking 100,000 offers is a handful of vectorised operations instead of a
-Python loop per offer. Only the few winners are turned back into Python objects.
+codes, taken from the content's compact OfferTable), so ranking 100,000 offers is a handful
+of vectorised operations instead of a Python loop per offer. Only the few winners are
+turned back into Python objects.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 import numpy as np
 
+from bot.content.offer_table import KIND_CODES, SLOT_BITS, OfferColumns, OfferTable
 from bot.content.schema import Offer, TaxonomyFile
 from bot.matching.geo import EARTH_RADIUS_KM
 from bot.matching.places import Place
@@ -22,8 +25,6 @@ WEIGHTS = {"interest": 0.45, "distance": 0.30, "time": 0.20, "fresh": 0.05}
 GOOD_FIT = 0.55  # below this the bot says honestly that nothing fits well
 DEFAULT_MAX_KM = 25.0
 DISTANCE_SCALE_KM = 10.0
-SLOT_BITS = {"weekday": 1, "evening": 2, "weekend": 4}
-KIND_CODES = {"regular": 0, "once": 1, "flexible": 2}
 FRESH_DAYS, STALE_DAYS = 180, 730  # full score up to half a year, none after two years
 
 
@@ -63,37 +64,48 @@ class OfferRanker:
         # An Ortsteil named without its Gemeinde is found by its name when that is unique.
         names = Counter(p.name for p in in_region)
         coords |= {(None, p.name): (p.lat, p.lon) for p in in_region if names[p.name] == 1}
+        table = OfferTable.of(offers)
         # Archived offers (gone from their import source) stay in the content, never ranked.
-        self.offers: list[Offer] = [o for o in offers if not o.archived]
-        self._columns(coords)
+        rows = np.flatnonzero(~table.columns.archived)
+        self.offers: Sequence[Offer] = _Rows(table, rows)
+        self._columns(table.columns, rows, coords)
 
-    def _columns(self, coords: dict[tuple[str | None, str], tuple[float, float]]) -> None:
-        offers = self.offers
+    def _columns(
+        self,
+        table: OfferColumns,
+        rows: np.ndarray,
+        coords: dict[tuple[str | None, str], tuple[float, float]],
+    ) -> None:
+        """The table's columns for the offers that are ranked, in the form `rank` uses."""
         nowhere = (np.nan, np.nan)
-        where = [
-            coords.get((o.gemeinde or o.place, o.place)) or coords.get((None, o.place), nowhere)
-            for o in offers
-        ]
-        self._lat = np.radians(np.array([w[0] for w in where], dtype=float))
-        self._lon = np.radians(np.array([w[1] for w in where], dtype=float))
-        self._ids = np.array([self._mask(o.interests, parents=True) for o in offers], np.uint64)
-        self._subs = np.array([self._mask(o.interests, parents=False) for o in offers], np.uint64)
-        self._kind = np.array([KIND_CODES[o.schedule.kind] for o in offers], dtype=np.int8)
-        self._slots = np.array(
-            [sum(SLOT_BITS[s] for s in set(o.schedule.slots)) for o in offers], dtype=np.int8
-        )
-        self._hours = np.array([o.schedule.hours_per_week or np.nan for o in offers], dtype=float)
-        self._updated = np.array([o.updated.toordinal() for o in offers], dtype=np.int64)
-        far_future = dt.date.max.toordinal()
-        self._ends = np.array(
+        where = np.array(
             [
-                o.schedule.date.toordinal()
-                if o.schedule.kind == "once" and o.schedule.date
-                else far_future
-                for o in offers
+                coords.get((gemeinde or place, place)) or coords.get((None, place), nowhere)
+                for gemeinde, place in table.places
             ],
-            np.int64,
+            dtype=float,
+        ).reshape(-1, 2)
+        self._lat = np.radians(where[table.place[rows], 0])
+        self._lon = np.radians(where[table.place[rows], 1])
+        self._ids = self._masks(table, parents=True)[rows]
+        self._subs = self._masks(table, parents=False)[rows]
+        self._kind = table.kind[rows]
+        self._slots = table.slots[rows]
+        self._hours = table.hours[rows]
+        self._updated = table.updated[rows]
+        self._ends = table.ends[rows]
+        self._names = table.ids[rows]  # UTF-8 ids: sort like the ids themselves
+
+    def _masks(self, table: OfferColumns, parents: bool) -> np.ndarray:
+        """Each offer's interests as a bit mask (with their top-level areas: `parents`)."""
+        words = np.array(
+            [self._mask([word], parents) for word in table.vocabulary], dtype=np.uint64
         )
+        if not len(table.interests):
+            return np.zeros(len(table.starts) - 1, dtype=np.uint64)
+        bits = words[table.interests]
+        masks = np.bitwise_or.reduceat(bits, np.minimum(table.starts[:-1], len(bits) - 1))
+        return np.where(np.diff(table.starts) > 0, masks, np.uint64(0))
 
     def _mask(self, interests: Sequence[str], parents: bool) -> int:
         mask = 0
@@ -178,7 +190,7 @@ class OfferRanker:
                     chosen.append(best)
         count = min(len(score), limit + len(chosen))
         candidates = np.argpartition(-score, count - 1)[:count]
-        for index in sorted(candidates, key=lambda i: (-score[i], self.offers[i].id)):
+        for index in sorted(candidates, key=lambda i: (-score[i], self._names[i])):
             if len(chosen) >= limit or score[index] < 0:
                 break
             if int(index) not in chosen:
@@ -193,3 +205,24 @@ class OfferRanker:
         matched += [t for t in tops if any(self.parent.get(i) == t for i in offer.interests)]
         km = None if np.isnan(distance) else float(distance)
         return RankedOffer(offer, round(score, 4), km, matched[0] if matched else tops[0])
+
+
+class _Rows(Sequence[Offer]):
+    """Some rows of a table (the offers that are ranked), built only when looked at."""
+
+    def __init__(self, table: OfferTable, rows: np.ndarray) -> None:
+        self._table, self._rows = table, rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Offer: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Offer]: ...
+
+    def __getitem__(self, index: int | slice) -> Offer | list[Offer]:
+        if isinstance(index, slice):
+            return [self._table[int(row)] for row in self._rows[index]]
+        return self._table[int(self._rows[index])]

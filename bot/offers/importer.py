@@ -11,19 +11,20 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import io
 import os
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TextIO
 
 import yaml
 
 from bot.config import Settings
 from bot.content.loader import IMPORTED_OFFERS, Content, ContentError, load_content
-from bot.content.schema import Offer, OffersFile
-from bot.content.yamlio import YamlSyntaxError, read_yaml
+from bot.content.offers_file import read_offers
+from bot.content.schema import Offer
 from bot.offers.build import OfferBuilder, Parsed, Rejection, SourceError
 from bot.offers.csv_source import parse_csv
 from bot.offers.freinet import fetch_offer_list, parse_freinet
@@ -186,10 +187,10 @@ def _imported_offers(content_dir: Path) -> list[Offer]:
     path = content_dir / IMPORTED_OFFERS
     if not path.exists():
         return []
-    try:  # load_content has already validated it
-        return OffersFile.model_validate(read_yaml(path).data).offers
-    except (YamlSyntaxError, ValueError) as exc:
-        raise ImportFailed(f"{path}: nicht lesbar ({exc})") from exc
+    read = read_offers(path, str(path))  # load_content has already validated it
+    if read.table is None:
+        raise ImportFailed(f"{path}: nicht lesbar ({read.problems[0]})")
+    return list(read.table)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -205,11 +206,25 @@ _Dumper.add_representer(str, _text)
 
 
 def render(offers: list[Offer]) -> str:
-    body = [o.model_dump(mode="python", exclude_defaults=True) for o in offers]
-    dumped = yaml.dump(
-        {"offers": body}, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100
-    )
-    return HEADER + "\n" + dumped
+    out = io.StringIO()
+    _render_into(out, offers)
+    return out.getvalue()
+
+
+def _render_into(out: TextIO, offers: list[Offer]) -> None:
+    """The file, one offer at a time: dumping the whole list at once would hold a YAML node
+    of every offer (gigabytes for 100,000); the text is the same."""
+    out.write(HEADER + "\n")
+    if not offers:
+        out.write(_dump({"offers": []}))
+        return
+    out.write("offers:\n")
+    for offer in offers:
+        out.write(_dump([offer.model_dump(mode="python", exclude_defaults=True)]))
+
+
+def _dump(data: object) -> str:
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
 
 
 def _write(settings: Settings, offers: list[Offer]) -> Path:
@@ -219,7 +234,7 @@ def _write(settings: Settings, offers: list[Offer]) -> Path:
     temp = Path(name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(render(offers))
+            _render_into(handle, offers)
             handle.flush()
             os.fsync(handle.fileno())
         load_content(

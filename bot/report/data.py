@@ -416,7 +416,7 @@ def _describe(
     if kind == links.INTEREST:
         return f"Link: {labels.get(ident, ident)}", ident, None
     if kind == links.OFFER:
-        offer = next((o for o in content.offers if o.id == ident), None)
+        offer = content.offers.get(ident)
         return f"Link: Angebot „{offer.title if offer else ident}“", None, None
     return "unbekannter Link", None, None
 
