@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.content.loader import Content
 from bot.dialogs.engine import DialogEngine
 from bot.dialogs.turn import Matchers
+from bot.store import repo
 from bot.store.db import Database
 from bot.store.models import Conversation, Lead, User
 from tests.conftest import POSTGRES_URL, Chat
@@ -52,6 +53,77 @@ async def test_locked_sqlite_is_waited_out(
     assert released.is_set() and "Was interessiert Sie" in chat.text
     async with db.session() as session:
         assert (await session.scalars(select(Conversation.step))).one() == "interests"
+    await db.close()
+
+
+def _hold_sqlite(path: Path, seconds: float, holding: threading.Event) -> threading.Thread:
+    """Another program that locks the SQLite file for `seconds`."""
+
+    def hold() -> None:
+        other = sqlite3.connect(path, timeout=1)
+        other.execute("BEGIN EXCLUSIVE")
+        holding.set()
+        time.sleep(seconds)
+        other.rollback()
+        other.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    return holder
+
+
+async def test_waiting_for_a_locked_sqlite_file_does_not_stop_the_bot(tmp_path: Path) -> None:
+    """Statements run in the event loop's thread; waiting for another program's lock
+    must not: other people's updates go on meanwhile."""
+    path = tmp_path / "locked.sqlite3"
+    db = Database(f"sqlite+aiosqlite:///{path}")
+    await db.migrate()
+    ticks = 0
+
+    async def others() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    ticker = asyncio.create_task(others())
+    holding = threading.Event()
+    holder = _hold_sqlite(path, 1.0, holding)
+    await asyncio.to_thread(holding.wait)
+    before = ticks
+    async with db.session() as session, session.begin():
+        assert await repo.first_time(session, "tg:1")
+        during = ticks - before  # read before anything else could run
+    ticker.cancel()
+    holder.join()
+    assert during > 0
+    await db.close()
+
+
+async def test_an_event_cancelled_while_waiting_for_the_lock_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    """Cancelled while its statement waits in a worker thread, the transaction is rolled
+    back, and the statement must not run later on its own (exactly-once)."""
+    path = tmp_path / "locked.sqlite3"
+    db = Database(f"sqlite+aiosqlite:///{path}")
+    await db.migrate()
+    holding = threading.Event()
+    holder = _hold_sqlite(path, 1.0, holding)
+    await asyncio.to_thread(holding.wait)
+
+    async def handle() -> None:
+        async with db.session() as session, session.begin():
+            await repo.first_time(session, "tg:2")
+
+    event = asyncio.create_task(handle())
+    await asyncio.sleep(0.3)
+    event.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await event
+    await asyncio.to_thread(holder.join)
+    async with db.session() as session, session.begin():
+        assert await repo.first_time(session, "tg:2")  # not recorded by the cancelled one
     await db.close()
 
 
@@ -129,7 +201,8 @@ async def test_killed_at_random_points_loses_nothing(tmp_path: Path) -> None:
         kills = 0
         try:
             while not walkers.done():
-                await asyncio.wait({walkers}, timeout=rng.uniform(2.0, 5.0))
+                # The bot starts in about 1 s: some kills hit it while it starts.
+                await asyncio.wait({walkers}, timeout=rng.uniform(1.0, 3.0))
                 if walkers.done() or kills >= 5:
                     continue
                 process.send_signal(signal.SIGKILL)  # no chance to clean up

@@ -10,11 +10,12 @@ from sqlalchemy import func, select, text
 
 from bot.content.loader import Content
 from bot.dialogs.engine import DialogEngine
+from bot.dialogs.events import Event, Sender
 from bot.dialogs.turn import Matchers
 from bot.leads.overview import lead_rows
 from bot.store import repo
 from bot.store.db import Database, alembic_config
-from bot.store.models import Conversation, Lead, User
+from bot.store.models import Conversation, HandledUpdate, Lead, StepCount, User
 from tests.conftest import Chat
 
 
@@ -61,6 +62,34 @@ async def test_conversation_state_round_trips(any_db_url: str) -> None:
         row = await repo.load_conversation(session, user.id)
         assert row is not None and row.step == "time_kind"
         assert row.answers["interests"] == ["sport"]
+    await db.close()
+
+
+async def test_an_event_delivered_twice_is_handled_once(
+    any_db_url: str, content: Content, matchers: Matchers
+) -> None:
+    """The repeat (e.g. after a crash before Telegram got the offset) shows the question
+    again and changes nothing: no step, no count, no second record of the update."""
+    db = Database(any_db_url)
+    await db.migrate()
+    engine = DialogEngine(content, db, matchers)
+    sender = Sender("telegram", "twice")
+    await engine.handle(Event(sender, "text", text="Hallo", key="tg:1"))
+    step = Event(sender, "text", text="Ich möchte mich engagieren", key="tg:2")
+    first = await engine.handle(step)
+
+    async def stored() -> tuple[object, ...]:
+        async with db.session() as session:
+            return (
+                await session.scalar(select(Conversation.step)),
+                await session.scalar(select(func.sum(StepCount.entered))),
+                await session.scalar(select(func.count()).select_from(HandledUpdate)),
+            )
+
+    before = await stored()
+    again = await engine.handle(step)
+    assert await stored() == before and before[2] == 2
+    assert [m.text for m in again.replies] == [first.replies[-1].text]
     await db.close()
 
 

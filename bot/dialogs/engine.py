@@ -14,12 +14,13 @@ import logging
 import time
 from collections.abc import Callable, Collection
 from dataclasses import asdict
+from typing import Any
 
 from rapidfuzz import fuzz
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import logs
+from bot import heap, logs
 from bot.config import DEFAULT_CONTROLLER
 from bot.content.loader import Content
 from bot.dialogs.events import Button, Event, Message, Outcome
@@ -90,9 +91,10 @@ class DialogEngine:
         self.offers_changed()
 
     def _use(self, content: Content) -> None:
-        matchers = Matchers.build(content)
+        matchers = Matchers.build(content, previous=self.matchers)
         self.content, self.matchers = content, matchers
         self.extras = Extras(self)
+        heap.renewed()
 
     def offers_changed(self) -> None:
         """A Verein's offer was approved or ended here: look again before the next event."""
@@ -111,7 +113,7 @@ class DialogEngine:
         extra = await submissions.shown(session, today)
         if extra or self.content is not self.base_content:
             base = self.base_content
-            self._use(dataclasses.replace(base, offers=[*base.offers, *extra]))
+            self._use(dataclasses.replace(base, offers=base.offers.with_extra(extra)))
         self._offers_version = version
 
     async def handle(self, event: Event) -> Outcome:
@@ -152,11 +154,11 @@ class DialogEngine:
             # First: this person's earlier event, in any process, commits before we read.
             await repo.lock_person(session, event.sender.channel, event.sender.external_id)
             await self._refresh_offers(session)
-            language = self._language(event.sender.language)
-            user, _ = await repo.get_or_create_user(
-                session, event.sender.channel, event.sender.external_id, language
-            )
-            row = await repo.load_conversation(session, user.id)
+            channel, external_id = event.sender.channel, event.sender.external_id
+            user, row, account = await repo.load_person(session, channel, external_id)
+            if user is None:  # somebody new
+                language = self._language(event.sender.language)
+                user = await repo.add_user(session, channel, external_id, language)
             if event.key and not await repo.first_time(session, event.key):
                 # Delivered again (e.g. after a crash): show where the person stands instead.
                 saved = State(row.step, pending=dict(row.pending)) if row else State("")
@@ -169,9 +171,6 @@ class DialogEngine:
                 if fresh
                 else State(row.step, dict(row.answers), list(row.history), dict(row.pending))
             )
-            account = await repo.lotse_account(
-                session, event.sender.channel, event.sender.external_id
-            )
             turn = Turn(
                 self.content,
                 self.matchers,
@@ -180,8 +179,7 @@ class DialogEngine:
                 state,
                 account=account,
                 controller=self.controller,
-                is_coordinator=(event.sender.channel, event.sender.external_id)
-                in self.coordinators,
+                is_coordinator=(channel, external_id) in self.coordinators,
                 today=self.today,
             )
             replies = await self._route(turn, event, fresh)
@@ -344,7 +342,7 @@ class DialogEngine:
         """Keep the last question so it can be shown again after a hint."""
         asking = [m for m in replies if m.buttons] or replies[-1:]
         if asking:
-            turn.state.pending["prompt"] = asdict(asking[-1])
+            turn.state.pending["prompt"] = _stored(asking[-1])
 
     @staticmethod
     def _prompt(turn: Turn) -> list[Message]:
@@ -353,3 +351,16 @@ class DialogEngine:
             return []
         buttons = tuple(Button(**b) for b in saved.get("buttons", []))
         return [Message(saved["text"], buttons, saved.get("request_location", False))]
+
+
+def _stored(message: Message) -> dict[str, Any]:
+    """`asdict(message)`, built directly: asdict deep-copies field by field, which cost
+    more than anything else in remembering the prompt."""
+    if message.attachment is not None:
+        return asdict(message)
+    return {
+        "text": message.text,
+        "buttons": [{"label": b.label, "data": b.data} for b in message.buttons],
+        "request_location": message.request_location,
+        "attachment": None,
+    }

@@ -11,15 +11,16 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 
 from bot.dialogs.events import Event
+from bot.handlers.filters import inline
 from bot.telegram.bridge import Bridge, sender_of
 
 
 def build_router() -> Router:
     router = Router(name="citizen")
-    router.message.filter(F.chat.type == "private")
-    router.edited_message.filter(F.chat.type == "private")
+    router.message.filter(inline(F.chat.type == "private"))
+    router.edited_message.filter(inline(F.chat.type == "private"))
 
-    @router.message(F.text)
+    @router.message(inline(F.text))
     async def on_text(message: Message, bridge: Bridge, update_key: str | None = None) -> None:
         assert message.from_user and message.text is not None
         event = Event.message(sender_of(message.from_user), message.text)
@@ -27,7 +28,7 @@ def build_router() -> Router:
         if message.text.startswith("/start inv-"):
             await bridge.after_join(message.from_user.id)
 
-    @router.message(F.location)
+    @router.message(inline(F.location))
     async def on_location(message: Message, bridge: Bridge, update_key: str | None = None) -> None:
         assert message.from_user and message.location
         event = Event.location(
@@ -35,7 +36,7 @@ def build_router() -> Router:
         )
         await bridge.handle(event, message.chat.id, key=update_key)
 
-    @router.message(F.contact)
+    @router.message(inline(F.contact))
     async def on_contact(message: Message, bridge: Bridge, update_key: str | None = None) -> None:
         """A shared contact card answers 'how can the Lotse reach you' with its phone number."""
         assert message.from_user and message.contact

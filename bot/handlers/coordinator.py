@@ -7,12 +7,13 @@ from aiogram.filters import Command
 from aiogram.types import Message
 
 from bot.content.loader import ContentError
+from bot.handlers.filters import inline
 from bot.telegram.bridge import Bridge
 
 
 def build_router(coordinator_ids: frozenset[int]) -> Router:
     router = Router(name="coordinator")
-    router.message.filter(F.chat.type == "private", F.from_user.id.in_(coordinator_ids))
+    router.message.filter(inline(F.chat.type == "private", F.from_user.id.in_(coordinator_ids)))
 
     @router.message(Command("stats"))
     async def on_stats(message: Message, bridge: Bridge) -> None:

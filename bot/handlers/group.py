@@ -6,12 +6,13 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
+from bot.handlers.filters import inline
 from bot.telegram.bridge import Bridge
 
 
 def build_router() -> Router:
     router = Router(name="group")
-    router.message.filter(F.chat.type.in_({"group", "supergroup"}))
+    router.message.filter(inline(F.chat.type.in_({"group", "supergroup"})))
 
     @router.message(Command("start"))
     async def on_start(message: Message, bridge: Bridge) -> None:

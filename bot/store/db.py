@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot.store.inline_sqlite import BUSY_TIMEOUT_MS, file_db, inline_url
 from bot.store.locks import PersonLocks
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -27,10 +28,16 @@ class Database:
         parsed = make_url(url)
         if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        # pre_ping: a connection that died with a database restart is replaced, not used.
-        self.engine: AsyncEngine = create_async_engine(url, pool_pre_ping=True)
         if parsed.get_backend_name() == "sqlite":
+            # One connection, used in the event loop's thread (see inline_sqlite): SQLite
+            # writes one transaction at a time anyway, and transactions now wait for the
+            # connection in asyncio instead of for the file lock in SQLite's sleep loop.
+            one = {"pool_size": 1, "max_overflow": 0} if file_db(parsed) else {}
+            self.engine: AsyncEngine = create_async_engine(inline_url(parsed), **one)
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        else:
+            # pre_ping: a connection that died with a database restart is replaced, not used.
+            self.engine = create_async_engine(url, pool_pre_ping=True)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self.people = PersonLocks()  # one event per person at a time in this process
 
@@ -65,7 +72,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     # In WAL mode NORMAL is still crash-safe for the application (only an OS crash or power
     # loss can undo the very last commits) and makes each commit much cheaper.
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # Longer waits for another process's lock happen off the event loop (inline_sqlite).
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Executable, String, and_, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,6 +41,68 @@ async def get_or_create_user(
     return user, True
 
 
+class Saved(NamedTuple):
+    """A conversation's state as stored (read without the ORM's bookkeeping)."""
+
+    step: str
+    answers: dict[str, Any]
+    history: list[Any]
+    pending: dict[str, Any]
+
+
+class Person(NamedTuple):
+    user: User | None  # None: somebody new
+    conversation: Saved | None
+    account: LotseAccount | None  # the Lotse behind this chat, unless revoked
+
+
+# The sender as a one-row table: the query gives one row also for somebody new, whose Lotse
+# account may exist already (a Lotse who erased their data keeps the account).
+_SENDER = select(
+    bindparam("channel", type_=String).label("channel"),
+    bindparam("external_id", type_=String).label("external_id"),
+).subquery("sender")
+# Built once: SQLAlchemy then also keeps its cache key, and finds the compiled SQL at once.
+_PERSON = (
+    select(
+        User,
+        LotseAccount,
+        Conversation.step,
+        Conversation.answers,
+        Conversation.history,
+        Conversation.pending,
+    )
+    .select_from(_SENDER)
+    .outerjoin(
+        User, and_(User.channel == _SENDER.c.channel, User.external_id == _SENDER.c.external_id)
+    )
+    .outerjoin(Conversation, Conversation.user_id == User.id)
+    .outerjoin(
+        LotseAccount,
+        and_(
+            LotseAccount.channel == _SENDER.c.channel,
+            LotseAccount.external_id == _SENDER.c.external_id,
+            LotseAccount.revoked_at.is_(None),
+        ),
+    )
+)
+
+
+async def load_person(session: AsyncSession, channel: str, external_id: str) -> Person:
+    """The person, where their conversation stands and their Lotse account: one query."""
+    found = (await session.execute(_PERSON, {"channel": channel, "external_id": external_id})).one()
+    user, account, step, answers, history, pending = found
+    saved = None if step is None else Saved(step, answers, history, pending)
+    return Person(user, saved, account)
+
+
+async def add_user(session: AsyncSession, channel: str, external_id: str, language: str) -> User:
+    user = User(channel=channel, external_id=external_id, language=language)
+    session.add(user)
+    await session.flush()
+    return user
+
+
 async def load_conversation(session: AsyncSession, user_id: int) -> Conversation | None:
     return await session.get(Conversation, user_id)
 
@@ -47,11 +110,24 @@ async def load_conversation(session: AsyncSession, user_id: int) -> Conversation
 async def save_conversation(
     session: AsyncSession, user_id: int, step: str, answers: dict, history: list, pending: dict
 ) -> None:
-    row = await session.get(Conversation, user_id)
+    key = session.identity_key(Conversation, user_id)
+    row = session.sync_session.identity_map.get(key)
     if row is None:
-        row = Conversation(user_id=user_id, step=step)
-        session.add(row)
-    # Fresh containers so SQLAlchemy sees a change even when a dict was mutated in place.
+        # Nobody in this transaction holds the row as an object: one INSERT … ON CONFLICT
+        # DO UPDATE, without the ORM's unit of work.
+        values = {
+            "user_id": user_id,
+            "step": step,
+            "answers": answers,
+            "history": history,
+            "pending": pending,
+            "updated_at": dt.datetime.now(dt.UTC),
+        }
+        await session.execute(_statement(session, "save_conversation"), values)
+        return
+    # Loaded as an object (e.g. by a handover): change that object, or its flush at commit
+    # would write its older state over ours. Fresh containers so SQLAlchemy sees a change
+    # even when a dict was mutated in place.
     row.step, row.answers, row.history, row.pending = (
         step,
         dict(answers),
@@ -207,13 +283,8 @@ async def ensure_timer(session: AsyncSession, name: str, due_at: dt.datetime) ->
 
 async def count_step(session: AsyncSession, step: str, day: dt.date) -> None:
     """One more conversation entered `step` today (anonymous: no user, no time of day)."""
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(StepCount).values(day=day, step=step, entered=1)
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["day", "step"], set_={"entered": StepCount.entered + 1}
-        )
-    )
+    values = {"day": day, "step": step, "entered": 1}
+    await session.execute(_statement(session, "count_step"), values)
 
 
 async def count_entry(
@@ -239,12 +310,49 @@ async def count_entry(
 
 async def first_time(session: AsyncSession, key: str) -> bool:
     """Record `key` as handled; False if it was already (the insert and the event's effects
-    commit together, so an event is handled exactly once)."""
-    if await session.get(HandledUpdate, key) is not None:
-        return False
-    session.add(HandledUpdate(key=key))
-    await session.flush()
-    return True
+    commit together, so an event is handled exactly once).
+
+    One INSERT … ON CONFLICT DO NOTHING: on PostgreSQL a second process inserting the same
+    key at the same time waits for the first one's commit and then inserts nothing."""
+    result = await session.execute(_statement(session, "first_time"), {"key": key})
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _statement(session: AsyncSession, name: str) -> Executable:
+    """The hot path's writes, built once per dialect (values come as parameters)."""
+    dialect = session.bind.dialect.name
+    statement = _BUILT.get((dialect, name))
+    if statement is None:
+        statement = _BUILT[dialect, name] = _BUILDERS[name](
+            pg_insert if dialect == "postgresql" else sqlite_insert
+        )
+    return statement
+
+
+def _upsert_conversation(insert: Any) -> Executable:
+    statement = insert(Conversation.__table__)
+    changed = ("step", "answers", "history", "pending", "updated_at")
+    return statement.on_conflict_do_update(
+        index_elements=["user_id"], set_={name: statement.excluded[name] for name in changed}
+    )
+
+
+def _count_step(insert: Any) -> Executable:
+    return insert(StepCount.__table__).on_conflict_do_update(
+        index_elements=["day", "step"], set_={"entered": StepCount.__table__.c.entered + 1}
+    )
+
+
+def _mark_handled(insert: Any) -> Executable:
+    return insert(HandledUpdate.__table__).on_conflict_do_nothing(index_elements=["key"])
+
+
+_BUILDERS: dict[str, Callable[[Any], Executable]] = {
+    "save_conversation": _upsert_conversation,
+    "count_step": _count_step,
+    "first_time": _mark_handled,
+}
+_BUILT: dict[tuple[str, str], Executable] = {}
 
 
 async def lock_person(session: AsyncSession, channel: str, external_id: str) -> None:

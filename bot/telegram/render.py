@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from aiogram.types import (
     InlineKeyboardButton,
@@ -27,7 +28,17 @@ class Rendered:
 
 
 def render(message: Message, location_label: str) -> Rendered:
-    return Rendered(tuple(split_text(message.text)), keyboard(message, location_label))
+    markup = _markup(message.buttons, message.request_location, location_label)
+    return Rendered(tuple(split_text(message.text)), markup)
+
+
+@lru_cache(maxsize=512)
+def _markup(
+    buttons: tuple[Button, ...], request_location: bool, location_label: str
+) -> Markup | None:
+    """The same questions are asked again and again: their keyboards (pydantic objects,
+    never changed once built) are made once."""
+    return keyboard(Message("", buttons, request_location), location_label)
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
