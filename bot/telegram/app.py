@@ -14,12 +14,11 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramUnauthorizedError
 from aiogram.types import TelegramObject, Update
 from aiogram.utils.token import TokenValidationError, validate_token
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select
 
-from bot import logs
+from bot import heap, logs
 from bot.config import Settings
 from bot.content.loader import Content
 from bot.content.watch import ContentWatcher, Sources
@@ -35,11 +34,13 @@ from bot.telegram.middleware import UserGate
 from bot.telegram.ops import OpsEndpoints
 from bot.telegram.outbox import OutboxWorker
 from bot.telegram.sender import RateLimiter, TelegramSender
-from bot.web.app import mount_web_chat
 
 log = logging.getLogger(__name__)
 UPDATES = ["message", "edited_message", "callback_query"]
 TICK_SECONDS = 60
+# The first tick waits a little: after a restart it may have much to do, and updates that
+# arrived meanwhile are answered first (issue #9: startup to the first answer).
+FIRST_TICK_SECONDS = 5
 RELOAD_SECONDS = 30  # how often content files are compared (hot reload)
 FREINET_SYNC = {"hour": 3, "minute": 0, "timezone": "Europe/Berlin"}  # nightly, when set
 POLL_SECONDS = 25
@@ -49,17 +50,23 @@ class StartupError(Exception):
     """A problem an operator must fix; its message is one clear line."""
 
 
-def make_bot(settings: Settings) -> Bot:
+def check_token(settings: Settings) -> str:
+    """BOT_TOKEN in the form Telegram gives out, or a StartupError that says what to fix."""
     if not settings.bot_token:
         raise StartupError("BOT_TOKEN fehlt – bitte das Token von @BotFather als BOT_TOKEN setzen.")
     try:
         validate_token(settings.bot_token)
     except TokenValidationError as exc:
         raise StartupError("BOT_TOKEN hat nicht die Form 123456789:ABC… – bitte prüfen.") from exc
+    return settings.bot_token
+
+
+def make_bot(settings: Settings) -> Bot:
+    token = check_token(settings)
     # Metered: failed requests are counted by status code for /metrics.
     session = MeteredSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     # No parse mode: every text is sent as plain text, so nothing a user typed can inject markup.
-    return Bot(settings.bot_token, session=session, default=DefaultBotProperties(parse_mode=None))
+    return Bot(token, session=session, default=DefaultBotProperties(parse_mode=None))
 
 
 class TelegramApp:
@@ -189,6 +196,7 @@ class TelegramApp:
 
     async def run(self, handle_signals: bool = True) -> None:
         await self.prepare()
+        heap.settle()  # content, matchers and aiogram stay; see bot/heap.py
         worker = asyncio.create_task(self.outbox.run(self.stop))
         scheduler = AsyncIOScheduler(timezone=dt.UTC)
         # APScheduler only ticks; what is due lives in the database (bot/leads/ticker.py).
@@ -198,7 +206,7 @@ class TelegramApp:
             seconds=TICK_SECONDS,
             max_instances=1,
             coalesce=True,
-            next_run_time=dt.datetime.now(dt.UTC),
+            next_run_time=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=FIRST_TICK_SECONDS),
         )
         self._schedule_content(scheduler)
         scheduler.start()
@@ -282,6 +290,11 @@ class TelegramApp:
             logs.failure(log, "update failed", exc)
 
     async def _run_webhook(self) -> None:
+        # Imported here: polling needs neither (a shorter start, issue #9).
+        from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+
+        from bot.web.app import mount_web_chat
+
         app = web.Application()
         # Handled before the answer (not in the background): if we fail, Telegram retries.
         SimpleRequestHandler(
