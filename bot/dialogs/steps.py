@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from bot.content.schema import FaqEntry, Option, Step
 from bot.dialogs.event_lines import event_line
-from bot.dialogs.events import Button, Message, Notification
+from bot.dialogs.events import Button, Message
 from bot.dialogs.turn import Turn
 from bot.helpdesk.answers import (
     HANDOFF_BUTTON,
@@ -21,9 +21,8 @@ from bot.helpdesk.answers import (
     question_buttons,
     remember_question,
 )
-from bot.leads.desk import LeadDesk
-from bot.leads.lifecycle import change
-from bot.leads.routing import find_lotse, recipient_for
+from bot.leads.desk import open_lead
+from bot.leads.routing import find_lotse
 from bot.matching.local_events import Period, asked_period, asks_whats_on
 from bot.matching.options import pick, pick_all
 from bot.matching.places import Place, PlaceResult
@@ -441,40 +440,33 @@ class LeadStep(StepKind):
             open_leads=await repo.open_lead_counts(turn.session),
         )
         consent = answers["consent"]
-        lead = await repo.add_lead(
-            turn.session,
-            Lead(
-                user_id=turn.user.id,
-                kind=step.lead_kind or "volunteer",
-                status="created",
-                gemeinde=gemeinde,
-                place=place.get("name"),
-                interests=interests,
-                offer_id=answers.get("offer_id"),
-                lotse_id=lotse.id if lotse else None,
-                name=answers.get("name"),
-                contact=answers.get("contact"),
-                details=lead_details(turn, step),
-                consent_version=consent["version"],
-                consent_at=dt.datetime.fromisoformat(consent["at"]),
-            ),
+        lead = Lead(
+            user_id=turn.user.id,
+            kind=step.lead_kind or "volunteer",
+            status="created",
+            gemeinde=gemeinde,
+            place=place.get("name"),
+            interests=interests,
+            offer_id=answers.get("offer_id"),
+            lotse_id=lotse.id if lotse else None,
+            name=answers.get("name"),
+            contact=answers.get("contact"),
+            details=lead_details(turn, step),
+            consent_version=consent["version"],
+            consent_at=dt.datetime.fromisoformat(consent["at"]),
         )
-        change(
+        card = await open_lead(
             turn.session,
+            turn.content,
             lead,
-            "offered" if lotse else "new",
-            actor="citizen",
-            note=f"to:{lotse.id}" if lotse else "to:coordinators",
-            timing=turn.content.leads,
+            lotse,
+            notice=turn.role_text(step, "lotse_notice"),
+            coordination_name=turn.t("coordination_name"),
         )
+        turn.notifications.append(card)
         if answers.get("source"):  # came from a poster or link: one more lead for it, anonymous
             source, channel = answers["source"], turn.user.channel
             await repo.count_entry(turn.session, dt.date.today(), source, channel, lead=True)
-        notice = turn.role_text(step, "lotse_notice")
-        card = LeadDesk(turn.content).card(lead, turn.content.languages[0], note=notice)
-        turn.notifications.append(
-            Notification(recipient_for(lotse, turn.t("coordination_name")), card)
-        )
         return lead
 
 

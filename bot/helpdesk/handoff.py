@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.dialogs.events import Button, Message, Notification
+from bot.dialogs.events import Button, Message
 from bot.dialogs.steps import consent_version
 from bot.dialogs.turn import Turn
 from bot.helpdesk.answers import HANDOFF_BUTTON, MAX_QUESTION
-from bot.leads.desk import LeadDesk
-from bot.leads.lifecycle import change
-from bot.leads.routing import find_lotse, recipient_for
-from bot.store import repo
+from bot.leads.desk import open_lead
+from bot.leads.routing import find_lotse
 from bot.store.models import Lead
 
 QUESTION_KEY = "question"  # in the conversation's pending state: the last open question
@@ -66,34 +64,28 @@ async def _create(turn: Turn, question: str) -> tuple[Lead, str]:
     place = turn.state.answers.get("place") or {}
     lotse_id, to = _to(turn)
     lotse = next((x for x in turn.content.lotsen if x.id == lotse_id), None)
-    consent_text = turn.content.text("handoff_consent", turn.content.languages[0])
-    lead = await repo.add_lead(
-        turn.session,
-        Lead(
-            user_id=turn.user.id,
-            kind="question",
-            status="created",
-            gemeinde=place.get("gemeinde"),
-            place=place.get("name"),
-            interests=list(turn.state.answers.get("interests", [])),
-            lotse_id=lotse_id,
-            contact="chat",
-            details={turn.content.text("detail_question", turn.content.languages[0]): question},
-            consent_version=consent_version(consent_text),
-            consent_at=dt.datetime.now(dt.UTC),
-        ),
-    )
-    change(
-        turn.session,
-        lead,
-        "offered" if lotse else "new",
-        actor="citizen",
-        note=f"to:{lotse_id}" if lotse_id else "to:coordinators",
-        timing=turn.content.leads,
-    )
     language = turn.content.languages[0]
-    card = LeadDesk(turn.content).card(
-        lead, language, note=turn.content.text("question_notice", language)
+    consent_text = turn.content.text("handoff_consent", language)
+    lead = Lead(
+        user_id=turn.user.id,
+        kind="question",
+        status="created",
+        gemeinde=place.get("gemeinde"),
+        place=place.get("name"),
+        interests=list(turn.state.answers.get("interests", [])),
+        lotse_id=lotse_id,
+        contact="chat",
+        details={turn.content.text("detail_question", language): question},
+        consent_version=consent_version(consent_text),
+        consent_at=dt.datetime.now(dt.UTC),
     )
-    turn.notifications.append(Notification(recipient_for(lotse, turn.t("coordination_name")), card))
+    card = await open_lead(
+        turn.session,
+        turn.content,
+        lead,
+        lotse,
+        notice=turn.content.text("question_notice", language),
+        coordination_name=turn.t("coordination_name"),
+    )
+    turn.notifications.append(card)
     return lead, to

@@ -15,9 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.loader import Content
+from bot.content.schema import Lotse
 from bot.dialogs.events import Button, Message, Notification, Recipient
 from bot.leads.lifecycle import OPEN, change
-from bot.leads.routing import COORDINATION_ID
+from bot.leads.routing import COORDINATION_ID, recipient_for
+from bot.store import repo
 from bot.store.models import Lead, LotseAccount
 
 # action → (statuses it may start from, status it leads to)
@@ -285,3 +287,27 @@ def _buttons(lead: Lead) -> tuple[str, ...]:
 def _known(card: str) -> list[str]:
     """The card's lines without those that say nothing (e.g. 'Angebot: –' on a help request)."""
     return [line for line in card.splitlines() if not line.endswith(": –")]
+
+
+async def open_lead(
+    session: AsyncSession,
+    content: Content,
+    lead: Lead,
+    lotse: Lotse | None,
+    *,
+    notice: str,
+    coordination_name: str,
+) -> Notification:
+    """Store a new lead in its first state – offered to `lotse`, or new with the
+    coordinators when there is none – and return the card that tells them."""
+    await repo.add_lead(session, lead)
+    change(
+        session,
+        lead,
+        "offered" if lotse else "new",
+        actor="citizen",
+        note=f"to:{lotse.id}" if lotse else "to:coordinators",
+        timing=content.leads,
+    )
+    card = LeadDesk(content).card(lead, content.languages[0], note=notice)
+    return Notification(recipient_for(lotse, coordination_name), card)
