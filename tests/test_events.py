@@ -12,10 +12,12 @@ import datetime as dt
 import shutil
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 
+from bot.clock import today_in
 from bot.content.loader import Content, load_content
 from bot.content.schema import EventsFile
 from bot.dialogs.engine import DialogEngine
@@ -489,3 +491,22 @@ def test_shipped_events_file_loads_from_disk() -> None:
     content = load_content(ROOT / "content", ROOT / "knowledge")
     assert content.events.events
     assert yaml.safe_load((ROOT / "content" / "events.yaml").read_text("utf-8"))["weeks"] == 6
+
+
+# --- which day it is ------------------------------------------------------------------
+
+
+def test_the_day_is_the_regions_not_the_servers() -> None:
+    """Half past midnight in Delitzsch is still yesterday on a server that runs on UTC."""
+    late = dt.datetime(2026, 11, 25, 23, 30, tzinfo=dt.UTC)
+    assert today_in("Europe/Berlin", late) == dt.date(2026, 11, 26)
+    assert today_in("Europe/Berlin", late - dt.timedelta(hours=1)) == dt.date(2026, 11, 25)
+
+
+async def test_the_engine_counts_days_in_the_content_timezone(
+    content: Content, db: Database, matchers: Matchers
+) -> None:
+    far_east = "Pacific/Kiritimati"  # UTC+14: most hours of a day, another date than UTC
+    leads = content.leads.model_copy(update={"timezone": far_east})
+    engine = DialogEngine(dataclasses.replace(content, leads=leads), db, matchers)
+    assert engine.today() == dt.datetime.now(ZoneInfo(far_east)).date()

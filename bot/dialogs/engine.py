@@ -21,6 +21,7 @@ from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import heap, logs
+from bot.clock import today_in
 from bot.config import DEFAULT_CONTROLLER
 from bot.content.loader import Content
 from bot.dialogs.events import Button, Event, Message, Outcome
@@ -68,7 +69,7 @@ class DialogEngine:
         *,
         controller: str = DEFAULT_CONTROLLER,
         coordinators: Collection[tuple[str, str]] = (),
-        today: Callable[[], dt.date] = dt.date.today,
+        today: Callable[[], dt.date] | None = None,
     ) -> None:
         """`coordinators`: (channel, external id) of the people who coordinate; they answer
         questions that are with the coordination and review offers of Vereine."""
@@ -77,7 +78,8 @@ class DialogEngine:
         self.coordinators = frozenset(coordinators)
         self._offers_version: tuple[object, ...] | None = None
         self._offers_checked = -OFFERS_CHECK_SECONDS
-        self.today = today  # which day it is for offers and events; tests pass a fixed one
+        # Which day it is for offers, events and counts: the region's (tests fix one).
+        self.today = today or self._regional_today
         self.db = db
         self.controller = controller
         self.matchers = matchers or Matchers.build(content)
@@ -95,6 +97,9 @@ class DialogEngine:
         self.content, self.matchers = content, matchers
         self.extras = Extras(self)
         heap.renewed()
+
+    def _regional_today(self) -> dt.date:
+        return today_in(self.content.leads.timezone)
 
     def offers_changed(self) -> None:
         """A Verein's offer was approved or ended here: look again before the next event."""
@@ -307,7 +312,7 @@ class DialogEngine:
             turn.state.history.clear()
         elif result.target != current:
             turn.state.history.append(current)
-        await repo.count_step(turn.session, result.target, dt.date.today())  # funnel, anonymous
+        await repo.count_step(turn.session, result.target, self.today())  # funnel, anonymous
         return await self._enter(turn, result.target)
 
     async def enter(self, turn: Turn, name: str) -> list[Message]:
@@ -334,7 +339,7 @@ class DialogEngine:
     async def _restart(self, turn: Turn) -> list[Message]:
         turn.state.answers.clear()
         turn.state.history.clear()
-        await repo.count_step(turn.session, self.content.dialog.start, dt.date.today())
+        await repo.count_step(turn.session, self.content.dialog.start, self.today())
         return await self._enter(turn, self.content.dialog.start)
 
     @staticmethod

@@ -6,7 +6,6 @@ Kept apart from the step machine so the dialogue stays about the citizen's quest
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from typing import TYPE_CHECKING
 
@@ -138,7 +137,7 @@ class Extras:
             action == "approve",
             actor="coordinator",
             content=self.content,
-            today=dt.date.today(),
+            today=turn.today(),
         )
         if submission is None:
             return [Message(turn.t("submission_already_decided"))]
@@ -159,7 +158,7 @@ class Extras:
             log.warning("offer button refused: not the person's own offer")
             return [Message(turn.t("stale_button")), *self.engine.prompt(turn)]
         key = await submissions.answer_still_current(
-            turn.session, submission, action == "keep", self.content, dt.date.today()
+            turn.session, submission, action == "keep", self.content, turn.today()
         )
         self.engine.offers_changed()
         until = f"{submission.expires_on:%d.%m.%Y}" if submission.expires_on else ""
@@ -250,7 +249,7 @@ class Extras:
         if replies is None:
             return [Message(turn.t("deeplink_unknown")), *await self.engine.restart(turn)]
         # Which poster or link brought a conversation: a count per day and channel, no person.
-        today = dt.date.today()
+        today = turn.today()
         await repo.count_entry(turn.session, today, payload, turn.user.channel)
         await repo.count_step(turn.session, turn.state.step, today)  # the funnel: entered here
         return replies

@@ -437,6 +437,7 @@ class LeadStep(StepKind):
             turn.content.lotsen,
             gemeinde,
             interests,
+            today=turn.today(),
             open_leads=await repo.open_lead_counts(turn.session),
         )
         consent = answers["consent"]
@@ -466,7 +467,7 @@ class LeadStep(StepKind):
         turn.notifications.append(card)
         if answers.get("source"):  # came from a poster or link: one more lead for it, anonymous
             source, channel = answers["source"], turn.user.channel
-            await repo.count_entry(turn.session, dt.date.today(), source, channel, lead=True)
+            await repo.count_entry(turn.session, turn.today(), source, channel, lead=True)
         return lead
 
 

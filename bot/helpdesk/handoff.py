@@ -25,7 +25,7 @@ ASKED_KEY = "handoff_asked"  # consent was asked for this question
 def _to(turn: Turn) -> tuple[str | None, str]:
     """(lotse id, how the person reads the recipient) for the person's Gemeinde."""
     place = turn.state.answers.get("place") or {}
-    lotse = find_lotse(turn.content.lotsen, place.get("gemeinde"))
+    lotse = find_lotse(turn.content.lotsen, place.get("gemeinde"), today=turn.today())
     if lotse is None:
         return None, turn.t("handoff_to_coordination")
     return lotse.id, lotse.name

@@ -6,9 +6,9 @@ goes into the outbox, which the running bot delivers.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
+from bot.clock import today_in
 from bot.content.loader import Content
 from bot.offers import submissions
 from bot.store import repo
@@ -37,7 +37,7 @@ async def decide_one(
             approve,
             actor="coordinator:terminal",
             content=content,
-            today=dt.date.today(),
+            today=today_in(content.leads.timezone),
         )
         repo.queue_notifications(session, notes)
     if submission is None:
