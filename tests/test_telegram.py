@@ -24,6 +24,7 @@ from bot.content.schema import QuietHours
 from bot.leads import invites
 from bot.store.db import Database
 from bot.store.models import Conversation, Lead, OfferSubmission, OutboxMessage, User
+from bot.telegram import app as telegram_app
 from bot.telegram.app import TelegramApp, make_bot
 from tests.fakes.telegram_api import FakeTelegram, FakeUser
 
@@ -157,6 +158,25 @@ async def test_citizen_full_path_by_buttons_and_typing(
     )
     commands = [params for method, params in fake.calls if method == "setMyCommands"]
     assert any(c.get("scope", {}).get("chat_id") == COORDINATOR for c in commands)
+
+
+async def test_the_faq_classifier_learns_in_the_background(
+    fake: FakeTelegram, running: Starter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first timed tick lets the classifier learn in a thread: the first question
+    need not wait for it in the event loop."""
+    monkeypatch.setattr(telegram_app, "FIRST_TICK_SECONDS", 0)
+    run = await bot_up(fake, running)
+    assert run.app is not None
+    faq = run.app.engine.matchers.faq
+    for _ in range(300):
+        if faq.ready:
+            break
+        await asyncio.sleep(0.1)
+    assert faq.ready
+    user = fake.user(1077)
+    await user.send("/start")
+    await user.wait_for_text("willkommen")
 
 
 async def test_lotse_onboarding_accepting_and_closing(fake: FakeTelegram, running: Starter) -> None:

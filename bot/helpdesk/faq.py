@@ -395,6 +395,11 @@ class FaqMatcher:
         hits = [FaqHit(entry, score) for entry, score in zip(self._entries, covered, strict=True)]
         return sorted(hits, key=lambda hit: -hit.score)[:limit]
 
+    @property
+    def ready(self) -> bool:
+        """Whether the classifier has learnt (else the next question waits for it)."""
+        return self._classifier is not None
+
     def prepare(self) -> QuestionClassifier:
         """Train the classifier unless done (about a second): the engine calls this in a
         thread after its first event, so that the first question need not wait."""
