@@ -577,6 +577,27 @@ async def test_replies_wait_in_outbox_while_telegram_fails_and_keep_order(
     assert welcome < helping
 
 
+async def test_a_data_export_held_in_the_outbox_says_the_file_did_not_go(
+    fake: FakeTelegram, running: Starter
+) -> None:
+    """The outbox keeps no copy of the /meine_daten file (personal data): the text that
+    follows later says so, and the person asks again."""
+    run = await bot_up(fake, running)
+    assert run.app is not None
+    run.app.sender.retries = 1
+    user = fake.user(1001)
+    await user.send("Hallo")
+    await user.wait_for_text("willkommen")
+    fake.fail_next("sendDocument", status=502, times=3)
+    await user.send("/meine_daten")
+    answer = await user.wait_for_text("Datei dazu konnte Telegram gerade nicht", timeout=30)
+    assert "gespeicherten Daten" in answer.text
+    async with run.db.session() as session:
+        rows = (await session.scalars(select(OutboxMessage))).all()
+    [held] = [row for row in rows if "Datei dazu" in row.text]
+    assert held.recipient_role == "chat" and held.status == "sent"
+
+
 async def test_question_handoff_round_trip(fake: FakeTelegram, running: Starter) -> None:
     """Not sure → the person agrees → the coordinators get it → their answer reaches the
     person, all over the Bot API."""

@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from sqlalchemy import select, update
@@ -51,11 +52,20 @@ class OutboxWorker:
             repo.queue_notifications(
                 session,
                 [
-                    Notification(Recipient("chat", str(chat_id), ""), message)
+                    Notification(Recipient("chat", str(chat_id), ""), self._without_file(message))
                     for message in messages
                 ],
             )
         self.wake.set()
+
+    def _without_file(self, message: Message) -> Message:
+        """The outbox keeps text and buttons, never a file: a file is personal data (the
+        /meine_daten export), of which no copy should wait in a table. The text says so."""
+        if message.attachment is None:
+            return message
+        content = self.content()
+        note = content.text("attachment_not_sent", content.languages[0])
+        return replace(message, text=f"{message.text}\n\n{note}", attachment=None)
 
     async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:
         # Replies still waiting from before a restart keep their place in line.
