@@ -217,3 +217,15 @@ def offers_cell(csv_text: str, gemeinde: str = "Delitzsch", area: str = "kinder-
         if cells[:3] == ["zelle", gemeinde, area] and cells[5] == "offers":
             return int(cells[6])
     raise AssertionError(f"no offers cell for {gemeinde}/{area}")
+
+
+async def test_a_title_too_short_to_show_is_asked_again(engine: DialogEngine) -> None:
+    """Offers need a title of 3 characters or more; a shorter one would be approved and
+    then never shown, so the chat asks again."""
+    chat = Chat(engine, user="verein")
+    await chat.say("Hallo")
+    await chat.press("Verein")
+    await chat.say("AG")
+    assert "mindestens 3 Zeichen" in chat.text
+    await chat.say("AG Dorfchronik")
+    assert "Wie soll das Angebot heißen" not in chat.text

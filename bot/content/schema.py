@@ -67,6 +67,7 @@ class Step(Strict):
     multiple: bool = False  # choice: typed text may name several options
     facts: list[Literal["travel", "hours"]] = []  # also read these from typed answers
     max_length: int = Field(default=200, ge=1, le=2000)  # text: longest answer taken
+    min_length: int = Field(default=1, ge=1, le=200)  # text: shortest answer taken
     lead_kind: str | None = None
     # lead: answers carried into the lead for the Lotse, answer key → text key of its label
     details: dict[str, str] = {}
@@ -384,7 +385,11 @@ KIND_TEXTS: dict[str, dict[str, str]] = {
         "general": "btn_general",
     },
     "consent": {"unknown": "choice_unknown", "declined": "consent_declined"},
-    "text": {"unknown": "choice_unknown", "too_long": "text_too_long"},
+    "text": {
+        "unknown": "choice_unknown",
+        "too_long": "text_too_long",
+        "too_short": "text_too_short",
+    },
     "contact": {"unknown": "contact_invalid", "invalid": "contact_invalid"},
     "lead": {
         "unknown": "choice_unknown",

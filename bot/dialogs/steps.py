@@ -385,6 +385,10 @@ class TextStep(StepKind):
             text = " ".join(given.text.split())
             if len(text) > step.max_length:
                 return Stay([turn.ask(name, step, text=turn.role_text(step, "too_long"))])
+            if len(text) < step.min_length:
+                shortest = str(step.min_length)
+                too_short = turn.role_text(step, "too_short", min=shortest)
+                return Stay([turn.ask(name, step, text=too_short)])
             turn.state.answers[step.save or name] = text
             return Go(step.next or name)
         return await super().handle(turn, name, step, given)
