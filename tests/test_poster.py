@@ -19,7 +19,7 @@ from bot.dialogs.engine import DialogEngine
 from bot.dialogs.events import Sender
 from bot.dialogs.turn import Matchers
 from bot.matching.places import Place, PlaceResolver
-from bot.posters import links
+from bot.posters import links, render
 from bot.store.db import Database
 from bot.store.models import Conversation, EntryCount, StepCount, User
 from tests.conftest import Chat, run_lotse
@@ -119,6 +119,23 @@ def test_poster_pdf_and_png_carry_the_two_deep_links(tmp_path: Path) -> None:
         "lotse.example.org/chat?",
     ):
         assert expected in text, expected
+
+
+def test_a_long_text_leaves_the_codes_whole(tmp_path: Path) -> None:
+    """A coordinator's long poster text gets smaller type and is cut with "…"; the QR
+    codes below it still fit on the page and scan."""
+    codes = (
+        render.Code("Mit Telegram", f"https://t.me/{BOT}?start=p-sport", "t.me/x"),
+        render.Code("Im Browser", f"{WEB}/chat?start=p-sport", "lotse.example.org/chat"),
+    )
+    story = "Wir suchen Menschen, die mit anpacken und Ideen haben. " * 60
+    poster = render.Poster("Sport in Delitzsch", f"{story}\n\nSCHLUSSSATZ", "Netz", codes, "t")
+    pdf = tmp_path / "lang.pdf"
+    render.write_pdf(poster, pdf)
+    render.write_png(pdf, pdf.with_suffix(".png"))
+    assert decode(Image.open(pdf.with_suffix(".png"))) == {code.url for code in codes}
+    text = pdf_text(pdf)
+    assert "…" in text and "SCHLUSSSATZ" not in text
 
 
 def test_poster_in_english_uses_the_english_texts(tmp_path: Path) -> None:

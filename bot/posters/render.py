@@ -66,8 +66,9 @@ def write_pdf(poster: Poster, path: Path) -> None:
     canvas.setSubject(" · ".join(code.url for code in poster.codes))
     y = _band(canvas, poster.network, width, height)
     y = _headline(canvas, poster.headline, width, y - 44)
-    y = _body(canvas, poster.body, width, y - 20)
-    _codes(canvas, poster.codes, width, min(y - 36, 140 + QR_SIZE))
+    codes_top = 140 + QR_SIZE  # the codes' captions; links and footer below them
+    y = _body(canvas, poster.body, width, y - 20, bottom=codes_top + 36)
+    _codes(canvas, poster.codes, width, min(y - 36, codes_top))
     _footer(canvas, width)
     canvas.showPage()
     canvas.save()
@@ -112,16 +113,34 @@ def _headline(canvas: Canvas, text: str, width: float, top: float) -> float:
     return y - (len(lines) - 1) * size * 1.15
 
 
-def _body(canvas: Canvas, text: str, width: float, top: float) -> float:
-    size, leading = 15.0, 21.0
+def _body(canvas: Canvas, text: str, width: float, top: float, bottom: float) -> float:
+    """The text between `top` and `bottom`: smaller type for a long text, and what still
+    does not fit is cut with "…" – the QR codes below must stay whole on the page."""
+    size = 15.0
+    lines = _body_lines(text, size, width)
+    while size > 10 and top - size - (len(lines) - 1) * size * 1.4 < bottom:
+        size -= 1
+        lines = _body_lines(text, size, width)
+    leading = size * 1.4
+    room = max(1, int((top - size - bottom) // leading) + 1)
+    if len(lines) > room:
+        lines = [*lines[: room - 1], lines[room - 1].rstrip(" .,;") + " …"]
     canvas.setFillColor(INK)
     canvas.setFont(REGULAR, size)
     y = top - size
-    for paragraph in printable(text, REGULAR).split("\n"):
-        for line in simpleSplit(paragraph, REGULAR, size, width - 2 * MARGIN):
-            canvas.drawString(MARGIN, y, line)
-            y -= leading
+    for line in lines:
+        canvas.drawString(MARGIN, y, line)
+        y -= leading
     return y
+
+
+def _body_lines(text: str, size: float, width: float) -> list[str]:
+    paragraphs = printable(text, REGULAR).split("\n")
+    return [
+        line
+        for paragraph in paragraphs
+        for line in simpleSplit(paragraph, REGULAR, size, width - 2 * MARGIN) or [""]
+    ]
 
 
 def _codes(canvas: Canvas, codes: tuple[Code, ...], width: float, top: float) -> None:
