@@ -13,6 +13,8 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import aiohttp
 import pytest
@@ -25,6 +27,7 @@ from bot.leads import invites
 from bot.store.db import Database
 from bot.store.models import Conversation, Lead, OfferSubmission, OutboxMessage, User
 from bot.telegram import app as telegram_app
+from bot.telegram import middleware
 from bot.telegram.app import TelegramApp, make_bot
 from tests.fakes.telegram_api import FakeTelegram, FakeUser
 
@@ -651,3 +654,23 @@ async def test_verein_offer_review_by_buttons(fake: FakeTelegram, running: Start
     async with run.db.session() as session:
         [submission] = (await session.scalars(select(OfferSubmission))).all()
     assert submission.status == "approved" and submission.gemeinde == "Rackwitz"
+
+
+async def test_the_user_gate_forgets_people_who_went_quiet(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Per-person locks live only while an update is handled; flood buckets of people who
+    have been quiet long enough to be full again are dropped once there are many."""
+    monkeypatch.setattr(middleware, "MOST_BUCKETS", 5)
+    gate = middleware.UserGate(rate=1000.0, burst=8.0)
+    handled: list[int] = []
+
+    async def handler(_event: object, data: dict[str, Any]) -> None:
+        handled.append(data["event_from_user"].id)
+
+    for user_id in range(1, 21):
+        data: dict[str, Any] = {"event_from_user": SimpleNamespace(id=user_id)}
+        await gate(handler, SimpleNamespace(), data)
+        await asyncio.sleep(0.01)  # at 1,000 tokens/s the bucket is full again
+    assert handled == list(range(1, 21))
+    assert gate.tracked() <= 6

@@ -10,9 +10,11 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
 
+from bot.store.locks import PersonLocks
 from bot.telegram.sender import TokenBucket
 
 log = logging.getLogger(__name__)
+MOST_BUCKETS = 10_000  # then the buckets of people who have been quiet a while are dropped
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
@@ -30,7 +32,7 @@ class UserGate(BaseMiddleware):
         burst: float = 8.0,
         on_flood: Callable[[TelegramObject], Awaitable[None]] | None = None,
     ) -> None:
-        self._locks: dict[int, asyncio.Lock] = {}
+        self._locks = PersonLocks()  # kept only while an update of the person is handled
         self._buckets: dict[int, TokenBucket] = {}
         self._warned: set[int] = set()
         self._rate, self._burst = rate, burst
@@ -44,7 +46,7 @@ class UserGate(BaseMiddleware):
         user = data.get("event_from_user")
         if user is None:
             return await handler(event, data)
-        bucket = self._buckets.setdefault(user.id, TokenBucket(self._rate, self._burst))
+        bucket = self._bucket(user.id)
         if bucket.delay() > 0:
             bucket.tokens += 1  # a refused update costs nothing more
             if user.id not in self._warned and self._on_flood:
@@ -53,16 +55,27 @@ class UserGate(BaseMiddleware):
             log.info("flood limit: update dropped")
             return None
         self._warned.discard(user.id)
-        lock = self._locks.setdefault(user.id, asyncio.Lock())
         task = asyncio.current_task()
         if task is not None:
             self._in_flight.add(task)
         try:
-            async with lock:
+            async with self._locks.hold("tg", str(user.id)):
                 return await handler(event, data)
         finally:
             if task is not None:
                 self._in_flight.discard(task)
+
+    def _bucket(self, user_id: int) -> TokenBucket:
+        """The person's flood bucket. A full bucket says nothing a new one would not, so
+        when there are many, those are forgotten: memory stays bounded by who is active."""
+        if user_id not in self._buckets and len(self._buckets) >= MOST_BUCKETS:
+            self._buckets = {uid: b for uid, b in self._buckets.items() if not b.refilled()}
+            self._warned &= self._buckets.keys()
+        return self._buckets.setdefault(user_id, TokenBucket(self._rate, self._burst))
+
+    def tracked(self) -> int:
+        """People this gate holds anything for (locks and buckets), for tests and metrics."""
+        return len(self._locks) + len(self._buckets)
 
     async def drain(self, timeout: float = 10.0) -> None:
         """Wait for updates being handled, so a shutdown loses none of them."""

@@ -50,6 +50,10 @@ class TokenBucket:
         self.tokens -= 1
         return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
 
+    def refilled(self) -> bool:
+        """Whether the bucket has filled up again since it was last used."""
+        return self.tokens + (time.monotonic() - self.stamp) * self.rate >= self.burst
+
 
 class RateLimiter:
     def __init__(self, per_second: float = 30, per_chat: float = 1, chat_burst: float = 5):
