@@ -94,14 +94,14 @@ async def test_offer_waits_for_review_then_is_shown_until_it_expires(
 
         [submission] = await submissions(db)
         assert submission.status == "approved"
-        assert submission.expires_on == dt.date.today() + dt.timedelta(days=180)
+        assert submission.expires_on == engine.today() + dt.timedelta(days=180)  # the region's day
         told = [r for r in await outbox(db) if r.recipient_role == "citizen"]
         assert len(told) == 1 and "freigegeben" in told[0].text
         assert TITLE in await search_for_children_offers(engine, "after")
 
         async with db.session() as session, session.begin():  # its time is up
             await session.execute(
-                update(OfferSubmission).values(expires_on=dt.date.today() - dt.timedelta(days=1))
+                update(OfferSubmission).values(expires_on=engine.today() - dt.timedelta(days=1))
             )
         engine.offers_changed()
         assert TITLE not in await search_for_children_offers(engine, "later")
@@ -136,7 +136,7 @@ async def test_verein_is_asked_before_expiry_and_can_extend_or_end(
     coordinator = Chat(engine, user="coord")
     await coordinator.say("Hallo")
     await coordinator.send(press(coordinator, card.buttons[0][1]))
-    soon = dt.date.today() + dt.timedelta(days=10)
+    soon = engine.today() + dt.timedelta(days=10)
     async with db.session() as session, session.begin():
         await session.execute(update(OfferSubmission).values(expires_on=soon))
 
@@ -154,7 +154,7 @@ async def test_verein_is_asked_before_expiry_and_can_extend_or_end(
     await verein.send(press(verein, keep))
     assert "bleibt sichtbar" in verein.text
     [submission] = await submissions(db)
-    assert submission.expires_on == dt.date.today() + dt.timedelta(days=180)
+    assert submission.expires_on == engine.today() + dt.timedelta(days=180)  # the region's day
     assert submission.asked_at is None  # asked again before the new date
 
     await verein.send(press(verein, end))

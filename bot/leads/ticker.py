@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import today_in
 from bot.content.loader import Content
 from bot.dialogs.events import Button, Message, Notification, Recipient
 from bot.leads.desk import LeadDesk
@@ -47,7 +47,7 @@ async def tick(db: Database, content: Content, now: dt.datetime) -> list[str]:
                 session, step.notifications, now, lambda t: not_before(t, content.leads)
             )
     async with db.session() as session, session.begin():
-        today = now.astimezone(ZoneInfo(content.leads.timezone)).date()
+        today = today_in(content.leads.timezone, now)
         lines, notes = await submissions.ask_still_current(session, content, today)
         repo.queue_notifications(session, notes, now, lambda t: not_before(t, content.leads))
         done += lines
@@ -107,7 +107,7 @@ class FollowUp:
             lead.gemeinde,
             lead.interests,
             exclude=await self._offered_to(lead),
-            today=self.now.date(),
+            today=today_in(self.content.leads.timezone, self.now),
             open_leads=await repo.open_lead_counts(self.session),
         )
         if previous:
