@@ -11,11 +11,12 @@ from sqlalchemy import func, select
 
 from bot.content.loader import Content
 from bot.dialogs.engine import DialogEngine
-from bot.dialogs.events import Event
+from bot.dialogs.events import Event, Message, Notification, Recipient
 from bot.dialogs.turn import Matchers
 from bot.leads import invites
 from bot.leads.ticker import tick
 from bot.privacy.personal_data import ANONYMOUS
+from bot.store import repo
 from bot.store.db import Database
 from bot.store.models import (
     Conversation,
@@ -103,6 +104,30 @@ async def test_erase_needs_confirmation_and_keeps_only_anonymous_counts(
     assert all("Maria" not in n.text and "0171" not in n.text for n in notes)
     await chat.say("Hallo")
     assert "willkommen" in chat.text.lower()  # a fresh start, nothing remembered
+
+
+async def test_erase_also_drops_replies_held_for_the_persons_chat(
+    engine: DialogEngine, db: Database
+) -> None:
+    """Replies that waited for Telegram (role 'chat', the private chat's id = the person's
+    id) may hold the data being deleted; another chat's waiting replies stay."""
+    chat = await lead_by(engine, "4711", "Maria", "0171 1111111")
+    async with db.session() as session, session.begin():
+        for chat_id in ("4711", "4712"):
+            repo.queue_notifications(
+                session,
+                [Notification(Recipient("chat", chat_id, ""), Message(f"Daten von {chat_id}"))],
+            )
+    await chat.say("/loeschen")
+    await chat.press("Ja, alles löschen")
+    assert "Ihre Daten sind gelöscht" in chat.text
+    async with db.session() as session:
+        held = (
+            await session.scalars(
+                select(OutboxMessage.text).where(OutboxMessage.recipient_role == "chat")
+            )
+        ).all()
+    assert held == ["Daten von 4712"]
 
 
 async def test_retention_deletes_and_anonymizes_old_data(

@@ -188,6 +188,15 @@ async def erase_person(
             OutboxMessage.recipient_role == "citizen", OutboxMessage.recipient_id == str(user.id)
         )
     )
+    # Replies held while Telegram was down wait under the chat's id, which in a private chat
+    # is the person's own id; they may be the very data (a /meine_daten answer) to delete.
+    await session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.recipient_role == "chat",
+            OutboxMessage.recipient_id == user.external_id,
+            OutboxMessage.status == "pending",
+        )
+    )
     # Offers the person entered for a Verein go too, also published ones: they carry the
     # contact the person gave, and "delete my data" must not leave it on show.
     await session.execute(delete(OfferSubmission).where(OfferSubmission.user_id == user.id))
