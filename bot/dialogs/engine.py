@@ -98,6 +98,17 @@ class DialogEngine:
         self.extras = Extras(self)
         heap.renewed()
 
+    async def keep_faq_ready(self) -> None:
+        """Let the FAQ classifier learn (about a second) in a worker thread unless it has:
+        after the start and after each content change, so that no question waits for it
+        in the event loop. The adapters call this with their timed work."""
+        faq = self.matchers.faq
+        if not faq.ready:
+            try:
+                await asyncio.to_thread(faq.prepare)
+            except Exception as exc:  # the first question tries again and says what failed
+                logs.failure(log, "FAQ classifier could not learn", exc)
+
     def _regional_today(self) -> dt.date:
         return today_in(self.content.leads.timezone)
 

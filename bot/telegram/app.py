@@ -153,17 +153,7 @@ class TelegramApp:
         if done:
             log.info("tick: %d steps done", len(done))
             self.outbox.wake.set()
-        await self._keep_faq_ready()
-
-    async def _keep_faq_ready(self) -> None:
-        """The FAQ classifier learns (about a second) in a worker thread after the start and
-        after each content change, so that no question waits for it in the event loop."""
-        faq = self.engine.matchers.faq
-        if not faq.ready:
-            try:
-                await asyncio.to_thread(faq.prepare)
-            except Exception as exc:  # the first question will try again and say what failed
-                logs.failure(log, "FAQ classifier could not learn", exc)
+        await self.engine.keep_faq_ready()
 
     def _schedule_content(self, scheduler: AsyncIOScheduler) -> None:
         """Hot reload every RELOAD_SECONDS; the Freinet sync nightly when FREINET_URL is set."""

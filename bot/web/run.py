@@ -116,6 +116,7 @@ async def _watch(
         engine.replace_content,
     )
     while not stop.is_set():
+        await engine.keep_faq_ready()  # after the start and each content change
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=RELOAD_SECONDS)
         if stop.is_set():
