@@ -166,9 +166,9 @@ async def test_citizen_full_path_by_buttons_and_typing(
 async def test_the_faq_classifier_learns_in_the_background(
     fake: FakeTelegram, running: Starter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The first timed tick lets the classifier learn in a thread: the first question
-    need not wait for it in the event loop."""
-    monkeypatch.setattr(telegram_app, "FIRST_TICK_SECONDS", 0)
+    """Soon after the start the classifier learns in a thread: the first question need
+    not wait for it in the event loop."""
+    monkeypatch.setattr(telegram_app, "FAQ_READY_SECONDS", 0)
     run = await bot_up(fake, running)
     assert run.app is not None
     faq = run.app.engine.matchers.faq

@@ -47,15 +47,19 @@ class QuestionClassifier:
     """Scores a text for each class (entry); higher is more likely, 0 is the boundary."""
 
     def __init__(self, texts: Sequence[str], labels: Sequence[int], classes: int) -> None:
-        counted = [sequences(text) for text in texts]
-        frequency = Counter(seq for found in counted for seq in found)
+        # Two passes over the texts: keeping a Counter per text would cost ~50 MB for a
+        # few thousand examples; the vectors are a tenth of that.
+        frequency: Counter[str] = Counter()
+        for text in texts:
+            frequency.update(sequences(text).keys())
         self._column = {seq: column for column, seq in enumerate(frequency)}
         documents = len(texts)
         self._idf = np.array(
             [math.log((1 + documents) / (1 + n)) + 1 for n in frequency.values()],
             dtype=np.float32,
         )
-        self._weights = _train([self._vector(found) for found in counted], labels, classes)
+        vectors = [self._vector(sequences(text)) for text in texts]
+        self._weights = _train(vectors, labels, classes)
 
     def scores(self, text: str) -> np.ndarray:
         columns, values = self._vector(sequences(text))

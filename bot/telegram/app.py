@@ -41,6 +41,7 @@ TICK_SECONDS = 60
 # The first tick waits a little: after a restart it may have much to do, and updates that
 # arrived meanwhile are answered first (issue #9: startup to the first answer).
 FIRST_TICK_SECONDS = 5
+FAQ_READY_SECONDS = 1  # after the start: the first updates come first, then the FAQ learns
 RELOAD_SECONDS = 30  # how often content files are compared (hot reload)
 FREINET_SYNC = {"hour": 3, "minute": 0, "timezone": "Europe/Berlin"}  # nightly, when set
 POLL_SECONDS = 25
@@ -153,7 +154,14 @@ class TelegramApp:
         if done:
             log.info("tick: %d steps done", len(done))
             self.outbox.wake.set()
-        await self.engine.keep_faq_ready()
+
+    async def _keep_faq_ready(self) -> None:
+        try:
+            await self.engine.keep_faq_ready()
+        except asyncio.CancelledError:
+            if not self.stop.is_set():
+                raise
+            # stopped while the classifier learns: nothing lost, nothing to report
 
     def _schedule_content(self, scheduler: AsyncIOScheduler) -> None:
         """Hot reload every RELOAD_SECONDS; the Freinet sync nightly when FREINET_URL is set."""
@@ -208,6 +216,16 @@ class TelegramApp:
             max_instances=1,
             coalesce=True,
             next_run_time=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=FIRST_TICK_SECONDS),
+        )
+        # The FAQ classifier learns in a thread once the first updates are answered, and
+        # again after a content change (see DialogEngine.keep_faq_ready).
+        scheduler.add_job(
+            self._keep_faq_ready,
+            "interval",
+            seconds=RELOAD_SECONDS,
+            max_instances=1,
+            coalesce=True,
+            next_run_time=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=FAQ_READY_SECONDS),
         )
         self._schedule_content(scheduler)
         scheduler.start()
