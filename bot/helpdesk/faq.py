@@ -486,12 +486,9 @@ class FaqMatcher:
         near = max((self._idf[f] * fields[f] * scale for f in token.near if f in fields), default=0)
         return min(weight, near * PART_CREDIT)
 
-    @property
-    def _by_id(self) -> dict[str, FaqEntry]:
-        return {entry.id: entry for entry in self._entries}
-
     def related(self, entry: FaqEntry) -> list[FaqEntry]:
-        return [self._by_id[i] for i in entry.related if i in self._by_id]
+        by_id = {known.id: known for known in self._entries}
+        return [by_id[i] for i in entry.related if i in by_id]
 
 
 @dataclass(frozen=True)
