@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
-from bot import logs
+from bot import clock, logs
 from bot.config import Settings
 
 if TYPE_CHECKING:  # imported where used: `lotse run` imports them with the collector off
@@ -314,7 +314,7 @@ def _tick(args: argparse.Namespace, settings: Settings) -> int:
     content = _load(settings)
     if content is None:
         return 1
-    now = args.at or dt.datetime.now(dt.UTC)
+    now = args.at or clock.now()
 
     done = asyncio.run(_with_db(settings, lambda db: tick(db, content, now)))
     print(f"Stand {now.isoformat(timespec='minutes')}: {len(done)} erledigt")
@@ -376,7 +376,7 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     if content is None:
         return 1
     zone = ZoneInfo(content.leads.timezone)
-    end = args.end or dt.datetime.now(zone).date()
+    end = args.end or clock.today_in(content.leads.timezone)
     start = args.start or Period.last_days(end, zone).start
     if start > end:
         print(f"lotse report: --from {start} liegt nach --to {end}", file=sys.stderr)

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from bot import clock as product_clock
+from bot.clock import ManualClock, ShiftedClock
 from bot.content.loader import Content, load_content
 from bot.dialogs.engine import DialogEngine
 from bot.dialogs.events import Button, Event, Message, Outcome, Sender
@@ -24,6 +26,25 @@ ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
+
+
+@pytest.fixture(autouse=True)
+def _moment_of_the_run() -> Iterator[None]:
+    """With LOTSE_NOW set (see docs/testing.md), every test starts at that moment and its
+    clock runs on from there; subprocesses inherit the variable and start there too."""
+    start = os.environ.get(product_clock.ENVIRONMENT_VARIABLE, "").strip()
+    if not start:
+        yield
+        return
+    with product_clock.using(ShiftedClock(product_clock.parse(start))):
+        yield
+
+
+@pytest.fixture
+def clock() -> Iterator[ManualClock]:
+    """The product's clock, standing still at the run's moment until the test moves it."""
+    with product_clock.using(ManualClock(product_clock.now())) as manual:
+        yield manual
 
 
 @pytest.fixture(scope="session")

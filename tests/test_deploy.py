@@ -9,7 +9,6 @@ import itertools
 import re
 import shutil
 import socket
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
+from bot import clock as product_clock
 from bot.config import Settings
 from bot.content.loader import Content
 from bot.dialogs.engine import DialogEngine
@@ -368,7 +368,7 @@ class WebhookFailing(FakeTelegram):
         return {
             **info,
             "pending_update_count": 17,
-            "last_error_date": int(time.time()) - 120,
+            "last_error_date": int(product_clock.now().timestamp()) - 120,
             "last_error_message": "Connection refused",
         }
 

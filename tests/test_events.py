@@ -12,11 +12,11 @@ import datetime as dt
 import shutil
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 
+from bot import clock as product_clock
 from bot.clock import today_in
 from bot.content.loader import Content, load_content
 from bot.content.schema import EventsFile
@@ -509,4 +509,4 @@ async def test_the_engine_counts_days_in_the_content_timezone(
     far_east = "Pacific/Kiritimati"  # UTC+14: most hours of a day, another date than UTC
     leads = content.leads.model_copy(update={"timezone": far_east})
     engine = DialogEngine(dataclasses.replace(content, leads=leads), db, matchers)
-    assert engine.today() == dt.datetime.now(ZoneInfo(far_east)).date()
+    assert engine.today() == product_clock.today_in(far_east)

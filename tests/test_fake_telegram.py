@@ -38,6 +38,7 @@ from aiogram.types import (
     Update,
 )
 
+from bot import clock as product_clock
 from tests.fakes.telegram_api import FakeTelegram, FakeUpload
 
 TOKEN = "123456:TEST-token"
@@ -230,7 +231,7 @@ async def test_every_kind_of_user_update_parses(fake: FakeTelegram, bot: Bot) ->
             "my_chat_member": {
                 "chat": anna.chat,
                 "from": anna.from_dict,
-                "date": int(time.time()),
+                "date": int(product_clock.now().timestamp()),
                 "old_chat_member": {"status": "member", "user": fake.bot_user},
                 "new_chat_member": {"status": "kicked", "user": fake.bot_user, "until_date": 0},
             }

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from bot import clock as product_clock
+from bot.clock import ManualClock
 from bot.content.loader import Content
 from bot.content.schema import Absence
 from bot.dialogs.engine import DialogEngine
@@ -120,7 +122,7 @@ async def test_escalation_goes_to_deputy_first(
 async def test_absent_or_full_lotse_hands_over_at_creation(
     content: Content, db: Database, matchers: Matchers
 ) -> None:
-    today = dt.date.today()
+    today = product_clock.today()
     away = Absence(start=today - D, end=today + D)
     content = with_lotsen(
         content,
@@ -145,13 +147,13 @@ async def test_outcome_reminder_followup_and_answer(engine: DialogEngine, db: Da
     lotse = Chat(engine, user="lotse")
     await lotse.say(f"/start inv-{code}")
     await lotse.send(Event.button(lotse.sender, f"l:{lead.id}:accept"))
-    accepted = dt.datetime.now(dt.UTC)
+    accepted = product_clock.now()
     mark = await last_outbox_id(db)
     done = await lead_steps(db, engine.content, accepted + 7 * D + H)
     assert done == [f"Anfrage #{lead.id}: Ergebnis bei lotse-delitzsch erfragt"]
     assert any("Wie ist es ausgegangen" in r.text for r in await outbox(db, mark))
     await lotse.send(Event.button(lotse.sender, f"l:{lead.id}:placed"))
-    placed = dt.datetime.now(dt.UTC)
+    placed = product_clock.now()
     assert await lead_steps(db, engine.content, placed + 13 * D) == []
     mark = await last_outbox_id(db)
     noon = (placed + 15 * D).replace(hour=11, minute=0)  # 12:00 in Berlin: not quiet
@@ -201,21 +203,28 @@ async def test_expiry_and_withdrawal(engine: DialogEngine, db: Database) -> None
     assert (await reload(db, other)).due_at is None
 
 
-async def test_weekly_digest_once_on_monday_morning(engine: DialogEngine, db: Database) -> None:
-    await new_lead(engine)
+async def test_weekly_digest_once_on_monday_morning(
+    engine: DialogEngine, db: Database, clock: ManualClock
+) -> None:
     wednesday = dt.datetime(2026, 12, 2, 12, 0, tzinfo=dt.UTC)
+    clock.set(wednesday - 2 * H)  # the lead comes in on Wednesday morning
+    lead = await new_lead(engine)
     await tick(db, engine.content, wednesday)
     async with db.session() as session:
         timer = await session.get(Timer, "weekly_digest")
         assert timer is not None
         assert aware(timer.due_at) == dt.datetime(2026, 12, 7, 7, 0, tzinfo=dt.UTC)  # 08:00
+    # Nobody answers: reminded on Thursday, with the coordinators from Friday.
+    start = aware(lead.offered_at)
+    await lead_steps(db, engine.content, start + 24 * H)
+    await lead_steps(db, engine.content, start + 48 * H)
     monday = dt.datetime(2026, 12, 7, 7, 0, tzinfo=dt.UTC)
     mark = await last_outbox_id(db)
     assert "Wochenüberblick an die Koordination" in await tick(db, engine.content, monday)
     assert "Wochenüberblick an die Koordination" not in await tick(db, engine.content, monday)
-    [digest] = [r for r in await outbox(db, mark) if r.recipient_role == "coordinator"]
-    # By then the unanswered lead has gone to the coordinators.
-    assert "Wochenüberblick" in digest.text and "Bei der Koordination: 1" in digest.text
+    [digest] = [r for r in await outbox(db, mark) if "Wochenüberblick" in r.text]
+    assert digest.recipient_role == "coordinator"
+    assert "Bei der Koordination: 1" in digest.text
 
 
 async def test_two_tickers_send_each_reminder_once(
@@ -247,7 +256,7 @@ def test_lotse_tick_command(tmp_path: Path) -> None:
     db = tmp_path / "tick.sqlite3"
     script = "Hallo\n1\nSport\nTaucha\n1\n1\nLotse soll mich beraten\nja\n1\nkim@example.org\n"
     assert run_lotse("chat", db=db, stdin=script).returncode == 0
-    soon = (dt.datetime.now(dt.UTC) + 25 * H).isoformat()
+    soon = (product_clock.now() + 25 * H).isoformat()
     result = run_lotse("tick", "--at", soon, db=db)
     assert result.returncode == 0, result.stderr
     assert "1 erledigt" in result.stdout and "Erinnerung an lotse-taucha" in result.stdout

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 
 from sqlalchemy import select
 
+from bot import clock as product_clock
 from bot.dialogs.engine import DialogEngine
 from bot.dialogs.events import Event
 from bot.leads import invites
@@ -173,7 +173,7 @@ async def test_revoked_lotse_cannot_act(engine: DialogEngine, db: Database) -> N
     async with db.session() as session, session.begin():
         account = await session.get(LotseAccount, "lotse-delitzsch")
         assert account is not None
-        account.revoked_at = dt.datetime.now(dt.UTC)
+        account.revoked_at = product_clock.now()
     await lotse.send(Event.button(lotse.sender, f"l:{(await the_lead(db)).id}:accept"))
     assert (await the_lead(db)).status == "offered"
 

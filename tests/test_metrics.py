@@ -15,6 +15,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
 
+from bot import clock as product_clock
 from bot import logs
 from bot.content.loader import Content
 from bot.store.db import Database
@@ -105,7 +106,7 @@ async def test_metrics_count_updates_errors_and_read_leads_from_the_database(
         assert value(after, "lotse_outbox_pending") == pending
 
         # Read at scrape time: rows written by anyone (another process) show up at once.
-        now = dt.datetime.now(dt.UTC)
+        now = product_clock.now()
         async with run.db.session() as session, session.begin():
             for status in ("placed", "placed", "expired"):
                 session.add(

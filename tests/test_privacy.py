@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from bot import clock as product_clock
 from bot.content.loader import Content
 from bot.dialogs.engine import DialogEngine
 from bot.dialogs.events import Event, Message, Notification, Recipient
@@ -145,7 +146,7 @@ async def test_retention_deletes_and_anonymizes_old_data(
         lead_id = (await session.scalars(select(Lead.id))).one()
     for action in ("accept", "placed"):
         await lotse.send(Event.button(lotse.sender, f"l:{lead_id}:{action}"))
-    now = dt.datetime.now(dt.UTC)
+    now = product_clock.now()
     async with db.session() as session, session.begin():
         session.add(HandledUpdate(key="tg:1", at=now))
     done = await tick(db, engine.content, now + dt.timedelta(days=10))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
+from bot import clock as product_clock
 from bot.content.loader import Content
 from bot.dialogs.engine import DialogEngine
 from bot.dialogs.events import Event
@@ -105,7 +106,7 @@ async def test_offer_waits_for_review_then_is_shown_until_it_expires(
             )
         engine.offers_changed()
         assert TITLE not in await search_for_children_offers(engine, "later")
-        done = await tick(db, content, dt.datetime.now(dt.UTC))
+        done = await tick(db, content, product_clock.now())
         assert "1 Vereinsangebot(e) abgelaufen" in done
         assert (await submissions(db))[0].status == "expired"
     finally:
@@ -140,7 +141,7 @@ async def test_verein_is_asked_before_expiry_and_can_extend_or_end(
     async with db.session() as session, session.begin():
         await session.execute(update(OfferSubmission).values(expires_on=soon))
 
-    now = dt.datetime.now(dt.UTC)
+    now = product_clock.now()
     assert any("Noch aktuell" in line for line in await tick(db, content, now))
     assert not any("Noch aktuell" in line for line in await tick(db, content, now))  # once
     question = [r for r in await outbox(db) if "noch aktuell" in r.text][-1]

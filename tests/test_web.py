@@ -23,6 +23,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
+from bot import clock as product_clock
 from bot.config import Settings
 from bot.content.loader import Content
 from bot.dialogs import handover
@@ -330,7 +331,7 @@ async def test_transcript_is_in_the_export_and_goes_with_the_conversation(
     assert {"from": "user", "text": "was mit Kindern"}.items() <= data["web_chat"][3].items()
     # Unfinished conversations are deleted after 30 days: the transcript goes with them.
     async with server.db.session() as session, session.begin():
-        later = dt.datetime.now(dt.UTC) + dt.timedelta(days=31)
+        later = product_clock.now() + dt.timedelta(days=31)
         await enforce_retention(session, server.engine.content, later)
     async with server.db.session() as session:
         assert await session.scalar(select(func.count()).select_from(WebMessage)) == 0
@@ -351,7 +352,7 @@ async def test_web_lead_reaches_the_lotse_with_the_channel_and_answers_come_back
     # The Telegram outbox worker sends the card to the Lotse as for any lead …
     telegram = StubTelegram()
     worker = OutboxWorker(server.db, telegram, lambda: server.engine.content, frozenset())  # type: ignore[arg-type]
-    await worker.deliver_due(dt.datetime.now(dt.UTC))
+    await worker.deliver_due(product_clock.now())
     [(chat, card)] = telegram.sent
     assert chat == LOTSE_CHAT and "über: Web-Chat" in card.text
     assert "0171" not in card.text  # contact details only after accepting
@@ -361,7 +362,7 @@ async def test_web_lead_reaches_the_lotse_with_the_channel_and_answers_come_back
     await server.engine.handle(Event.button(lotse, f"l:{lead.id}:write"))
     await server.engine.handle(Event.message(lotse, "Hallo Maria, passt Ihnen Dienstag?"))
     # Messages to a web citizen are not for Telegram: they wait for the page.
-    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)  # past any quiet hours
+    later = product_clock.now() + dt.timedelta(days=1)  # past any quiet hours
     telegram.sent.clear()
     await worker.deliver_due(later)
     assert telegram.sent == []
@@ -439,7 +440,7 @@ async def test_answers_go_by_email_only_to_web_citizens_who_gave_an_address(
     for lead in leads:
         await server.engine.handle(Event.button(lotse, f"l:{lead.id}:accept"))
     notifier = MailNotifier(server.db, server.server.settings, lambda: server.engine.content)
-    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)  # past any quiet hours
+    later = product_clock.now() + dt.timedelta(days=1)  # past any quiet hours
     assert await notifier.deliver_due(later) == 2
     [(to, mail)] = inbox.mails
     assert to == ["maria@example.org"]
@@ -532,7 +533,7 @@ async def test_link_expires_after_30_minutes_and_is_not_offered_without_bot_user
     async with server.db.session() as session, session.begin():
         user = await session.scalar(select(User).where(User.channel == "web"))
         assert user is not None
-        old = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=31)
+        old = product_clock.now() - dt.timedelta(minutes=31)
         code = await handover.create_code(session, user, now=old)
     outcome = await server.engine.handle(
         Event.message(Sender("telegram", "777", "de"), f"/start {handover.PREFIX}{code}")
@@ -556,7 +557,7 @@ async def test_a_moved_request_keeps_reaching_its_person_on_telegram(
     await server.engine.handle(Event.message(anna, "/start " + data["link"].split("start=")[1]))
     telegram = StubTelegram()
     worker = OutboxWorker(server.db, telegram, lambda: server.engine.content, frozenset())  # type: ignore[arg-type]
-    await worker.deliver_due(dt.datetime.now(dt.UTC) + dt.timedelta(days=1))
+    await worker.deliver_due(product_clock.now() + dt.timedelta(days=1))
     to_anna = [message.text for chat, message in telegram.sent if chat == 777]
     assert any("übernommen" in text for text in to_anna)
     assert (await the_lead(server)).channel == "web"  # where it came from stays on the card

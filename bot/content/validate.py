@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 from rapidfuzz import process
 
+from bot import clock
 from bot.content import schema
 from bot.content.loader import EVENTS, FREINET_MAPPING, Content
 from bot.content.offer_table import KIND_CODES, NO_END, OfferTable
@@ -69,7 +70,7 @@ def cross_check(
     problems += _check_lotsen(content, docs["lotsen.yaml"], interest_ids)
     if EVENTS in docs:
         problems += _check_events(content, docs[EVENTS])
-    problems += _check_knowledge(knowledge, faq_max_age_days, today or dt.date.today())
+    problems += _check_knowledge(knowledge, faq_max_age_days, today or clock.today())
     problems += _check_leads(content, docs["leads.yaml"])
     return problems
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from bot import clock
 from bot.content.loader import Content, ContentError, load_content
 from bot.dialogs.events import Message, Notification, Recipient
 from bot.leads.routing import COORDINATION_ID
@@ -98,7 +98,7 @@ class ContentWatcher:
         stamp = self._stamps()
         if stamp == self._stamp:
             return "unchanged"
-        age = time.time() - max((mtime for _, _, mtime in stamp), default=0) / 1e9
+        age = clock.file_time() - max((mtime for _, _, mtime in stamp), default=0) / 1e9
         if settle and 0 <= age < self.settle_seconds:  # a future mtime (clock skew) counts as old
             return "unchanged"
         self._stamp = stamp

@@ -15,6 +15,7 @@ import secrets
 from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import clock
 from bot.store.models import (
     Conversation,
     HandoverCode,
@@ -39,7 +40,7 @@ def _hash(code: str) -> str:
 
 async def create_code(session: AsyncSession, user: User, now: dt.datetime | None = None) -> str:
     """A new code for this person; the caller shows it once, we keep only its hash."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     code = secrets.token_urlsafe(18)  # 24 chars of [A-Za-z0-9_-]: fits a deep link
     session.add(HandoverCode(code_hash=_hash(code), user_id=user.id, expires_at=now + LIFETIME))
     return code
@@ -54,7 +55,7 @@ async def redeem(
     used or expired, or points to `target` itself. The old person record is deleted:
     nothing stays behind on the channel they left.
     """
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     # Claimed in one statement: of two people opening the same link at once, one wins.
     claimed = (
         await session.execute(

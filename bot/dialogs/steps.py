@@ -11,6 +11,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from bot import clock
 from bot.content.schema import FaqEntry, Option, Step
 from bot.dialogs.event_lines import event_line
 from bot.dialogs.events import Button, Message
@@ -370,7 +371,7 @@ class ConsentStep(StepKind):
         if option.value == "yes":
             turn.state.answers["consent"] = {
                 "version": consent_version(turn.content.text(step.text, turn.content.languages[0])),
-                "at": dt.datetime.now(dt.UTC).isoformat(),
+                "at": clock.now().isoformat(),
             }
             return Go(option.next or step.next or name)
         turn.state.answers.pop("consent", None)

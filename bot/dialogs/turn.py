@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import clock
 from bot.content.loader import Content
 from bot.content.schema import KIND_TEXTS, Step
 from bot.dialogs.events import Button, Message, Notification
@@ -70,7 +71,7 @@ class Turn:
     keep_prompt: bool = True  # False for replies that are not a dialogue question
     controller: str = ""  # named in consent and privacy texts (PRIVACY_CONTROLLER)
     erased: bool = False  # the person deleted their data in this turn: store nothing more
-    today: Callable[[], dt.date] = dt.date.today  # the engine's clock (tests fix the day)
+    today: Callable[[], dt.date] = clock.today  # the engine's clock (tests fix the day)
     is_coordinator: bool = False  # the sender is one of the coordinators (COORDINATOR_IDS)
 
     @property

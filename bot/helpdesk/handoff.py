@@ -8,8 +8,7 @@ question is left without an answer. The answer is relayed by `LeadDesk.relay`.
 
 from __future__ import annotations
 
-import datetime as dt
-
+from bot import clock
 from bot.dialogs.events import Button, Message
 from bot.dialogs.steps import consent_version
 from bot.dialogs.turn import Turn
@@ -77,7 +76,7 @@ async def _create(turn: Turn, question: str) -> tuple[Lead, str]:
         contact="chat",
         details={turn.content.text("detail_question", language): question},
         consent_version=consent_version(consent_text),
-        consent_at=dt.datetime.now(dt.UTC),
+        consent_at=clock.now(),
     )
     card = await open_lead(
         turn.session,

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import select, update
 
+from bot import clock
 from bot.content.loader import Content
 from bot.store.db import Database
 from bot.store.models import LotseAccount
@@ -33,6 +32,6 @@ async def revoke(db: Database, lotse_id: str) -> bool:
         result = await session.execute(
             update(LotseAccount)
             .where(LotseAccount.lotse_id == lotse_id, LotseAccount.revoked_at.is_(None))
-            .values(revoked_at=dt.datetime.now(dt.UTC), writing_to_lead=None)
+            .values(revoked_at=clock.now(), writing_to_lead=None)
         )
     return bool(result.rowcount)

@@ -9,6 +9,7 @@ import secrets
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import clock
 from bot.store.models import Invite, LotseAccount
 
 PREFIX = "inv-"  # deep-link payload: /start inv-<code>
@@ -26,7 +27,7 @@ async def create_invite(session: AsyncSession, lotse_id: str, days: int = DEFAUL
         Invite(
             code_hash=_hash(code),
             lotse_id=lotse_id,
-            expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=days),
+            expires_at=clock.now() + dt.timedelta(days=days),
         )
     )
     return code
@@ -37,7 +38,7 @@ async def redeem(
 ) -> LotseAccount | None:
     """Link this chat to the invited Lotse; None when the code is unknown, used or expired."""
     invite = await session.get(Invite, _hash(code))
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     if invite is None or invite.used_at is not None or _aware(invite.expires_at) < now:
         return None
     invite.used_at = now

@@ -12,15 +12,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import clock
 from bot.content.schema import LeadsFile
 from bot.store.models import Lead, LeadEvent
 
 OPEN = ("new", "offered", "accepted", "contacted")
 CLOSED = ("placed", "not_fit", "unreachable", "withdrawn", "expired", "answered")
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def aware(moment: dt.datetime) -> dt.datetime:
@@ -39,7 +36,7 @@ def change(
     now: dt.datetime | None = None,
 ) -> None:
     """Every status change leaves an audit event and sets the next due step."""
-    now = now or utcnow()
+    now = now or clock.now()
     session.add(
         LeadEvent(
             lead_id=lead.id,
@@ -76,11 +73,13 @@ def not_before(moment: dt.datetime, timing: LeadsFile) -> dt.datetime:
     zone = ZoneInfo(timing.timezone)
     local = aware(moment).astimezone(zone)
     start, end = timing.quiet_hours.start, timing.quiet_hours.end
-    clock = local.time()
-    quiet = (start <= clock or clock < end) if start > end else (start <= clock < end)
+    time_of_day = local.time()
+    quiet = (
+        (start <= time_of_day or time_of_day < end) if start > end else start <= time_of_day < end
+    )
     if not quiet:
         return aware(moment)
-    day = local.date() if clock < end else local.date() + dt.timedelta(days=1)
+    day = local.date() if time_of_day < end else local.date() + dt.timedelta(days=1)
     wake = dt.datetime.combine(day, end, tzinfo=zone)
     return wake.astimezone(dt.UTC)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 
+from bot import clock
 from bot.content.schema import Lotse
 from bot.dialogs.events import Recipient
 
@@ -26,7 +27,7 @@ def find_lotse(
     already has `max_open` open leads hands over to their deputies, in order. None means
     the coordinators take it.
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     open_leads = open_leads or {}
     by_id = {lotse.id: lotse for lotse in lotsen}
     covering = [lotse for lotse in lotsen if gemeinde and gemeinde in lotse.gemeinden]

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import clock
 from bot.content.loader import Content
 from bot.store.models import Conversation, Lead, LeadEvent, Search
 
@@ -38,7 +39,7 @@ async def counts(session: AsyncSession, since: dt.datetime) -> dict[str, int]:
 async def stats_text(
     session: AsyncSession, content: Content, lang: str, now: dt.datetime | None = None
 ) -> str:
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     month = now - dt.timedelta(days=30)
     unmet_rows = (

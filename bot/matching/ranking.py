@@ -16,6 +16,7 @@ from typing import overload
 
 import numpy as np
 
+from bot import clock
 from bot.content.offer_table import KIND_CODES, SLOT_BITS, OfferColumns, OfferTable
 from bot.content.schema import Offer, TaxonomyFile
 from bot.matching.geo import EARTH_RADIUS_KM
@@ -37,7 +38,7 @@ class Profile:
     time_kind: str | None = None  # "once", "regular" or None for either
     slots: frozenset[str] = field(default_factory=frozenset)  # weekday/evening/weekend; empty = any
     hours_per_week: float | None = None
-    today: dt.date = field(default_factory=dt.date.today)
+    today: dt.date = field(default_factory=clock.today)
 
 
 @dataclass(frozen=True)

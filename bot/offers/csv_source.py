@@ -8,10 +8,10 @@ accepted: ';' as separator, Windows-1252 instead of UTF-8, '1,5' for 1.5, 25.11.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 
+from bot import clock
 from bot.content.schema import Offer
 from bot.offers.build import OfferBuilder, Parsed, Reject, Rejection, SourceError, day, number
 
@@ -139,7 +139,7 @@ def _offer(row: dict[str, str], builder: OfferBuilder) -> Offer:
             "needed": row.get("needed", ""),
             "schedule": _schedule(row),
             "contact": row["contact"],
-            "updated": day(row.get("updated"), "updated") or dt.date.today(),
+            "updated": day(row.get("updated"), "updated") or clock.today(),
             "source": SOURCE,
             "source_id": row["id"],
             "url": url,

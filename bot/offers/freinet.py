@@ -18,6 +18,7 @@ import aiohttp
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from bot import clock
 from bot.config import Settings
 from bot.content.schema import FreinetMappingFile, Offer
 from bot.offers.build import (
@@ -188,7 +189,7 @@ class _Reader:
                     "short": defaults.schedule_short,
                 },
                 "contact": defaults.contact,
-                "updated": changed or dt.date.today(),
+                "updated": changed or clock.today(),
                 "source": SOURCE,
                 "source_id": source_id,
                 "url": url,

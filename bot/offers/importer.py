@@ -10,7 +10,6 @@ The new file is validated like any content before it atomically replaces the old
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import io
 import os
 import tempfile
@@ -21,6 +20,7 @@ from typing import Literal, TextIO
 
 import yaml
 
+from bot import clock
 from bot.config import Settings
 from bot.content.loader import IMPORTED_OFFERS, Content, ContentError, load_content
 from bot.content.offers_file import read_offers
@@ -167,7 +167,7 @@ def _merge_one(old: Offer | None, new: Offer, parsed: Parsed, report: ImportRepo
         return old
     report.updated.append(new.id)
     if new.source_id in parsed.undated:
-        new = new.model_copy(update={"updated": dt.date.today()})
+        new = new.model_copy(update={"updated": clock.today()})
     return new
 
 

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import clock
 from bot.content.loader import Content
 from bot.content.schema import Offer, Schedule
 from bot.dialogs.events import Button, Message, Notification, Recipient
@@ -150,7 +151,7 @@ async def decide(
         return None, []
     submission = await session.get(OfferSubmission, submission_id, populate_existing=True)
     assert submission is not None
-    submission.decided_at = dt.datetime.now(dt.UTC)
+    submission.decided_at = clock.now()
     lang = content.languages[0]
     if approve:
         submission.expires_on = today + dt.timedelta(days=content.leads.offers.valid_days)
@@ -191,7 +192,7 @@ async def ask_still_current(
         .with_for_update(skip_locked=True)
     )
     for submission in due:
-        submission.asked_at = dt.datetime.now(dt.UTC)
+        submission.asked_at = clock.now()
         buttons = tuple(
             Button(
                 content.text(f"btn_current_{answer}", lang),

@@ -35,6 +35,7 @@ from sqlalchemy import Label, Select, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from bot import clock
 from bot.content.loader import Content
 from bot.content.schema import DialogFile, Offer
 from bot.leads.lifecycle import aware
@@ -164,7 +165,7 @@ async def build_report(
     areas = [i.id for i in content.taxonomy.interests]
     return Report(
         period=period,
-        generated_at=now or dt.datetime.now(dt.UTC),
+        generated_at=now or clock.now(),
         gemeinden=_gemeinden(content, cells),
         areas=areas,
         area_labels={i.id: i.label.get("de") or i.id for i in content.taxonomy.interests},

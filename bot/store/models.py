@@ -8,9 +8,9 @@ from typing import Any, ClassVar
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from bot import clock
 
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+utcnow = clock.now  # column defaults: the product's one clock (tests set it)
 
 
 class Base(DeclarativeBase):

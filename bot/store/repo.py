@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import clock
 from bot.dialogs.events import Notification
 from bot.store.models import (
     Conversation,
@@ -121,7 +122,7 @@ async def save_conversation(
             "answers": answers,
             "history": history,
             "pending": pending,
-            "updated_at": dt.datetime.now(dt.UTC),
+            "updated_at": clock.now(),
         }
         await session.execute(_statement(session, "save_conversation"), values)
         return
@@ -175,7 +176,7 @@ def queue_notifications(
 
     `citizen_time` moves messages to citizens out of the quiet hours.
     """
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     for note in notifications:
         due = citizen_time(now) if citizen_time and note.recipient.role == "citizen" else now
         session.add(

@@ -18,7 +18,7 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select
 
-from bot import heap, logs
+from bot import clock, heap, logs
 from bot.config import Settings
 from bot.content.loader import Content
 from bot.content.watch import ContentWatcher, Sources
@@ -147,7 +147,7 @@ class TelegramApp:
             return
         try:
             async with self._ticking:
-                done = await tick(self.db, self.engine.content, dt.datetime.now(dt.UTC))
+                done = await tick(self.db, self.engine.content, clock.now())
         except Exception as exc:
             logs.failure(log, "tick failed; the next one retries", exc)
             return
@@ -215,7 +215,7 @@ class TelegramApp:
             seconds=TICK_SECONDS,
             max_instances=1,
             coalesce=True,
-            next_run_time=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=FIRST_TICK_SECONDS),
+            next_run_time=clock.scheduler_time(FIRST_TICK_SECONDS),
         )
         # The FAQ classifier learns in a thread once the first updates are answered, and
         # again after a content change (see DialogEngine.keep_faq_ready).
@@ -225,7 +225,7 @@ class TelegramApp:
             seconds=RELOAD_SECONDS,
             max_instances=1,
             coalesce=True,
-            next_run_time=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=FAQ_READY_SECONDS),
+            next_run_time=clock.scheduler_time(FAQ_READY_SECONDS),
         )
         self._schedule_content(scheduler)
         scheduler.start()

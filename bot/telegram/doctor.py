@@ -31,6 +31,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from bot import clock
 from bot.config import DEFAULT_CONTROLLER, Settings, _ids
 from bot.content.loader import ContentError, load_content, summary
 from bot.store.db import alembic_config
@@ -456,7 +457,7 @@ async def _webhook_info(bot: Bot, settings: Settings) -> Check:
             "beim Start um",
         )
     if info.last_error_date is not None:
-        age = dt.datetime.now(dt.UTC) - _utc(info.last_error_date)
+        age = clock.now() - _utc(info.last_error_date)
         error = f"„{info.last_error_message}“ vor {_duration(age)}"
         if age < RECENT_ERROR:
             return Check(

@@ -33,6 +33,7 @@ from prometheus_client import (
 )
 from sqlalchemy import func, select
 
+from bot import clock
 from bot.leads.lifecycle import CLOSED, OPEN
 from bot.store.db import Database
 from bot.store.models import Lead, OutboxMessage
@@ -104,7 +105,7 @@ class Metrics:
 
     async def refresh(self, db: Database, now: dt.datetime | None = None) -> None:
         """Read the database-backed gauges: two grouped counts on indexed columns."""
-        now = now or dt.datetime.now(dt.UTC)
+        now = now or clock.now()
         async with db.session() as session:
             rows = await session.execute(select(Lead.status, func.count()).group_by(Lead.status))
             by_state: dict[str, int] = {state: count for state, count in rows.all()}

@@ -11,6 +11,7 @@ from dataclasses import replace
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from sqlalchemy import select, update
 
+from bot import clock
 from bot.content.loader import Content
 from bot.dialogs.events import Button, Message, Notification, Recipient
 from bot.store import repo
@@ -80,7 +81,7 @@ class OutboxWorker:
 
     async def deliver_due(self, now: dt.datetime | None = None) -> int:
         """Send what is due; return how many rows were handled (0: nothing to do)."""
-        now = now or dt.datetime.now(dt.UTC)
+        now = now or clock.now()
         async with self.db.session() as session, session.begin():
             rows = await repo.claim_outbox(session, now)
         failed_before = False
@@ -122,7 +123,7 @@ class OutboxWorker:
                 row.id, status="pending", next_attempt_at=now + delay, last_error=type(exc).__name__
             )
             return False
-        await self._update(row.id, status="sent", sent_at=dt.datetime.now(dt.UTC), last_error=None)
+        await self._update(row.id, status="sent", sent_at=clock.now(), last_error=None)
         if row.recipient_role == "chat" and not await self._waiting_for_chat(row.recipient_id):
             self._held.discard(int(row.recipient_id))
         return True
@@ -152,7 +153,7 @@ class OutboxWorker:
                     OutboxMessage.recipient_id == lotse_id,
                     OutboxMessage.status == "pending",
                 )
-                .values(next_attempt_at=dt.datetime.now(dt.UTC))
+                .values(next_attempt_at=clock.now())
             )
 
     async def _for_web_chat(self, row: OutboxMessage) -> bool:

@@ -20,6 +20,7 @@ from email.message import EmailMessage
 
 from sqlalchemy import String, cast, select, update
 
+from bot import clock
 from bot.config import Settings
 from bot.content.loader import Content
 from bot.store.db import Database
@@ -87,7 +88,7 @@ class MailNotifier:
     async def deliver_due(self, now: dt.datetime | None = None) -> int:
         """Mail what is due (quiet hours are kept: citizens' rows are due after them);
         return how many rows were decided."""
-        now = now or dt.datetime.now(dt.UTC)
+        now = now or clock.now()
         async with self.db.session() as session:
             rows = (
                 await session.execute(

@@ -7,7 +7,6 @@ question only: when a new question with buttons arrives, older lines lose theirs
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import clock
 from bot.dialogs.events import Attachment, Message
 from bot.dialogs.handover import WAITING
 from bot.store.models import Conversation, OutboxMessage, WebMessage
@@ -97,7 +97,7 @@ async def append(session: AsyncSession, user_id: int, lines: Sequence[Line]) -> 
         for row in await _recent(session, user_id):
             if row.buttons:
                 row.buttons = []
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     rows = [
         WebMessage(
             user_id=user_id,
@@ -157,7 +157,7 @@ async def take_notifications(session: AsyncSession, user_id: int) -> list[Line]:
     ).all()
     if not rows:
         return []
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_([row.id for row in rows]))

@@ -38,6 +38,8 @@ from typing import Any, Self
 
 from aiohttp import web
 
+from bot import clock as product_clock
+
 __all__ = ["FakeMessage", "FakeTelegram", "FakeUpload", "FakeUser"]
 
 JsonDict = dict[str, Any]
@@ -299,13 +301,13 @@ class FakeUser:
     async def edit(self, message_id: int, text: str) -> JsonDict:
         """Edit one of the user's own messages (queues ``edited_message``)."""
         original = self.fake._user_messages.get((self.id, message_id))
-        date = original["date"] if original else int(time.time())
+        date = original["date"] if original else int(product_clock.now().timestamp())
         edited = {
             "message_id": message_id,
             "date": date,
             "chat": self.chat,
             "from": self.from_dict,
-            "edit_date": int(time.time()),
+            "edit_date": int(product_clock.now().timestamp()),
             **_text_content(text),
         }
         self.fake._user_messages[(self.id, message_id)] = edited
@@ -790,7 +792,7 @@ class FakeTelegram:
     def _new_user_message(self, sender: JsonDict, chat: JsonDict, content: JsonDict) -> JsonDict:
         message = {
             "message_id": next(self._message_ids),
-            "date": int(time.time()),
+            "date": int(product_clock.now().timestamp()),
             "chat": chat,
             "from": sender,
             **content,
@@ -811,7 +813,7 @@ class FakeTelegram:
             "message_id": next(self._message_ids),
             "from": self.bot_user,
             "chat": self._chat(chat_id),
-            "date": int(time.time()),
+            "date": int(product_clock.now().timestamp()),
             **content,
         }
         if _inline(markup):
@@ -953,7 +955,7 @@ class FakeTelegram:
             message.raw["reply_markup"] = message.reply_markup
         else:
             message.raw.pop("reply_markup", None)
-        message.raw["edit_date"] = int(time.time())
+        message.raw["edit_date"] = int(product_clock.now().timestamp())
         message.touched_at = index
 
     async def _delete_message(self, params: JsonDict, index: int) -> bool:
