@@ -12,7 +12,7 @@ import numpy as np
 from rapidfuzz import process
 
 from bot.content import schema
-from bot.content.loader import EVENTS, FREINET_MAPPING, Content
+from bot.content.loader import EVENTS, FREINET_MAPPING, INTENTS, Content
 from bot.content.offer_table import KIND_CODES, NO_END, OfferTable
 from bot.content.yamlio import LocatedDocument, Path_, Problem
 
@@ -70,6 +70,8 @@ def cross_check(
     if EVENTS in docs:
         problems += _check_events(content, docs[EVENTS])
     problems += _check_knowledge(knowledge, faq_max_age_days, today or dt.date.today())
+    if INTENTS in docs:
+        problems += _check_intents(content, docs[INTENTS])
     problems += _check_leads(content, docs["leads.yaml"])
     return problems
 
@@ -538,6 +540,27 @@ def _check_examples(
             for j, question in enumerate(questions):
                 if not question.strip():
                     yield doc.problem(("examples", key, j), "leere Beispielfrage")
+
+
+def _check_intents(content: Content, doc: LocatedDocument) -> Iterator[Problem]:
+    """Examples stand under a value of the start menu's options (or under 'none')."""
+    start = content.dialog.steps.get(content.dialog.start)
+    values = {o.value for o in (start.options if start else []) if o.value}
+    known = values | {schema.NO_INTENT}
+    for key, texts in content.intent_examples.items():
+        if key not in known:
+            yield doc.problem(
+                ("examples", key),
+                f"Beispiele für '{key}': das Startmenü hat keine Option mit diesem 'value' "
+                f"(erlaubt: {', '.join(sorted(known))}).{suggest(key, known)}",
+            )
+        elif not texts:
+            yield doc.problem(("examples", key), f"keine Beispiele unter '{key}'")
+    raw = doc.data.get("examples") if isinstance(doc.data, dict) else None
+    for key, texts in (raw or {}).items():
+        for j, text in enumerate(texts or []):
+            if not str(text).strip():
+                yield doc.problem(("examples", key, j), "leeres Beispiel – bitte entfernen")
 
 
 def _check_leads(content: Content, doc: LocatedDocument) -> Iterator[Problem]:
