@@ -60,6 +60,7 @@ class Content:
     events: schema.EventsFile = field(default_factory=schema.EventsFile)  # events.yaml
     # intents.yaml `examples:`: menu option value (or "none") → example first messages
     intent_examples: dict[str, list[str]] = field(default_factory=dict)
+    intent_cues: dict[str, list[str]] = field(default_factory=dict)  # intents.yaml `cues:`
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "offers", OfferTable.of(self.offers))
@@ -253,6 +254,7 @@ def load_content(
         freinet_mapping=parsed.get(FREINET_MAPPING),
         events=parsed.get(EVENTS) or schema.EventsFile(),
         intent_examples=_intent_examples(parsed.get(INTENTS)),
+        intent_cues=dict(parsed[INTENTS].cues) if parsed.get(INTENTS) else {},
     )
     problems += cross_check(
         content,

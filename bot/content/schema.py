@@ -370,6 +370,9 @@ class IntentsFile(Strict):
     pass learns from them what a person wants (bot/understanding)."""
 
     examples: dict[str, list[str]] = {}
+    # Signal phrases per option: words in this order, `*` stands for up to three words
+    # ("unser * sucht"). Each found phrase counts for the option like a menu synonym.
+    cues: dict[str, list[str]] = {}
 
 
 # Text roles each step kind shows besides its question, with the default text key.

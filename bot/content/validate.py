@@ -547,20 +547,22 @@ def _check_intents(content: Content, doc: LocatedDocument) -> Iterator[Problem]:
     start = content.dialog.steps.get(content.dialog.start)
     values = {o.value for o in (start.options if start else []) if o.value}
     known = values | {schema.NO_INTENT}
-    for key, texts in content.intent_examples.items():
-        if key not in known:
-            yield doc.problem(
-                ("examples", key),
-                f"Beispiele für '{key}': das Startmenü hat keine Option mit diesem 'value' "
-                f"(erlaubt: {', '.join(sorted(known))}).{suggest(key, known)}",
-            )
-        elif not texts:
-            yield doc.problem(("examples", key), f"keine Beispiele unter '{key}'")
-    raw = doc.data.get("examples") if isinstance(doc.data, dict) else None
-    for key, texts in (raw or {}).items():
-        for j, text in enumerate(texts or []):
-            if not str(text).strip():
-                yield doc.problem(("examples", key, j), "leeres Beispiel – bitte entfernen")
+    for section, entries in (("examples", content.intent_examples), ("cues", content.intent_cues)):
+        for key, texts in entries.items():
+            if key not in known or (section == "cues" and key == schema.NO_INTENT):
+                yield doc.problem(
+                    (section, key),
+                    f"{section} '{key}': das Startmenü hat keine Option mit diesem 'value' "
+                    f"(erlaubt: {', '.join(sorted(values))}).{suggest(key, known)}",
+                )
+            elif not texts and section == "examples":
+                yield doc.problem((section, key), f"keine Beispiele unter '{key}'")
+    raw = doc.data if isinstance(doc.data, dict) else {}
+    for section in ("examples", "cues"):
+        for key, texts in (raw.get(section) or {}).items():
+            for j, text in enumerate(texts or []):
+                if not str(text).strip() or str(text).strip() == "*":
+                    yield doc.problem((section, key, j), "leerer Eintrag – bitte entfernen")
 
 
 def _check_leads(content: Content, doc: LocatedDocument) -> Iterator[Problem]:

@@ -6,14 +6,16 @@ from bot.content.loader import Content
 from bot.content.schema import Step
 from bot.matching.facts import travel_km
 from bot.matching.interests import InterestMatcher
+from bot.matching.normalize import content_words, fold
 from bot.matching.options import pick_all
-from bot.matching.places import PlaceResolver
+from bot.matching.places import FILLERS, PlaceResolver
 from bot.understanding import cues, slots
 from bot.understanding.intents import IntentModel
 from bot.understanding.reading import Reading
 
 NEED_HELP = "need_help"
 MAX_LENGTH = 1000  # characters read from one message
+ONLY_SLOTS_WORDS = 6  # a message of more words says more than where and when
 
 
 def _choices(step: Step | None) -> list[tuple[str, list[str]]]:
@@ -48,7 +50,9 @@ class Understander:
         self.interests = interests or InterestMatcher(content.taxonomy)
         self.places = slots.PlaceScanner(places or PlaceResolver(content.places))
         start = content.dialog.steps.get(content.dialog.start)
-        self.intents = IntentModel(start.options if start else [], content.intent_examples)
+        self.intents = IntentModel(
+            start.options if start else [], content.intent_examples, content.intent_cues
+        )
         self._time_kind = _choices(_step_of_kind(content, "time_kind"))
         self._time_slots = _choices(_step_of_kind(content, "time_slots"))
         self._help_kind = _choices(_step_of_kind(content, "help_kind"))
@@ -69,7 +73,7 @@ class Understander:
         rest = text if where is None else f"{text[: where[0]]} {text[where[1] :]}"
         found = self.interests.classify(rest)
         top = self.interests.confident_ids(found, limit=3)
-        guess = self.intents.guess(text, top)
+        guess = self.intents.guess(text, top, bool(top) and self._only_slots(rest))
         intent = guess.intent
         if intent == NEED_HELP:  # what someone needs is no area they want to help in
             top = []
@@ -92,6 +96,18 @@ class Understander:
             help_kind=self._help(text) if intent == NEED_HELP else None,
             for_whom=slots.for_whom(text) if intent == NEED_HELP else None,
             when=slots.when(text) if intent == NEED_HELP else None,
+        )
+
+    def _only_slots(self, text: str) -> bool:
+        """Every word names an interest, a place or a time ("Feuerwehr, Krostitz, abends")."""
+        words = [w for w in content_words(text) if fold(w) not in FILLERS]
+        if len(words) > ONLY_SLOTS_WORDS:
+            return False
+        return all(
+            self.interests.is_confident(self.interests.classify(word))
+            or cues.time_slots(word, self._time_slots)
+            or cues.time_kind(word, self._time_kind)
+            for word in words
         )
 
     def _help(self, text: str) -> str | None:
