@@ -93,8 +93,8 @@ class IntentModel:
             assert self._classifier is not None
             raw = self._classifier.scores(text)
         else:
-            raw = np.full(len(self._classes), -1.0, dtype=np.float32)
-            raw[-1] = MIN_SCORE + 0.01  # no examples: "none" unless a synonym speaks
+            raw = np.zeros(len(self._classes), dtype=np.float32)
+            raw[-1] = CUE / 2  # no examples: "none" unless a synonym or signal phrase speaks
         scores = {value: float(raw[i]) for i, value in enumerate(self._classes)}
         folded = fold(text)
         padded = f" {folded} "

@@ -57,6 +57,13 @@ class Understander:
         self._time_slots = _choices(_step_of_kind(content, "time_slots"))
         self._help_kind = _choices(_step_of_kind(content, "help_kind"))
         self._navigation = dict(content.dialog.navigation)
+        # Words that say what someone wants ("Veranstaltungen", "Idee"), not in what area
+        self._menu_words = {
+            fold(word)
+            for option in (start.options if start else [])
+            for word in option.synonyms
+            if " " not in fold(word)
+        }
 
     @property
     def ready(self) -> bool:
@@ -71,6 +78,7 @@ class Understander:
         place, where = self.places.find(text)
         # The place's own words are no interest ("Sportplatz Krostitz" → sport, not more).
         rest = text if where is None else f"{text[: where[0]]} {text[where[1] :]}"
+        rest = " ".join(w for w in rest.split() if fold(w) not in self._menu_words)
         found = self.interests.classify(rest)
         top = self.interests.confident_ids(found, limit=3)
         guess = self.intents.guess(text, top, bool(top) and self._only_slots(rest))
