@@ -22,6 +22,7 @@ from bot.config import Settings
 if TYPE_CHECKING:  # imported where used: `lotse run` imports them with the collector off
     from bot.content.loader import Content
     from bot.store.db import Database
+    from bot.understanding import Reading
 
 T = TypeVar("T")
 
@@ -117,8 +118,19 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="als JSON ausgeben")
     ask.set_defaults(func=_ask)
 
+    understand = commands.add_parser(
+        "understand", help="zeigen, was der Bot aus einer ersten Nachricht liest (zum Testen)"
+    )
+    understand.add_argument(
+        "texts", nargs="+", metavar="TEXT", help="Nachricht(en); - liest eine pro Zeile von stdin"
+    )
+    understand.add_argument("--json", action="store_true", help="ein JSON-Objekt pro Nachricht")
+    understand.set_defaults(func=_understand)
+
     evaluate = commands.add_parser("eval", help="Trefferquote des Matchings auf Testfällen messen")
-    evaluate.add_argument("file", type=Path, help="YAML-Datei mit Fällen (interests, places)")
+    evaluate.add_argument(
+        "file", type=Path, help="YAML-Datei mit Fällen (interests, places, questions, openers)"
+    )
     evaluate.add_argument("--json", action="store_true", help="als JSON ausgeben")
     evaluate.set_defaults(func=_eval)
     _offers_parser(commands)
@@ -480,18 +492,89 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _understand(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.understanding import Understander
+
+    content = _load(settings)
+    if content is None:
+        return 1
+    texts = [line for text in args.texts for line in _texts(text)]
+    understander = Understander(content)
+    for text in texts:
+        reading = understander.read(text)
+        if args.json:
+            print(json.dumps({"text": text, **reading.as_json()}, ensure_ascii=False))
+        else:
+            print(_describe(reading))
+    return 0
+
+
+def _texts(text: str) -> list[str]:
+    if text != "-":
+        return [text]
+    return [line.strip() for line in sys.stdin if line.strip()]
+
+
+def _describe(reading: Reading) -> str:
+    """A short German summary of a reading, for people checking the examples."""
+    parts = [f"Anliegen: {reading.intent or '–'} ({reading.intent_score:+.2f})"]
+    if reading.interests:
+        parts.append("Interessen: " + ", ".join(reading.interests))
+    if reading.place:
+        parts.append(f"Ort: {reading.place.label}")
+    if reading.max_km is not None:
+        parts.append(f"bis {reading.max_km:g} km")
+    if reading.time_kind:
+        parts.append(f"Zeit: {reading.time_kind}")
+    if reading.time_slots:
+        parts.append("Zeiten: " + ", ".join(reading.time_slots))
+    extras = {
+        "Ja/Nein": reading.yes_no,
+        "Auswahl": reading.ordinal,
+        "Navigation": reading.navigation,
+        "Sprache": reading.language,
+        "Hilfe": reading.help_kind,
+        "für": reading.for_whom,
+        "wann": reading.when,
+    }
+    parts += [f"{label}: {value}" for label, value in extras.items() if value is not None]
+    if reading.is_question:
+        parts.append("Frage")
+    return f"{reading.text}\n  " + " · ".join(parts)
+
+
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.matching.evaluation import evaluate_file, render_report
+    import yaml
+
+    from bot.matching.evaluation import evaluate, render_report
+    from bot.understanding import Understander
+    from bot.understanding.evaluation import evaluate_openers, render_openers
 
     content = _load(settings)
     if content is None:
         return 1
     try:
-        report = evaluate_file(args.file, content)
-    except (OSError, ValueError) as exc:
+        cases = yaml.safe_load(args.file.read_text(encoding="utf-8")) or {}
+        if not isinstance(cases, dict):
+            raise ValueError("erwartet eine Zuordnung mit Abschnitten wie 'interests', 'openers'")
+        report = evaluate(cases, content)
+    except (OSError, ValueError, yaml.YAMLError) as exc:
         print(f"{args.file}: {exc}", file=sys.stderr)
         return 1
-    print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else render_report(report))
+    openers = None
+    if cases.get("openers"):
+        openers = evaluate_openers(cases["openers"], Understander(content))
+    if args.json:
+        print(
+            json.dumps(
+                {**report, **({"openers": openers} if openers else {})},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return 0
+    shown = [render_report(report)] if report or not openers else []
+    print("\n".join([*shown, *([render_openers(openers)] if openers else [])]))
     return 0
 
 

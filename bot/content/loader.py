@@ -30,12 +30,15 @@ IMPORTED_OFFERS = "offers-imported.yaml"
 FREINET_MAPPING = "freinet-mapping.yaml"
 # The regional calendar ("Was ist los?"); without the file the calendar is empty.
 EVENTS = "events.yaml"
+# Example first messages per menu option (bot/understanding); without it only synonyms count.
+INTENTS = "intents.yaml"
 # Offers files are streamed, one offer at a time, into a compact table (offer_table.py).
 OFFER_FILES = ("offers.yaml", IMPORTED_OFFERS)
 OPTIONAL_FILES: dict[str, type[BaseModel]] = {
     IMPORTED_OFFERS: schema.OffersFile,
     FREINET_MAPPING: schema.FreinetMappingFile,
     EVENTS: schema.EventsFile,
+    INTENTS: schema.IntentsFile,
 }
 
 
@@ -55,6 +58,9 @@ class Content:
     warnings: tuple[Problem, ...] = ()
     freinet_mapping: schema.FreinetMappingFile | None = None
     events: schema.EventsFile = field(default_factory=schema.EventsFile)  # events.yaml
+    # intents.yaml `examples:`: menu option value (or "none") → example first messages
+    intent_examples: dict[str, list[str]] = field(default_factory=dict)
+    intent_cues: dict[str, list[str]] = field(default_factory=dict)  # intents.yaml `cues:`
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "offers", OfferTable.of(self.offers))
@@ -247,6 +253,8 @@ def load_content(
         faq_examples=_examples(file for file, _ in knowledge),
         freinet_mapping=parsed.get(FREINET_MAPPING),
         events=parsed.get(EVENTS) or schema.EventsFile(),
+        intent_examples=_intent_examples(parsed.get(INTENTS)),
+        intent_cues=dict(parsed[INTENTS].cues) if parsed.get(INTENTS) else {},
     )
     problems += cross_check(
         content,
@@ -267,6 +275,12 @@ def _examples(files: Iterable[schema.KnowledgeFile]) -> dict[str, list[str]]:
         for key, questions in file.examples.items():
             merged.setdefault(key, []).extend(questions)
     return merged
+
+
+def _intent_examples(file: schema.IntentsFile | None) -> dict[str, list[str]]:
+    if file is None:
+        return {}
+    return {key: [text for text in texts if text.strip()] for key, texts in file.examples.items()}
 
 
 def summary(content: Content) -> str:

@@ -359,6 +359,22 @@ class KnowledgeFile(Strict):
     examples: dict[str, list[str]] = {}
 
 
+# --- intents.yaml ---------------------------------------------------------------------
+
+# Under `examples:` in intents.yaml, first messages that ask for none of the menu options.
+NO_INTENT = "none"
+
+
+class IntentsFile(Strict):
+    """Example first messages per start-menu option `value` (or `none`): the understanding
+    pass learns from them what a person wants (bot/understanding)."""
+
+    examples: dict[str, list[str]] = {}
+    # Signal phrases per option: words in this order, `*` stands for up to three words
+    # ("unser * sucht"). Each found phrase counts for the option like a menu synonym.
+    cues: dict[str, list[str]] = {}
+
+
 # Text roles each step kind shows besides its question, with the default text key.
 # A step may point a role at another key with `texts: {role: key}`.
 KIND_TEXTS: dict[str, dict[str, str]] = {

@@ -13,7 +13,7 @@ from rapidfuzz import process
 
 from bot import clock
 from bot.content import schema
-from bot.content.loader import EVENTS, FREINET_MAPPING, Content
+from bot.content.loader import EVENTS, FREINET_MAPPING, INTENTS, Content
 from bot.content.offer_table import KIND_CODES, NO_END, OfferTable
 from bot.content.yamlio import LocatedDocument, Path_, Problem
 
@@ -71,6 +71,8 @@ def cross_check(
     if EVENTS in docs:
         problems += _check_events(content, docs[EVENTS])
     problems += _check_knowledge(knowledge, faq_max_age_days, today or clock.today())
+    if INTENTS in docs:
+        problems += _check_intents(content, docs[INTENTS])
     problems += _check_leads(content, docs["leads.yaml"])
     return problems
 
@@ -539,6 +541,29 @@ def _check_examples(
             for j, question in enumerate(questions):
                 if not question.strip():
                     yield doc.problem(("examples", key, j), "leere Beispielfrage")
+
+
+def _check_intents(content: Content, doc: LocatedDocument) -> Iterator[Problem]:
+    """Examples stand under a value of the start menu's options (or under 'none')."""
+    start = content.dialog.steps.get(content.dialog.start)
+    values = {o.value for o in (start.options if start else []) if o.value}
+    known = values | {schema.NO_INTENT}
+    for section, entries in (("examples", content.intent_examples), ("cues", content.intent_cues)):
+        for key, texts in entries.items():
+            if key not in known or (section == "cues" and key == schema.NO_INTENT):
+                yield doc.problem(
+                    (section, key),
+                    f"{section} '{key}': das Startmenü hat keine Option mit diesem 'value' "
+                    f"(erlaubt: {', '.join(sorted(values))}).{suggest(key, known)}",
+                )
+            elif not texts and section == "examples":
+                yield doc.problem((section, key), f"keine Beispiele unter '{key}'")
+    raw = doc.data if isinstance(doc.data, dict) else {}
+    for section in ("examples", "cues"):
+        for key, texts in (raw.get(section) or {}).items():
+            for j, text in enumerate(texts or []):
+                if not str(text).strip() or str(text).strip() == "*":
+                    yield doc.problem((section, key, j), "leerer Eintrag – bitte entfernen")
 
 
 def _check_leads(content: Content, doc: LocatedDocument) -> Iterator[Problem]:

@@ -12,7 +12,7 @@ import unicodedata
 from functools import lru_cache
 
 import simplemma
-from simplemma.strategies import DefaultStrategy
+from simplemma.strategies import DefaultStrategy, DictionaryLookupStrategy
 from simplemma.strategies.dictionaries.trie_dictionary_factory import TrieDictionaryFactory
 
 _UMLAUT_PAIRS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
@@ -211,13 +211,28 @@ def words(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _lemmatizer() -> simplemma.Lemmatizer:
+def _dictionaries() -> TrieDictionaryFactory:
     """simplemma's German dictionary as a memory-mapped trie, built once and kept on disk
     (LEMMA_CACHE_DIR, default the user's cache directory): loading the plain dictionary
     takes over a second and 100 MB at every start, the cached trie 10 ms and a few MB."""
-    where = os.environ.get("LEMMA_CACHE_DIR") or None
-    factory = TrieDictionaryFactory(disk_cache_dir=where)
-    return simplemma.Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=factory))
+    return TrieDictionaryFactory(disk_cache_dir=os.environ.get("LEMMA_CACHE_DIR") or None)
+
+
+@lru_cache(maxsize=1)
+def _lemmatizer() -> simplemma.Lemmatizer:
+    strategy = DefaultStrategy(dictionary_factory=_dictionaries())
+    return simplemma.Lemmatizer(lemmatization_strategy=strategy)
+
+
+@lru_cache(maxsize=1)
+def _lookup() -> DictionaryLookupStrategy:
+    return DictionaryLookupStrategy(_dictionaries())
+
+
+@lru_cache(maxsize=65536)
+def is_known(word: str) -> bool:
+    """Whether simplemma's German dictionary holds the word ("Hilfe", "gerne", "Halle")."""
+    return any(_lookup().get_lemma(form, "de") is not None for form in {word, word.lower()})
 
 
 def lemmatize(word: str) -> str:

@@ -169,6 +169,12 @@ class PlaceResolver:
             return PlaceResult("not_found")
         return _decide(scores)
 
+    def match_span(self, span: str) -> list[tuple[Place, float]]:
+        """Places one span of words (without fillers) may name, with a score 0–100:
+        100 exact, else typo or sound-alike similarity. For scanning whole sentences."""
+        key = " ".join(_name_tokens(span))
+        return [(place, score) for k, score in self._match_span(key) for place in self._by_key[k]]
+
     def _score_spans(self, text: str) -> dict[Place, float]:
         scores: dict[Place, float] = {}
         for segment in re.split(r"[,;/()|]+|\s-\s", text):

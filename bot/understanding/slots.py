@@ -1,0 +1,148 @@
+"""Slots found anywhere in a whole sentence: the place and the details of a help request.
+
+A place resolver built for answers to "where do you live?" compares every span of words
+with every place name. In a whole sentence that would turn ordinary words into villages
+("Hilfe", "gerne"), so here only words that are no ordinary German or English word may
+match a place approximately, and a place name that is also a word ("Halle", "Werben", "Laue")
+counts only after "in", "aus", "bei" …
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.matching.normalize import STOPWORDS, fold, is_known
+from bot.matching.places import FILLERS, Place, PlaceResolver
+from bot.understanding.cues import ENGLISH
+
+# Words after which a place name is expected ("wohne in …", "aus …", "bei …").
+PLACE_CUES = frozenset(
+    "in im aus bei nach von nahe nah nahe naehe wohne wohnen lebe komme ot ortsteil raum "
+    "gegend umgebung richtung from near at around".split()
+)
+SURE_TYPO, CUED_TYPO = 88, 80  # similarity a typo needs without / right after a cue
+MAX_SPAN = 3
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str  # as typed
+    folded: str
+    start: int
+    end: int
+
+
+def _tokens(text: str) -> list[_Token]:
+    return [
+        _Token(m.group(), fold(m.group()), m.start(), m.end())
+        for m in re.finditer(r"[^\W_]+", text)
+        if fold(m.group())
+    ]
+
+
+def is_ordinary_word(word: str) -> bool:
+    """A word of the German dictionary or a common English word ("Hilfe", "gerne", "help")."""
+    lower = word.lower()
+    folded = fold(word)
+    return (
+        folded in STOPWORDS or folded in ENGLISH or is_known(lower) or is_known(word.capitalize())
+    )
+
+
+class PlaceScanner:
+    """Finds the place a whole sentence names, if any."""
+
+    def __init__(self, resolver: PlaceResolver) -> None:
+        self.resolver = resolver
+
+    def find(self, text: str) -> tuple[Place | None, tuple[int, int] | None]:
+        """The place and the character span of its name in `text` (to read around it)."""
+        tokens = _tokens(text[:400])
+        found: list[tuple[float, int, int, list[tuple[Place, float]]]] = []
+        taken: set[int] = set()
+        for size in range(MAX_SPAN, 0, -1):
+            for start in range(len(tokens) - size + 1):
+                span = tokens[start : start + size]
+                if set(range(start, start + size)) & taken:
+                    continue
+                if span[0].folded in FILLERS or span[-1].folded in FILLERS:
+                    continue
+                if any(t.folded.isdigit() for t in span):
+                    continue
+                cued = start > 0 and tokens[start - 1].folded in PLACE_CUES
+                matches = self._accepted(text, span, cued, alone=len(tokens) == size)
+                if matches:
+                    best = max(score for _, score in matches)
+                    found.append((best + (5 if cued else 0), start, start + size, matches))
+                    if best >= 100:
+                        taken |= set(range(start, start + size))
+        if not found:
+            return None, None
+        found.sort(key=lambda item: -item[0])
+        _, start, end, _ = found[0]
+        # A second exact name beside it ("Beerendorf, Delitzsch") lets the resolver pick
+        # the Ortsteil of that Gemeinde.
+        spans = [found[0]] + [f for f in found[1:] if f[0] >= 100]
+        names = ", ".join(text[tokens[s].start : tokens[e - 1].end] for _, s, e, _ in spans)
+        result = self.resolver.resolve(names)
+        if result.status in ("found", "outside", "ambiguous") and result.place:
+            return result.place, (tokens[start].start, tokens[end - 1].end)
+        return None, None
+
+    def _accepted(
+        self, text: str, span: list[_Token], cued: bool, alone: bool
+    ) -> list[tuple[Place, float]]:
+        matches = self.resolver.match_span(" ".join(t.folded for t in span))
+        if not matches:
+            return []
+        exact = [(p, s) for p, s in matches if s >= 100]
+        ordinary = [is_ordinary_word(t.text) for t in span]
+        if exact:
+            # "Halle", "Werben", "Laue": also words; a place only after a cue or on its own
+            if all(ordinary) and not (cued or alone):
+                return []
+            return exact
+        if any(ordinary) or any(len(t.folded) < 5 for t in span):
+            return []
+        needed = CUED_TYPO if cued or alone else SURE_TYPO
+        return [(p, s) for p, s in matches if s >= needed]
+
+
+# --- need help: for whom and when ---------------------------------------------------------
+
+_FOR_WHOM = re.compile(
+    r"\b(?:für|fuer|for)\s+((?:mich|uns|me|us)\b|(?:meine[nmrs]?|unsere[nmrs]?|mein|unser|"
+    r"die|den|das|my|our|a|an|the)\s+[^\W\d_]+(?:\s+[^\W\d_]+)?)",
+    re.IGNORECASE,
+)
+_WHO_NEEDS = re.compile(
+    r"\b((?:meine[rnm]?|mein|unsere[rnm]?|unser|my|our)\s+[^\W\d_]+)\s+"
+    r"(?:braucht|bräuchte|sucht|kann|ist|wohnt|needs|is|can)\b",
+    re.IGNORECASE,
+)
+_WHEN = re.compile(
+    r"\b(heute(?:\s+noch)?|morgen(?:\s+früh)?|übermorgen|diese\s+woche|nächste\s+woche|"
+    r"nächsten\s+\w+|am\s+(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|"
+    r"wochenende)|(?:ab|bis)\s+\d{1,2}\.\d{1,2}\.?|\d{1,2}\.\d{1,2}\.(?:\d{2,4})?|sofort|"
+    r"dringend|bald|so schnell wie möglich|asap|today|tomorrow|next week|this week|urgent(?:ly)?)",
+    re.IGNORECASE,
+)
+_STOP_AFTER = frozenset("braucht brauche needs hilfe help beim bei zum zur und and".split())
+
+
+def for_whom(text: str) -> str | None:
+    """'für meine Nachbarin' → 'meine Nachbarin'; 'meine Mutter braucht …' → 'meine Mutter'."""
+    if found := _FOR_WHOM.search(text):
+        words = found.group(1).split()
+        if len(words) == 3 and fold(words[2]) in _STOP_AFTER | STOPWORDS:
+            words = words[:2]
+        return " ".join(words)
+    if found := _WHO_NEEDS.search(text):
+        return found.group(1)
+    return None
+
+
+def when(text: str) -> str | None:
+    found = _WHEN.search(text)
+    return found.group(1) if found else None

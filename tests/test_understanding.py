@@ -1,0 +1,300 @@
+"""The understanding pass: a whole message read for intent and every slot (issue 17)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.content.loader import Content
+from bot.understanding import Reading, Understander
+from bot.understanding.evaluation import evaluate_openers, slot_right
+from tests.conftest import ROOT, run_lotse
+
+
+@pytest.fixture(scope="module")
+def understander(content: Content) -> Understander:
+    reader = Understander(content)
+    reader.prepare()
+    return reader
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("möchte mich ehrenamtlich engagieren", "volunteer"),
+        ("ich möchte bei der feuerwehr helfen", "volunteer"),
+        ("brauche hilfe für meine nachbarin", "need_help"),
+        ("Hello, I moved here from Ukraine and want to help", "volunteer"),
+        ("feuerwehr. wohne in hohenpriesnitz", "volunteer"),
+        ("Unser Sportverein sucht noch Helfer fürs Sommerfest", "verein"),
+        ("Ich hab ne Idee für eine Mitfahrbank bei uns im Dorf", "idea"),
+        ("Was ist am Wochenende in Eilenburg los?", "events"),
+        ("Bin ich beim Ehrenamt versichert?", "question"),
+        ("hallo", None),
+        ("ok danke", None),
+    ],
+)
+def test_intent_of_first_messages(understander: Understander, text: str, intent: str) -> None:
+    assert understander.read(text).intent == intent
+
+
+def test_slots_of_a_whole_sentence(understander: Understander) -> None:
+    reading = understander.read(
+        "Hallo, ich wohne in Zschortau und würde gern im Sportverein helfen, ab 18 Uhr, "
+        "regelmäßig, habe aber kein Auto"
+    )
+    assert reading.intent == "volunteer"
+    assert reading.interests[0] == "sport"
+    assert reading.place is not None and reading.place.name == "Zschortau"
+    assert reading.time_kind == "regular"
+    assert reading.time_slots == ("evening",)
+    assert reading.max_km == 8
+    assert reading.language == "de"
+
+
+def test_place_with_a_typo_and_the_issue_example(understander: Understander) -> None:
+    assert understander.read("feuerwehr. wohne in hohenpriesnitz").place_name == "Hohenprießnitz"
+    assert understander.read("was mit Kindern in Delizsch").place_name == "Delitzsch"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ich möchte gerne helfen",
+        "Ich brauche Hilfe für meine Kinder",
+        "möchte gerne was mit Kindern machen, hab viel Zeit",
+        "ich wohne hier und helfe gern",
+        "Hallo, ich interessiere mich für ein Ehrenamt",
+    ],
+)
+def test_ordinary_words_are_no_place(understander: Understander, text: str) -> None:
+    assert understander.read(text).place is None
+
+
+def test_a_place_name_that_is_also_a_word_needs_a_cue(understander: Understander) -> None:
+    assert understander.read("Sport in der Halle").place is None
+    assert understander.read("ich wohne in Werben").place_name == "Werben"
+
+
+def test_filler_words_give_no_interest(understander: Understander) -> None:
+    for text in ("ich möchte gerne helfen", "ich habe Zeit und wohne in Krostitz", "hallo"):
+        assert understander.read(text).interests == (), text
+
+
+@pytest.mark.parametrize(
+    ("text", "slots"),
+    [
+        ("samstagvormittag", ("weekend",)),
+        ("vormittags", ("weekday",)),
+        ("ab 18 Uhr", ("evening",)),
+        ("abends und am Wochenende", ("evening", "weekend")),
+        ("nach Feierabend", ("evening",)),
+        ("morgen bin ich da", ()),
+    ],
+)
+def test_time_slots(understander: Understander, text: str, slots: tuple[str, ...]) -> None:
+    assert understander.read(text).time_slots == slots
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("jede Woche", "regular"),
+        ("einmalig beim Fest", "once"),
+        ("ab und zu mal", "once"),
+        ("ich würde mal gern helfen", None),
+        ("auf jeden Fall", None),
+    ],
+)
+def test_time_kind(understander: Understander, text: str, kind: str | None) -> None:
+    assert understander.read(text).time_kind == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("ja klar", "yes"),
+        ("jo passt", "yes"),
+        ("gerne", "yes"),
+        ("na klar", "yes"),
+        ("yes please", "yes"),
+        ("nu", "yes"),
+        ("nu klar", "yes"),
+        ("nö danke", "no"),
+        ("nee lieber nicht", "no"),
+        ("nein", "no"),
+        ("no thanks", "no"),
+        ("nu mal langsam, was heißt das", None),
+        ("ich wohne in Krostitz", None),
+    ],
+)
+def test_yes_no(understander: Understander, text: str, answer: str | None) -> None:
+    assert understander.read(text).yes_no == answer
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("das zweite", 2),
+        ("die 2", 2),
+        ("nummer drei", 3),
+        ("the first one", 1),
+        ("letzte", -1),
+        ("3", 3),
+        ("zum ersten Mal hier", None),
+        ("bis 10 km", None),
+    ],
+)
+def test_ordinal(understander: Understander, text: str, number: int | None) -> None:
+    assert understander.read(text).ordinal == number
+
+
+def test_language_navigation_and_question(understander: Understander) -> None:
+    assert understander.read("I would like to help with the kids").language == "en"
+    assert understander.read("Ich möchte gern helfen").language == "de"
+    assert understander.read("ok").language is None
+    assert understander.read("zurück").navigation == "back"
+    assert understander.read("neu starten").navigation == "restart"
+    assert understander.read("hi").navigation == "greeting"
+    assert understander.read("Wie viele Stunden muss ich machen?").is_question
+
+
+def test_need_help_details(understander: Understander) -> None:
+    reading = understander.read("Meine Mutter braucht morgen jemanden zum Einkaufen")
+    assert reading.intent == "need_help"
+    assert reading.help_kind == "errands"
+    assert reading.for_whom == "Meine Mutter"
+    assert reading.when == "morgen"
+    assert reading.interests == ()
+
+
+def test_reading_is_cheap(understander: Understander) -> None:
+    text = "Hallo, ich würde gern bei der Feuerwehr in Krostitz helfen, abends"
+    understander.read(text)
+    started = time.perf_counter()
+    for _ in range(20):
+        understander.read(text)
+    assert (time.perf_counter() - started) / 20 < 0.05
+
+
+def test_without_intents_file_only_synonyms_count(content: Content) -> None:
+    bare = Content(**{**content.__dict__, "intent_examples": {}, "intent_cues": {}})
+    reader = Understander(bare)
+    assert reader.read("Veranstaltungen").intent == "events"
+    assert reader.read("hallo").intent is None
+
+
+# --- lotse eval: openers ----------------------------------------------------------------
+
+OPENERS = """
+openers:
+  - {text: "ich möchte bei der feuerwehr helfen", intent: volunteer, interests: [rettung]}
+  - {text: "Sport in Delitzsch", intent: volunteer, interests: [sport], place: Eilenburg}
+  - {text: "hallo", intent: need_help}
+  - {text: "abends in Krostitz", intent: volunteer, time_slots: [evening, weekend]}
+"""
+
+
+def test_openers_scoring_follows_the_strict_slot_rules(understander: Understander) -> None:
+    result = evaluate_openers(yaml.safe_load(OPENERS)["openers"], understander)
+    assert result["cases"] == 4
+    assert result["intent"] == 0.75  # "hallo" is no need_help
+    per_slot = result["per_slot"]
+    assert per_slot["interests"] == {"accuracy": 1.0, "counted": 2}
+    # Delitzsch was read where Eilenburg was expected; Krostitz read but not stated
+    assert per_slot["place"] == {"accuracy": 0.0, "counted": 2}
+    assert per_slot["time_slots"] == {"accuracy": 0.0, "counted": 1}
+    assert per_slot["time_kind"] == {"accuracy": 1.0, "counted": 0}
+    assert result["slots"] == pytest.approx(2 / 5)
+    assert {miss["text"] for miss in result["misses"]} == {
+        "Sport in Delitzsch",
+        "hallo",
+        "abends in Krostitz",
+    }
+
+
+def test_slot_rules_one_by_one() -> None:
+    reading = Reading(text="x", interests=("sport", "kultur"), time_slots=("evening",))
+    assert slot_right("interests", ["sport"], reading) is True  # first 1 of those read
+    assert slot_right("interests", ["kultur"], reading) is False
+    assert slot_right("interests", None, reading) is False  # read, but nothing stated
+    assert slot_right("place", None, reading) is None  # neither stated nor read
+    assert slot_right("time_slots", ["evening"], reading) is True
+    assert slot_right("time_kind", "once", reading) is False
+
+
+def test_lotse_eval_prints_openers(tmp_path: Path) -> None:
+    cases = tmp_path / "openers.yaml"
+    cases.write_text(OPENERS, encoding="utf-8")
+    shown = run_lotse("eval", str(cases), db=tmp_path / "db.sqlite")
+    assert shown.returncode == 0, shown.stderr
+    assert "openers: 4 Fälle · Anliegen 75.0%" in shown.stdout
+    assert "✗ 'hallo': intent: erwartet need_help, bekam –" in shown.stdout
+    as_json = run_lotse("eval", str(cases), "--json", db=tmp_path / "db.sqlite")
+    assert json.loads(as_json.stdout)["openers"]["per_slot"]["place"]["counted"] == 2
+
+
+# --- lotse understand -------------------------------------------------------------------
+
+
+def test_lotse_understand_json_reads_each_line_of_stdin(tmp_path: Path) -> None:
+    shown = run_lotse(
+        "understand",
+        "-",
+        "--json",
+        db=tmp_path / "db.sqlite",
+        stdin="feuerwehr. wohne in hohenpriesnitz\nhallo\n",
+    )
+    assert shown.returncode == 0, shown.stderr
+    first, second = (json.loads(line) for line in shown.stdout.splitlines())
+    assert first["intent"] == "volunteer"
+    assert first["interests"] == ["rettung"]
+    assert first["place"] == "Hohenprießnitz"
+    assert first["time_kind"] is None and first["time_slots"] == []
+    assert second["intent"] is None
+
+
+def test_lotse_understand_summary(tmp_path: Path) -> None:
+    shown = run_lotse("understand", "brauche hilfe beim einkaufen", db=tmp_path / "db.sqlite")
+    assert shown.returncode == 0, shown.stderr
+    assert "Anliegen: need_help" in shown.stdout
+    assert "Hilfe: errands" in shown.stdout
+
+
+# --- lotse check on intents.yaml --------------------------------------------------------
+
+
+def test_lotse_check_names_file_and_line_of_an_unknown_intent(tmp_path: Path) -> None:
+    content, knowledge = tmp_path / "content", tmp_path / "knowledge"
+    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(ROOT / "knowledge", knowledge)
+    intents = content / "intents.yaml"
+    text = intents.read_text(encoding="utf-8")
+    intents.write_text(text.replace("  need_help:\n", "  needhelp:\n", 1), encoding="utf-8")
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if row == "  need_help:")
+
+    shown = run_lotse(
+        "check",
+        db=tmp_path / "db.sqlite",
+        env={"CONTENT_DIR": str(content), "KNOWLEDGE_DIR": str(knowledge)},
+    )
+    assert shown.returncode == 1
+    assert f"{intents}:{line}: examples 'needhelp'" in shown.stderr
+    assert "need_help" in shown.stderr  # the suggestion
+
+
+def test_content_loads_without_intents_file(tmp_path: Path) -> None:
+    from bot.content.loader import load_content
+
+    content, knowledge = tmp_path / "content", tmp_path / "knowledge"
+    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(ROOT / "knowledge", knowledge)
+    (content / "intents.yaml").unlink()
+    loaded = load_content(content, knowledge)
+    assert loaded.intent_examples == {}
+    assert Understander(loaded).read("ich möchte helfen").intent == "volunteer"
