@@ -394,7 +394,7 @@ KIND_TEXTS: dict[str, dict[str, str]] = {
         "understood": "place_understood",
     },
     "offers": {
-        "unknown": "choice_unknown",
+        "unknown": "offers_unknown",
         "intro": "offers_intro",
         "weak": "offers_weak",
         "none": "offers_none",

@@ -24,6 +24,8 @@ from bot import heap, logs
 from bot.clock import today_in
 from bot.config import DEFAULT_CONTROLLER
 from bot.content.loader import Content
+from bot.content.schema import Step
+from bot.dialogs import understood
 from bot.dialogs.events import Button, Event, Message, Outcome
 from bot.dialogs.extras import Extras
 from bot.dialogs.steps import (
@@ -47,9 +49,11 @@ from bot.helpdesk.answers import (
 from bot.leads.lifecycle import not_before
 from bot.matching.facts import extract
 from bot.matching.normalize import clean, fold
+from bot.matching.options import pick
 from bot.offers import submissions
 from bot.store import repo
 from bot.store.db import Database
+from bot.understanding import Reading
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +61,8 @@ DB_RETRIES, DB_RETRY_START, DB_RETRY_MAX = 8, 0.25, 4.0  # about 15 s in all
 OFFERS_CHECK_SECONDS = 30.0  # how often to look for newly approved or ended Vereine's offers
 FREE_TEXT_KINDS = ("text", "contact")  # steps whose answer is free text (names, titles …)
 MAX_TEXT = 2000  # longer messages are cut before matching; nobody's answer needs more
+MAX_LABEL = 60  # longer texts are messages, not a button's label typed out
+MISSES_BEFORE_HELP = 2  # misses in a row at one step before a person is offered
 LAST_RESORT = "Entschuldigung, da ist etwas schiefgelaufen. Bitte schreiben Sie /start."
 
 
@@ -102,12 +108,13 @@ class DialogEngine:
         """Let the FAQ classifier learn (about a second) in a worker thread unless it has:
         after the start and after each content change, so that no question waits for it
         in the event loop. The adapters call this with their timed work."""
-        faq = self.matchers.faq
-        if not faq.ready:
+        for learner in (self.matchers.understanding, self.matchers.faq):
+            if learner.ready:
+                continue
             try:
-                await asyncio.to_thread(faq.prepare)
-            except Exception as exc:  # the first question tries again and says what failed
-                logs.failure(log, "FAQ classifier could not learn", exc)
+                await asyncio.to_thread(learner.prepare)
+            except Exception as exc:  # the first message tries again and says what failed
+                logs.failure(log, f"{type(learner).__name__} could not learn", exc)
 
     def _regional_today(self) -> dt.date:
         return today_in(self.content.leads.timezone)
@@ -201,6 +208,7 @@ class DialogEngine:
             replies = await self._route(turn, event, fresh)
             if turn.keep_prompt:
                 self._remember_prompt(turn, replies)
+            self._remember_buttons(turn, replies)
             if not turn.erased:
                 await repo.save_conversation(
                     session, user.id, state.step, state.answers, state.history, state.pending
@@ -213,12 +221,70 @@ class DialogEngine:
         return Outcome(replies, turn.notifications)
 
     async def _route(self, turn: Turn, event: Event, fresh: bool) -> list[Message]:
+        if event.kind == "text":
+            turn.reading = self.matchers.understanding.read(clean(event.text)[:MAX_TEXT])
+        event = self._typed_button(turn, event)
         extra = await self.extras.handle(turn, event)
         if extra is not None:
             return extra
         if fresh:
-            return await self._restart(turn)
+            return await self._first(turn, event)
         return await self._dispatch(turn, event)
+
+    def _typed_button(self, turn: Turn, event: Event) -> Event:
+        """A typed answer that names a button of the last message with buttons – by its
+        number ('2', 'das zweite'), yes/no ('jo passt' for '✅ Ja, …') or its label with
+        typos ('anfrage zurückziehn') – presses that button: what the person sees counts,
+        not the step's option of that number."""
+        reading, shown = turn.reading, turn.state.pending.get("buttons")
+        if reading is None or not shown or reading.navigation or self._writing(turn):
+            return event
+        labels = [(data, [label]) for label, data in shown]
+        says_more = bool(reading.interests or reading.place)  # "Erste Hilfe", "zweite Heimat"
+        choice = None if says_more else reading.ordinal
+        if choice is not None and -len(shown) <= choice - (choice > 0) < len(shown):
+            return Event.button(event.sender, shown[choice - 1 if choice > 0 else choice][1])
+        if reading.yes_no:
+            answer = [data for label, data in shown if _answer_word(label) == reading.yes_no]
+            if len(answer) == 1:
+                return Event.button(event.sender, answer[0])
+        named = pick(reading.text, labels) if len(reading.text) <= MAX_LABEL else None
+        return Event.button(event.sender, named) if named else event
+
+    @staticmethod
+    def _writing(turn: Turn) -> bool:
+        """A Lotse or coordinator typing an answer to a lead: their words, not a button."""
+        account = turn.account
+        return bool(account and account.writing_to_lead) or bool(
+            turn.is_coordinator and turn.state.pending.get("writing_to_lead")
+        )
+
+    async def _first(self, turn: Turn, event: Event) -> list[Message]:
+        """A new conversation: a first sentence that says what the person wants goes
+        straight on; anything else gets the welcome and the menu."""
+        replies = await self._restart(turn)
+        reading = turn.reading
+        if reading is None:
+            return replies
+        switched = self._first_language(turn, reading)
+        if switched:  # the menu again, in the person's language
+            replies = await self._enter(turn, self.content.dialog.start)
+        if self._navigation(reading.text) is not None or not reading.text:
+            return switched + replies
+        if not reading.intent:  # e.g. only a village: kept, and the menu
+            before = understood.snapshot(turn.state.answers)
+            understood.store(turn, reading)
+            return switched + self._confirmed(turn, before) + replies
+        return switched + await self._dispatch(turn, event)
+
+    def _first_language(self, turn: Turn, reading: Reading) -> list[Message]:
+        """A first message in English (or another language the content has) is answered in
+        it, with a word on how to switch."""
+        wanted = reading.language
+        if not wanted or wanted == turn.lang or wanted not in self.content.languages:
+            return []
+        turn.user.language = wanted
+        return [Message(turn.t("language_detected"))]
 
     def _language(self, code: str | None) -> str:
         short = (code or "").split("-")[0].lower()
@@ -250,17 +316,47 @@ class DialogEngine:
         whats_on = events_aside(turn, text, self._prompt(turn))
         if whats_on is not None:
             return whats_on
+        reading = turn.reading or self.matchers.understanding.read(text)
+        step = self.content.dialog.steps[turn.state.step]
+        before = understood.snapshot(turn.state.answers)
         aside = self._question_aside(turn, text)
-        if aside is not None:
-            return [aside, *self._prompt(turn)]
+        if aside is not None:  # answered on the side; what else it said is kept
+            understood.store(turn, reading)
+            return [aside, *self._confirmed(turn, before), *self._prompt(turn)]
+        if step.kind == "menu" and reading.intent:
+            return await self._intent(turn, reading, before)
+        understood.store(turn, reading, skip=step.save)
+        understood.keep_help_words(turn, step, text)
         where = (turn.state.step, len(turn.state.history))
-        replies = await self._step(turn, Typed(text))
-        if "?" in text and where == (turn.state.step, len(turn.state.history)):
+        replies = await self._step(turn, Typed(text), reading, before)
+        stayed = where == (turn.state.step, len(turn.state.history))
+        if "?" in text and stayed and not turn.confirmed:
             # A question the bot could not answer, and no answer to the step either:
             # offer a person before asking the step's question again.
             handoff = remember_question(turn, text)
             replies.insert(0, Message(turn.t("question_aside_unsure"), (handoff,)))
         return replies
+
+    async def _intent(self, turn: Turn, reading: Reading, before: dict) -> list[Message]:
+        """A sentence at the menu that says what the person wants: that option, with every
+        slot it carried; the steps whose answer is known are not asked."""
+        step = self.content.dialog.steps[turn.state.step]
+        option = next(o for o in step.options if (o.value or o.label) == reading.intent)
+        understood.store(turn, reading)
+        if reading.intent == understood.NEED_HELP:  # the Lotse reads it in the person's words
+            understood.keep_help_words(turn, None, reading.text)
+        if step.save:
+            turn.state.answers[step.save] = option.value or option.label
+        confirmed = self._confirmed(turn, before)
+        replies = confirmed + await self._go(turn, Go(option.next or step.next or turn.state.step))
+        here = self.content.dialog.steps[turn.state.step]
+        if here.kind == "question" and reading.is_question:  # the question is the answer
+            return confirmed + await self._step(turn, Typed(reading.text))
+        return replies
+
+    def _confirmed(self, turn: Turn, before: dict, quiet: str | None = None) -> list[Message]:
+        line = understood.summary(turn, before, quiet)
+        return [Message(line)] if line else []
 
     def _question_aside(self, turn: Turn, text: str) -> Message | None:
         """A question typed in the middle of the dialogue is answered on the side; the
@@ -307,24 +403,86 @@ class DialogEngine:
                     return intent
         return None
 
-    async def _step(self, turn: Turn, given: Input) -> list[Message]:
+    async def _step(
+        self,
+        turn: Turn,
+        given: Input,
+        reading: Reading | None = None,
+        before: dict | None = None,
+    ) -> list[Message]:
         name = turn.state.step
         step = self.content.dialog.steps[name]
+        before = before if before is not None else understood.snapshot(turn.state.answers)
         if isinstance(given, Typed) and step.facts:
             turn.state.answers |= extract(step.facts, given.text, self.content.dialog.travel)
         result: Result = await KINDS[step.kind].handle(turn, name, step, given)
+        if isinstance(result, Stay) and result.missed and reading is not None:
+            result = await self._read_instead(turn, name, step, reading, result)
+        quiet = step.save if step.kind == "choice" else None
+        pressed = isinstance(given, Pressed) and turn.reading is None  # not typed out
+        confirmed = [] if pressed else self._confirmed(turn, before, quiet)
+        turn.confirmed = turn.confirmed or bool(confirmed)
         if isinstance(result, Stay):
+            return self._stay(turn, step, result, confirmed, given)
+        return confirmed + result.messages + await self._go(turn, result)
+
+    async def _read_instead(
+        self, turn: Turn, name: str, step: Step, reading: Reading, missed: Stay
+    ) -> Result:
+        """The step did not get its answer from the words it knows; the whole reading may
+        have it: 'jo passt' at the consent, 'nö danke' at the offers, a place in a sentence."""
+        if reading.yes_no:
+            option = next((o for o in step.options if o.value == reading.yes_no), None)
+            if option is None and reading.yes_no == "yes" and step.kind == "offers":
+                return await KINDS[step.kind].handle(turn, name, step, Pressed("general"))
+            if option is not None:
+                return await KINDS[step.kind].handle(turn, name, step, Pressed(option.value))
+        if understood.fill(turn, reading, step.save):
+            return Go(step.next or name)
+        return missed
+
+    def _stay(
+        self, turn: Turn, step: Step, result: Stay, confirmed: list[Message], given: Input
+    ) -> list[Message]:
+        """Asked again: never without saying why. Something else understood is confirmed
+        instead of 'not understood'; a second miss in a row offers a person."""
+        if not result.missed:
+            return confirmed + result.messages
+        if confirmed:
+            return confirmed + self._prompt(turn)
+        misses = int(turn.state.pending.get("misses", 0)) + 1
+        turn.state.pending["misses"] = misses
+        if misses < MISSES_BEFORE_HELP or not isinstance(given, Typed) or not result.messages:
             return result.messages
-        return result.messages + await self._go(turn, result)
+        person = remember_question(turn, given.text)
+        last = result.messages[-1]
+        text = f"{last.text}\n\n{turn.t('misses_offer_person')}"
+        helped = dataclasses.replace(last, text=text, buttons=(*last.buttons, person))
+        return [*result.messages[:-1], helped]
 
     async def _go(self, turn: Turn, result: Go) -> list[Message]:
-        current = turn.state.step
-        if result.target == self.content.dialog.start:
+        current, target = turn.state.step, result.target
+        if target == self.content.dialog.start:  # a new request: only where they live stays
+            answers = turn.state.answers
+            kept = {k: answers[k] for k in understood.KEPT_FOR_A_NEW_REQUEST if k in answers}
             turn.state.history.clear()
-        elif result.target != current:
+            answers.clear()
+            answers.update(kept)
+        elif target != current:
             turn.state.history.append(current)
-        await repo.count_step(turn.session, result.target, self.today())  # funnel, anonymous
-        return await self._enter(turn, result.target)
+        if not result.chosen:  # what is known is not asked again, unless chosen
+            target = self._first_unanswered(turn, target)
+        await repo.count_step(turn.session, target, self.today())  # funnel, anonymous
+        return await self._enter(turn, target)
+
+    def _first_unanswered(self, turn: Turn, target: str) -> str:
+        steps = self.content.dialog.steps
+        seen = set()
+        while target in steps and target not in seen and understood.answered(turn, steps[target]):
+            seen.add(target)
+            turn.state.history.append(target)
+            target = steps[target].next or target
+        return target
 
     async def enter(self, turn: Turn, name: str) -> list[Message]:
         """Move to a step and ask its question (for deep links and language changes)."""
@@ -361,12 +519,25 @@ class DialogEngine:
             turn.state.pending["prompt"] = _stored(asking[-1])
 
     @staticmethod
+    def _remember_buttons(turn: Turn, replies: list[Message]) -> None:
+        """The buttons a typed number refers to: those of the last message that has any."""
+        with_buttons = [m for m in replies if m.buttons]
+        if with_buttons:
+            turn.state.pending["buttons"] = [[b.label, b.data] for b in with_buttons[-1].buttons]
+
+    @staticmethod
     def _prompt(turn: Turn) -> list[Message]:
         saved = turn.state.pending.get("prompt")
         if not saved:
             return []
         buttons = tuple(Button(**b) for b in saved.get("buttons", []))
         return [Message(saved["text"], buttons, saved.get("request_location", False))]
+
+
+def _answer_word(label: str) -> str | None:
+    """'✅ Ja, einverstanden' → 'yes'; 'Nein, danke' → 'no'; other labels → None."""
+    first = next((w for w in fold(label).split() if w.isalpha()), "")
+    return "yes" if first in ("ja", "yes") else "no" if first in ("nein", "no") else None
 
 
 def _stored(message: Message) -> dict[str, Any]:

@@ -77,6 +77,7 @@ class Extras:
             if event.command == "loeschen":
                 return self._confirm_erase(turn)
             if event.command == "datenschutz":
+                turn.keep_prompt = False  # an aside: the dialogue's question stays the same
                 return [Message(self._privacy_notice(turn)), *self.engine.prompt(turn)]
         desk = self._desk(turn)
         if event.kind == "text" and desk is not None and desk.writing_to_lead:

@@ -16,6 +16,7 @@ from bot.content.schema import FaqEntry, Option, Step
 from bot.dialogs.event_lines import event_line
 from bot.dialogs.events import Button, Message
 from bot.dialogs.turn import Turn
+from bot.dialogs.understood import place_to_dict
 from bot.helpdesk.answers import (
     HANDOFF_BUTTON,
     answer_message,
@@ -26,7 +27,7 @@ from bot.leads.desk import open_lead
 from bot.leads.routing import find_lotse
 from bot.matching.local_events import Period, asked_period, asks_whats_on
 from bot.matching.options import pick, pick_all
-from bot.matching.places import Place, PlaceResult
+from bot.matching.places import PlaceResult
 from bot.matching.ranking import DEFAULT_MAX_KM, Profile, RankedOffer
 from bot.offers import submissions
 from bot.store import repo
@@ -59,12 +60,19 @@ Input = Pressed | Typed | Located
 @dataclass
 class Stay:
     messages: list[Message]
+    missed: bool = False  # the answer was not understood (the engine counts misses)
 
 
 @dataclass
 class Go:
     target: str
     messages: list[Message] = field(default_factory=list)
+    chosen: bool = False  # the person chose this step (a button's `next`): ask it even if known
+
+
+def to_option(option: Option, step: Step, name: str, messages: list[Message] | None = None) -> Go:
+    """Where an option leads: its own `next` (chosen, asked again if known) or the step's."""
+    return Go(option.next or step.next or name, messages or [], chosen=bool(option.next))
 
 
 Result = Stay | Go
@@ -101,10 +109,10 @@ class StepKind:
     async def chosen(self, turn: Turn, name: str, step: Step, option: Option) -> Result:
         if step.save:
             turn.state.answers[step.save] = option.value or option.label
-        return Go(option.next or step.next or name)
+        return to_option(option, step, name)
 
     def unknown(self, turn: Turn, name: str, step: Step) -> Result:
-        return Stay([turn.ask(name, step, text=turn.role_text(step, "unknown"))])
+        return Stay([turn.ask(name, step, text=turn.role_text(step, "unknown"))], missed=True)
 
 
 class ChoiceStep(StepKind):
@@ -122,7 +130,7 @@ class ChoiceStep(StepKind):
         value = option.value or option.label
         if step.save:
             turn.state.answers[step.save] = [value] if step.multiple else value
-        return Go(option.next or step.next or name)
+        return to_option(option, step, name)
 
 
 class InterestsStep(StepKind):
@@ -148,9 +156,7 @@ class InterestsStep(StepKind):
             ids = [chosen] if chosen else turn.matchers.interests.confident_ids(scores)
             if ids:
                 subtopics = [s.subtopic for s in scores if s.id in ids and s.subtopic]
-                names = ", ".join(turn.interest_label(i) for i in ids)
-                said = Message(turn.role_text(step, "understood", interests=names))
-                return self._save(turn, step, ids, subtopics, said)
+                return self._save(turn, step, ids, subtopics)
         if isinstance(given, Pressed) and _option(step, given.value):
             return await super().handle(turn, name, step, given)
         return Stay(
@@ -161,7 +167,8 @@ class InterestsStep(StepKind):
                     text=turn.role_text(step, "unsure"),
                     extra=self._area_buttons(turn, name),
                 )
-            ]
+            ],
+            missed=True,
         )
 
     def _save(
@@ -175,17 +182,6 @@ class InterestsStep(StepKind):
         turn.state.answers[step.save or "interests"] = ids
         turn.state.answers["subtopics"] = subtopics
         return Go(step.next or "", [said] if said else [])
-
-
-def place_to_dict(place: Place) -> dict:
-    return {
-        "name": place.name,
-        "gemeinde": place.gemeinde,
-        "lat": place.lat,
-        "lon": place.lon,
-        "level": place.level,
-        "label": place.label,
-    }
 
 
 class PlaceStep(StepKind):
@@ -214,7 +210,7 @@ class PlaceStep(StepKind):
 
     def _answer(self, turn: Turn, name: str, step: Step, result: PlaceResult) -> Result:
         if result.status == "found" and result.place:
-            return self._save(turn, step, place_to_dict(result.place), said=True)
+            return self._save(turn, step, place_to_dict(result.place))
         if result.status == "outside" and result.place:
             text = turn.role_text(step, "outside", place=result.place.label)
             saved = self._save(turn, step, place_to_dict(result.place))
@@ -226,7 +222,8 @@ class PlaceStep(StepKind):
             buttons = [turn.step_button(name, f"c{i}", p["label"]) for i, p in enumerate(places)]
             text = turn.role_text(step, result.status)
             return Stay([turn.ask(name, step, text=text, extra=buttons, location=True)])
-        return Stay([turn.ask(name, step, text=turn.role_text(step, "not_found"), location=True)])
+        text = turn.role_text(step, "not_found")
+        return Stay([turn.ask(name, step, text=text, location=True)], missed=True)
 
     def _save(self, turn: Turn, step: Step, place: dict, said: bool = False) -> Go:
         turn.state.answers[step.save or "place"] = place
@@ -355,8 +352,8 @@ class OffersStep(StepKind):
             return Go(step.next or name)
         option = _option(step, value) if value else None
         if option:
-            return Go(option.next or step.next or name)
-        return Stay(await self.enter(turn, name, step))
+            return to_option(option, step, name)
+        return Stay([turn.ask(name, step, text=turn.role_text(step, "unknown"))], missed=True)
 
 
 def consent_version(text: str) -> str:
@@ -373,9 +370,9 @@ class ConsentStep(StepKind):
                 "version": consent_version(turn.content.text(step.text, turn.content.languages[0])),
                 "at": clock.now().isoformat(),
             }
-            return Go(option.next or step.next or name)
+            return to_option(option, step, name)
         turn.state.answers.pop("consent", None)
-        return Go(option.next or step.next or name, [Message(turn.role_text(step, "declined"))])
+        return to_option(option, step, name, [Message(turn.role_text(step, "declined"))])
 
 
 class TextStep(StepKind):
@@ -396,7 +393,7 @@ class TextStep(StepKind):
 
     async def chosen(self, turn: Turn, name: str, step: Step, option: Option) -> Result:
         turn.state.answers[step.save or name] = None
-        return Go(option.next or step.next or name)
+        return to_option(option, step, name)
 
 
 class ContactStep(StepKind):
@@ -408,11 +405,11 @@ class ContactStep(StepKind):
             if _PHONE.search(text) or _EMAIL.search(text):
                 turn.state.answers[step.save or "contact"] = text[:MAX_CONTACT]
                 return Go(step.next or name)
-            return Stay([turn.ask(name, step, text=turn.role_text(step, "invalid"))])
+            return Stay([turn.ask(name, step, text=turn.role_text(step, "invalid"))], missed=True)
         return await super().handle(turn, name, step, given)
 
     def unknown(self, turn: Turn, name: str, step: Step) -> Result:
-        return Stay([turn.ask(name, step, text=turn.role_text(step, "invalid"))])
+        return Stay([turn.ask(name, step, text=turn.role_text(step, "invalid"))], missed=True)
 
 
 class LeadStep(StepKind):
@@ -477,7 +474,13 @@ class LeadStep(StepKind):
 
 
 def lead_details(turn: Turn, step: Step) -> dict[str, str]:
-    """The answers a lead step passes on (e.g. kind of help, urgency), as readable text."""
+    """The answers a lead step passes on (e.g. kind of help, urgency), as readable text in
+    the Lotse's language (the content's first); the person's own words stay as written."""
+    lotse_lang = turn.content.languages[0]
+
+    def lotse_text(key: str) -> str:
+        return turn.content.text(key, lotse_lang)
+
     details = {}
     for key, label in step.details.items():
         value = turn.state.answers.get(key)
@@ -488,12 +491,14 @@ def lead_details(turn: Turn, step: Step) -> dict[str, str]:
         elif isinstance(value, list):
             value = ", ".join(map(str, value))
         option_labels = {
-            o.value or o.label: turn.t(o.label)
+            o.value or o.label: lotse_text(o.label)
             for s in turn.content.dialog.steps.values()
             if s.save == key
             for o in s.options
         }
-        details[turn.t(label)] = option_labels.get(str(value), str(value))
+        details[lotse_text(label)] = option_labels.get(str(value), str(value))
+    if turn.lang != lotse_lang:  # the Lotse knows in which language to answer
+        details[lotse_text("detail_language")] = lotse_text(f"language_{turn.lang}")
     return details
 
 

@@ -19,6 +19,7 @@ from bot.matching.local_events import EventCalendar
 from bot.matching.places import PlaceResolver
 from bot.matching.ranking import OfferRanker
 from bot.store.models import LotseAccount, User
+from bot.understanding import Reading, Understander
 
 BACK = "nav:back"
 RESTART = "nav:restart"
@@ -33,6 +34,7 @@ class Matchers:
     offers: OfferRanker
     faq: FaqMatcher
     events: EventCalendar
+    understanding: Understander
 
     @classmethod
     def build(cls, content: Content, previous: Matchers | None = None) -> Matchers:
@@ -42,12 +44,17 @@ class Matchers:
         faq = previous.faq if previous else None
         if faq is None or not faq.built_from(content.faq, content.faq_examples):
             faq = FaqMatcher(content.faq, content.faq_examples)
+        interests = InterestMatcher(content.taxonomy)
+        understanding = previous.understanding if previous else None
+        if understanding is None or not understanding.built_from(content):
+            understanding = Understander(content, interests, places)
         return cls(
-            InterestMatcher(content.taxonomy),
+            interests,
             places,
             OfferRanker(content.offers, content.taxonomy, places.places),
             faq,
             EventCalendar(content.events.events, places.places),
+            understanding,
         )
 
 
@@ -73,6 +80,8 @@ class Turn:
     erased: bool = False  # the person deleted their data in this turn: store nothing more
     today: Callable[[], dt.date] = clock.today  # the engine's clock (tests fix the day)
     is_coordinator: bool = False  # the sender is one of the coordinators (COORDINATOR_IDS)
+    reading: Reading | None = None  # what the typed message says, read whole
+    confirmed: bool = False  # this turn said 'Verstanden: …' about something in the message
 
     @property
     def lang(self) -> str:

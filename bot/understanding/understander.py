@@ -65,6 +65,17 @@ class Understander:
             if " " not in fold(word)
         }
 
+    def built_from(self, content: Content) -> bool:
+        """Whether this reads `content` as a fresh one would: the intents' examples, the
+        dialogue, taxonomy and places are the same (only offers or texts changed)."""
+        return (
+            content.intent_examples == self.content.intent_examples
+            and content.intent_cues == self.content.intent_cues
+            and content.dialog == self.content.dialog
+            and content.taxonomy == self.content.taxonomy
+            and content.places == self.content.places
+        )
+
     @property
     def ready(self) -> bool:
         return self.intents.ready
