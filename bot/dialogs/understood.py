@@ -107,12 +107,7 @@ def summary(turn: Turn, before: dict[str, Any], quiet: str | None = None) -> str
     changed = [s for s in SLOTS if after[s] not in (None, "", [], {}) and after[s] != before[s]]
     if changed == [quiet]:
         return None
-    items = [
-        label
-        for slot in changed
-        for label in [_label(turn, slot, after[slot])]
-        if label
-    ]
+    items = [label for slot in changed for label in [_label(turn, slot, after[slot])] if label]
     return turn.t("understood", items=" · ".join(items)) if items else None
 
 
