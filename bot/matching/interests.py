@@ -138,10 +138,11 @@ class InterestMatcher:
     def _compound(self, forms: tuple[str, ...], typo_likely: bool = False):
         """Known words inside a compound, and what the rest of it is ("Jugend|feuerwer")."""
         for form in forms:
-            for part in self._compound_parts:
-                if len(form) <= len(part) or not _holds_part(form, part):
-                    continue
+            held = [p for p in self._compound_parts if len(form) > len(p) and _holds_part(form, p)]
+            for part in held:
                 start = form.find(part)
+                if _inside_longer(form, part, start, held):
+                    continue  # "Kleingarten|verein" is no "Klein…"
                 rests = [r for r in (form[:start], form[start + len(part) :]) if r]
                 if start == 0 and any(_is_particle_verb(f) for f in forms):
                     continue  # "fest|legen", "frei|halten": a verb with a particle
@@ -194,6 +195,18 @@ def _is_particle_verb(form: str) -> bool:
         and form.endswith(("en", "ern", "eln"))
         and is_known(form)
     )
+
+
+def _inside_longer(form: str, part: str, start: int, held: list[str]) -> bool:
+    """A longer known part covers this one at the same start or end of the word."""
+    end = start + len(part)
+    for other in held:
+        if len(other) <= len(part):
+            continue
+        begin = form.find(other)
+        if (begin == start == 0 or begin + len(other) == end == len(form)) and part in other:
+            return True
+    return False
 
 
 def _holds_part(word: str, part: str) -> bool:
