@@ -298,3 +298,95 @@ def test_content_loads_without_intents_file(tmp_path: Path) -> None:
     loaded = load_content(content, knowledge)
     assert loaded.intent_examples == {}
     assert Understander(loaded).read("ich möchte helfen").intent == "volunteer"
+
+
+# --- error classes of the first evaluation: own sentences, not the evaluation's ---------
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Ich suche einen Verein in Eilenburg, wo ich mithelfen kann", "volunteer"),
+        ("Für unseren Posaunenchor suchen wir noch Bläser", "verein"),
+        ("Ich könnte beim Stadtfest am Getränkestand aushelfen", "volunteer"),
+        ("Wann ist das nächste Erntefest?", "events"),
+        ("Ich könnte für ältere Nachbarn die Einkäufe erledigen", "volunteer"),
+        ("Meine Oma braucht jemanden, der für sie einkauft", "need_help"),
+        ("Kann ich auch mit 70 noch bei der Tafel mithelfen?", "volunteer"),
+        ("Can I join the choir even if I can't read music?", "volunteer"),
+        ("Kann ich bei der Streuobstwiese mithelfen?", "volunteer"),
+        ("Wir wollen einen Lauftreff neu gründen", "idea"),
+    ],
+)
+def test_intent_error_classes(understander: Understander, text: str, intent: str) -> None:
+    assert understander.read(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "interests"),
+    [
+        ("Ich komme aus Afghanistan und möchte bei der Feuerwehr helfen", ("rettung",)),
+        ("Bin 17 und suche was mit Tieren", ("umwelt",)),
+        ("Als Rentnerin würde ich gern im Museum Aufsicht machen", ("kultur",)),
+        ("Mit meiner Tochter zusammen würden wir gern Müll sammeln im Wald", ("umwelt",)),
+        ("I speak Arabic and English and would like to help at the fire station", ("rettung",)),
+        ("ich würde mich gern nützlich machen", ()),
+        ("Ich würde gern Handballtraining für Jungs geben", ("sport", "kinder-jugend")),
+        ("Unser Heimatverein sucht Helfer für den Weihnachtsmarkt", ("dorfleben",)),
+    ],
+)
+def test_only_the_area_of_the_activity_is_an_interest(
+    understander: Understander, text: str, interests: tuple[str, ...]
+) -> None:
+    assert set(understander.read(text).interests) == set(interests)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Ich kann nur unregelmäßig", "once"),
+        ("lieber spontan, nicht jede Woche", "once"),
+        ("Ich will mich nicht regelmäßig binden", "once"),
+        ("bei einer Aktion im Frühjahr", "once"),
+        ("mal beim Sportfest helfen", "once"),
+        ("für einen Tag im Oktober", "once"),
+        ("zeitlich völlig flexibel", None),
+        ("egal ob einmalig oder regelmäßig", "any"),
+        ("flexibel", "any"),
+    ],
+)
+def test_time_kind_error_classes(understander: Understander, text: str, kind: str | None) -> None:
+    assert understander.read(text).time_kind == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "slots"),
+    [
+        ("Guten Abend, ich hätte nachmittags Zeit", ("weekday",)),
+        ("Good evening! I could help on Sunday", ("weekend",)),
+        ("Montag und Mittwoch abends", ("evening",)),
+        ("Sunday mornings", ("weekend",)),
+        ("Ich arbeite abends, deshalb nur vormittags", ("weekday",)),
+        ("am Wochenende kann ich nicht, aber dienstags", ("weekday",)),
+        ("übers WE", ("weekend",)),
+        ("ich bin zeitlich an nichts gebunden", ("any",)),
+    ],
+)
+def test_time_slots_error_classes(
+    understander: Understander, text: str, slots: tuple[str, ...]
+) -> None:
+    assert understander.read(text).time_slots == slots
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("My father needs a lift to his doctor's appointment", "lifts"),
+        ("I need help with the shopping", "errands"),
+        ("Could someone help me with my phone?", "digital"),
+    ],
+)
+def test_english_help_kind(understander: Understander, text: str, kind: str) -> None:
+    reading = understander.read(text)
+    assert reading.intent == "need_help"
+    assert reading.help_kind == kind

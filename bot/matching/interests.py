@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.content.schema import TaxonomyFile
-from bot.matching.normalize import content_words, fold, lemma_forms, stem
+from bot.matching.normalize import content_words, fold, is_known, lemma_forms, stem
 
 EXACT, COMPOUND, WEAK_COMPOUND, PHRASE_FUZZY = 1.0, 0.85, 0.7, 0.85
 # Separable verb particles: "ich höre zu" means "zuhören".
 PARTICLES = frozenset({"zu", "an", "mit", "ein", "auf", "aus", "vor", "bei", "nach", "um", "weg"})
+# Words that are also verb particles ("fest|legen", "frei|halten", "zusammen|setzen").
+VERB_PARTICLE_PARTS = ("fest", "frei", "voll", "zusammen", "hoch", "fern")
 CONFIDENT = 0.75  # below this the dialogue shows the area buttons instead of guessing
 MIN_COMPOUND_PART = 4
 
@@ -122,8 +124,13 @@ class InterestMatcher:
             return
         best: dict[_Target, float] = {}
         surface = fold(word)
-        # Typos are judged on real words; the crude stem of a typo only adds noise.
-        fuzzy = list(self._fuzzy(tuple(f for f in forms if f == surface or f != stem(surface))))
+        # Typos are judged on real words; the crude stem of a typo only adds noise. A word
+        # of the dictionary is no typo ("arbeite" is not "reiten").
+        fuzzy = (
+            []
+            if is_known(word)
+            else list(self._fuzzy(tuple(f for f in forms if f == surface or f != stem(surface))))
+        )
         for target, score in (*self._compound(forms, typo_likely=bool(fuzzy)), *fuzzy):
             best[target] = max(best.get(target, 0.0), score)
         yield from best.items()
@@ -131,11 +138,14 @@ class InterestMatcher:
     def _compound(self, forms: tuple[str, ...], typo_likely: bool = False):
         """Known words inside a compound, and what the rest of it is ("Jugend|feuerwer")."""
         for form in forms:
-            for part in self._compound_parts:
-                if len(form) <= len(part) or not _holds_part(form, part):
-                    continue
+            held = [p for p in self._compound_parts if len(form) > len(p) and _holds_part(form, p)]
+            for part in held:
                 start = form.find(part)
+                if _inside_longer(form, part, start, held):
+                    continue  # "Kleingarten|verein" is no "Klein…"
                 rests = [r for r in (form[:start], form[start + len(part) :]) if r]
+                if start == 0 and any(_is_particle_verb(f) for f in forms):
+                    continue  # "fest|legen", "frei|halten": a verb with a particle
                 pieces = [hit for rest in rests for hit in self._piece(rest)]
                 # "Feier|wehr": a short unknown remainder, when the whole word also looks
                 # like a typo of a known word, means the split is likely wrong.
@@ -176,6 +186,27 @@ class InterestMatcher:
             ):
                 for target in self._words[term]:
                     yield target, 0.92 * ratio / 100
+
+
+def _is_particle_verb(form: str) -> bool:
+    """'festlegen', 'freihalten': a verb whose first part is only a verb particle."""
+    return (
+        form.startswith(VERB_PARTICLE_PARTS)
+        and form.endswith(("en", "ern", "eln"))
+        and is_known(form)
+    )
+
+
+def _inside_longer(form: str, part: str, start: int, held: list[str]) -> bool:
+    """A longer known part covers this one at the same start or end of the word."""
+    end = start + len(part)
+    for other in held:
+        if len(other) <= len(part):
+            continue
+        begin = form.find(other)
+        if (begin == start == 0 or begin + len(other) == end == len(form)) and part in other:
+            return True
+    return False
 
 
 def _holds_part(word: str, part: str) -> bool:

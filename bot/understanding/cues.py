@@ -199,6 +199,25 @@ DAY_PARTS = ("vormittag", "nachmittag", "morgen", "mittag", "tagsuber", "morning
 # Said with a time option's synonyms, these read too widely inside a sentence ("mal", "fest",
 # "egal was", "projekt"); they count only as a whole short answer.
 WIDE_SYNONYMS = frozenset("mal fest egal beides immer projekt any einmal".split())
+# "zeitlich flexibel", "weiß nicht wo": about WHEN or about something else, not about once
+# or regular; as a whole short answer to the time_kind question they still mean "any".
+KIND_SHORT_ONLY = frozenset(("flexibel", "weiss nicht", "mal sehen"))
+# Greetings name a time of day but no time to help ("Guten Abend", "Good evening").
+GREETINGS = re.compile(
+    r"\b(?:guten|gute|schonen|n|good|a good)\s+(?:abend|morgen|nacht|tag|evening|morning|"
+    r"night|afternoon)\b"
+)
+# A clause that says when someone works or cannot ("weil ich nachts arbeite", "abends kann
+# ich nicht", "not on weekends") names a time that is no slot.
+_CLAUSE_SPLIT = re.compile(
+    r" , | - | – |\b(?:aber|weil|da|denn|sondern|doch|but|because|since|as)\b|"
+    r"\b(?:und|and) (?=(?:ich|hab|habe|bin|kann|könnte|i)\b)"
+)
+SLOT_ORDER = {"weekday": 0, "evening": 1, "weekend": 2, "any": 3}
+_UNAVAILABLE = frozenset(
+    "nicht nie kein keine keinen ausser arbeite arbeitet schaffe schichte not never no except "
+    "work working busy".split()
+)
 _TIME_UNITS = (
     r"(?:woche|wochenende|tag|abend|morgen|monat|montag|dienstag|mittwoch|donnerstag|freitag|"
     r"samstag|sonntag|sonnabend|week|weekend|day|evening|month|monday|tuesday|wednesday|"
@@ -207,76 +226,174 @@ _TIME_UNITS = (
 _REGULAR = re.compile(
     rf" (?:jede[nrs]? {_TIME_UNITS}|every {_TIME_UNITS}|(?:einmal|zweimal|1x|2x|1 mal|ein mal) "
     rf"(?:die|pro|in der|im|a|per) {_TIME_UNITS}|regelmassig\w*|wochentlich|weekly|monatlich|"
-    r"dauerhaft|langfristig|ofter|regularly|fest(?:e|en)? (?:termin|aufgabe)\w*) "
+    r"dauerhaft|langfristig|ofter|regularly|regular|fest(?:e|en)? (?:termin|aufgabe)\w*) "
 )
+# "nicht regelmäßig", "nicht jede Woche", "not every week": a negated regular means once.
+_NEGATION = re.compile(r" (?:nicht|kein\w*|not|no|never|nie)(?: \S+){0,2}$")
 ONCE_CUES = ("einmalig", "ab und zu", "ab und an", "hin und wieder", "gelegentlich", "spontan",
              "manchmal", "mal ab und zu", "ab und zu mal", "one off", "one time", "once",
-             "occasionally", "now and then", "kurzfristig", "einzelne")  # fmt: skip
+             "occasionally", "now and then", "kurzfristig", "einzelne", "einzelnen",
+             "unregelmassig", "sporadisch", "projektweise", "fur einen tag", "an einem tag",
+             "einen tag lang", "for a day", "for one day", "one day", "nicht fest",
+             "von zeit zu zeit", "every now and then", "from time to time")  # fmt: skip
+# "eine Aktion", "bei der Pflanzaktion", "mal bei einem Dorffest": a single occasion.
+_ONCE_OCCASION = re.compile(
+    r" (?:eine[rnm]? \S*aktion|\S+aktion(?:en)?|aktion(?:en)?|aktionstag\w*|one[- ]off|"
+    r"a single \w+|mal (?:\S+ ){0,4}\S*(?:fest|feier|aktion|veranstaltung|event|einsatz|markt|"
+    r"lauf|turnier)\w*) "
+)
 _CLOCK = re.compile(
     r"\b(?:ab|nach|um|von|gegen|after|from|bis)\s+(\d{1,2})(?:[:.]\d{2})?\s*(?:uhr|h\b|pm|am)?",
     re.IGNORECASE,
 )
 _CLOCK_UHR = re.compile(r"\b(\d{1,2})(?:[:.]\d{2})?\s*(uhr|pm)\b", re.IGNORECASE)
+WEEKEND_SHORT = ("am we", "ubers we", "jedes we", "am wo ende", "at weekends", "on weekends")
+ANY_TIME = ("an nichts gebunden", "nicht gebunden", "egal wann", "wann immer", "jederzeit",
+            "zu jeder zeit", "rund um die uhr", "any time", "anytime", "whenever",
+            "voll flexibel", "total flexibel", "zeitlich flexibel")  # fmt: skip
+
+
+_ONCE_WORDS = r"(?:einmal\w*|einzeln\w*|ab und zu|once|one[- ]off|occasionally)"
+_REGULAR_WORDS = r"(?:regelmassig\w*|ofter|dauerhaft|fest|regular\w*|ongoing)"
+_EITHER = re.compile(
+    rf" (?:{_ONCE_WORDS} (?:oder|or) {_REGULAR_WORDS}|{_REGULAR_WORDS} (?:oder|or) {_ONCE_WORDS}|"
+    r"beides (?:geht|moglich|ok|okay|passt)|both (?:is|are) fine|either way) "
+)
 
 
 def time_kind(text: str, options: Sequence[tuple[str, Sequence[str]]]) -> str | None:
-    """once / regular / any from the time_kind step's synonyms and a few frequency phrases."""
+    """once / regular / any from the time_kind step's synonyms and a few frequency phrases.
+    "any" only when the message says both (or that it does not matter which)."""
     folded = fold(text)
-    padded = f" {folded} "
-    if len(folded.split()) <= 2 and (answer := pick(folded, options)):
-        return answer
+    padded = f" {_without_greetings(folded)} "
+    if _EITHER.search(padded):
+        return "any"  # "ob einmalig oder regelmäßig", "egal ob einmal oder öfter"
     found = []
     for value, names in options:
         for name in names:
             key = fold(name)
-            if key and key not in WIDE_SYNONYMS and _has(padded, key):
+            if not key or key in WIDE_SYNONYMS or key in KIND_SHORT_ONLY:
+                continue
+            if value == "regular" and _negated_everywhere(padded, key):
+                found.append("once")
+                break
+            if _has(padded, key):
                 found.append(value)
                 break
-    if "regular" not in found and _REGULAR.search(padded):
-        found.append("regular")
-    if any(_has(padded, cue) for cue in ONCE_CUES) and "once" not in found:
+    for match in _REGULAR.finditer(padded):
+        if _NEGATION.search(padded[: match.start()]):
+            found.append("once")  # "nicht regelmäßig", "nicht jede Woche"
+        else:
+            found.append("regular")
+    if any(_has(padded, cue) for cue in ONCE_CUES) or _ONCE_OCCASION.search(padded):
         found.append("once")
     values = list(dict.fromkeys(found))
+    if not values and len(folded.split()) <= 2 and (answer := pick(folded, options)):
+        return answer
     if len(values) == 1:
         return values[0]
+    if "any" in values:
+        return "any"
     if {"once", "regular"} <= set(values):
         return "any"
     return values[0] if values else None
 
 
+def _negated_everywhere(padded: str, key: str) -> bool:
+    """Every mention of `key` follows a negation ("nicht regelmäßig")."""
+    starts = [i for i in range(len(padded)) if padded.startswith(f" {key} ", i)]
+    return bool(starts) and all(_NEGATION.search(padded[:i]) for i in starts)
+
+
 def time_slots(text: str, options: Sequence[tuple[str, Sequence[str]]]) -> tuple[str, ...]:
     """weekday / evening / weekend / any: from the step's synonyms, day names inside words
-    ("samstagvormittag" is the weekend), and clock times ("ab 18 Uhr" is the evening)."""
-    folded = fold(text)
-    padded = f" {folded} "
-    found: list[str] = []
-    for word in folded.split():
+    ("samstagvormittag" is the weekend), and clock times ("ab 18 Uhr" is the evening).
+
+    A day named with a time of day is that time ("dienstags abends" is the evening,
+    "Saturday mornings" the weekend); greetings ("Guten Abend") and clauses saying when
+    someone works or cannot ("weil ich nachts arbeite") name no slot."""
+    raw = re.sub(r"[,.;:!?()]", " , ", text.lower())
+    clauses = [_without_greetings(fold(c)) for c in _CLAUSE_SPLIT.split(raw) if fold(c)]
+    found: set[str] = set()
+    for clause in clauses:
+        if not _UNAVAILABLE & set(clause.split()):
+            found |= set(_clause_slots(clause, options))
+    if "any" in found and len(found) > 1:
+        found.discard("any")
+    return tuple(sorted(found, key=lambda slot: SLOT_ORDER.get(slot, len(SLOT_ORDER))))
+
+
+def _clause_slots(clause: str, options: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
+    padded = f" {clause} "
+    days: list[str] = []  # from names of days
+    parts: list[str] = []  # from times of day
+    for word in clause.split():
         if word.startswith(WEEKEND_DAYS) or word.endswith(("wochenende", "wochenend")):
-            found.append("weekend")
+            days.append("weekend")
         elif word.startswith(WORKDAYS):
-            found.append("evening" if "abend" in word else "weekday")
+            if "abend" in word:
+                parts.append("evening")
+            days.append("workday")
         elif _is_part(word, EVENING_PARTS):
-            found.append("evening")
+            parts.append("evening")
         elif _is_part(word, DAY_PARTS) and word not in {"morgen"}:
-            found.append("weekday")
+            parts.append("weekday")
+    others: list[str] = []
     for value, names in options:
         for name in names:
             key = fold(name)
-            if key and key not in WIDE_SYNONYMS and _has(padded, key):
-                found.append(value)
-                break
-    for hour in [*_CLOCK.findall(text), *(h for h, _ in _CLOCK_UHR.findall(text))]:
+            if not key or key in WIDE_SYNONYMS or not _has(padded, key):
+                continue
+            if value == "weekday" and any(key.startswith(d) for d in WORKDAYS):
+                days.append("workday")
+            elif value == "weekend":
+                days.append("weekend")
+            else:
+                others.append(value)
+            break
+    if any(_has(padded, cue) for cue in ("unter der woche", "in der woche", "wahrend der woche")):
+        days.append("workday")
+    if any(_has(padded, cue) for cue in WEEKEND_SHORT):
+        days.append("weekend")
+    if any(_has(padded, cue) for cue in ANY_TIME):
+        others.append("any")
+    for hour in [*_CLOCK.findall(clause), *(h for h, _ in _CLOCK_UHR.findall(clause))]:
         value = int(hour)
         if 17 <= value <= 23 or (" pm" in padded and 5 <= value <= 11):
-            found.append("evening")
-        elif 6 <= value <= 16 and not any(s in found for s in ("weekend",)):
-            found.append("weekday")
-    if any(_has(padded, cue) for cue in ("unter der woche", "in der woche", "wahrend der woche")):
-        found.append("weekday")
-    slots = list(dict.fromkeys(found))
-    if "any" in slots and len(slots) > 1:
-        slots.remove("any")
-    return tuple(slots)
+            parts.append("evening")
+        elif 6 <= value <= 16:
+            parts.append("weekday")
+    others = [o for o in others if o not in ("weekday", "evening") or o not in parts]
+    parts += [o for o in others if o in ("weekday", "evening")]
+    others = [o for o in others if o not in ("weekday", "evening")]
+    found: list[str] = []
+    if "workday" in days:
+        # "dienstags abends" is the evening; "dienstags" alone or "dienstags vormittags" the week
+        found += ["evening"] if parts == ["evening"] or set(parts) == {"evening"} else []
+        found += ["weekday"] if not parts or "weekday" in parts else []
+        found += [p for p in parts if p == "evening"]
+    if "weekend" in days:
+        found.append("weekend")  # "Samstagvormittag", "Saturday mornings": the weekend
+        if "workday" not in days:
+            found += [p for p in parts if p == "evening" and not _weekend_evening(clause)]
+    if not days:
+        found += parts
+    return [*found, *others]
+
+
+def _weekend_evening(clause: str) -> bool:
+    """'samstagabend', 'Saturday evenings': the evening of a weekend day is the weekend."""
+    words = clause.split()
+    for index, word in enumerate(words):
+        if word.startswith(WEEKEND_DAYS) and (
+            "abend" in word or any(_is_part(w, EVENING_PARTS) for w in words[index + 1 : index + 3])
+        ):
+            return True
+    return False
+
+
+def _without_greetings(folded: str) -> str:
+    return GREETINGS.sub(" ", folded)
 
 
 def _has(padded: str, phrase: str) -> bool:

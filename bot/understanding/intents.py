@@ -98,10 +98,14 @@ class IntentModel:
         scores = {value: float(raw[i]) for i, value in enumerate(self._classes)}
         folded = fold(text)
         padded = f" {folded} "
+        other_signal = False  # a signal phrase of another option ("kann mir jemand")
         for value, synonyms in self._synonyms.items():
             scores[value] += CUE * _cue(folded, synonyms)
-            scores[value] += PATTERN * sum(1 for p in self._patterns[value] if p.search(padded))
+            found = sum(1 for p in self._patterns[value] if p.search(padded))
+            scores[value] += PATTERN * found
+            other_signal |= bool(found) and value != VOLUNTEER
         if interests and VOLUNTEER in scores:
+            only_slots = only_slots and not other_signal
             scores[VOLUNTEER] += ONLY_SLOTS if only_slots else INTEREST_CUE
         return scores
 

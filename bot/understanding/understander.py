@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.content.loader import Content
 from bot.content.schema import Step
 from bot.matching.facts import travel_km
-from bot.matching.interests import InterestMatcher
+from bot.matching.interests import COMPOUND, InterestMatcher, InterestScore
 from bot.matching.normalize import content_words, fold
 from bot.matching.options import pick_all
 from bot.matching.places import FILLERS, PlaceResolver
@@ -16,6 +18,57 @@ from bot.understanding.reading import Reading
 NEED_HELP = "need_help"
 MAX_LENGTH = 1000  # characters read from one message
 ONLY_SLOTS_WORDS = 6  # a message of more words says more than where and when
+KIDS = "kinder-jugend"
+
+# Said about the writer, not about the area they want to help in: where they come from,
+# their age, school or retirement, the languages they speak, the child they bring along.
+_FAMILY = (
+    r"(?:tochter|sohn|kind|kinder|kindern|kids|kleine[nr]?|enkel\w*|familie|frau|mann|"
+    r"son|daughter|child|children|family|grandchildren|wife|husband)"
+)
+_LANGUAGES = (
+    r"(?:deutsch|englisch|english|german|arabisch|arabic|russisch|russian|ukrainisch|"
+    r"ukrainian|polnisch|polish|persisch|farsi|dari|paschtu|türkisch|turkish|französisch|"
+    r"french|spanisch|spanish|kurdisch|kurdish|tigrinya)"
+)
+_INCIDENTAL = re.compile(
+    "|".join(
+        (
+            # origin: "ich komme aus Syrien", "bin aus der Ukraine", "I moved here from Kyiv"
+            r"\b(?:bin|komme|komm|stamme|kam|kommen|sind|stammen)\s+(?:\w+\s+){0,2}?aus\s+"
+            r"(?:der\s+|dem\s+|den\s+)?[\w-]+",
+            r"\b(?:i'm|i am|im|we are|we're|i come|i came|come|came|moved|moved here)\s+"
+            r"(?:\w+\s+){0,2}?from\s+(?:the\s+)?[\w-]+",
+            # age, school, retirement: "bin 16", "mit 70", "bin Schülerin", "als Rentner"
+            r"\bbin\s+(?:ein\s+|eine\s+|noch\s+|schon\s+)?(?:\d+|\w+(?:er|erin|ent|entin|ling)|"
+            r"azubi|in rente|im ruhestand|pensioniert)\b(?:\s+jahre(?:\s+alt)?)?",
+            r"\b(?:i'm|i am|im)\s+(?:a\s+|an\s+)?(?:\d+|student|pupil|retired|pensioner|"
+            r"refugee|\w+ student)\b(?:\s+years\s+old)?",
+            r"\b\d{1,2}\s*(?:jahre|jahren|j\.|years?)(?:\s+alt|\s+old)?\b|\bmit\s+\d{1,2}\b",
+            r"\bals\s+(?:schüler\w*|rentner\w*|student\w*|azubi|mutter|vater|oma|opa|mama|"
+            r"papa|ausländer\w*|flüchtling|geflüchtete\w*|asylbewerber\w*|pensionär\w*)",
+            r"\bim\s+ruhestand\b|\bin\s+rente\b|\bretired\b",
+            r"\b(?:für|fuer|for)\s+(?:die\s+|meine\s+|the\s+|my\s+)?schule\b|\bfor\s+school\b|"
+            r"\bsozialstunden\b|\bschulpraktikum\b",
+            # family brought along: "mit meiner Tochter", "with my kids"
+            rf"\b(?:mein|meine|meinen|meinem|meiner|unser|unsere|unseren|unserem|my|our)\s+"
+            rf"(?:\w+\s+)?{_FAMILY}\b",
+            # languages spoken: "ich spreche Arabisch", "my German isn't great", "wenig Deutsch"
+            rf"\b(?:spreche|spricht|sprechen|speak|speaks)\s+(?:\w+\s+){{0,2}}?{_LANGUAGES}"
+            rf"(?:\s*(?:,|und|and|oder|or)\s*{_LANGUAGES})*",
+            rf"\b(?:mein|meine|my|our)\s+{_LANGUAGES}\b",
+            rf"\b(?:wenig|kaum|kein|keine|nicht gut|nur|only|little|no|bisschen|etwas)\s+"
+            rf"{_LANGUAGES}\b",
+        )
+    ),
+    re.IGNORECASE,
+)
+# Organisations named as the place to help ("Heimatverein", "Kirchgemeinde"): their area
+# counts only when nothing else says what the person would do there.
+_ORGANISATION = re.compile(r"\w+(?:verein|vereins|gemeinde|club|clubs|klub)\b", re.IGNORECASE)
+# "Kinderturnen", "Jugendtraining": coaching children is two areas; "Kinderfest" is one.
+_KIDS_PREFIX = ("kinder", "jugend", "kids")
+_KIDS_EVENT = ("fest", "feste", "feier", "fasching", "markt", "flohmarkt", "kleidung", "sachen")
 
 
 def _choices(step: Step | None) -> list[tuple[str, list[str]]]:
@@ -90,7 +143,7 @@ class Understander:
         # The place's own words are no interest ("Sportplatz Krostitz" → sport, not more).
         rest = text if where is None else f"{text[: where[0]]} {text[where[1] :]}"
         rest = " ".join(w for w in rest.split() if fold(w) not in self._menu_words)
-        found = self.interests.classify(rest)
+        found = self._interests(rest)
         top = self.interests.confident_ids(found, limit=3)
         guess = self.intents.guess(text, top, bool(top) and self._only_slots(rest))
         intent = guess.intent
@@ -116,6 +169,27 @@ class Understander:
             for_whom=slots.for_whom(text) if intent == NEED_HELP else None,
             when=slots.when(text) if intent == NEED_HELP else None,
         )
+
+    def _interests(self, text: str) -> list[InterestScore]:
+        """Interests of the activity named: incidental mentions and, where an activity is
+        named beside it, the organisation's own area left out."""
+        text = _INCIDENTAL.sub(" ", text)
+        found = self.interests.classify(text)
+        if _ORGANISATION.search(text):
+            without = self.interests.classify(_ORGANISATION.sub(" ", text))
+            if self.interests.is_confident(without):
+                found = without
+        ids = self.interests.confident_ids(found)
+        if ids and KIDS not in ids:
+            for word in content_words(text):
+                folded = fold(word)
+                prefix = next((p for p in _KIDS_PREFIX if folded.startswith(p)), None)
+                rest = folded[len(prefix) :] if prefix else ""
+                named = len(rest) >= 4 and not rest.endswith(_KIDS_EVENT)
+                if named and self.interests.confident_ids(self.interests.classify(word)):
+                    found = [*found, InterestScore(KIDS, COMPOUND)]
+                    break
+        return found
 
     def _only_slots(self, text: str) -> bool:
         """Every word names an interest, a place or a time ("Feuerwehr, Krostitz, abends")."""
