@@ -74,9 +74,9 @@ TARGET_RATIO, TARGET_P99_MS, TARGET_MEMORY_MB, TARGET_STARTUP_S = 3.0, 100.0, 30
 
 def volunteer_path() -> tuple[Step, ...]:
     """The volunteer path of the load test, so both stay in step with the dialogue."""
-    from tests.test_load import PATH
+    from tests.helpers.telegram import CITIZEN_PATH
 
-    return tuple(Step(text, expect) for text, expect in PATH)
+    return tuple(Step(text, expect) for text, expect in CITIZEN_PATH)
 
 
 @dataclass

@@ -30,8 +30,9 @@ from bot.dialogs.turn import Matchers
 from bot.store.db import Database, alembic_config
 from bot.store.models import Conversation, HandledUpdate, StepCount, User
 from bot.telegram.doctor import run as run_doctor
-from tests.conftest import ROOT, run_lotse
 from tests.fakes.telegram_api import FakeTelegram
+from tests.helpers import ROOT
+from tests.helpers.chat import run_lotse
 
 ENV_EXAMPLE = ROOT / ".env.example"
 VARIABLE = re.compile(r"^(#\s?)?([A-Z][A-Z0-9_]*)=(.*)$")

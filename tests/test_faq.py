@@ -15,7 +15,7 @@ from bot.content.schema import NOT_ANSWERABLE, FaqEntry
 from bot.dialogs.turn import Matchers
 from bot.helpdesk.faq import IN_SCOPE, FaqMatcher
 from bot.matching.evaluation import evaluate, evaluate_file
-from tests.conftest import Chat, run_lotse
+from tests.helpers.chat import Chat, run_lotse
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "knowledge" / "examples.yaml"

@@ -20,9 +20,10 @@ from bot.dialogs.turn import Matchers
 from bot.store import repo
 from bot.store.db import Database
 from bot.store.models import Conversation, Lead, User
-from tests.conftest import POSTGRES_URL, Chat
 from tests.fakes.telegram_api import FakeTelegram, FakeUser
-from tests.test_telegram import lotse_process, stop_process
+from tests.helpers import POSTGRES_URL
+from tests.helpers.chat import Chat
+from tests.helpers.telegram import lotse_process, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,25 +14,14 @@ from bot.config import Settings
 from bot.content.loader import Content
 from bot.store.models import Lead
 from tests.fakes.telegram_api import FakeTelegram, FakeUser
-from tests.test_telegram import ROOT, Running
+from tests.helpers import ROOT
+from tests.helpers.telegram import CITIZEN_PATH, Running
 
 CITIZENS = 1000
-PATH = [
-    ("Hallo", "willkommen"),
-    ("Ich möchte mich engagieren", "Was interessiert Sie"),
-    ("Sport", "In welchem Ort"),
-    ("Taucha", "einmal mit anpacken"),
-    ("egal", "Wann haben Sie"),
-    ("flexibel", "Möchten Sie, dass sich ein Lotse"),
-    ("Lotse soll mich beraten", "einverstanden"),
-    ("ja", "Wie darf der Lotse"),
-    ("Überspringen", "Wie erreicht"),
-    ("mail@example.org", "Ihre Anfrage ist angekommen"),
-]
 
 
 async def citizen(fake: FakeTelegram, user: FakeUser, latencies: list[float]) -> None:
-    for answer, expect in PATH:
+    for answer, expect in CITIZEN_PATH:
         mark = fake.mark()
         start = time.perf_counter()
         await user.send(answer)

@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import json
 import logging
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -22,15 +21,10 @@ from bot.store.models import Lead, OutboxMessage, User
 from bot.telegram.metrics import Metrics
 from bot.telegram.ops import OpsEndpoints
 from tests.fakes.telegram_api import FakeTelegram
-from tests.test_telegram import Running, lotse_process, settings_for, stop_process, walk_to_lead
+from tests.helpers import free_port
+from tests.helpers.telegram import Running, lotse_process, settings_for, stop_process, walk_to_lead
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def scrape(port: int) -> Samples:

@@ -22,7 +22,7 @@ from bot.matching.places import Place, PlaceResolver
 from bot.posters import links, render
 from bot.store.db import Database
 from bot.store.models import Conversation, EntryCount, StepCount, User
-from tests.conftest import Chat, run_lotse
+from tests.helpers.chat import Chat, run_lotse
 
 BOT = "EngagementLotseBot"
 WEB = "https://lotse.example.org"

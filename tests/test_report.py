@@ -37,7 +37,7 @@ from bot.report.render_html import render_html
 from bot.report.render_text import render_text
 from bot.store.db import Database
 from bot.store.models import Lead, LeadEvent, Search, StepCount, User
-from tests.conftest import run_lotse
+from tests.helpers.chat import run_lotse
 
 ROOT = Path(__file__).resolve().parent.parent
 BERLIN = ZoneInfo("Europe/Berlin")

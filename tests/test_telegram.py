@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import os
-import signal
-import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable
@@ -20,35 +17,24 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
-from bot.config import Settings
 from bot.content.loader import Content
-from bot.content.schema import QuietHours
 from bot.leads import invites
 from bot.store.db import Database
 from bot.store.models import Conversation, Lead, OfferSubmission, OutboxMessage, User
 from bot.telegram import app as telegram_app
 from bot.telegram import middleware
-from bot.telegram.app import TelegramApp, make_bot
-from tests.fakes.telegram_api import FakeTelegram, FakeUser
-
-ROOT = Path(__file__).resolve().parent.parent
-COORDINATOR = 9000
-ZSCHORTAU = (51.4793, 12.3589)
-
-
-def settings_for(fake: FakeTelegram, db_url: str, **extra: str) -> Settings:
-    return Settings.from_env(
-        {
-            "BOT_TOKEN": fake.token,
-            "TELEGRAM_API_URL": fake.base_url,
-            "DATABASE_URL": db_url,
-            "COORDINATOR_IDS": str(COORDINATOR),
-            "CONTENT_DIR": str(ROOT / "content"),
-            "KNOWLEDGE_DIR": str(ROOT / "knowledge"),
-            **extra,
-        }
-    )
-
+from tests.fakes.telegram_api import FakeTelegram
+from tests.helpers import ROOT, free_port
+from tests.helpers.chat import Chat
+from tests.helpers.telegram import (
+    COORDINATOR,
+    Running,
+    at_any_hour,
+    lotse_process,
+    settings_for,
+    stop_process,
+    walk_to_lead,
+)
 
 Starter = Callable[..., "Running"]
 
@@ -57,37 +43,6 @@ Starter = Callable[..., "Running"]
 async def fake() -> AsyncIterator[FakeTelegram]:
     async with FakeTelegram() as server:
         yield server
-
-
-class Running:
-    """A TelegramApp running in this event loop; stop() shuts it down like SIGTERM."""
-
-    def __init__(self, settings: Settings, content: Content) -> None:
-        self.settings, self.content = settings, content
-        self.db = Database(settings.database_url)
-        self.app: TelegramApp | None = None
-        self.task: asyncio.Task[None] | None = None
-
-    async def start(self) -> TelegramApp:
-        await self.db.migrate()
-        self.app = TelegramApp(self.settings, self.content, self.db, make_bot(self.settings))
-        self.task = asyncio.create_task(self.app.run(handle_signals=False))
-        return self.app
-
-    async def stop(self) -> None:
-        if self.app and self.task:
-            await self.app.shutdown()
-            await asyncio.wait_for(self.task, timeout=10)
-        await self.db.close()
-
-
-def at_any_hour(content: Content) -> Content:
-    """The shipped content without quiet hours: messages to citizens (a Lotse took the
-    request, an answer) would otherwise wait until 08:00 when the tests run late."""
-    never = QuietHours.model_validate({"from": "00:00", "to": "00:00"})
-    return dataclasses.replace(
-        content, leads=content.leads.model_copy(update={"quiet_hours": never})
-    )
 
 
 @pytest.fixture
@@ -113,30 +68,6 @@ async def bot_up(fake: FakeTelegram, running: Starter) -> Running:
     await run.start()
     await fake.wait_for(lambda: any(m == "getUpdates" for m, _ in fake.calls))
     return run
-
-
-async def walk_to_lead(user: FakeUser) -> None:
-    await user.send("Hallo")
-    await user.wait_for_text("willkommen")
-    await user.press_button("engagieren")
-    await user.wait_for_text("Was interessiert Sie")
-    await user.send("was mit Kindern")
-    await user.wait_for_text("In welchem Ort")
-    await user.share_location(*ZSCHORTAU)
-    await user.wait_for_text("📍 Zschortau")
-    await user.wait_for_text("einmal mit anpacken")
-    await user.press_button("Regelmäßig")
-    await user.wait_for_text("Wann haben Sie")
-    await user.send("abends")
-    await user.wait_for_text("Möchten Sie, dass sich ein Lotse")
-    await user.press_button("beraten")
-    await user.wait_for_text("einverstanden")
-    await user.press_button("Ja, einverstanden")
-    await user.wait_for_text("Wie darf der Lotse")
-    await user.send("Maria")
-    await user.wait_for_text("Wie erreicht")
-    await user.send("0171 2345678")
-    await user.wait_for_text("Ihre Anfrage ist angekommen")
 
 
 async def test_citizen_full_path_by_buttons_and_typing(
@@ -378,12 +309,6 @@ async def test_restart_mid_dialogue_continues(fake: FakeTelegram, running: Start
         assert (await session.scalars(select(Conversation.step))).one() == "place"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def test_webhook_checks_secret(fake: FakeTelegram, running: Starter) -> None:
     port = free_port()
     run = running(
@@ -421,32 +346,6 @@ async def test_webhook_checks_secret(fake: FakeTelegram, running: Starter) -> No
         async with http.get(f"http://127.0.0.1:{port}/health") as response:
             assert (await response.json())["status"] == "ok"
     await fake.wait_for_text(1001, "willkommen")
-
-
-def lotse_process(fake: FakeTelegram, db: Path, log: Path, **extra: str) -> subprocess.Popen[str]:
-    """`lotse run` as a real process; its log goes to a file (a pipe could fill and block)."""
-    env = {
-        **os.environ,
-        "BOT_TOKEN": fake.token,
-        "TELEGRAM_API_URL": fake.base_url,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{db}",
-        **extra,
-    }
-    with log.open("a") as sink:
-        return subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
-            cwd=ROOT,
-            env=env,
-            text=True,
-            stdout=subprocess.DEVNULL,
-            stderr=sink,
-        )
-
-
-async def stop_process(process: subprocess.Popen[str], log: Path) -> str:
-    process.send_signal(signal.SIGTERM)
-    await asyncio.to_thread(process.wait, 30)
-    return log.read_text(encoding="utf-8")
 
 
 async def test_lotse_run_as_process_answers_and_stops_on_sigterm(
@@ -501,7 +400,6 @@ async def test_notification_written_before_a_crash_goes_out_after_restart(
     """The lead and its notification were committed, then the process died before sending."""
     from bot.dialogs.engine import DialogEngine
     from bot.store.models import LotseAccount
-    from tests.conftest import Chat
 
     db = Database(sqlite_url)
     await db.migrate()

@@ -36,7 +36,8 @@ from bot.telegram.outbox import OutboxWorker
 from bot.web.app import Limits
 from bot.web.mail import MailNotifier
 from tests.fakes.telegram_api import FakeTelegram
-from tests.web_helpers import ChatServer, PageClient, free_port, walk_to_lead
+from tests.helpers import free_port
+from tests.helpers.web import ChatServer, PageClient, walk_to_lead
 
 ROOT = Path(__file__).resolve().parent.parent
 LOTSE_CHAT = 5001  # the Telegram chat of lotse-rackwitz (Zschortau belongs to Rackwitz)

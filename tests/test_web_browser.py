@@ -24,7 +24,8 @@ from sqlalchemy import select
 from bot.content.loader import Content
 from bot.dialogs.turn import Matchers
 from bot.store.models import Lead
-from tests.web_helpers import ChatServer, free_port
+from tests.helpers import free_port
+from tests.helpers.web import ChatServer
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 PHONE = {"width": 320, "height": 640}
