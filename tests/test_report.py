@@ -10,9 +10,7 @@ import csv
 import dataclasses
 import datetime as dt
 import io
-import os
 import re
-import shutil
 import subprocess
 from collections.abc import AsyncIterator
 from html.parser import HTMLParser
@@ -38,6 +36,7 @@ from bot.report.render_text import render_text
 from bot.store.db import Database
 from bot.store.models import Lead, LeadEvent, Search, StepCount, User
 from tests.helpers.chat import run_lotse
+from tests.helpers.tools import CHROMIUM_INSTALL, require_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -597,12 +596,7 @@ CHROMIUM_FLAGS = (
 
 
 def chromium() -> str:
-    found = shutil.which("chromium")
-    if found:
-        return found
-    if os.environ.get("CI"):
-        pytest.fail("chromium is not installed (.ci/run installs Debian's chromium)")
-    pytest.skip("chromium is not installed: apt-get install chromium (CI installs it)")
+    return require_tool("chromium", "chromium-browser", install=CHROMIUM_INSTALL)
 
 
 def open_in_chromium(page: Path, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:

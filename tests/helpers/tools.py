@@ -9,6 +9,8 @@ import shutil
 
 import pytest
 
+CHROMIUM_INSTALL = "apt-get install chromium"
+
 
 def require_tool(*names: str, install: str) -> str:
     """The path of the first of ``names`` on PATH; else skip (locally) or fail (in CI)."""
