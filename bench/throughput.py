@@ -269,7 +269,7 @@ class Session:
         self.process.start()
         if self.webhook is not None:  # the server listens once the webhook is registered
             await self.fake.wait_for(
-                lambda: self.fake.webhook["url"] or not self.process.alive(), timeout
+                lambda: self.fake.webhook["url"] or not self.process.alive(), timeout, poll=0.1
             )
         self.citizens.timeout = timeout
         first = await self.citizens.first_messages(1, 1)
@@ -541,7 +541,7 @@ async def profile(fake: TimedFake, opts: Options, dbs: Databases, folder: Path) 
         os.kill(session.process.pid, signal.SIGUSR1)
         phase = await session.phase("closed", opts)
         os.kill(session.process.pid, signal.SIGUSR2)
-        await session.fake.wait_for(stats_file.exists, timeout=30)
+        await session.fake.wait_for(stats_file.exists, timeout=30, poll=0.1)
     updates = phase.figures.answered
     stats = pstats.Stats(str(stats_file), stream=sys.stdout)
     print(
