@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.content.loader import Content
+from bot.dialogs.engine import DialogEngine
 from bot.leads import invites
 from bot.store.db import Database
 from bot.store.models import Conversation, Lead, OfferSubmission, OutboxMessage, User
@@ -100,14 +101,19 @@ async def test_the_faq_classifier_learns_in_the_background(
     """Soon after the start the classifier learns in a thread: the first question need
     not wait for it in the event loop."""
     monkeypatch.setattr(telegram_app, "FAQ_READY_SECONDS", 0)
+    learned = asyncio.Event()
+    keep_faq_ready = DialogEngine.keep_faq_ready
+
+    async def and_say_so(engine: DialogEngine) -> None:
+        await keep_faq_ready(engine)
+        if engine.matchers.faq.ready:
+            learned.set()
+
+    monkeypatch.setattr(DialogEngine, "keep_faq_ready", and_say_so)
     run = await bot_up(fake, running)
     assert run.app is not None
-    faq = run.app.engine.matchers.faq
-    for _ in range(300):
-        if faq.ready:
-            break
-        await asyncio.sleep(0.1)
-    assert faq.ready
+    await asyncio.wait_for(learned.wait(), 60)  # a guard against a hang, not a timing check
+    assert run.app.engine.matchers.faq.ready
     user = fake.user(1077)
     await user.send("/start")
     await user.wait_for_text("willkommen")
@@ -157,22 +163,40 @@ async def test_forged_and_stale_callbacks_are_refused(fake: FakeTelegram, runnin
         assert (await session.scalars(select(Lead.status))).one() == "offered"
 
 
+def recorded_waits(run: Running) -> list[float]:
+    """Make the app's sender note its waits (429's retry_after, backoff) instead of
+    sleeping them: the test checks what it waited for, not how long it took."""
+    assert run.app is not None
+    waits: list[float] = []
+
+    async def note(seconds: float) -> None:
+        waits.append(seconds)
+        await asyncio.sleep(0)
+
+    run.app.sender.sleep = note
+    return waits
+
+
 async def test_rate_limit_429_reply_still_arrives(fake: FakeTelegram, running: Starter) -> None:
-    await bot_up(fake, running)
-    fake.fail_next("sendMessage", status=429, retry_after=1)
+    run = await bot_up(fake, running)
+    waits = recorded_waits(run)
+    fake.fail_next("sendMessage", status=429, retry_after=7)
     user = fake.user(1001)
     await user.send("Hallo")
-    await user.wait_for_text("willkommen", timeout=8)
+    await user.wait_for_text("willkommen")
     sends = [m for m, _ in fake.calls if m == "sendMessage"]
-    assert len(sends) >= 2  # the refused one and the retry
+    assert len(sends) == 2  # the refused one and the retry
+    assert waits == [7]  # after waiting as long as Telegram asked
 
 
 async def test_server_errors_are_retried(fake: FakeTelegram, running: Starter) -> None:
-    await bot_up(fake, running)
+    run = await bot_up(fake, running)
+    waits = recorded_waits(run)
     fake.fail_next("sendMessage", status=502, times=2)
     user = fake.user(1001)
     await user.send("Hallo")
-    await user.wait_for_text("willkommen", timeout=8)
+    await user.wait_for_text("willkommen")
+    assert waits == [0.5, 1.0]  # backing off, twice as long each time
 
 
 async def test_unsupported_messages_edits_and_groups(fake: FakeTelegram, running: Starter) -> None:
@@ -192,8 +216,11 @@ async def test_unsupported_messages_edits_and_groups(fake: FakeTelegram, running
     fake.group_message(chat_id=-100, user_id=1001, text="/start")
     await fake.wait_for_text(-100, "persönlichen Chat")
     fake.group_message(chat_id=-100, user_id=1001, text="Hallo zusammen")
-    await asyncio.sleep(0.3)
-    assert len(fake.sent(-100)) == 1  # the bot stays quiet in groups otherwise
+    # One person's updates are handled in order: once the next /start is answered, the
+    # message before it was handled too - and got no answer.
+    fake.group_message(chat_id=-100, user_id=1001, text="/start")
+    await fake.wait_for(lambda: len(fake.sent(-100)) >= 2)
+    assert ["persönlichen Chat" in m["text"] for m in fake.sent(-100)] == [True, True]
 
 
 async def test_coordinator_stats_and_reload(
@@ -233,6 +260,13 @@ async def test_long_texts_are_split(fake: FakeTelegram, running: Starter) -> Non
     assert len(sent) == 3 and all(len(m["text"]) <= 4096 for m in sent)
 
 
+def refused_sends(fake: FakeTelegram, chat_id: int) -> int:
+    """sendMessage requests to the chat that the fake got while it was down."""
+    delivered = len(fake.sent(chat_id))
+    tried = sum(1 for m, p in fake.calls if m == "sendMessage" and p.get("chat_id") == chat_id)
+    return tried - delivered
+
+
 async def test_outbox_waits_while_telegram_is_down(fake: FakeTelegram, running: Starter) -> None:
     run = await bot_up(fake, running)
     citizen, lotse = fake.user(1001), fake.user(2002)
@@ -255,7 +289,8 @@ async def test_outbox_waits_while_telegram_is_down(fake: FakeTelegram, running: 
                 for n in range(3)
             ],
         )
-    await asyncio.sleep(1.5)
+    # The outbox tries while Telegram is down (refused), and tries again (refused again).
+    await fake.wait_for(lambda: refused_sends(fake, 2002) >= 2, timeout=15)
     fake.down = False
     for n in range(3):
         await lotse.wait_for_text(f"Eins-{n}", timeout=15)
@@ -277,7 +312,16 @@ async def test_blocked_user_is_marked_not_retried(fake: FakeTelegram, running: S
             session, [Notification(Recipient("citizen", str(user.id), ""), Message("Hallo?"))]
         )
     assert run.app is not None
-    run.app.outbox.wake.set()
+    outbox = run.app.outbox
+    handled = asyncio.Event()
+    mark_blocked = outbox._mark_blocked
+
+    async def and_say_so(row: OutboxMessage) -> None:
+        await mark_blocked(row)
+        handled.set()
+
+    outbox._mark_blocked = and_say_so  # type: ignore[method-assign]
+    outbox.wake.set()
 
     async def marked() -> bool:
         async with run.db.session() as session:
@@ -287,10 +331,7 @@ async def test_blocked_user_is_marked_not_retried(fake: FakeTelegram, running: S
             ).one()
             return user.blocked and row.status == "failed"
 
-    for _ in range(50):
-        if await marked():
-            break
-        await asyncio.sleep(0.1)
+    await asyncio.wait_for(handled.wait(), 10)
     assert await marked()
 
 
@@ -398,7 +439,6 @@ async def test_notification_written_before_a_crash_goes_out_after_restart(
     fake: FakeTelegram, content: Content, sqlite_url: str, running: Starter
 ) -> None:
     """The lead and its notification were committed, then the process died before sending."""
-    from bot.dialogs.engine import DialogEngine
     from bot.store.models import LotseAccount
 
     db = Database(sqlite_url)
@@ -418,12 +458,21 @@ async def test_notification_written_before_a_crash_goes_out_after_restart(
 
 
 async def test_flood_limit_answers_once_then_drops(fake: FakeTelegram, running: Starter) -> None:
-    await bot_up(fake, running)
+    run = await bot_up(fake, running)
     user = fake.user(1001)
     for n in range(30):
         await user.send(f"Nachricht {n}")
     await user.wait_for_text("Langsam bitte", timeout=10)
-    await asyncio.sleep(1.0)
+    assert run.app is not None
+    registry = run.app.metrics.registry
+
+    def all_handled() -> bool:  # counted when handled, dropped or not
+        count = registry.get_sample_value("lotse_updates_total", {"kind": "message"})
+        return (count or 0) >= 30
+
+    # Not the fake's state: looked at again with each of the bot's requests (its long
+    # polls come at least every LONG_POLL_CAP seconds).
+    await fake.wait_for(all_handled, timeout=10)
     flood_notes = [m for m in fake.sent(1001) if "Langsam bitte" in m["text"]]
     assert len(flood_notes) == 1
     assert len(fake.sent(1001)) < 30  # most of the burst was dropped, not answered
@@ -469,7 +518,7 @@ async def test_replies_wait_in_outbox_while_telegram_fails_and_keep_order(
     fake.fail_next("sendMessage", status=502, times=3)
     user = fake.user(1001)
     await user.send("Hallo")
-    await asyncio.sleep(0.5)
+    await fake.wait_for(lambda: run.app is not None and run.app.outbox.holds(1001))
     await user.send("/hilfe")  # queued behind the first reply, not sent before it
     await user.wait_for_text("So funktioniert", timeout=30)
     texts = [m["text"] for m in fake.sent(1001)]
@@ -560,7 +609,8 @@ async def test_the_user_gate_forgets_people_who_went_quiet(
     """Per-person locks live only while an update is handled; flood buckets of people who
     have been quiet long enough to be full again are dropped once there are many."""
     monkeypatch.setattr(middleware, "MOST_BUCKETS", 5)
-    gate = middleware.UserGate(rate=1000.0, burst=8.0)
+    now = [0.0]
+    gate = middleware.UserGate(rate=1000.0, burst=8.0, clock=lambda: now[0])
     handled: list[int] = []
 
     async def handler(_event: object, data: dict[str, Any]) -> None:
@@ -569,6 +619,6 @@ async def test_the_user_gate_forgets_people_who_went_quiet(
     for user_id in range(1, 21):
         data: dict[str, Any] = {"event_from_user": SimpleNamespace(id=user_id)}
         await gate(handler, SimpleNamespace(), data)
-        await asyncio.sleep(0.01)  # at 1,000 tokens/s the bucket is full again
+        now[0] += 0.01  # at 1,000 tokens/s the bucket is full again
     assert handled == list(range(1, 21))
     assert gate.tracked() <= 6
