@@ -416,6 +416,7 @@ async def test_doctor_in_polling_mode_warns_of_a_webhook_still_set(
     assert "! /health und /metrics aus (Long Polling ohne METRICS_PORT)" in output
 
 
+@pytest.mark.slow
 async def test_lotse_doctor_command_line(fake: FakeTelegram, sqlite_url: str) -> None:
     """The real command: exit codes, and broken settings as lines, not a traceback."""
     await migrated(sqlite_url)

@@ -218,6 +218,7 @@ async def walk(fake: FakeTelegram, user: FakeUser, village: str, messages: list[
         await user.wait_for_text(expect, timeout=60, since=mark)
 
 
+@pytest.mark.slow
 async def test_killed_at_random_points_loses_nothing(tmp_path: Path) -> None:
     db, log = tmp_path / "kill.sqlite3", tmp_path / "kill.log"
     rng = random.Random(20261125)

@@ -295,6 +295,7 @@ def test_exceptions_are_logged_without_their_message(
         assert "Error handling request error=ValueError" in output
 
 
+@pytest.mark.slow
 async def test_lotse_run_logs_json_lines_when_not_on_a_terminal(
     fake: FakeTelegram, tmp_path: Path
 ) -> None:
@@ -314,6 +315,7 @@ async def test_lotse_run_logs_json_lines_when_not_on_a_terminal(
     assert any(entry["level"] == "INFO" for entry in entries)
 
 
+@pytest.mark.slow
 async def test_lotse_run_logs_text_when_asked(fake: FakeTelegram, tmp_path: Path) -> None:
     log_file = tmp_path / "run.log"
     process = lotse_process(fake, tmp_path / "run.sqlite3", log_file, LOG_FORMAT="text")

@@ -620,6 +620,7 @@ def console_messages(result: subprocess.CompletedProcess[str]) -> list[str]:
     return [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
 
 
+@pytest.mark.slow
 def test_console_check_catches_errors(tmp_path: Path) -> None:
     """The check below would see an error: a page that loads from outside and throws."""
     broken = tmp_path / "broken.html"
@@ -633,6 +634,7 @@ def test_console_check_catches_errors(tmp_path: Path) -> None:
     assert console_messages(result), result.stderr[-2000:]
 
 
+@pytest.mark.slow
 def test_html_opens_in_chromium(report: Report, tmp_path: Path) -> None:
     page = tmp_path / "bericht.html"
     page.write_text(render_html(report), encoding="utf-8")

@@ -389,6 +389,7 @@ async def test_webhook_checks_secret(fake: FakeTelegram, running: Starter) -> No
     await fake.wait_for_text(1001, "willkommen")
 
 
+@pytest.mark.slow
 async def test_lotse_run_as_process_answers_and_stops_on_sigterm(
     fake: FakeTelegram, tmp_path: Path
 ) -> None:
@@ -404,6 +405,7 @@ async def test_lotse_run_as_process_answers_and_stops_on_sigterm(
     assert "Traceback" not in stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("token", "expected"),
     [
@@ -478,6 +480,7 @@ async def test_flood_limit_answers_once_then_drops(fake: FakeTelegram, running: 
     assert len(fake.sent(1001)) < 30  # most of the burst was dropped, not answered
 
 
+@pytest.mark.slow
 async def test_logs_carry_no_personal_data(fake: FakeTelegram, tmp_path: Path) -> None:
     """Grep a real `lotse run` process's log after a full path with a name and a phone."""
     log_file = tmp_path / "lotse.log"

@@ -603,6 +603,7 @@ async def test_webhook_server_serves_the_web_chat(
             await db.close()
 
 
+@pytest.mark.slow
 def test_lotse_web_command_serves_the_chat_and_stops_on_sigterm(tmp_path: Path) -> None:
     port = free_port()
     env = {

@@ -26,6 +26,8 @@ from tests.helpers import free_port
 from tests.helpers.tools import CHROMIUM_INSTALL, require_tool
 from tests.helpers.web import ChatServer
 
+pytestmark = pytest.mark.slow  # headless Chromium
+
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 PHONE = {"width": 320, "height": 640}
 
