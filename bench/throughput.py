@@ -74,9 +74,9 @@ TARGET_RATIO, TARGET_P99_MS, TARGET_MEMORY_MB, TARGET_STARTUP_S = 3.0, 100.0, 30
 
 def volunteer_path() -> tuple[Step, ...]:
     """The volunteer path of the load test, so both stay in step with the dialogue."""
-    from tests.test_load import PATH
+    from tests.helpers.telegram import CITIZEN_PATH
 
-    return tuple(Step(text, expect) for text, expect in PATH)
+    return tuple(Step(text, expect) for text, expect in CITIZEN_PATH)
 
 
 @dataclass
@@ -269,7 +269,7 @@ class Session:
         self.process.start()
         if self.webhook is not None:  # the server listens once the webhook is registered
             await self.fake.wait_for(
-                lambda: self.fake.webhook["url"] or not self.process.alive(), timeout
+                lambda: self.fake.webhook["url"] or not self.process.alive(), timeout, poll=0.1
             )
         self.citizens.timeout = timeout
         first = await self.citizens.first_messages(1, 1)
@@ -541,7 +541,7 @@ async def profile(fake: TimedFake, opts: Options, dbs: Databases, folder: Path) 
         os.kill(session.process.pid, signal.SIGUSR1)
         phase = await session.phase("closed", opts)
         os.kill(session.process.pid, signal.SIGUSR2)
-        await session.fake.wait_for(stats_file.exists, timeout=30)
+        await session.fake.wait_for(stats_file.exists, timeout=30, poll=0.1)
     updates = phase.figures.answered
     stats = pstats.Stats(str(stats_file), stream=sys.stdout)
     print(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import run_lotse
+from tests.helpers.chat import run_lotse
 
 ROOT = Path(__file__).resolve().parent.parent
 

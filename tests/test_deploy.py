@@ -30,8 +30,9 @@ from bot.dialogs.turn import Matchers
 from bot.store.db import Database, alembic_config
 from bot.store.models import Conversation, HandledUpdate, StepCount, User
 from bot.telegram.doctor import run as run_doctor
-from tests.conftest import ROOT, run_lotse
 from tests.fakes.telegram_api import FakeTelegram
+from tests.helpers import ROOT
+from tests.helpers.chat import run_lotse
 
 ENV_EXAMPLE = ROOT / ".env.example"
 VARIABLE = re.compile(r"^(#\s?)?([A-Z][A-Z0-9_]*)=(.*)$")
@@ -415,6 +416,7 @@ async def test_doctor_in_polling_mode_warns_of_a_webhook_still_set(
     assert "! /health und /metrics aus (Long Polling ohne METRICS_PORT)" in output
 
 
+@pytest.mark.slow
 async def test_lotse_doctor_command_line(fake: FakeTelegram, sqlite_url: str) -> None:
     """The real command: exit codes, and broken settings as lines, not a traceback."""
     await migrated(sqlite_url)

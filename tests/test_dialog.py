@@ -12,7 +12,7 @@ from bot.dialogs.events import Event
 from bot.dialogs.turn import Matchers
 from bot.store.db import Database
 from bot.store.models import Conversation, Lead, Search, User
-from tests.conftest import Chat
+from tests.helpers.chat import Chat
 
 
 async def conversation_row(db: Database) -> Conversation:
@@ -359,7 +359,7 @@ async def test_a_question_mid_dialogue_is_answered_and_the_dialogue_goes_on(
 
 
 def test_lotse_ask_answers_from_the_terminal(tmp_path: Path) -> None:
-    from tests.conftest import run_lotse
+    from tests.helpers.chat import run_lotse
 
     result = run_lotse("ask", "Was ist die Ehrenamtspauschale?", "--json", db=tmp_path / "a.db")
     assert result.returncode == 0, result.stderr

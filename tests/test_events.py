@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +24,9 @@ from bot.dialogs.events import Event
 from bot.dialogs.turn import Matchers
 from bot.matching.local_events import EventCalendar, asked_period, asks_whats_on
 from bot.store.db import Database
-from tests.conftest import ROOT, Chat, run_lotse
-from tests.test_content_validation import Tree, find, line_of
+from tests.helpers import ROOT
+from tests.helpers.chat import Chat, run_lotse
+from tests.helpers.content_tree import Tree, find, line_of, shipped_copy
 
 TODAY = dt.date(2026, 12, 1)  # a Tuesday
 
@@ -390,10 +390,7 @@ async def test_shipped_past_events_vanish(engine: DialogEngine, content: Content
 
 @pytest.fixture
 def tree(tmp_path: Path) -> Tree:
-    copy = Tree(tmp_path / "content", tmp_path / "knowledge")
-    shutil.copytree(ROOT / "content", copy.content)
-    shutil.copytree(ROOT / "knowledge", copy.knowledge)
-    return copy
+    return shipped_copy(tmp_path)
 
 
 def write_events(tree: Tree, body: str) -> Path:

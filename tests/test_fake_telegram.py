@@ -173,33 +173,36 @@ async def test_limit_and_negative_offset(fake: FakeTelegram, bot: Bot) -> None:
 async def test_long_poll_returns_update_pushed_during_the_wait(
     fake: FakeTelegram, bot: Bot
 ) -> None:
-    """The adapter relies on long polling to answer promptly, not after the poll timeout."""
-    poll = asyncio.create_task(bot.get_updates(timeout=2))
-    await fake.wait_for(lambda: any(m == "getUpdates" for m, _ in fake.calls))
-    await asyncio.sleep(0.1)
+    """The adapter relies on long polling to answer promptly, not after the poll timeout:
+    a poll that waits gets the update pushed meanwhile (an expired one would answer [])."""
+    fake.long_poll_cap = 60.0  # far longer than the test: only the update can end the poll
+    poll = asyncio.create_task(bot.get_updates(timeout=60, request_timeout=90))
+    await fake.wait_for(lambda: fake.polls_waiting == 1)
     assert not poll.done()
-    started = time.monotonic()
     await fake.user(ANNA).send("Hallo")
-    [update] = await asyncio.wait_for(poll, 1.5)
+    [update] = await asyncio.wait_for(poll, 10)
     assert update.message is not None and update.message.text == "Hallo"
-    assert time.monotonic() - started < 1.0
+    assert fake.polls_waiting == 0
 
 
-async def test_long_poll_without_updates_waits_then_returns_empty(bot: Bot) -> None:
+async def test_long_poll_without_updates_waits_then_returns_empty(
+    fake: FakeTelegram, bot: Bot
+) -> None:
     """An idle poll must actually wait (else a polling loop spins) and then answer []."""
-    started = time.monotonic()
-    assert await bot.get_updates(timeout=1) == []
-    assert 0.9 <= time.monotonic() - started < 2.0
+    poll = asyncio.create_task(bot.get_updates(timeout=1))
+    await fake.wait_for(lambda: fake.polls_waiting == 1)  # waiting, not answered at once
+    assert not poll.done()
+    assert await poll == []
+    assert fake.polls_waiting == 0 and fake.calls[-1] == ("getUpdates", {"timeout": 1})
 
 
 async def test_a_second_poller_terminates_the_first(fake: FakeTelegram, bot: Bot) -> None:
     """Two adapter instances polling at once is a real bug; Telegram answers 409."""
     first = asyncio.create_task(bot.get_updates(timeout=2))
-    await fake.wait_for(lambda: any(m == "getUpdates" for m, _ in fake.calls))
-    await asyncio.sleep(0.05)
+    await fake.wait_for(lambda: fake.polls_waiting == 1)
     assert await bot.get_updates(timeout=0) == []
     with pytest.raises(TelegramConflictError):
-        await asyncio.wait_for(first, 1.0)
+        await asyncio.wait_for(first, 5.0)
 
 
 async def test_allowed_updates_filters_unwanted_types(fake: FakeTelegram, bot: Bot) -> None:
@@ -322,15 +325,11 @@ async def test_wait_for_text_sees_edits_and_honours_since(fake: FakeTelegram, bo
     sent = await bot.send_message(ANNA, "Ich suche …")
     mark = fake.mark()
 
-    async def later() -> None:
-        await asyncio.sleep(0.1)
-        await bot.edit_message_text(
-            "Ich suche … 3 Treffer", chat_id=ANNA, message_id=sent.message_id
-        )
-
-    task = asyncio.create_task(later())
-    found = await fake.wait_for_text(ANNA, "suche", since=mark, timeout=2)
-    await task
+    waiting = asyncio.create_task(fake.wait_for_text(ANNA, "suche", since=mark, timeout=5))
+    await asyncio.sleep(0)  # it looks once, finds only the old text and waits
+    assert not waiting.done()
+    await bot.edit_message_text("Ich suche … 3 Treffer", chat_id=ANNA, message_id=sent.message_id)
+    found = await waiting
     assert found.text == "Ich suche … 3 Treffer"
     with pytest.raises(AssertionError, match=r"(?s)'nie'.*sendMessage"):
         await fake.wait_for_text(ANNA, "nie", timeout=0.1)

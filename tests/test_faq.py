@@ -15,7 +15,7 @@ from bot.content.schema import NOT_ANSWERABLE, FaqEntry
 from bot.dialogs.turn import Matchers
 from bot.helpdesk.faq import IN_SCOPE, FaqMatcher
 from bot.matching.evaluation import evaluate, evaluate_file
-from tests.conftest import Chat, run_lotse
+from tests.helpers.chat import Chat, run_lotse
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "knowledge" / "examples.yaml"
@@ -25,6 +25,7 @@ INDEPENDENT_SET = ROOT / "tests" / "data" / "faq_eval.yaml"
 # --- quality: examples cross-validated, and an independent set -------------------------
 
 
+@pytest.mark.slow
 def test_examples_cross_validated_reach_their_figures(content: Content) -> None:
     """The classifier answers examples it did not learn from (5 folds)."""
     examples = yaml.safe_load(EXAMPLES.read_text(encoding="utf-8"))["examples"]
@@ -59,6 +60,7 @@ def test_examples_are_many_and_cover_every_entry(content: Content) -> None:
     assert len(examples[NOT_ANSWERABLE]) >= 50
 
 
+@pytest.mark.slow
 def test_lotse_eval_cross_validates_an_examples_file(tmp_path: Path) -> None:
     result = run_lotse("eval", str(EXAMPLES), db=tmp_path / "a.db")
     assert result.returncode == 0, result.stderr

@@ -210,12 +210,14 @@ def test_plain_reference_parses_every_update(plain: dict[str, Any]) -> None:
     assert json.loads(plain["sent"][0][1]["reply_markup"]) == markup
 
 
+@pytest.mark.slow
 def test_fast_import_parses_and_serialises_as_plain_aiogram(plain: dict[str, Any]) -> None:
     fast, log = _run("fast")
     assert fast == plain
     assert "fast aiogram import" not in log  # neither skipped nor fallen back
 
 
+@pytest.mark.slow
 def test_failed_self_check_builds_everything_as_plain_aiogram(plain: dict[str, Any]) -> None:
     fallback, log = _run("fallback")
     assert fallback == plain

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import signal
 import sqlite3
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -17,53 +17,39 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.content.loader import Content
 from bot.dialogs.engine import DialogEngine
 from bot.dialogs.turn import Matchers
-from bot.store import repo
+from bot.store import inline_sqlite, repo
 from bot.store.db import Database
 from bot.store.models import Conversation, Lead, User
-from tests.conftest import POSTGRES_URL, Chat
 from tests.fakes.telegram_api import FakeTelegram, FakeUser
-from tests.test_telegram import lotse_process, stop_process
+from tests.helpers import POSTGRES_URL
+from tests.helpers.chat import Chat
+from tests.helpers.telegram import lotse_process, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-async def test_locked_sqlite_is_waited_out(
-    content: Content, matchers: Matchers, tmp_path: Path
-) -> None:
-    path = tmp_path / "locked.sqlite3"
-    db = Database(f"sqlite+aiosqlite:///{path}")
-    await db.migrate()
-    chat = Chat(DialogEngine(content, db, matchers))
-    await chat.say("Hallo")
-    released = threading.Event()
+class _Retrying(logging.Handler):
+    """Sets ``seen`` once the core logs that it waits for the database and tries again."""
 
-    def hold_lock() -> None:  # another program holds the file longer than busy_timeout
-        other = sqlite3.connect(path, timeout=1)
-        other.execute("BEGIN EXCLUSIVE")
-        time.sleep(6.5)
-        other.rollback()
-        other.close()
-        released.set()
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen = threading.Event()
 
-    holder = threading.Thread(target=hold_lock)
-    holder.start()
-    await asyncio.sleep(0.3)
-    await chat.press("engagieren")
-    holder.join()
-    assert released.is_set() and "Was interessiert Sie" in chat.text
-    async with db.session() as session:
-        assert (await session.scalars(select(Conversation.step))).one() == "interests"
-    await db.close()
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage().startswith("database busy or unreachable"):
+            self.seen.set()
 
 
-def _hold_sqlite(path: Path, seconds: float, holding: threading.Event) -> threading.Thread:
-    """Another program that locks the SQLite file for `seconds`."""
+def _hold_sqlite(
+    path: Path, holding: threading.Event, release: threading.Event
+) -> threading.Thread:
+    """Another program that locks the SQLite file until ``release`` is set (at most 60 s)."""
 
     def hold() -> None:
         other = sqlite3.connect(path, timeout=1)
         other.execute("BEGIN EXCLUSIVE")
         holding.set()
-        time.sleep(seconds)
+        release.wait(60)
         other.rollback()
         other.close()
 
@@ -72,31 +58,72 @@ def _hold_sqlite(path: Path, seconds: float, holding: threading.Event) -> thread
     return holder
 
 
+async def test_locked_sqlite_is_waited_out(
+    content: Content, matchers: Matchers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lock held longer than the driver waits (BUSY_WAIT) makes the event fail once;
+    the core waits and runs it again, and the person gets the answer."""
+    monkeypatch.setattr(inline_sqlite, "BUSY_WAIT", 0.05)  # give up soon, instead of 5 s
+    path = tmp_path / "locked.sqlite3"
+    db = Database(f"sqlite+aiosqlite:///{path}")
+    await db.migrate()
+    chat = Chat(DialogEngine(content, db, matchers))
+    await chat.say("Hallo")
+    retrying = _Retrying()
+    engine_log = logging.getLogger("bot.dialogs.engine")
+    engine_log.addHandler(retrying)
+    holding, release = threading.Event(), threading.Event()
+    holder = _hold_sqlite(path, holding, release)
+    try:
+        await asyncio.to_thread(holding.wait)
+
+        def release_once_retrying() -> None:  # the other program ends after the first failure
+            retrying.seen.wait(60)
+            release.set()
+
+        releaser = asyncio.create_task(asyncio.to_thread(release_once_retrying))
+        await chat.press("engagieren")
+        await releaser
+    finally:
+        release.set()
+        engine_log.removeHandler(retrying)
+        await asyncio.to_thread(holder.join)
+    assert retrying.seen.is_set() and "Was interessiert Sie" in chat.text
+    async with db.session() as session:
+        assert (await session.scalars(select(Conversation.step))).one() == "interests"
+    await db.close()
+
+
+async def _waiting_for_the_lock(statement: asyncio.Task[None]) -> None:
+    """Let the statement run until it waits; with the file locked that is only possible
+    off the event loop. Had it waited in the loop's thread, it would have failed with
+    "database is locked" before this coroutine ran again."""
+    for _ in range(10):
+        await asyncio.sleep(0)  # each: one round of the loop, no time
+    assert not statement.done(), statement.exception() if statement.done() else None
+
+
 async def test_waiting_for_a_locked_sqlite_file_does_not_stop_the_bot(tmp_path: Path) -> None:
     """Statements run in the event loop's thread; waiting for another program's lock
     must not: other people's updates go on meanwhile."""
     path = tmp_path / "locked.sqlite3"
     db = Database(f"sqlite+aiosqlite:///{path}")
     await db.migrate()
-    ticks = 0
-
-    async def others() -> None:
-        nonlocal ticks
-        while True:
-            await asyncio.sleep(0.01)
-            ticks += 1
-
-    ticker = asyncio.create_task(others())
-    holding = threading.Event()
-    holder = _hold_sqlite(path, 1.0, holding)
+    holding, release = threading.Event(), threading.Event()
+    holder = _hold_sqlite(path, holding, release)
     await asyncio.to_thread(holding.wait)
-    before = ticks
-    async with db.session() as session, session.begin():
-        assert await repo.first_time(session, "tg:1")
-        during = ticks - before  # read before anything else could run
-    ticker.cancel()
-    holder.join()
-    assert during > 0
+
+    async def handle() -> None:
+        async with db.session() as session, session.begin():
+            assert await repo.first_time(session, "tg:1")
+
+    statement = asyncio.create_task(handle())
+    try:
+        await _waiting_for_the_lock(statement)  # while it waits, this test runs: the loop is free
+    finally:
+        release.set()
+    await statement  # and once the lock is gone, it goes through
+    await asyncio.to_thread(holder.join)
     await db.close()
 
 
@@ -108,8 +135,8 @@ async def test_an_event_cancelled_while_waiting_for_the_lock_writes_nothing(
     path = tmp_path / "locked.sqlite3"
     db = Database(f"sqlite+aiosqlite:///{path}")
     await db.migrate()
-    holding = threading.Event()
-    holder = _hold_sqlite(path, 1.0, holding)
+    holding, release = threading.Event(), threading.Event()
+    holder = _hold_sqlite(path, holding, release)
     await asyncio.to_thread(holding.wait)
 
     async def handle() -> None:
@@ -117,10 +144,13 @@ async def test_an_event_cancelled_while_waiting_for_the_lock_writes_nothing(
             await repo.first_time(session, "tg:2")
 
     event = asyncio.create_task(handle())
-    await asyncio.sleep(0.3)
-    event.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await event
+    try:
+        await _waiting_for_the_lock(event)
+        event.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await event
+    finally:
+        release.set()
     await asyncio.to_thread(holder.join)
     async with db.session() as session, session.begin():
         assert await repo.first_time(session, "tg:2")  # not recorded by the cancelled one
@@ -188,6 +218,7 @@ async def walk(fake: FakeTelegram, user: FakeUser, village: str, messages: list[
         await user.wait_for_text(expect, timeout=60, since=mark)
 
 
+@pytest.mark.slow
 async def test_killed_at_random_points_loses_nothing(tmp_path: Path) -> None:
     db, log = tmp_path / "kill.sqlite3", tmp_path / "kill.log"
     rng = random.Random(20261125)

@@ -20,7 +20,7 @@ from bot.leads.lifecycle import aware
 from bot.leads.ticker import tick
 from bot.store.db import Database
 from bot.store.models import Lead, LeadEvent, OutboxMessage, Timer
-from tests.conftest import Chat, run_lotse
+from tests.helpers.chat import Chat, run_lotse
 
 ROOT = Path(__file__).resolve().parent.parent
 H = dt.timedelta(hours=1)

@@ -9,8 +9,8 @@ from bot.dialogs.engine import DialogEngine
 from bot.dialogs.turn import Matchers
 from bot.store.db import Database
 from bot.store.models import Lead, LeadEvent
-from tests.conftest import Chat
-from tests.test_leads import join_as_lotse, outbox
+from tests.helpers.chat import Chat
+from tests.helpers.leads import join_as_lotse, outbox
 
 UNANSWERABLE = "Wie repariere ich einen tropfenden Wasserhahn?"
 

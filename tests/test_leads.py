@@ -11,8 +11,9 @@ from bot.dialogs.engine import DialogEngine
 from bot.dialogs.events import Event
 from bot.leads import invites
 from bot.store.db import Database
-from bot.store.models import Invite, Lead, LeadEvent, OutboxMessage
-from tests.conftest import Chat
+from bot.store.models import Invite, Lead, LeadEvent
+from tests.helpers.chat import Chat
+from tests.helpers.leads import join_as_lotse, outbox
 
 
 async def make_lead(engine: DialogEngine, user: str = "citizen") -> Chat:
@@ -24,20 +25,6 @@ async def make_lead(engine: DialogEngine, user: str = "citizen") -> Chat:
     await chat.say("Maria")
     await chat.say("0171 2345678")
     return chat
-
-
-async def join_as_lotse(engine: DialogEngine, db: Database, lotse_id: str, user: str) -> Chat:
-    async with db.session() as session, session.begin():
-        code = await invites.create_invite(session, lotse_id)
-    lotse = Chat(engine, user=user)
-    await lotse.say(f"/start inv-{code}")
-    assert "Willkommen" in lotse.text
-    return lotse
-
-
-async def outbox(db: Database) -> list[OutboxMessage]:
-    async with db.session() as session:
-        return list((await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all())
 
 
 async def the_lead(db: Database) -> Lead:

@@ -1,45 +1,32 @@
 """Load: 1,000 simulated citizens at once walk the volunteer path through the fake Bot API,
-on SQLite and on PostgreSQL. Prints throughput and reply latency; asserts only correctness
-(no error, no lost lead). Timing belongs to bench/, not to assertions."""
+on SQLite and on PostgreSQL. Asserts correctness only (no error, no lost lead); throughput
+and latency are measured by the benchmark, `python -m bench.throughput` (bench/)."""
 
 from __future__ import annotations
 
 import asyncio
-import statistics
-import time
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.config import Settings
 from bot.content.loader import Content
 from bot.store.models import Lead
 from tests.fakes.telegram_api import FakeTelegram, FakeUser
-from tests.test_telegram import ROOT, Running
+from tests.helpers import ROOT
+from tests.helpers.telegram import CITIZEN_PATH, Running
 
 CITIZENS = 1000
-PATH = [
-    ("Hallo", "willkommen"),
-    ("Ich möchte mich engagieren", "Was interessiert Sie"),
-    ("Sport", "In welchem Ort"),
-    ("Taucha", "einmal mit anpacken"),
-    ("egal", "Wann haben Sie"),
-    ("flexibel", "Möchten Sie, dass sich ein Lotse"),
-    ("Lotse soll mich beraten", "einverstanden"),
-    ("ja", "Wie darf der Lotse"),
-    ("Überspringen", "Wie erreicht"),
-    ("mail@example.org", "Ihre Anfrage ist angekommen"),
-]
 
 
-async def citizen(fake: FakeTelegram, user: FakeUser, latencies: list[float]) -> None:
-    for answer, expect in PATH:
+async def citizen(fake: FakeTelegram, user: FakeUser) -> None:
+    for answer, expect in CITIZEN_PATH:
         mark = fake.mark()
-        start = time.perf_counter()
         await user.send(answer)
-        await user.wait_for_text(expect, timeout=300, since=mark)
-        latencies.append(time.perf_counter() - start)
+        await user.wait_for_text(expect, timeout=300, since=mark)  # a guard against a hang
 
 
+@pytest.mark.slow
 async def test_thousand_citizens_at_once(any_db_url: str, content: Content) -> None:
     async with FakeTelegram() as fake:
         settings = Settings.from_env(
@@ -54,13 +41,8 @@ async def test_thousand_citizens_at_once(any_db_url: str, content: Content) -> N
         )
         run = Running(settings, content)
         app = await run.start()
-        latencies: list[float] = []
-        started = time.perf_counter()
         users = [fake.user(100_000 + n) for n in range(CITIZENS)]
-        results = await asyncio.gather(
-            *(citizen(fake, u, latencies) for u in users), return_exceptions=True
-        )
-        elapsed = time.perf_counter() - started
+        results = await asyncio.gather(*(citizen(fake, u) for u in users), return_exceptions=True)
         async with run.db.session() as session:
             leads = await session.scalar(select(func.count()).select_from(Lead))
         await run.stop()
@@ -68,10 +50,3 @@ async def test_thousand_citizens_at_once(any_db_url: str, content: Content) -> N
     assert not failures, f"{len(failures)} citizens failed, first: {failures[0]!r}"
     assert leads == CITIZENS
     assert app is not None
-    latencies.sort()
-    print(
-        f"\n{any_db_url.split(':')[0]}: {CITIZENS} citizens, {len(latencies)} updates in "
-        f"{elapsed:.1f} s = {len(latencies) / elapsed:.0f} updates/s; reply latency "
-        f"p50 {statistics.median(latencies) * 1000:.0f} ms, "
-        f"p99 {latencies[int(len(latencies) * 0.99)] * 1000:.0f} ms"
-    )

@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import json
 import logging
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -23,15 +22,10 @@ from bot.store.models import Lead, OutboxMessage, User
 from bot.telegram.metrics import Metrics
 from bot.telegram.ops import OpsEndpoints
 from tests.fakes.telegram_api import FakeTelegram
-from tests.test_telegram import Running, lotse_process, settings_for, stop_process, walk_to_lead
+from tests.helpers import free_port
+from tests.helpers.telegram import Running, lotse_process, settings_for, stop_process, walk_to_lead
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def scrape(port: int) -> Samples:
@@ -302,6 +296,7 @@ def test_exceptions_are_logged_without_their_message(
         assert "Error handling request error=ValueError" in output
 
 
+@pytest.mark.slow
 async def test_lotse_run_logs_json_lines_when_not_on_a_terminal(
     fake: FakeTelegram, tmp_path: Path
 ) -> None:
@@ -321,6 +316,7 @@ async def test_lotse_run_logs_json_lines_when_not_on_a_terminal(
     assert any(entry["level"] == "INFO" for entry in entries)
 
 
+@pytest.mark.slow
 async def test_lotse_run_logs_text_when_asked(fake: FakeTelegram, tmp_path: Path) -> None:
     log_file = tmp_path / "run.log"
     process = lotse_process(fake, tmp_path / "run.sqlite3", log_file, LOG_FORMAT="text")

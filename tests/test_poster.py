@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import pypdfium2
 import pytest
 import zxingcpp
 from PIL import Image
@@ -22,7 +22,7 @@ from bot.matching.places import Place, PlaceResolver
 from bot.posters import links, render
 from bot.store.db import Database
 from bot.store.models import Conversation, EntryCount, StepCount, User
-from tests.conftest import Chat, run_lotse
+from tests.helpers.chat import Chat, run_lotse
 
 BOT = "EngagementLotseBot"
 WEB = "https://lotse.example.org"
@@ -34,16 +34,25 @@ def decode(image: Image.Image) -> set[str]:
     return {code.text for code in zxingcpp.read_barcodes(image) if code.valid}
 
 
-def rendered_pages(pdf: Path, out: Path, dpi: int = 100) -> list[Path]:
-    """The PDF as poppler renders it (what a printer or viewer shows), one PNG per page."""
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(pdf), str(out / "page")], check=True)
-    return sorted(out.glob("page*.png"))
+def rendered_pages(pdf: Path, dpi: int = 100) -> list[Image.Image]:
+    """The PDF as PDFium renders it (the engine of Chrome's PDF viewer), one image per page.
+
+    pypdfium2 is a dependency anyway and ships PDFium in its wheel: no poppler needed."""
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        return [page.render(scale=dpi / 72).to_pil() for page in document]
+    finally:
+        document.close()
 
 
 def pdf_text(pdf: Path) -> str:
-    """The PDF's text as poppler extracts it, with line breaks as spaces."""
-    done = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True)
-    return " ".join(done.stdout.split())
+    """The PDF's text as PDFium extracts it, with line breaks as spaces."""
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        text = " ".join(page.get_textpage().get_text_bounded() for page in document)
+    finally:
+        document.close()
+    return " ".join(text.split())
 
 
 # --- payloads ---------------------------------------------------------------------------
@@ -102,8 +111,8 @@ def test_poster_pdf_and_png_carry_the_two_deep_links(tmp_path: Path) -> None:
     web = f"{WEB}/chat?start={POSTER}"
     assert telegram in done.stdout and web in done.stdout
     assert out.read_bytes().startswith(b"%PDF")
-    [page] = rendered_pages(out, tmp_path)
-    assert decode(Image.open(page)) == {telegram, web}
+    [page] = rendered_pages(out)
+    assert decode(page) == {telegram, web}
     png = out.with_suffix(".png")
     assert decode(Image.open(png)) == {telegram, web}
     width, height = Image.open(png).size

@@ -27,7 +27,7 @@ from bot.store.models import (
     OutboxMessage,
     User,
 )
-from tests.conftest import Chat, run_lotse
+from tests.helpers.chat import Chat, run_lotse
 
 ROOT = Path(__file__).resolve().parent.parent
 

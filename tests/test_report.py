@@ -10,9 +10,7 @@ import csv
 import dataclasses
 import datetime as dt
 import io
-import os
 import re
-import shutil
 import subprocess
 from collections.abc import AsyncIterator
 from html.parser import HTMLParser
@@ -37,7 +35,8 @@ from bot.report.render_html import render_html
 from bot.report.render_text import render_text
 from bot.store.db import Database
 from bot.store.models import Lead, LeadEvent, Search, StepCount, User
-from tests.conftest import run_lotse
+from tests.helpers.chat import run_lotse
+from tests.helpers.tools import CHROMIUM_INSTALL, require_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -597,12 +596,7 @@ CHROMIUM_FLAGS = (
 
 
 def chromium() -> str:
-    found = shutil.which("chromium")
-    if found:
-        return found
-    if os.environ.get("CI"):
-        pytest.fail("chromium is not installed (.ci/run installs Debian's chromium)")
-    pytest.skip("chromium is not installed: apt-get install chromium (CI installs it)")
+    return require_tool("chromium", "chromium-browser", install=CHROMIUM_INSTALL)
 
 
 def open_in_chromium(page: Path, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -626,6 +620,7 @@ def console_messages(result: subprocess.CompletedProcess[str]) -> list[str]:
     return [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
 
 
+@pytest.mark.slow
 def test_console_check_catches_errors(tmp_path: Path) -> None:
     """The check below would see an error: a page that loads from outside and throws."""
     broken = tmp_path / "broken.html"
@@ -639,6 +634,7 @@ def test_console_check_catches_errors(tmp_path: Path) -> None:
     assert console_messages(result), result.stderr[-2000:]
 
 
+@pytest.mark.slow
 def test_html_opens_in_chromium(report: Report, tmp_path: Path) -> None:
     page = tmp_path / "bericht.html"
     page.write_text(render_html(report), encoding="utf-8")

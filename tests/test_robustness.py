@@ -8,7 +8,7 @@ from sqlalchemy import select
 from bot.dialogs.events import Event
 from bot.store.db import Database
 from bot.store.models import Conversation
-from tests.conftest import Chat
+from tests.helpers.chat import Chat
 
 NASTY = [
     "",

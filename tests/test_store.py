@@ -16,7 +16,7 @@ from bot.leads.overview import lead_rows
 from bot.store import repo
 from bot.store.db import Database, alembic_config
 from bot.store.models import Conversation, HandledUpdate, Lead, StepCount, User
-from tests.conftest import Chat
+from tests.helpers.chat import Chat
 
 
 async def test_migrations_create_schema_and_are_idempotent(any_db_url: str) -> None:

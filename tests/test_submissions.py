@@ -15,7 +15,7 @@ from bot.dialogs.turn import Matchers
 from bot.leads.ticker import tick
 from bot.store.db import Database
 from bot.store.models import OfferSubmission, OutboxMessage
-from tests.conftest import Chat, run_lotse
+from tests.helpers.chat import Chat, run_lotse
 
 TITLE = "Vorleser für die Kita gesucht"
 

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import os
-import signal
-import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable
@@ -20,35 +17,25 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
-from bot.config import Settings
 from bot.content.loader import Content
-from bot.content.schema import QuietHours
+from bot.dialogs.engine import DialogEngine
 from bot.leads import invites
 from bot.store.db import Database
 from bot.store.models import Conversation, Lead, OfferSubmission, OutboxMessage, User
 from bot.telegram import app as telegram_app
 from bot.telegram import middleware
-from bot.telegram.app import TelegramApp, make_bot
-from tests.fakes.telegram_api import FakeTelegram, FakeUser
-
-ROOT = Path(__file__).resolve().parent.parent
-COORDINATOR = 9000
-ZSCHORTAU = (51.4793, 12.3589)
-
-
-def settings_for(fake: FakeTelegram, db_url: str, **extra: str) -> Settings:
-    return Settings.from_env(
-        {
-            "BOT_TOKEN": fake.token,
-            "TELEGRAM_API_URL": fake.base_url,
-            "DATABASE_URL": db_url,
-            "COORDINATOR_IDS": str(COORDINATOR),
-            "CONTENT_DIR": str(ROOT / "content"),
-            "KNOWLEDGE_DIR": str(ROOT / "knowledge"),
-            **extra,
-        }
-    )
-
+from tests.fakes.telegram_api import FakeTelegram
+from tests.helpers import ROOT, free_port
+from tests.helpers.chat import Chat
+from tests.helpers.telegram import (
+    COORDINATOR,
+    Running,
+    at_any_hour,
+    lotse_process,
+    settings_for,
+    stop_process,
+    walk_to_lead,
+)
 
 Starter = Callable[..., "Running"]
 
@@ -57,37 +44,6 @@ Starter = Callable[..., "Running"]
 async def fake() -> AsyncIterator[FakeTelegram]:
     async with FakeTelegram() as server:
         yield server
-
-
-class Running:
-    """A TelegramApp running in this event loop; stop() shuts it down like SIGTERM."""
-
-    def __init__(self, settings: Settings, content: Content) -> None:
-        self.settings, self.content = settings, content
-        self.db = Database(settings.database_url)
-        self.app: TelegramApp | None = None
-        self.task: asyncio.Task[None] | None = None
-
-    async def start(self) -> TelegramApp:
-        await self.db.migrate()
-        self.app = TelegramApp(self.settings, self.content, self.db, make_bot(self.settings))
-        self.task = asyncio.create_task(self.app.run(handle_signals=False))
-        return self.app
-
-    async def stop(self) -> None:
-        if self.app and self.task:
-            await self.app.shutdown()
-            await asyncio.wait_for(self.task, timeout=10)
-        await self.db.close()
-
-
-def at_any_hour(content: Content) -> Content:
-    """The shipped content without quiet hours: messages to citizens (a Lotse took the
-    request, an answer) would otherwise wait until 08:00 when the tests run late."""
-    never = QuietHours.model_validate({"from": "00:00", "to": "00:00"})
-    return dataclasses.replace(
-        content, leads=content.leads.model_copy(update={"quiet_hours": never})
-    )
 
 
 @pytest.fixture
@@ -113,30 +69,6 @@ async def bot_up(fake: FakeTelegram, running: Starter) -> Running:
     await run.start()
     await fake.wait_for(lambda: any(m == "getUpdates" for m, _ in fake.calls))
     return run
-
-
-async def walk_to_lead(user: FakeUser) -> None:
-    await user.send("Hallo")
-    await user.wait_for_text("willkommen")
-    await user.press_button("engagieren")
-    await user.wait_for_text("Was interessiert Sie")
-    await user.send("was mit Kindern")
-    await user.wait_for_text("In welchem Ort")
-    await user.share_location(*ZSCHORTAU)
-    await user.wait_for_text("📍 Zschortau")
-    await user.wait_for_text("einmal mit anpacken")
-    await user.press_button("Regelmäßig")
-    await user.wait_for_text("Wann haben Sie")
-    await user.send("abends")
-    await user.wait_for_text("Möchten Sie, dass sich ein Lotse")
-    await user.press_button("beraten")
-    await user.wait_for_text("einverstanden")
-    await user.press_button("Ja, einverstanden")
-    await user.wait_for_text("Wie darf der Lotse")
-    await user.send("Maria")
-    await user.wait_for_text("Wie erreicht")
-    await user.send("0171 2345678")
-    await user.wait_for_text("Ihre Anfrage ist angekommen")
 
 
 async def test_citizen_full_path_by_buttons_and_typing(
@@ -169,14 +101,19 @@ async def test_the_faq_classifier_learns_in_the_background(
     """Soon after the start the classifier learns in a thread: the first question need
     not wait for it in the event loop."""
     monkeypatch.setattr(telegram_app, "FAQ_READY_SECONDS", 0)
+    learned = asyncio.Event()
+    keep_faq_ready = DialogEngine.keep_faq_ready
+
+    async def and_say_so(engine: DialogEngine) -> None:
+        await keep_faq_ready(engine)
+        if engine.matchers.faq.ready:
+            learned.set()
+
+    monkeypatch.setattr(DialogEngine, "keep_faq_ready", and_say_so)
     run = await bot_up(fake, running)
     assert run.app is not None
-    faq = run.app.engine.matchers.faq
-    for _ in range(300):
-        if faq.ready:
-            break
-        await asyncio.sleep(0.1)
-    assert faq.ready
+    await asyncio.wait_for(learned.wait(), 60)  # a guard against a hang, not a timing check
+    assert run.app.engine.matchers.faq.ready
     user = fake.user(1077)
     await user.send("/start")
     await user.wait_for_text("willkommen")
@@ -226,22 +163,40 @@ async def test_forged_and_stale_callbacks_are_refused(fake: FakeTelegram, runnin
         assert (await session.scalars(select(Lead.status))).one() == "offered"
 
 
+def recorded_waits(run: Running) -> list[float]:
+    """Make the app's sender note its waits (429's retry_after, backoff) instead of
+    sleeping them: the test checks what it waited for, not how long it took."""
+    assert run.app is not None
+    waits: list[float] = []
+
+    async def note(seconds: float) -> None:
+        waits.append(seconds)
+        await asyncio.sleep(0)
+
+    run.app.sender.sleep = note
+    return waits
+
+
 async def test_rate_limit_429_reply_still_arrives(fake: FakeTelegram, running: Starter) -> None:
-    await bot_up(fake, running)
-    fake.fail_next("sendMessage", status=429, retry_after=1)
+    run = await bot_up(fake, running)
+    waits = recorded_waits(run)
+    fake.fail_next("sendMessage", status=429, retry_after=7)
     user = fake.user(1001)
     await user.send("Hallo")
-    await user.wait_for_text("willkommen", timeout=8)
+    await user.wait_for_text("willkommen")
     sends = [m for m, _ in fake.calls if m == "sendMessage"]
-    assert len(sends) >= 2  # the refused one and the retry
+    assert len(sends) == 2  # the refused one and the retry
+    assert waits == [7]  # after waiting as long as Telegram asked
 
 
 async def test_server_errors_are_retried(fake: FakeTelegram, running: Starter) -> None:
-    await bot_up(fake, running)
+    run = await bot_up(fake, running)
+    waits = recorded_waits(run)
     fake.fail_next("sendMessage", status=502, times=2)
     user = fake.user(1001)
     await user.send("Hallo")
-    await user.wait_for_text("willkommen", timeout=8)
+    await user.wait_for_text("willkommen")
+    assert waits == [0.5, 1.0]  # backing off, twice as long each time
 
 
 async def test_unsupported_messages_edits_and_groups(fake: FakeTelegram, running: Starter) -> None:
@@ -261,8 +216,11 @@ async def test_unsupported_messages_edits_and_groups(fake: FakeTelegram, running
     fake.group_message(chat_id=-100, user_id=1001, text="/start")
     await fake.wait_for_text(-100, "persönlichen Chat")
     fake.group_message(chat_id=-100, user_id=1001, text="Hallo zusammen")
-    await asyncio.sleep(0.3)
-    assert len(fake.sent(-100)) == 1  # the bot stays quiet in groups otherwise
+    # One person's updates are handled in order: once the next /start is answered, the
+    # message before it was handled too - and got no answer.
+    fake.group_message(chat_id=-100, user_id=1001, text="/start")
+    await fake.wait_for(lambda: len(fake.sent(-100)) >= 2)
+    assert ["persönlichen Chat" in m["text"] for m in fake.sent(-100)] == [True, True]
 
 
 async def test_coordinator_stats_and_reload(
@@ -302,6 +260,13 @@ async def test_long_texts_are_split(fake: FakeTelegram, running: Starter) -> Non
     assert len(sent) == 3 and all(len(m["text"]) <= 4096 for m in sent)
 
 
+def refused_sends(fake: FakeTelegram, chat_id: int) -> int:
+    """sendMessage requests to the chat that the fake got while it was down."""
+    delivered = len(fake.sent(chat_id))
+    tried = sum(1 for m, p in fake.calls if m == "sendMessage" and p.get("chat_id") == chat_id)
+    return tried - delivered
+
+
 async def test_outbox_waits_while_telegram_is_down(fake: FakeTelegram, running: Starter) -> None:
     run = await bot_up(fake, running)
     citizen, lotse = fake.user(1001), fake.user(2002)
@@ -324,7 +289,8 @@ async def test_outbox_waits_while_telegram_is_down(fake: FakeTelegram, running: 
                 for n in range(3)
             ],
         )
-    await asyncio.sleep(1.5)
+    # The outbox tries while Telegram is down (refused), and tries again (refused again).
+    await fake.wait_for(lambda: refused_sends(fake, 2002) >= 2, timeout=15)
     fake.down = False
     for n in range(3):
         await lotse.wait_for_text(f"Eins-{n}", timeout=15)
@@ -346,7 +312,16 @@ async def test_blocked_user_is_marked_not_retried(fake: FakeTelegram, running: S
             session, [Notification(Recipient("citizen", str(user.id), ""), Message("Hallo?"))]
         )
     assert run.app is not None
-    run.app.outbox.wake.set()
+    outbox = run.app.outbox
+    handled = asyncio.Event()
+    mark_blocked = outbox._mark_blocked
+
+    async def and_say_so(row: OutboxMessage) -> None:
+        await mark_blocked(row)
+        handled.set()
+
+    outbox._mark_blocked = and_say_so  # type: ignore[method-assign]
+    outbox.wake.set()
 
     async def marked() -> bool:
         async with run.db.session() as session:
@@ -356,10 +331,7 @@ async def test_blocked_user_is_marked_not_retried(fake: FakeTelegram, running: S
             ).one()
             return user.blocked and row.status == "failed"
 
-    for _ in range(50):
-        if await marked():
-            break
-        await asyncio.sleep(0.1)
+    await asyncio.wait_for(handled.wait(), 10)
     assert await marked()
 
 
@@ -376,12 +348,6 @@ async def test_restart_mid_dialogue_continues(fake: FakeTelegram, running: Start
     await user.wait_for_text("In welchem Ort")
     async with second.db.session() as session:
         assert (await session.scalars(select(Conversation.step))).one() == "place"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def test_webhook_checks_secret(fake: FakeTelegram, running: Starter) -> None:
@@ -423,32 +389,7 @@ async def test_webhook_checks_secret(fake: FakeTelegram, running: Starter) -> No
     await fake.wait_for_text(1001, "willkommen")
 
 
-def lotse_process(fake: FakeTelegram, db: Path, log: Path, **extra: str) -> subprocess.Popen[str]:
-    """`lotse run` as a real process; its log goes to a file (a pipe could fill and block)."""
-    env = {
-        **os.environ,
-        "BOT_TOKEN": fake.token,
-        "TELEGRAM_API_URL": fake.base_url,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{db}",
-        **extra,
-    }
-    with log.open("a") as sink:
-        return subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
-            cwd=ROOT,
-            env=env,
-            text=True,
-            stdout=subprocess.DEVNULL,
-            stderr=sink,
-        )
-
-
-async def stop_process(process: subprocess.Popen[str], log: Path) -> str:
-    process.send_signal(signal.SIGTERM)
-    await asyncio.to_thread(process.wait, 30)
-    return log.read_text(encoding="utf-8")
-
-
+@pytest.mark.slow
 async def test_lotse_run_as_process_answers_and_stops_on_sigterm(
     fake: FakeTelegram, tmp_path: Path
 ) -> None:
@@ -464,6 +405,7 @@ async def test_lotse_run_as_process_answers_and_stops_on_sigterm(
     assert "Traceback" not in stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("token", "expected"),
     [
@@ -499,9 +441,7 @@ async def test_notification_written_before_a_crash_goes_out_after_restart(
     fake: FakeTelegram, content: Content, sqlite_url: str, running: Starter
 ) -> None:
     """The lead and its notification were committed, then the process died before sending."""
-    from bot.dialogs.engine import DialogEngine
     from bot.store.models import LotseAccount
-    from tests.conftest import Chat
 
     db = Database(sqlite_url)
     await db.migrate()
@@ -520,17 +460,27 @@ async def test_notification_written_before_a_crash_goes_out_after_restart(
 
 
 async def test_flood_limit_answers_once_then_drops(fake: FakeTelegram, running: Starter) -> None:
-    await bot_up(fake, running)
+    run = await bot_up(fake, running)
     user = fake.user(1001)
     for n in range(30):
         await user.send(f"Nachricht {n}")
     await user.wait_for_text("Langsam bitte", timeout=10)
-    await asyncio.sleep(1.0)
+    assert run.app is not None
+    registry = run.app.metrics.registry
+
+    def all_handled() -> bool:  # counted when handled, dropped or not
+        count = registry.get_sample_value("lotse_updates_total", {"kind": "message"})
+        return (count or 0) >= 30
+
+    # Not the fake's state: looked at again with each of the bot's requests (its long
+    # polls come at least every LONG_POLL_CAP seconds).
+    await fake.wait_for(all_handled, timeout=10)
     flood_notes = [m for m in fake.sent(1001) if "Langsam bitte" in m["text"]]
     assert len(flood_notes) == 1
     assert len(fake.sent(1001)) < 30  # most of the burst was dropped, not answered
 
 
+@pytest.mark.slow
 async def test_logs_carry_no_personal_data(fake: FakeTelegram, tmp_path: Path) -> None:
     """Grep a real `lotse run` process's log after a full path with a name and a phone."""
     log_file = tmp_path / "lotse.log"
@@ -571,7 +521,7 @@ async def test_replies_wait_in_outbox_while_telegram_fails_and_keep_order(
     fake.fail_next("sendMessage", status=502, times=3)
     user = fake.user(1001)
     await user.send("Hallo")
-    await asyncio.sleep(0.5)
+    await fake.wait_for(lambda: run.app is not None and run.app.outbox.holds(1001))
     await user.send("/hilfe")  # queued behind the first reply, not sent before it
     await user.wait_for_text("So funktioniert", timeout=30)
     texts = [m["text"] for m in fake.sent(1001)]
@@ -662,7 +612,8 @@ async def test_the_user_gate_forgets_people_who_went_quiet(
     """Per-person locks live only while an update is handled; flood buckets of people who
     have been quiet long enough to be full again are dropped once there are many."""
     monkeypatch.setattr(middleware, "MOST_BUCKETS", 5)
-    gate = middleware.UserGate(rate=1000.0, burst=8.0)
+    now = [0.0]
+    gate = middleware.UserGate(rate=1000.0, burst=8.0, clock=lambda: now[0])
     handled: list[int] = []
 
     async def handler(_event: object, data: dict[str, Any]) -> None:
@@ -671,6 +622,6 @@ async def test_the_user_gate_forgets_people_who_went_quiet(
     for user_id in range(1, 21):
         data: dict[str, Any] = {"event_from_user": SimpleNamespace(id=user_id)}
         await gate(handler, SimpleNamespace(), data)
-        await asyncio.sleep(0.01)  # at 1,000 tokens/s the bucket is full again
+        now[0] += 0.01  # at 1,000 tokens/s the bucket is full again
     assert handled == list(range(1, 21))
     assert gate.tracked() <= 6

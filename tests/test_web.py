@@ -12,6 +12,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from email import message_from_bytes
 from email.message import Message as EmailMessage
@@ -37,7 +38,8 @@ from bot.telegram.outbox import OutboxWorker
 from bot.web.app import Limits
 from bot.web.mail import MailNotifier
 from tests.fakes.telegram_api import FakeTelegram
-from tests.web_helpers import ChatServer, PageClient, free_port, walk_to_lead
+from tests.helpers import free_port
+from tests.helpers.web import ChatServer, PageClient, walk_to_lead
 
 ROOT = Path(__file__).resolve().parent.parent
 LOTSE_CHAT = 5001  # the Telegram chat of lotse-rackwitz (Zschortau belongs to Rackwitz)
@@ -602,6 +604,7 @@ async def test_webhook_server_serves_the_web_chat(
             await db.close()
 
 
+@pytest.mark.slow
 def test_lotse_web_command_serves_the_chat_and_stops_on_sigterm(tmp_path: Path) -> None:
     port = free_port()
     env = {
@@ -610,31 +613,41 @@ def test_lotse_web_command_serves_the_chat_and_stops_on_sigterm(tmp_path: Path) 
         "WEB_PORT": str(port),
         "BOT_TOKEN": "",
     }
-    log = tmp_path / "web.log"
-    with log.open("w") as sink:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "web"], cwd=ROOT, env=env, stdout=sink, stderr=sink
-        )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "web"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output: list[str] = []
+    listening = threading.Event()
+
+    def read() -> None:  # the whole output, so the pipe never fills
+        assert process.stdout is not None
+        for line in process.stdout:
+            output.append(line)
+            if "web chat on" in line:  # logged once the server listens
+                listening.set()
+        listening.set()  # ended: the assertion below says how
+
+    reader = threading.Thread(target=read)
+    reader.start()
     try:
-        html = asyncio.run(_fetch_when_up(f"http://127.0.0.1:{port}", process))
+        # The first start builds the matchers: a minute is a guard, no timing check.
+        assert listening.wait(120) and process.poll() is None, "".join(output)
+        html = asyncio.run(_fetch(f"http://127.0.0.1:{port}/chat"))
         assert "Engagement-Lotse" in html and 'name="csrf-token"' in html
     finally:
         process.send_signal(signal.SIGTERM)
         code = process.wait(timeout=30)
-    assert code == 0, log.read_text()
-    assert f"http://127.0.0.1:{port}/chat" in log.read_text()
+        reader.join()
+    log = "".join(output)
+    assert code == 0, log
+    assert f"http://127.0.0.1:{port}/chat" in log
 
 
-async def _fetch_when_up(base: str, process: subprocess.Popen[bytes]) -> str:
-    async with aiohttp.ClientSession() as http:
-        for _ in range(240):  # the first start builds the matchers: give it a minute
-            assert process.poll() is None, "lotse web ended early"
-            try:
-                async with http.get(f"{base}/chat/health") as response:
-                    if response.status == 200:
-                        break
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.25)
-        async with http.get(f"{base}/chat") as response:
-            return await response.text()
+async def _fetch(url: str) -> str:
+    async with aiohttp.ClientSession() as http, http.get(url) as response:
+        return await response.text()

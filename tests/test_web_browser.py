@@ -9,9 +9,7 @@ fail in CI.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -24,19 +22,18 @@ from sqlalchemy import select
 from bot.content.loader import Content
 from bot.dialogs.turn import Matchers
 from bot.store.models import Lead
-from tests.web_helpers import ChatServer, free_port
+from tests.helpers import free_port
+from tests.helpers.tools import CHROMIUM_INSTALL, require_tool
+from tests.helpers.web import ChatServer
+
+pytestmark = pytest.mark.slow  # headless Chromium
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 PHONE = {"width": 320, "height": 640}
 
 
 def chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found:
-        return found
-    if os.environ.get("CI"):
-        pytest.fail("chromium is not installed (.ci/run installs Debian's chromium)")
-    pytest.skip("chromium is not installed: apt-get install chromium (CI installs it)")
+    return require_tool("chromium", "chromium-browser", install=CHROMIUM_INSTALL)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -31,12 +32,14 @@ class UserGate(BaseMiddleware):
         rate: float = 1.0,
         burst: float = 8.0,
         on_flood: Callable[[TelegramObject], Awaitable[None]] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._locks = PersonLocks()  # kept only while an update of the person is handled
         self._buckets: dict[int, TokenBucket] = {}
         self._warned: set[int] = set()
         self._rate, self._burst = rate, burst
         self._on_flood = on_flood
+        self._clock = clock
         self._in_flight: set[asyncio.Task[Any]] = set()
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
@@ -71,7 +74,7 @@ class UserGate(BaseMiddleware):
         if user_id not in self._buckets and len(self._buckets) >= MOST_BUCKETS:
             self._buckets = {uid: b for uid, b in self._buckets.items() if not b.refilled()}
             self._warned &= self._buckets.keys()
-        return self._buckets.setdefault(user_id, TokenBucket(self._rate, self._burst))
+        return self._buckets.setdefault(user_id, TokenBucket(self._rate, self._burst, self._clock))
 
     def tracked(self) -> int:
         """People this gate holds anything for (locks and buckets), for tests and metrics."""

@@ -36,15 +36,18 @@ BACKOFF_START, BACKOFF_MAX = 0.5, 30.0
 
 
 class TokenBucket:
-    """`rate` tokens per second, up to `burst` saved up."""
+    """`rate` tokens per second, up to `burst` saved up; `clock` gives seconds (tests pass
+    their own instead of waiting for the bucket to fill)."""
 
-    def __init__(self, rate: float, burst: float) -> None:
-        self.rate, self.burst = rate, burst
-        self.tokens, self.stamp = burst, time.monotonic()
+    def __init__(
+        self, rate: float, burst: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.rate, self.burst, self.clock = rate, burst, clock
+        self.tokens, self.stamp = burst, clock()
 
     def delay(self) -> float:
         """Take a token; return how long to wait before using it."""
-        now = time.monotonic()
+        now = self.clock()
         self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
         self.stamp = now
         self.tokens -= 1
@@ -52,7 +55,7 @@ class TokenBucket:
 
     def refilled(self) -> bool:
         """Whether the bucket has filled up again since it was last used."""
-        return self.tokens + (time.monotonic() - self.stamp) * self.rate >= self.burst
+        return self.tokens + (self.clock() - self.stamp) * self.rate >= self.burst
 
 
 class RateLimiter:
@@ -80,6 +83,8 @@ class TelegramSender:
         self.location_label = location_label
         self.limiter = limiter or RateLimiter()
         self.retries = RETRIES  # then the caller decides (e.g. the outbox takes over)
+        # How a 429's retry_after and the backoff are waited out (tests record them).
+        self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
     async def send(self, chat_id: int, message: Message) -> TgMessage | None:
         rendered = render(message, self.location_label(chat_id))
@@ -137,7 +142,7 @@ class TelegramSender:
                 return await request()
             except TelegramRetryAfter as exc:
                 log.warning("rate limited by Telegram, waiting %s s", exc.retry_after)
-                await asyncio.sleep(exc.retry_after)
+                await self.sleep(exc.retry_after)
             except (TelegramServerError, TelegramNetworkError) as exc:
                 if attempt == self.retries:
                     raise
@@ -147,7 +152,7 @@ class TelegramSender:
                     attempt,
                     delay,
                 )
-                await asyncio.sleep(delay)
+                await self.sleep(delay)
                 delay = min(delay * 2, BACKOFF_MAX)
         return await request()  # after the last 429 wait: one final try, errors propagate
 

@@ -452,6 +452,10 @@ class FakeTelegram:
         #: Every request, in order: (method as in the URL, parsed params). Failed ones too.
         self.calls: list[tuple[str, JsonDict]] = []
         self._chat_events: dict[ChatId, asyncio.Event] = {}
+        #: Set (and replaced by a fresh one) on every change: ``wait_for`` awaits it.
+        self._changed = asyncio.Event()
+        #: getUpdates requests waiting for an update right now (long polls in progress).
+        self.polls_waiting = 0
         #: When True every request gets HTTP 502 (Telegram unreachable behind its proxy).
         self.down = False
         #: Updates not yet confirmed by a getUpdates offset.
@@ -579,6 +583,7 @@ class FakeTelegram:
             update["update_id"] = next(self._update_ids)
         self.pending.append(update)
         self._new_update.set()
+        self._notify()
         return update
 
     # ------------------------------------------------------------------ what the bot did
@@ -612,20 +617,40 @@ class FakeTelegram:
         return len(self.calls)
 
     async def wait_for(
-        self, predicate: Callable[[], Any], timeout: float = 5.0, message: str = ""
+        self,
+        predicate: Callable[[], Any],
+        timeout: float = 5.0,
+        message: str = "",
+        poll: float | None = None,
     ) -> Any:
-        """Poll every 20 ms until ``predicate()`` (may be async) is truthy; return its value."""
-        deadline = time.monotonic() + timeout
+        """Wait until ``predicate()`` (may be async) is truthy; return its value.
+
+        The predicate is looked at again whenever the fake sees a request, answers one or
+        gets an update - no polling, so a condition on the fake's state (``calls``,
+        ``sent``, ``polls_waiting`` …) is seen at once. A condition on something else (a
+        file, a process) needs ``poll``: then it is also looked at every ``poll`` seconds.
+        ``timeout`` only guards against a hang; it is no assertion on timing.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
         while True:
+            changed = self._changed  # taken before looking: a change in between is not missed
             result = predicate()
             if inspect.isawaitable(result):
                 result = await result
             if result:
                 return result
-            if time.monotonic() >= deadline:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
                 what = f": {message}" if message else ""
                 raise AssertionError(f"condition not met within {timeout:g} s{what}\n{self.dump()}")
-            await asyncio.sleep(0.02)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(changed.wait(), min(remaining, poll or remaining))
+
+    def _notify(self) -> None:
+        """Wake ``wait_for``: something changed."""
+        self._changed.set()
+        self._changed = asyncio.Event()
 
     async def wait_for_text(
         self, chat_id: ChatId, substring: str, timeout: float = 5.0, since: int | None = None
@@ -702,6 +727,15 @@ class FakeTelegram:
             return error.response()
         self.calls.append((method, params))
         index = len(self.calls) - 1
+        self._notify()
+        try:
+            return await self._answer(request, method, params, index)
+        finally:
+            self._notify()  # the answer changed the state (sent, edited, answered …)
+
+    async def _answer(
+        self, request: web.Request, method: str, params: JsonDict, index: int
+    ) -> web.Response:
         if self.down:
             return web.json_response(
                 {"ok": False, "error_code": 502, "description": "Bad Gateway"}, status=502
@@ -755,6 +789,7 @@ class FakeTelegram:
 
     async def _handle_unknown_path(self, request: web.Request) -> web.Response:
         self.calls.append((request.path, {}))
+        self._notify()
         return ApiError(404, "Not Found").response()
 
     # ------------------------------------------------------------------ state helpers
@@ -896,8 +931,13 @@ class FakeTelegram:
             if remaining <= 0:
                 return []
             self._new_update.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._new_update.wait(), remaining)
+            self.polls_waiting += 1
+            self._notify()
+            try:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._new_update.wait(), remaining)
+            finally:
+                self.polls_waiting -= 1
             if generation != self._poll_generation:
                 raise ApiError(409, _DEFAULT_DESCRIPTIONS[409])
 

@@ -6,7 +6,6 @@ Shared by tests/test_web.py (HTTP level) and tests/test_web_browser.py (Chromium
 from __future__ import annotations
 
 import re
-import socket
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,14 +18,9 @@ from bot.dialogs.engine import DialogEngine
 from bot.dialogs.turn import Matchers
 from bot.store.db import Database
 from bot.web.app import Limits, WebServer, mount_web_chat
+from tests.helpers import free_port
 
 CSRF = re.compile(r'<meta name="csrf-token" content="([0-9a-f]+)">')
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
