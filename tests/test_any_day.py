@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from bot.clock import ENVIRONMENT_VARIABLE
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 MOMENTS = {
     "sunday-night-december": "2026-12-13T22:30:00+01:00",  # quiet hours, Monday digest next

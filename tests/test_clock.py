@@ -12,7 +12,8 @@ from bot import clock as product_clock
 from bot.clock import ManualClock, ShiftedClock
 from bot.store.db import Database
 from bot.store.models import User
-from tests.conftest import ROOT, run_lotse
+from tests.helpers import ROOT
+from tests.helpers.chat import run_lotse
 
 WALL_CLOCK_READS = {
     ("datetime", "now"),

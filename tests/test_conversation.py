@@ -15,7 +15,7 @@ from sqlalchemy import select
 from bot.content.loader import Content
 from bot.store.db import Database
 from bot.store.models import Lead
-from tests.conftest import Chat, run_lotse
+from tests.helpers.chat import Chat, run_lotse
 
 NOT_UNDERSTOOD = ("nicht ganz verstanden", "nicht verstanden", "didn't get", "didn't quite")
 

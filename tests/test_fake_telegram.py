@@ -8,7 +8,6 @@ answer) and that each injected fault surfaces as the exception aiogram raises in
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator
 
 import aiohttp

@@ -13,7 +13,8 @@ import yaml
 from bot.content.loader import Content
 from bot.understanding import Reading, Understander
 from bot.understanding.evaluation import evaluate_openers, slot_right
-from tests.conftest import ROOT, run_lotse
+from tests.helpers import ROOT
+from tests.helpers.chat import run_lotse
 
 
 @pytest.fixture(scope="module")
