@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 from pathlib import Path
 
 import pytest
 import yaml
 
 from bot.content.loader import Content
+from bot.matching.normalize import fold
 from bot.understanding import Reading, Understander
 from bot.understanding.evaluation import evaluate_openers, slot_right
 from tests.helpers import ROOT
@@ -172,15 +172,6 @@ def test_need_help_details(understander: Understander) -> None:
     assert reading.for_whom == "Meine Mutter"
     assert reading.when == "morgen"
     assert reading.interests == ()
-
-
-def test_reading_is_cheap(understander: Understander) -> None:
-    text = "Hallo, ich würde gern bei der Feuerwehr in Krostitz helfen, abends"
-    understander.read(text)
-    started = time.perf_counter()
-    for _ in range(20):
-        understander.read(text)
-    assert (time.perf_counter() - started) / 20 < 0.05
 
 
 def test_without_intents_file_only_synonyms_count(content: Content) -> None:
@@ -391,3 +382,37 @@ def test_english_help_kind(understander: Understander, text: str, kind: str) -> 
     reading = understander.read(text)
     assert reading.intent == "need_help"
     assert reading.help_kind == kind
+
+
+# --- The independent sets: written blind, never learnt from --------------------------
+
+INDEPENDENT = {
+    # file: (intent, slots) floors – the figures measured when they were added, so that a change
+    # that makes understanding worse fails here. The targets (95 % / 90 %) are not met yet.
+    "openers_eval.yaml": (0.92, 0.90),
+    "openers_heldout.yaml": (0.87, 0.85),
+}
+
+
+@pytest.mark.parametrize("name", list(INDEPENDENT))
+def test_independent_openers_stay_at_least_as_good(name: str, understander: Understander) -> None:
+    cases = yaml.safe_load((ROOT / "tests" / "data" / name).read_text(encoding="utf-8"))
+    result = evaluate_openers(cases["openers"], understander)
+    intent, slots = INDEPENDENT[name]
+    assert result["intent"] >= intent and result["slots"] >= slots, {
+        k: v for k, v in result.items() if k != "misses"
+    }
+
+
+def test_no_independent_opener_is_a_training_example() -> None:
+    examples = yaml.safe_load((ROOT / "content" / "intents.yaml").read_text(encoding="utf-8"))
+    learnt = {  # one- and two-word greetings ("Hallo", "Termine?") are bound to repeat
+        fold(text)
+        for texts in (examples.get("examples") or {}).values()
+        for text in texts
+        if len(fold(text).split()) >= 3
+    }
+    for name in INDEPENDENT:
+        cases = yaml.safe_load((ROOT / "tests" / "data" / name).read_text(encoding="utf-8"))
+        leaked = [c["text"] for c in cases["openers"] if fold(c["text"]) in learnt]
+        assert leaked == [], f"{name}: {leaked}"
