@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.helpers.chat import run_lotse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +24,7 @@ Maria
 """
 
 
+@pytest.mark.slow
 def test_scripted_conversation_ends_with_lead_for_lotse_of_gemeinde(tmp_path: Path) -> None:
     db = tmp_path / "chat.sqlite3"
     chat = run_lotse("chat", stdin=SCRIPT, db=db)
@@ -43,6 +46,7 @@ def test_scripted_conversation_ends_with_lead_for_lotse_of_gemeinde(tmp_path: Pa
     assert "lotse-delitzsch" in table.stdout and "Delitzsch" in table.stdout
 
 
+@pytest.mark.slow
 def test_conversation_continues_in_a_new_process(tmp_path: Path) -> None:
     db = tmp_path / "resume.sqlite3"
     run_lotse("chat", stdin="Hallo\n1\nSport\n", db=db)

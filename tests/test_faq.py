@@ -42,6 +42,7 @@ def test_examples_cross_validated_reach_their_figures(content: Content) -> None:
     assert len(unanswerable["answered_anyway"]) <= 0.14 * unanswerable["cases"], unanswerable
 
 
+@pytest.mark.slow
 def test_independent_set_reaches_the_target(content: Content) -> None:
     """tests/data/faq_eval.yaml was written apart from knowledge/ and never learnt from:
     the right entry comes first for 90 % of its questions (the helpdesk's target)."""

@@ -194,6 +194,7 @@ def plain() -> dict[str, Any]:
     return _run("plain")[0]
 
 
+@pytest.mark.slow
 def test_plain_reference_parses_every_update(plain: dict[str, Any]) -> None:
     kinds = [(u["type"], u["content"]) for u in plain["updates"]]
     assert kinds == [

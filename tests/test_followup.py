@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from bot import clock as product_clock
@@ -252,6 +253,7 @@ async def test_two_tickers_send_each_reminder_once(
         await database.close()
 
 
+@pytest.mark.slow
 def test_lotse_tick_command(tmp_path: Path) -> None:
     db = tmp_path / "tick.sqlite3"
     script = "Hallo\n1\nSport\nTaucha\n1\n1\nLotse soll mich beraten\nja\n1\nkim@example.org\n"

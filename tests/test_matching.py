@@ -329,6 +329,7 @@ def test_unknown_place_still_ranks(ranker_for: RankerFor) -> None:
     assert only.distance_km is None
 
 
+@pytest.mark.slow
 def test_faq_answers_are_right_when_given(content: Content) -> None:
     """Guards the FAQ matcher (tests/data/faq_eval.yaml, written independently): when the
     bot answers it must mostly be right, and it must rarely answer what it cannot."""

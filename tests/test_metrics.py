@@ -59,6 +59,7 @@ async def fake() -> AsyncIterator[FakeTelegram]:
         yield server
 
 
+@pytest.mark.slow
 async def test_metrics_count_updates_errors_and_read_leads_from_the_database(
     fake: FakeTelegram, content: Content, sqlite_url: str
 ) -> None:

@@ -93,6 +93,7 @@ def test_a_payload_that_would_be_too_long_carries_a_hash(content: Content) -> No
 # --- the command ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_poster_pdf_and_png_carry_the_two_deep_links(tmp_path: Path) -> None:
     out = tmp_path / "plakate" / "kinder.pdf"
     done = run_lotse(
@@ -147,6 +148,7 @@ def test_a_long_text_leaves_the_codes_whole(tmp_path: Path) -> None:
     assert "…" in text and "SCHLUSSSATZ" not in text
 
 
+@pytest.mark.slow
 def test_poster_in_english_uses_the_english_texts(tmp_path: Path) -> None:
     out = tmp_path / "fire.pdf"
     done = run_lotse(
@@ -197,6 +199,7 @@ def test_poster_in_english_uses_the_english_texts(tmp_path: Path) -> None:
         ),
     ],
 )
+@pytest.mark.slow
 def test_poster_errors_say_what_to_fix(
     tmp_path: Path, args: tuple[str, ...], env: dict[str, str], code: int, expected: list[str]
 ) -> None:
@@ -208,6 +211,7 @@ def test_poster_errors_say_what_to_fix(
     assert not out.exists() and not out.with_suffix(".png").exists()
 
 
+@pytest.mark.slow
 def test_poster_warns_when_the_web_link_points_to_this_computer(tmp_path: Path) -> None:
     out = tmp_path / "probe.pdf"
     args = ("--interest", "sport", "--place", "Delitzsch", "--out", str(out))
@@ -222,6 +226,7 @@ def test_poster_warns_when_the_web_link_points_to_this_computer(tmp_path: Path) 
     assert quiet.returncode == 0 and quiet.stderr == ""
 
 
+@pytest.mark.slow
 def test_poster_out_must_be_a_pdf(tmp_path: Path) -> None:
     out = tmp_path / "plakat.png"  # would be overwritten by the PNG
     args = ("--interest", "sport", "--place", "Delitzsch", "--out", str(out))
@@ -327,6 +332,7 @@ async def test_unknown_village_acts_like_the_interest_link(
 # --- the report -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 async def test_report_shows_which_poster_brought_how_many(
     tmp_path: Path, content: Content, matchers: Matchers
 ) -> None:

@@ -551,6 +551,7 @@ def report_cli(*args: str, db_path: Path) -> subprocess.CompletedProcess[str]:
     return run_lotse("report", *args, db=db_path)
 
 
+@pytest.mark.slow
 async def test_cli_every_format(history: Database, tmp_path: Path) -> None:
     db_path = tmp_path / "history.sqlite3"
     span = ("--from", "2026-11-02", "--to", "2026-11-29")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select, update
 
 from bot import clock as product_clock
@@ -185,6 +186,7 @@ async def test_verein_sees_and_deletes_its_offer(engine: DialogEngine, db: Datab
     assert await submissions(db) == []
 
 
+@pytest.mark.slow
 def test_review_in_the_terminal(tmp_path: Path, content: Content, matchers: Matchers) -> None:
     import asyncio
 

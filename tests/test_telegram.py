@@ -119,6 +119,7 @@ async def test_the_faq_classifier_learns_in_the_background(
     await user.wait_for_text("willkommen")
 
 
+@pytest.mark.slow
 async def test_lotse_onboarding_accepting_and_closing(fake: FakeTelegram, running: Starter) -> None:
     run = await bot_up(fake, running)
     citizen, lotse = fake.user(1001), fake.user(2002, first_name="Rita")
@@ -149,6 +150,7 @@ async def test_lotse_onboarding_accepting_and_closing(fake: FakeTelegram, runnin
         assert (await session.scalars(select(Lead.status))).one() == "placed"
 
 
+@pytest.mark.slow
 async def test_forged_and_stale_callbacks_are_refused(fake: FakeTelegram, running: Starter) -> None:
     run = await bot_up(fake, running)
     citizen, other = fake.user(1001), fake.user(3003)
@@ -199,6 +201,7 @@ async def test_server_errors_are_retried(fake: FakeTelegram, running: Starter) -
     assert waits == [0.5, 1.0]  # backing off, twice as long each time
 
 
+@pytest.mark.slow
 async def test_unsupported_messages_edits_and_groups(fake: FakeTelegram, running: Starter) -> None:
     await bot_up(fake, running)
     user = fake.user(1001)
@@ -223,6 +226,7 @@ async def test_unsupported_messages_edits_and_groups(fake: FakeTelegram, running
     assert ["persönlichen Chat" in m["text"] for m in fake.sent(-100)] == [True, True]
 
 
+@pytest.mark.slow
 async def test_coordinator_stats_and_reload(
     fake: FakeTelegram, running: Starter, tmp_path: Path
 ) -> None:
@@ -267,6 +271,7 @@ def refused_sends(fake: FakeTelegram, chat_id: int) -> int:
     return tried - delivered
 
 
+@pytest.mark.slow
 async def test_outbox_waits_while_telegram_is_down(fake: FakeTelegram, running: Starter) -> None:
     run = await bot_up(fake, running)
     citizen, lotse = fake.user(1001), fake.user(2002)
@@ -298,6 +303,7 @@ async def test_outbox_waits_while_telegram_is_down(fake: FakeTelegram, running: 
     assert texts == ["Eins-0", "Eins-1", "Eins-2"]
 
 
+@pytest.mark.slow
 async def test_blocked_user_is_marked_not_retried(fake: FakeTelegram, running: Starter) -> None:
     run = await bot_up(fake, running)
     citizen = fake.user(1001)
@@ -459,6 +465,7 @@ async def test_notification_written_before_a_crash_goes_out_after_restart(
     await fake.wait_for_text(2002, "bitte annehmen", timeout=10)
 
 
+@pytest.mark.slow
 async def test_flood_limit_answers_once_then_drops(fake: FakeTelegram, running: Starter) -> None:
     run = await bot_up(fake, running)
     user = fake.user(1001)
@@ -577,6 +584,7 @@ async def test_question_handoff_round_trip(fake: FakeTelegram, running: Starter)
         assert (await session.scalars(select(Lead.status))).one() == "answered"
 
 
+@pytest.mark.slow
 async def test_verein_offer_review_by_buttons(fake: FakeTelegram, running: Starter) -> None:
     run = await bot_up(fake, running)
     verein, coordinator = fake.user(3003), fake.user(COORDINATOR)
