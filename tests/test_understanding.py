@@ -416,3 +416,21 @@ def test_no_independent_opener_is_a_training_example() -> None:
         cases = yaml.safe_load((ROOT / "tests" / "data" / name).read_text(encoding="utf-8"))
         leaked = [c["text"] for c in cases["openers"] if fold(c["text"]) in learnt]
         assert leaked == [], f"{name}: {leaked}"
+
+
+# --- error classes of the second evaluation: own sentences, not the evaluation's --------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Muss ich für die Hausaufgabenhilfe ein Führungszeugnis vorlegen?",
+        "Bin ich beim Training mit der Jugendmannschaft versichert?",
+        "Wie viel kann ich als Chorleiter steuerfrei bekommen?",
+        "Is my work at the animal shelter covered by insurance?",
+    ],
+)
+def test_questions_carry_no_interests(understander: Understander, text: str) -> None:
+    reading = understander.read(text)
+    assert reading.intent == "question"
+    assert reading.interests == ()

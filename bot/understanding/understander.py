@@ -16,6 +16,9 @@ from bot.understanding.intents import IntentModel
 from bot.understanding.reading import Reading
 
 NEED_HELP = "need_help"
+QUESTION = "question"
+# What someone needs or asks about is no area they want to help in.
+NO_INTERESTS = frozenset((NEED_HELP, QUESTION))
 MAX_LENGTH = 1000  # characters read from one message
 ONLY_SLOTS_WORDS = 6  # a message of more words says more than where and when
 KIDS = "kinder-jugend"
@@ -147,7 +150,7 @@ class Understander:
         top = self.interests.confident_ids(found, limit=3)
         guess = self.intents.guess(text, top, bool(top) and self._only_slots(rest))
         intent = guess.intent
-        if intent == NEED_HELP:  # what someone needs is no area they want to help in
+        if intent in NO_INTERESTS:  # a need or a question names no area to help in
             top = []
         subtopics = tuple(s.subtopic for s in found if s.id in top and s.subtopic)
         return Reading(
