@@ -114,7 +114,7 @@ class IntentModel:
         elif way == "doer" and VOLUNTEER in scores:
             scores[VOLUNTEER] += DIRECTION
             scores[NEED_HELP] = scores.get(NEED_HELP, 0.0) - DIRECTION / 2
-        if interests and VOLUNTEER in scores:
+        if (interests or only_slots) and VOLUNTEER in scores:
             only_slots = only_slots and not other_signal
             scores[VOLUNTEER] += ONLY_SLOTS if only_slots else INTEREST_CUE
         return scores

@@ -148,7 +148,9 @@ class Understander:
         rest = " ".join(w for w in rest.split() if fold(w) not in self._menu_words)
         found = self._interests(rest)
         top = self.interests.confident_ids(found, limit=3)
-        guess = self.intents.guess(text, top, bool(top) and self._only_slots(rest))
+        # "Feuerwehr, Krostitz, abends", "abends in Krostitz": only where, when, in what area
+        named = bool(top) or place is not None or bool(cues.time_slots(rest, self._time_slots))
+        guess = self.intents.guess(text, top, named and self._only_slots(rest))
         intent = guess.intent
         if intent in NO_INTERESTS:  # a need or a question names no area to help in
             top = []
