@@ -416,3 +416,60 @@ def test_no_independent_opener_is_a_training_example() -> None:
         cases = yaml.safe_load((ROOT / "tests" / "data" / name).read_text(encoding="utf-8"))
         leaked = [c["text"] for c in cases["openers"] if fold(c["text"]) in learnt]
         assert leaked == [], f"{name}: {leaked}"
+
+
+# --- error classes of the second evaluation: own sentences, not the evaluation's --------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Muss ich für die Hausaufgabenhilfe ein Führungszeugnis vorlegen?",
+        "Bin ich beim Training mit der Jugendmannschaft versichert?",
+        "Wie viel kann ich als Chorleiter steuerfrei bekommen?",
+        "Is my work at the animal shelter covered by insurance?",
+    ],
+)
+def test_questions_carry_no_interests(understander: Understander, text: str) -> None:
+    reading = understander.read(text)
+    assert reading.intent == "question"
+    assert reading.interests == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Wer steckt hinter diesem Angebot?", "question"),
+        ("Werden meine Nachrichten hier gespeichert?", "question"),
+        ("Dürfen Asylbewerber überhaupt ehrenamtlich arbeiten?", "question"),
+        ("Kann ich bei der Feuerwehr in Rackwitz mitmachen, obwohl ich erst 14 bin?", "volunteer"),
+        ("Könnte mir jemand die Tabletten aus der Apotheke holen?", "need_help"),
+        ("Ich wäre froh, wenn mich jemand zum Friseur fahren könnte", "need_help"),
+        ("Gibt es Begleitung für meine Schwester zum Amt?", "need_help"),
+        ("Gönnte mir eener beim Umzuch helfn?", "need_help"),
+        ("Ich könnte einsamen Menschen am Telefon zuhören", "volunteer"),
+        ("Kann ich Senioren beim Arztbesuch begleiten?", "volunteer"),
+        ("Mir vom Angelverein suchen noch Helfer fürs Fischerfest", "verein"),
+        ("Ich suche was Ehrenamtliches im Handballverein", "volunteer"),
+        ("Wir überlegen, einen Bücherschrank aufzustellen. Wer kann uns unterstützen?", "idea"),
+        ("Ich würde gern eine Sprechstunde für Handyfragen anbieten. Wie fange ich an?", "idea"),
+    ],
+)
+def test_intent_second_error_classes(understander: Understander, text: str, intent: str) -> None:
+    assert understander.read(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "interests"),
+    [
+        ("Unser Kirchenchor sucht jemanden für den Vereinskram", ("kirche",)),
+        ("Unser Gesangverein sucht neue Stimmen", ("kultur",)),
+        ("Ich will mich nicht fest verpflichten, aber helfen", ()),
+        ("Gibt es am Samstag etwas für Familien mit Kindern?", ()),
+        ("Feuerwehr oder Sportverein, Hauptsache in Zschortau", ("rettung", "sport")),
+    ],
+)
+def test_interests_of_the_activity_not_of_generic_words(
+    understander: Understander, text: str, interests: tuple[str, ...]
+) -> None:
+    assert set(understander.read(text).interests) == set(interests)

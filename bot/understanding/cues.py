@@ -405,3 +405,64 @@ def _is_part(word: str, parts: Sequence[str]) -> bool:
     return any(word == p or (word.startswith(p) and len(word) - len(p) <= 2) for p in parts) or any(
         len(word) >= 7 and fuzz.ratio(word, p) >= 88 for p in parts if len(p) >= 6
     )
+
+
+# --- who does it for whom ------------------------------------------------------------
+# "Könnte mir jemand … holen?", "wenn mich jemand fahren könnte", "Begleitung für meinen
+# Bruder": someone else is to do it for the writer or their relative (need_help). "Ich könnte
+# einsamen Menschen Gesellschaft leisten", "Kann ich Senioren beim Einkaufen helfen?": the
+# writer does it for others (volunteer). Pronouns, "jemand" and kinship words are closed
+# classes of the language; the folded text has no umlauts ("konnte" is also "könnte").
+
+_SOMEONE = r"(?:jemand\w*|wer|eener|eena|eene|somebody|someone|anyone|anybody)"
+_SOMEONE_AFTER = r"(?:jemand\w*|wer|eener|eena|eene|einer|somebody|someone|anyone|anybody)"
+_KIN = (
+    r"(?:mutter|mutti|mama|vater|vati|papa|eltern|oma|omi|opa|grossmutter|grossvater|bruder|"
+    r"schwester|sohn|tochter|kind|kinder|mann|frau|partner\w*|tante|onkel|enkel\w*|"
+    r"schwieger\w*|nachbar\w*|freund\w*|mum|mom|dad|father|mother|grandma|grandpa|"
+    r"grandmother|grandfather|brother|sister|son|daughter|wife|husband|neighbou?r|friend)"
+)
+# the writer or a relative of theirs as the one helped
+_ME = rf"(?:mir|mich|me|my|mei|meine[mnrs]?\s+(?:\w+\s+)?{_KIN}|my\s+(?:\w+\s+)?{_KIN})"
+_RECEIVER = re.compile(
+    "|".join(
+        (
+            # "könnte mir jemand", "kann mich jemand", "gonnte mir eener", "could somebody … me"
+            rf"\b{_ME}\s+(?:\S+\s+){{0,2}}?{_SOMEONE_AFTER}\b",
+            # "wer kann mir", "jemand so nett, meinem Vater", "someone to drive me"
+            rf"\b{_SOMEONE}\s+(?:\S+\s+){{0,4}}?{_ME}\b",
+            # "Begleitung für meinen Bruder", "Hilfe für mich", "help for my mum"
+            rf"\b(?:begleitung|hilfe|unterstutzung|besuch|fahrdienst|help|support|company)\s+"
+            rf"(?:fur|for)\s+(?:mich|me|{_ME})\b",
+            # "ich wurde mich freuen, wenn mich jemand …", "ware schon, wenn mir einer …"
+            rf"\bwenn\s+(?:\S+\s+){{0,2}}?{_ME}\s+(?:\S+\s+){{0,2}}?{_SOMEONE_AFTER}\b",
+        )
+    )
+)
+# "… sagen, wo ich helfen kann": the writer asks for information about helping themselves
+_ASKS_WHERE_TO_HELP = re.compile(r"\b(?:wo|wie|ob|where|how|whether)\s+(?:ich|i)\b")
+# the writer as doer for others: "ich konnte einsamen Menschen …", "kann ich Senioren …"
+_OTHERS = (
+    r"(?:andere[nr]?|alte[nr]?|altere[nr]?|einsame[nr]?|senioren|seniorinnen|leute[nr]?|"
+    r"menschen|kinder[nr]?|jugendliche[nr]?|gefluchtete[nr]?|fluchtlinge[nr]?|nachbarn|"
+    r"bewohner\w*|kranke[nr]?|others|elderly|older|lonely|people|kids|children|refugees|"
+    r"neighbours|neighbors|seniors)"
+)
+_OFFER = r"(?:konnte|kann|wurde|mochte|will|helfe|tat|wurd|mocht|would|could|can|want|help)"
+_DOER = re.compile(
+    rf"\b(?:ich|i|isch)\s+{_OFFER}\s+(?:\S+\s+){{0,3}}?{_OTHERS}\b|"
+    rf"\b(?:kann|konnte|darf|durfte|can|could|may)\s+(?:ich|i|isch)\s+(?:\S+\s+){{0,3}}?{_OTHERS}\b"
+)
+
+
+def direction(text: str) -> str | None:
+    """'receiver' when someone else is to help the writer or their relative, 'doer' when the
+    writer would help others, None when neither (or both) is said."""
+    folded = fold(text)
+    receiver = bool(_RECEIVER.search(folded)) and not _ASKS_WHERE_TO_HELP.search(folded)
+    doer = bool(_DOER.search(folded))
+    if receiver and not doer:
+        return "receiver"
+    if doer and not receiver:
+        return "doer"
+    return None

@@ -23,6 +23,7 @@ from rapidfuzz import fuzz
 from bot.content.schema import NO_INTENT, Option
 from bot.helpdesk.classifier import QuestionClassifier
 from bot.matching.normalize import fold
+from bot.understanding import cues
 
 # Chosen by 5-fold cross-validation on content/intents.yaml examples (88.9 % right; the
 # classifier alone 78.6 %).
@@ -30,8 +31,10 @@ CUE = 0.4  # a menu synonym in the message
 PATTERN = 0.8  # a signal phrase of intents.yaml `cues:` (each one found)
 INTEREST_CUE = 0.0  # an interest named, for "volunteer"
 ONLY_SLOTS = 0.5  # nothing but interests, place and times named, for "volunteer"
+DIRECTION = 1.0  # someone is to help the writer (need_help) / the writer helps others
 MIN_SCORE = -0.6  # below this, no intent (the message wants nothing we offer)
 VOLUNTEER = "volunteer"
+NEED_HELP = "need_help"
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,14 @@ class IntentModel:
             found = sum(1 for p in self._patterns[value] if p.search(padded))
             scores[value] += PATTERN * found
             other_signal |= bool(found) and value != VOLUNTEER
-        if interests and VOLUNTEER in scores:
+        way = cues.direction(text)
+        if way == "receiver" and NEED_HELP in scores:
+            scores[NEED_HELP] += DIRECTION
+            scores[VOLUNTEER] = scores.get(VOLUNTEER, 0.0) - DIRECTION / 2
+        elif way == "doer" and VOLUNTEER in scores:
+            scores[VOLUNTEER] += DIRECTION
+            scores[NEED_HELP] = scores.get(NEED_HELP, 0.0) - DIRECTION / 2
+        if (interests or only_slots) and VOLUNTEER in scores:
             only_slots = only_slots and not other_signal
             scores[VOLUNTEER] += ONLY_SLOTS if only_slots else INTEREST_CUE
         return scores

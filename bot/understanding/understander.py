@@ -16,6 +16,9 @@ from bot.understanding.intents import IntentModel
 from bot.understanding.reading import Reading
 
 NEED_HELP = "need_help"
+QUESTION = "question"
+# What someone needs or asks about is no area they want to help in.
+NO_INTERESTS = frozenset((NEED_HELP, QUESTION))
 MAX_LENGTH = 1000  # characters read from one message
 ONLY_SLOTS_WORDS = 6  # a message of more words says more than where and when
 KIDS = "kinder-jugend"
@@ -63,12 +66,51 @@ _INCIDENTAL = re.compile(
     ),
     re.IGNORECASE,
 )
+# Words that sound like an area but say how or what it costs: "nicht fest verpflichten",
+# "feste Termine" (no Fest), "Fahrtkosten", "Altersgrenze", "Vereinskram", "mit der Familie".
+_GENERIC = re.compile(
+    "|".join(
+        (
+            r"\bfest(?:e[nrs]?)?\s+(?:verpflicht\w*|binden|gebunden|einplan\w*|zusag\w*|"
+            r"zugesagt|vereinbart\w*|termin\w*|zeit\w*|aufgabe\w*|stelle\w*|rhythmus|"
+            r"tag\w*|vorgenommen|angestellt|steht|stehen|dabei|mitmachen|machen|commit\w*)\b",
+            r"\b\w*kosten\b|\b\w*pauschale\b|\baltersgrenze\w*|\bage limit\b",
+            r"\bvereins(?:kram|sachen|zeug|dinge|krams)\b",
+            r"\b(?:mit|als|with|as)\s+(?:der\s+|die\s+|ganzen\s+|the\s+|a\s+)?"
+            r"(?:familie|family)\b|\bmit kind und kegel\b",
+        )
+    ),
+    re.IGNORECASE,
+)
+# Who comes along to an event is no area: "für Familien mit Kindern", "mit den Kindern".
+_AUDIENCE = re.compile(
+    r"\b(?:für|fuer|for|mit|with)\s+(?:die\s+|der\s+|den\s+|the\s+|unsere[nm]?\s+|"
+    r"meine[nm]?\s+|my\s+|our\s+|ganze\s+|kleine[nm]?\s+)?(?:familie|familien|family|"
+    r"families|kinder|kindern|kids|children|enkel\w*|grandchildren)"
+    r"(?:\s+(?:mit|with)\s+(?:\w+\s+)?(?:kind\w*|kids|children))?\b",
+    re.IGNORECASE,
+)
+EVENTS = "events"
 # Organisations named as the place to help ("Heimatverein", "Kirchgemeinde"): their area
 # counts only when nothing else says what the person would do there.
 _ORGANISATION = re.compile(r"\w+(?:verein|vereins|gemeinde|club|clubs|klub)\b", re.IGNORECASE)
 # "Kinderturnen", "Jugendtraining": coaching children is two areas; "Kinderfest" is one.
 _KIDS_PREFIX = ("kinder", "jugend", "kids")
 _KIDS_EVENT = ("fest", "feste", "feier", "fasching", "markt", "flohmarkt", "kleidung", "sachen")
+
+
+_LISTED = frozenset(("oder", "und", "or", "and", "bzw", "sowie", "/", ","))
+
+
+def _unless_listed(match: re.Match[str]) -> str:
+    """An organisation left out – unless it is one of two things named ("Feuerwehr oder
+    Sportverein"): then it is a second area of its own."""
+    before = match.string[: match.start()].split()
+    after = match.string[match.end() :].split()
+    listed = (before and before[-1].lower().rstrip(",") in _LISTED) or (
+        after and after[0].lower() in _LISTED
+    )
+    return match.group(0) if listed else " "
 
 
 def _choices(step: Step | None) -> list[tuple[str, list[str]]]:
@@ -145,9 +187,14 @@ class Understander:
         rest = " ".join(w for w in rest.split() if fold(w) not in self._menu_words)
         found = self._interests(rest)
         top = self.interests.confident_ids(found, limit=3)
-        guess = self.intents.guess(text, top, bool(top) and self._only_slots(rest))
+        # "Feuerwehr, Krostitz, abends", "abends in Krostitz": only where, when, in what area
+        named = bool(top) or place is not None or bool(cues.time_slots(rest, self._time_slots))
+        guess = self.intents.guess(text, top, named and self._only_slots(rest))
         intent = guess.intent
-        if intent == NEED_HELP:  # what someone needs is no area they want to help in
+        if intent == EVENTS and _AUDIENCE.search(rest):  # who comes along is no area
+            found = self._interests(_AUDIENCE.sub(" ", rest))
+            top = self.interests.confident_ids(found, limit=3)
+        if intent in NO_INTERESTS:  # a need or a question names no area to help in
             top = []
         subtopics = tuple(s.subtopic for s in found if s.id in top and s.subtopic)
         return Reading(
@@ -173,10 +220,10 @@ class Understander:
     def _interests(self, text: str) -> list[InterestScore]:
         """Interests of the activity named: incidental mentions and, where an activity is
         named beside it, the organisation's own area left out."""
-        text = _INCIDENTAL.sub(" ", text)
+        text = _GENERIC.sub(" ", _INCIDENTAL.sub(" ", text))
         found = self.interests.classify(text)
         if _ORGANISATION.search(text):
-            without = self.interests.classify(_ORGANISATION.sub(" ", text))
+            without = self.interests.classify(_ORGANISATION.sub(_unless_listed, text))
             if self.interests.is_confident(without):
                 found = without
         ids = self.interests.confident_ids(found)
