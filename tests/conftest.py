@@ -14,7 +14,8 @@ it: it overrides the two fixtures with the small ones, and `engine` and `chat` f
     def matchers(small_matchers: Matchers) -> Matchers:
         return small_matchers
 
-`small_engine` and `small_chat` are there for a single test in a module on shipped content.
+`small_engine` and `small_chat` are there for a single test in a module on shipped content;
+`shipped_content` and `shipped_matchers` for a single test in a module on the small set.
 """
 
 from __future__ import annotations
@@ -59,13 +60,24 @@ def clock() -> Iterator[ManualClock]:
 
 
 @pytest.fixture(scope="session")
-def content() -> Content:
+def shipped_content() -> Content:
+    """content/ and knowledge/ as the bot ships them, whichever `content` a module uses."""
     return load_content(ROOT / "content", ROOT / "knowledge")
 
 
 @pytest.fixture(scope="session")
-def matchers(content: Content) -> Matchers:
-    return Matchers.build(content)
+def shipped_matchers(shipped_content: Content) -> Matchers:
+    return Matchers.build(shipped_content)
+
+
+@pytest.fixture(scope="session")
+def content(shipped_content: Content) -> Content:
+    return shipped_content
+
+
+@pytest.fixture(scope="session")
+def matchers(shipped_matchers: Matchers) -> Matchers:
+    return shipped_matchers
 
 
 @pytest.fixture(scope="session")
