@@ -6,11 +6,11 @@ end-to-end tests show that what coordinators maintain works. A module that asser
 uses the tests' own small set (tests/content/) instead, so that editing content/ cannot break
 it: it overrides the two fixtures with the small ones, and `engine` and `chat` follow::
 
-    @pytest.fixture
+    @pytest.fixture(scope="module")
     def content(small_content: Content) -> Content:
         return small_content
 
-    @pytest.fixture
+    @pytest.fixture(scope="module")
     def matchers(small_matchers: Matchers) -> Matchers:
         return small_matchers
 

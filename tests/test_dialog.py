@@ -19,12 +19,12 @@ from bot.store.models import Conversation, Lead, Search, User
 from tests.helpers.chat import Chat
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def content(small_content: Content) -> Content:
     return small_content
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def matchers(small_matchers: Matchers) -> Matchers:
     return small_matchers
 

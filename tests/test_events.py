@@ -30,13 +30,13 @@ from tests.helpers.chat import Chat, run_lotse
 from tests.helpers.content_tree import Tree, find, line_of, shipped_copy
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def content(small_content: Content) -> Content:
     """The tests' own content (tests/content/): coordinators editing content/ cannot break this."""
     return small_content
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def matchers(small_matchers: Matchers) -> Matchers:
     return small_matchers
 

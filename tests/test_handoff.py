@@ -14,13 +14,13 @@ from tests.helpers.chat import Chat
 from tests.helpers.leads import join_as_lotse, outbox
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def content(small_content: Content) -> Content:
     """The tests' own content (tests/content/): coordinators editing content/ cannot break this."""
     return small_content
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def matchers(small_matchers: Matchers) -> Matchers:
     return small_matchers
 

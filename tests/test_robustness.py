@@ -13,13 +13,13 @@ from bot.store.models import Conversation
 from tests.helpers.chat import Chat
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def content(small_content: Content) -> Content:
     """The tests' own content (tests/content/): coordinators editing content/ cannot break this."""
     return small_content
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def matchers(small_matchers: Matchers) -> Matchers:
     return small_matchers
 
