@@ -1,4 +1,22 @@
-"""Shared fixtures: the shipped content, real databases (SQLite file, PostgreSQL), a chat driver."""
+"""Shared fixtures: the shipped content, the tests' own small content, real databases (SQLite
+file, PostgreSQL), a chat driver.
+
+`content`/`matchers`/`engine`/`chat` use the shipped content (content/, knowledge/): the
+end-to-end tests show that what coordinators maintain works. A module that asserts on wording
+uses the tests' own small set (tests/content/) instead, so that editing content/ cannot break
+it: it overrides the two fixtures with the small ones, and `engine` and `chat` follow::
+
+    @pytest.fixture(scope="module")
+    def content(small_content: Content) -> Content:
+        return small_content
+
+    @pytest.fixture(scope="module")
+    def matchers(small_matchers: Matchers) -> Matchers:
+        return small_matchers
+
+`small_engine` and `small_chat` are there for a single test in a module on shipped content;
+`shipped_content` and `shipped_matchers` for a single test in a module on the small set.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +36,7 @@ from bot.content.loader import Content, load_content
 from bot.dialogs.engine import DialogEngine
 from bot.dialogs.turn import Matchers
 from bot.store.db import Database
-from tests.helpers import POSTGRES_URL, ROOT
+from tests.helpers import POSTGRES_URL, ROOT, SMALL_CONTENT
 from tests.helpers.chat import Chat
 
 
@@ -42,13 +60,35 @@ def clock() -> Iterator[ManualClock]:
 
 
 @pytest.fixture(scope="session")
-def content() -> Content:
+def shipped_content() -> Content:
+    """content/ and knowledge/ as the bot ships them, whichever `content` a module uses."""
     return load_content(ROOT / "content", ROOT / "knowledge")
 
 
 @pytest.fixture(scope="session")
-def matchers(content: Content) -> Matchers:
-    return Matchers.build(content)
+def shipped_matchers(shipped_content: Content) -> Matchers:
+    return Matchers.build(shipped_content)
+
+
+@pytest.fixture(scope="session")
+def content(shipped_content: Content) -> Content:
+    return shipped_content
+
+
+@pytest.fixture(scope="session")
+def matchers(shipped_matchers: Matchers) -> Matchers:
+    return shipped_matchers
+
+
+@pytest.fixture(scope="session")
+def small_content() -> Content:
+    """The tests' own content (tests/content/), owned by the tests, not by coordinators."""
+    return load_content(SMALL_CONTENT / "content", SMALL_CONTENT / "knowledge")
+
+
+@pytest.fixture(scope="session")
+def small_matchers(small_content: Content) -> Matchers:
+    return Matchers.build(small_content)
 
 
 async def _postgres_available() -> bool:
@@ -110,3 +150,13 @@ def engine(content: Content, db: Database, matchers: Matchers) -> DialogEngine:
 @pytest.fixture
 def chat(engine: DialogEngine) -> Chat:
     return Chat(engine)
+
+
+@pytest.fixture
+def small_engine(small_content: Content, db: Database, small_matchers: Matchers) -> DialogEngine:
+    return DialogEngine(small_content, db, small_matchers)
+
+
+@pytest.fixture
+def small_chat(small_engine: DialogEngine) -> Chat:
+    return Chat(small_engine)

@@ -1,9 +1,13 @@
-"""The conversation core, step by step, against a real SQLite file."""
+"""The conversation core, step by step, against a real SQLite file.
+
+On the tests' own small content (tests/content/): these tests assert on wording, places and
+offers, and coordinators editing content/ must not break them."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from bot.content.loader import Content
@@ -13,6 +17,16 @@ from bot.dialogs.turn import Matchers
 from bot.store.db import Database
 from bot.store.models import Conversation, Lead, Search, User
 from tests.helpers.chat import Chat
+
+
+@pytest.fixture(scope="module")
+def content(small_content: Content) -> Content:
+    return small_content
+
+
+@pytest.fixture(scope="module")
+def matchers(small_matchers: Matchers) -> Matchers:
+    return small_matchers
 
 
 async def conversation_row(db: Database) -> Conversation:
@@ -359,13 +373,20 @@ async def test_a_question_mid_dialogue_is_answered_and_the_dialogue_goes_on(
 
 
 def test_lotse_ask_answers_from_the_terminal(tmp_path: Path) -> None:
+    from tests.helpers import SMALL_CONTENT
     from tests.helpers.chat import run_lotse
 
-    result = run_lotse("ask", "Was ist die Ehrenamtspauschale?", "--json", db=tmp_path / "a.db")
+    small = {
+        "CONTENT_DIR": str(SMALL_CONTENT / "content"),
+        "KNOWLEDGE_DIR": str(SMALL_CONTENT / "knowledge"),
+    }
+    result = run_lotse(
+        "ask", "Was ist die Ehrenamtspauschale?", "--json", db=tmp_path / "a.db", env=small
+    )
     assert result.returncode == 0, result.stderr
     import json
 
     answer = json.loads(result.stdout)["answer"]
     assert answer["id"] == "ehrenamtspauschale" and answer["source"] and answer["checked"]
-    unsure = run_lotse("ask", "Wann fährt der Bus nach Leipzig?", db=tmp_path / "a.db")
+    unsure = run_lotse("ask", "Wann fährt der Bus nach Leipzig?", db=tmp_path / "a.db", env=small)
     assert "Nicht sicher" in unsure.stdout

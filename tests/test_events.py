@@ -1,7 +1,8 @@
 """'📅 Was ist los?': the regional calendar through the conversation core, and its checks.
 
-The dialogue tests run the shipped dialogue and texts with a calendar of their own (dates
-relative to a fixed day, given to the engine as its clock), against a real SQLite file.
+The dialogue tests run the tests' own small content (tests/content/) with a calendar of
+their own (dates relative to a fixed day, given to the engine as its clock), against a real
+SQLite file; two tests check the shipped calendar (content/events.yaml).
 The validation tests break a copy of content/events.yaml and expect `file:line` errors.
 """
 
@@ -27,6 +28,18 @@ from bot.store.db import Database
 from tests.helpers import ROOT
 from tests.helpers.chat import Chat, run_lotse
 from tests.helpers.content_tree import Tree, find, line_of, shipped_copy
+
+
+@pytest.fixture(scope="module")
+def content(small_content: Content) -> Content:
+    """The tests' own content (tests/content/): coordinators editing content/ cannot break this."""
+    return small_content
+
+
+@pytest.fixture(scope="module")
+def matchers(small_matchers: Matchers) -> Matchers:
+    return small_matchers
+
 
 TODAY = dt.date(2026, 12, 1)  # a Tuesday
 
@@ -65,7 +78,7 @@ NEVER_SHOWN = ["Gestriges Fest", "Beendete Ausstellung", "Zu weit voraus"]
 def with_calendar(
     content: Content, matchers: Matchers, events: list[dict[str, Any]], **settings: Any
 ) -> tuple[Content, Matchers]:
-    """The shipped content with another calendar (no need to rebuild the other matchers)."""
+    """The content with another calendar (no need to rebuild the other matchers)."""
     calendar = EventsFile.model_validate({"events": events, **settings})
     changed = dataclasses.replace(content, events=calendar)
     found = EventCalendar(calendar.events, matchers.places.places)
@@ -362,7 +375,10 @@ def test_the_days_a_question_is_about(
 SHIPPED_DAY = dt.date(2026, 11, 25)
 
 
-def test_shipped_events_are_examples_spread_over_the_coming_weeks(content: Content) -> None:
+def test_shipped_events_are_examples_spread_over_the_coming_weeks(
+    shipped_content: Content,
+) -> None:
+    content = shipped_content
     events = content.events.events
     assert all(e.example for e in events)
     past = [e for e in events if e.last_day < SHIPPED_DAY]
@@ -373,8 +389,11 @@ def test_shipped_events_are_examples_spread_over_the_coming_weeks(content: Conte
     assert (content.events.weeks, content.events.radius_km) == (6, 15)
 
 
-async def test_shipped_past_events_vanish(engine: DialogEngine, content: Content) -> None:
-    engine.today = lambda: SHIPPED_DAY
+async def test_shipped_past_events_vanish(
+    shipped_content: Content, shipped_matchers: Matchers, db: Database
+) -> None:
+    content = shipped_content
+    engine = DialogEngine(content, db, shipped_matchers, today=lambda: SHIPPED_DAY)
     chat = Chat(engine)
     await chat.say("Hallo")
     await chat.press("Was ist los")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from bot.content.loader import Content
@@ -11,6 +12,18 @@ from bot.store.db import Database
 from bot.store.models import Lead, LeadEvent
 from tests.helpers.chat import Chat
 from tests.helpers.leads import join_as_lotse, outbox
+
+
+@pytest.fixture(scope="module")
+def content(small_content: Content) -> Content:
+    """The tests' own content (tests/content/): coordinators editing content/ cannot break this."""
+    return small_content
+
+
+@pytest.fixture(scope="module")
+def matchers(small_matchers: Matchers) -> Matchers:
+    return small_matchers
+
 
 UNANSWERABLE = "Wie repariere ich einen tropfenden Wasserhahn?"
 

@@ -1,5 +1,6 @@
 """Property-based: random sequences of events from several people never break the core,
-always get an answer, and never show one person's data to another.
+always get an answer, and never show one person's data to another. On the tests' own small
+content (tests/content/), so the places and texts they use stay put.
 
 CI runs a fixed-seed profile (HYPOTHESIS_PROFILE=ci, the default); for a longer local run:
 HYPOTHESIS_PROFILE=long pytest tests/test_properties.py
@@ -24,6 +25,18 @@ from bot.dialogs.events import Event, Sender
 from bot.dialogs.turn import Matchers
 from bot.store.db import Database
 from bot.store.models import Lead, LotseAccount
+
+
+@pytest.fixture(scope="module")
+def content(small_content: Content) -> Content:
+    """The tests' own content (tests/content/): coordinators editing content/ cannot break this."""
+    return small_content
+
+
+@pytest.fixture(scope="module")
+def matchers(small_matchers: Matchers) -> Matchers:
+    return small_matchers
+
 
 settings.register_profile(
     "ci",

@@ -17,6 +17,8 @@ import socket
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+# The tests' own small content set (content/ and knowledge/ inside), see tests/conftest.py.
+SMALL_CONTENT = ROOT / "tests" / "content"
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
