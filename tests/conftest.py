@@ -70,14 +70,20 @@ def shipped_matchers(shipped_content: Content) -> Matchers:
     return Matchers.build(shipped_content)
 
 
-@pytest.fixture(scope="session")
-def content(shipped_content: Content) -> Content:
-    return shipped_content
+@pytest.fixture(scope="module")
+def content(request: pytest.FixtureRequest) -> Content:
+    """The shipped content; the tests' own small set in modules marked `small_content`
+    (they assert on wording, which coordinators may change in content/)."""
+    return request.getfixturevalue(f"{_content_set(request)}_content")
 
 
-@pytest.fixture(scope="session")
-def matchers(shipped_matchers: Matchers) -> Matchers:
-    return shipped_matchers
+@pytest.fixture(scope="module")
+def matchers(request: pytest.FixtureRequest) -> Matchers:
+    return request.getfixturevalue(f"{_content_set(request)}_matchers")
+
+
+def _content_set(request: pytest.FixtureRequest) -> str:
+    return "small" if request.node.get_closest_marker("small_content") else "shipped"
 
 
 @pytest.fixture(scope="session")

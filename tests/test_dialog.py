@@ -18,15 +18,7 @@ from bot.store.db import Database
 from bot.store.models import Conversation, Lead, Search, User
 from tests.helpers.chat import Chat
 
-
-@pytest.fixture(scope="module")
-def content(small_content: Content) -> Content:
-    return small_content
-
-
-@pytest.fixture(scope="module")
-def matchers(small_matchers: Matchers) -> Matchers:
-    return small_matchers
+pytestmark = pytest.mark.small_content  # the tests' own content: see tests/conftest.py
 
 
 async def conversation_row(db: Database) -> Conversation:

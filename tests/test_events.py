@@ -29,16 +29,7 @@ from tests.helpers import ROOT
 from tests.helpers.chat import Chat, run_lotse
 from tests.helpers.content_tree import Tree, find, line_of, shipped_copy
 
-
-@pytest.fixture(scope="module")
-def content(small_content: Content) -> Content:
-    """The tests' own content (tests/content/): coordinators editing content/ cannot break this."""
-    return small_content
-
-
-@pytest.fixture(scope="module")
-def matchers(small_matchers: Matchers) -> Matchers:
-    return small_matchers
+pytestmark = pytest.mark.small_content  # the tests' own content: see tests/conftest.py
 
 
 TODAY = dt.date(2026, 12, 1)  # a Tuesday

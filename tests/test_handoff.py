@@ -13,16 +13,7 @@ from bot.store.models import Lead, LeadEvent
 from tests.helpers.chat import Chat
 from tests.helpers.leads import join_as_lotse, outbox
 
-
-@pytest.fixture(scope="module")
-def content(small_content: Content) -> Content:
-    """The tests' own content (tests/content/): coordinators editing content/ cannot break this."""
-    return small_content
-
-
-@pytest.fixture(scope="module")
-def matchers(small_matchers: Matchers) -> Matchers:
-    return small_matchers
+pytestmark = pytest.mark.small_content  # the tests' own content: see tests/conftest.py
 
 
 UNANSWERABLE = "Wie repariere ich einen tropfenden Wasserhahn?"

@@ -26,16 +26,7 @@ from bot.dialogs.turn import Matchers
 from bot.store.db import Database
 from bot.store.models import Lead, LotseAccount
 
-
-@pytest.fixture(scope="module")
-def content(small_content: Content) -> Content:
-    """The tests' own content (tests/content/): coordinators editing content/ cannot break this."""
-    return small_content
-
-
-@pytest.fixture(scope="module")
-def matchers(small_matchers: Matchers) -> Matchers:
-    return small_matchers
+pytestmark = pytest.mark.small_content  # the tests' own content: see tests/conftest.py
 
 
 settings.register_profile(

@@ -5,23 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.content.loader import Content
 from bot.dialogs.events import Event
-from bot.dialogs.turn import Matchers
 from bot.store.db import Database
 from bot.store.models import Conversation
 from tests.helpers.chat import Chat
 
-
-@pytest.fixture(scope="module")
-def content(small_content: Content) -> Content:
-    """The tests' own content (tests/content/): coordinators editing content/ cannot break this."""
-    return small_content
-
-
-@pytest.fixture(scope="module")
-def matchers(small_matchers: Matchers) -> Matchers:
-    return small_matchers
+pytestmark = pytest.mark.small_content  # the tests' own content: see tests/conftest.py
 
 
 NASTY = [
