@@ -236,3 +236,26 @@ async def test_an_english_lead_tells_the_lotse_the_language(
     card = chat.last.notifications[0].message.text
     assert content.text("detail_language", "de") in card and "Englisch" in card
     assert "Interests" not in card  # the card is in the Lotse's language
+
+
+async def test_an_answered_question_gets_no_not_understood(chat: Chat, content: Content) -> None:
+    await chat.say("Hallo")
+    await chat.press("Frage")
+    await chat.say("Bin ich versichert?")
+    assert content.text("question_aside_unsure", "de") not in chat.text
+    assert not any(word in chat.text for word in NOT_UNDERSTOOD)
+    await chat.say("/hilfe")
+    assert "/sprache" in chat.text
+    assert not any(word in chat.text for word in NOT_UNDERSTOOD)
+
+
+async def test_after_an_aside_the_steps_own_question_comes_again(
+    chat: Chat, content: Content
+) -> None:
+    await chat.say("Hallo")
+    await chat.press("Frage")
+    await chat.say("wie krieg ich die karte")  # not sure: "Meinten Sie …?"
+    unsure = chat.last_message().text
+    await chat.say("was ist am wochenende in delitzsch los")
+    assert chat.last_message().text != unsure  # not the old suggestions again
+    assert content.text("ask_question", "de") in chat.last_message().text

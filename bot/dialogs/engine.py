@@ -330,7 +330,7 @@ class DialogEngine:
         where = (turn.state.step, len(turn.state.history))
         replies = await self._step(turn, Typed(text), reading, before)
         stayed = where == (turn.state.step, len(turn.state.history))
-        if "?" in text and stayed and not turn.confirmed:
+        if "?" in text and stayed and turn.missed and not turn.confirmed:
             # A question the bot could not answer, and no answer to the step either:
             # offer a person before asking the step's question again.
             handoff = remember_question(turn, text)
@@ -448,6 +448,7 @@ class DialogEngine:
         instead of 'not understood'; a second miss in a row offers a person."""
         if not result.missed:
             return confirmed + result.messages
+        turn.missed = True
         if confirmed:
             return confirmed + self._prompt(turn)
         misses = int(turn.state.pending.get("misses", 0)) + 1

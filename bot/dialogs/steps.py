@@ -542,6 +542,7 @@ class QuestionStep(StepKind):
         if isinstance(given, Typed) and pick(given.text, _choices(turn, step)) is None:
             hit = turn.matchers.faq.answer(given.text)
             handoff = remember_question(turn, given.text)
+            turn.keep_prompt = False  # an answer: the step's own question stays the prompt
             if hit is None:
                 suggested = question_buttons(turn.matchers.faq.suggestions(given.text))
                 text = turn.role_text(step, "suggest" if suggested else "unknown")

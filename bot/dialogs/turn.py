@@ -82,6 +82,7 @@ class Turn:
     is_coordinator: bool = False  # the sender is one of the coordinators (COORDINATOR_IDS)
     reading: Reading | None = None  # what the typed message says, read whole
     confirmed: bool = False  # this turn said 'Verstanden: …' about something in the message
+    missed: bool = False  # the step did not understand the typed answer
 
     @property
     def lang(self) -> str:
