@@ -16,7 +16,14 @@ from bot.dialogs.turn import Turn
 from bot.helpdesk import handoff
 from bot.helpdesk.answers import FAQ_BUTTON, HANDOFF_BUTTON, answer_message, entry_for_button
 from bot.leads import invites
-from bot.leads.desk import CoordinatorDesk, Desk, DeskResult, LeadDesk, parse_lead_button
+from bot.leads.desk import (
+    CoordinatorDesk,
+    Desk,
+    DeskResult,
+    LeadDesk,
+    parse_lead_button,
+)
+from bot.leads.desk import subject as lead_subject
 from bot.leads.lifecycle import OPEN, change
 from bot.leads.routing import COORDINATION_ID
 from bot.offers import submissions
@@ -222,7 +229,9 @@ class Extras:
                 recipient = Recipient("lotse", lead.lotse_id, "")
             else:
                 recipient = Recipient("coordinator", COORDINATION_ID, "")
-            turn.notifications.append(Notification(recipient, Message(notice.text)))
+            turn.notifications.append(
+                Notification(recipient, Message(notice.text), lead_subject(lead))
+            )
             return [Message(turn.t("withdrawn"))]
         if kind == "f" and answer in ("yes", "partly", "no") and lead.status == "placed":
             lead.followup = answer

@@ -63,6 +63,11 @@ class CoordinatorDesk:
     lotse_id: str | None = None
 
 
+def subject(lead: Lead) -> str:
+    """What a notification about this lead is about (it may quote the person's words)."""
+    return f"lead:{lead.id}"
+
+
 def lead_button(lead_id: int, action: str) -> str:
     return f"l:{lead_id}:{action}"
 
@@ -153,7 +158,8 @@ class LeadDesk:
         coordination = Recipient("coordinator", COORDINATION_ID, self.t("coordination_name", "de"))
         note = self.card(lead, "de", note=self.t("lead_declined_note", "de"))
         return DeskResult(
-            [Message(self.t("lotse_declined", lang))], [Notification(coordination, note)]
+            [Message(self.t("lotse_declined", lang))],
+            [Notification(coordination, note, subject(lead))],
         )
 
     async def relay(self, session: AsyncSession, account: Desk, text: str, lang: str) -> DeskResult:
@@ -253,6 +259,7 @@ class LeadDesk:
         return Notification(
             Recipient("citizen", str(lead.user_id), ""),
             Message(self.t(key, "de", lotse=lotse, **values)),
+            subject(lead),
         )
 
     def _lotse_name(self, lead: Lead) -> str:
@@ -310,4 +317,4 @@ async def open_lead(
         timing=content.leads,
     )
     card = LeadDesk(content).card(lead, content.languages[0], note=notice)
-    return Notification(recipient_for(lotse, coordination_name), card)
+    return Notification(recipient_for(lotse, coordination_name), card, subject(lead))

@@ -148,6 +148,8 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     sent_at: Mapped[dt.datetime | None] = mapped_column()
     last_error: Mapped[str | None] = mapped_column(String(200))
+    # "lead:<id>" or "offer:<id>": the text may quote that person's words (see Notification).
+    subject: Mapped[str | None] = mapped_column(String(40), index=True)
 
 
 class Timer(Base):

@@ -187,6 +187,7 @@ def queue_notifications(
                 created_at=now,
                 next_attempt_at=due,
                 buttons=[[b.label, b.data] for b in note.message.buttons],
+                subject=note.subject,
             )
         )
 
