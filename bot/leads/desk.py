@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.content.loader import Content
 from bot.content.schema import Lotse
 from bot.dialogs.events import Button, Message, Notification, Recipient
+from bot.ids import parse_id
 from bot.leads.lifecycle import OPEN, change
 from bot.leads.routing import COORDINATION_ID, recipient_for
 from bot.store import repo
@@ -74,10 +75,11 @@ def lead_button(lead_id: int, action: str) -> str:
 
 def parse_lead_button(data: str) -> tuple[int, str] | None:
     kind, _, rest = data.partition(":")
-    lead_id, _, action = rest.partition(":")
-    if kind != "l" or not lead_id.isdigit() or not action:
+    text, _, action = rest.partition(":")
+    lead_id = parse_id(text)
+    if kind != "l" or lead_id is None or not action:
         return None
-    return int(lead_id), action
+    return lead_id, action
 
 
 @dataclass

@@ -33,6 +33,7 @@ from aiohttp import web
 from bot.config import Settings
 from bot.content.loader import Content
 from bot.dialogs.engine import DialogEngine
+from bot.ids import parse_id
 from bot.web import security
 from bot.web.chat import Said, WebChat
 from bot.web.mail import MailNotifier, mail_configured
@@ -191,8 +192,10 @@ class WebServer:
             person = self._admit(request, write=False)
         except Refused as refused:
             return self._refusal(request, refused)
-        after = request.query.get("after", "0")
-        found = await self.chat.history(person, int(after) if after.isdigit() else 0)
+        after = parse_id(request.query.get("after", "0"))
+        if after is None:
+            return self._refusal(request, Refused(400, "web_unavailable"))
+        found = await self.chat.history(person, after)
         return _json({"lines": [line.as_json() for line in found.lines], "started": found.started})
 
     async def send(self, request: web.Request) -> web.Response:
