@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from bot import clock, logs
 from bot.config import Settings
+from bot.ids import parse_id
 
 if TYPE_CHECKING:  # imported where used: `lotse run` imports them with the collector off
     from bot.content.loader import Content
@@ -70,7 +71,9 @@ def _parser() -> argparse.ArgumentParser:
 
     invite = commands.add_parser("invite", help="Einladungslink für einen Lotsen erzeugen")
     invite.add_argument("--lotse", required=True, help="Kennung aus content/lotsen.yaml")
-    invite.add_argument("--days", type=int, default=7, help="gültig für so viele Tage (7)")
+    invite.add_argument(
+        "--days", type=_invite_days, default=7, help="gültig für so viele Tage (7, höchstens 90)"
+    )
     invite.set_defaults(func=_invite)
 
     tick = commands.add_parser(
@@ -208,7 +211,20 @@ def _doctor(_args: argparse.Namespace) -> int:
     return run(os.environ)
 
 
+MAX_INVITE_DAYS = 90  # an invite is a key to leads: not for longer than a quarter
+
+
+def _invite_days(text: str) -> int:
+    days = parse_id(text.strip())
+    if days is None or not 1 <= days <= MAX_INVITE_DAYS:
+        raise argparse.ArgumentTypeError(f"ganze Zahl von 1 bis {MAX_INVITE_DAYS} erwartet")
+    return days
+
+
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
     from bot.console import run_chat
     from bot.dialogs.engine import DialogEngine
 
@@ -220,8 +236,22 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
         engine = DialogEngine(content, db, controller=settings.privacy_controller)
         await run_chat(engine, args.user, args.lang)
 
-    asyncio.run(_with_db(settings, chat))
+    try:
+        asyncio.run(_with_db(settings, chat))
+    except (OSError, SQLAlchemyError) as exc:
+        where = make_url(settings.database_url).render_as_string(hide_password=True)
+        where = where.split("@")[-1]  # host and database; no user name
+        print(f"Datenbank nicht erreichbar ({where}): {_reason(exc)}", file=sys.stderr)
+        return 2
     return 0
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of the deepest cause, e.g. 'Connect call failed …'."""
+    while exc.__cause__ is not None:
+        exc = exc.__cause__
+    text = (getattr(exc, "strerror", None) or str(exc) or type(exc).__name__).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__
 
 
 def _run(_args: argparse.Namespace, settings: Settings) -> int:

@@ -13,6 +13,7 @@ from typing import TextIO
 
 from bot.dialogs.engine import DialogEngine
 from bot.dialogs.events import Button, Event, Message, Outcome, Sender
+from bot.ids import parse_id
 
 RULE = "─" * 60
 
@@ -28,8 +29,9 @@ class ConsoleChat:
 
     async def send(self, line: str) -> Outcome:
         typed = line.strip()
-        if typed.isdigit() and 0 < int(typed) <= len(self.buttons):
-            event = Event.button(self.sender, self.buttons[int(typed) - 1].data)
+        number = parse_id(typed)
+        if number is not None and 0 < number <= len(self.buttons):
+            event = Event.button(self.sender, self.buttons[number - 1].data)
         elif typed.lower().startswith("/ort ") and _coordinates(typed[5:]):
             event = Event.location(self.sender, *_coordinates(typed[5:]))  # type: ignore[misc]
         else:

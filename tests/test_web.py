@@ -132,7 +132,7 @@ async def test_page_is_self_contained_with_a_safe_session_cookie(
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["path"] == "/chat"
     assert not cookie["secure"]  # plain http here; see the https case below
-    assert re.fullmatch(r"[A-Za-z0-9_-]{22}", cookie.value)  # 128 random bits
+    assert re.fullmatch(r"[A-Za-z0-9_-]{44}", cookie.value)  # 128 random bits + signature
     for name, kind in (("chat.js", "javascript"), ("chat.css", "css")):
         async with page.http.get(f"{server.base}/chat/static/{name}") as response:
             assert response.status == 200 and kind in response.headers["Content-Type"]

@@ -109,6 +109,54 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, file: str) -> Problem:
     return Problem(file, line, f"YAML-Syntaxfehler: {what} ({hint})")
 
 
+# Anchors and aliases (&name, *name) let a few bytes stand for a copy of a whole subtree;
+# nested, they grow ninefold per level ("billion laughs"). Content may reuse a block now
+# and then, but never needs more than this many values in all once aliases are expanded.
+MAX_EXPANDED_NODES = 50_000
+
+
+def _alias_problem(root: yaml.Node, file: str) -> Problem | None:
+    """Count the values the document would have with every alias expanded, without
+    expanding anything (each node's size is computed once); refuse a self-reference or a
+    total above MAX_EXPANDED_NODES at the line of the collection where it is crossed."""
+    sizes: dict[int, int] = {}
+    open_: set[int] = set()
+
+    def size(node: yaml.Node) -> int | Problem:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        line = node.start_mark.line + 1
+        if id(node) in open_:
+            return Problem(file, line, "YAML-Alias verweist auf sich selbst (&name … *name)")
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        open_.add(id(node))
+        total = 1
+        for child in children:
+            found = size(child)
+            if isinstance(found, Problem):
+                return found
+            total += found
+            if total > MAX_EXPANDED_NODES:
+                return Problem(
+                    file,
+                    line,
+                    f"YAML-Anker/Alias (&name, *name) würden hier zu mehr als "
+                    f"{MAX_EXPANDED_NODES} Werten aufgebläht – Aliase ausschreiben oder "
+                    "weglassen",
+                )
+        open_.discard(id(node))
+        sizes[id(node)] = total
+        return total
+
+    found = size(root)
+    return found if isinstance(found, Problem) else None
+
+
 def _duplicate_key(node: yaml.Node, file: str) -> Problem | None:
     """A key given twice in one mapping: YAML would silently keep only the last."""
     if isinstance(node, yaml.MappingNode):
@@ -140,6 +188,9 @@ def parse_yaml(text: str, file: str) -> LocatedDocument:
     loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()
+        aliases = _alias_problem(node, file) if node is not None else None
+        if aliases is not None:
+            raise YamlSyntaxError(aliases)
         duplicate = _duplicate_key(node, file) if node is not None else None
         if duplicate is not None:
             raise YamlSyntaxError(duplicate)
@@ -148,6 +199,8 @@ def parse_yaml(text: str, file: str) -> LocatedDocument:
         raise YamlSyntaxError(_syntax_problem(exc, file)) from exc
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(Problem(file, 1, f"YAML-Fehler: {exc}")) from exc
+    except RecursionError as exc:
+        raise YamlSyntaxError(Problem(file, 1, "YAML-Fehler: zu tief verschachtelt")) from exc
     finally:
         loader.dispose()
     document = LocatedDocument(file, data)

@@ -80,6 +80,9 @@ class Recipient:
 class Notification:
     recipient: Recipient
     message: Message
+    # What the message is about ("lead:12", "offer:3"): it may quote the person's words, so
+    # it is deleted with that lead's or offer's personal data (bot/privacy/personal_data.py).
+    subject: str | None = None
 
 
 @dataclass

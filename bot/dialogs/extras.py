@@ -15,8 +15,16 @@ from bot.dialogs.steps import QuestionStep, place_to_dict
 from bot.dialogs.turn import Turn
 from bot.helpdesk import handoff
 from bot.helpdesk.answers import FAQ_BUTTON, HANDOFF_BUTTON, answer_message, entry_for_button
+from bot.ids import parse_id
 from bot.leads import invites
-from bot.leads.desk import CoordinatorDesk, Desk, DeskResult, LeadDesk, parse_lead_button
+from bot.leads.desk import (
+    CoordinatorDesk,
+    Desk,
+    DeskResult,
+    LeadDesk,
+    parse_lead_button,
+)
+from bot.leads.desk import subject as lead_subject
 from bot.leads.lifecycle import OPEN, change
 from bot.leads.routing import COORDINATION_ID
 from bot.offers import submissions
@@ -206,7 +214,8 @@ class Extras:
         follow-up question. Anybody else's lead, or a closed one, is refused."""
         kind, _, rest = data.partition(":")
         lead_id, _, answer = rest.partition(":")
-        lead = await turn.session.get(Lead, int(lead_id)) if lead_id.isdigit() else None
+        number = parse_id(lead_id)
+        lead = await turn.session.get(Lead, number) if number is not None else None
         if lead is None or lead.user_id != turn.user.id:
             log.warning("lead button refused: not the person's own lead")
             return [Message(turn.t("stale_button")), *self.engine.prompt(turn)]
@@ -222,7 +231,9 @@ class Extras:
                 recipient = Recipient("lotse", lead.lotse_id, "")
             else:
                 recipient = Recipient("coordinator", COORDINATION_ID, "")
-            turn.notifications.append(Notification(recipient, Message(notice.text)))
+            turn.notifications.append(
+                Notification(recipient, Message(notice.text), lead_subject(lead))
+            )
             return [Message(turn.t("withdrawn"))]
         if kind == "f" and answer in ("yes", "partly", "no") and lead.status == "placed":
             lead.followup = answer
@@ -386,4 +397,4 @@ def _id_and_action(data: str) -> tuple[int | None, str]:
     """'xx:<id>:<action>' → (id, action); a malformed id gives None."""
     _, _, rest = data.partition(":")
     ident, _, action = rest.partition(":")
-    return (int(ident) if ident.isdigit() and len(ident) < 12 else None), action
+    return parse_id(ident), action

@@ -23,6 +23,7 @@ from bot.helpdesk.answers import (
     question_buttons,
     remember_question,
 )
+from bot.ids import parse_id
 from bot.leads.desk import open_lead
 from bot.leads.routing import find_lotse
 from bot.matching.local_events import Period, asked_period, asks_whats_on
@@ -234,9 +235,8 @@ class PlaceStep(StepKind):
 
 
 def _choice_index(value: str, count: int) -> int | None:
-    if value.startswith("c") and value[1:].isdigit() and int(value[1:]) < count:
-        return int(value[1:])
-    return None
+    index = parse_id(value[1:]) if value.startswith("c") else None
+    return index if index is not None and index < count else None
 
 
 def _title(turn: Turn, offer_id: str) -> str:

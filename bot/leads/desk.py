@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.content.loader import Content
 from bot.content.schema import Lotse
 from bot.dialogs.events import Button, Message, Notification, Recipient
+from bot.ids import parse_id
 from bot.leads.lifecycle import OPEN, change
 from bot.leads.routing import COORDINATION_ID, recipient_for
 from bot.store import repo
@@ -63,16 +64,22 @@ class CoordinatorDesk:
     lotse_id: str | None = None
 
 
+def subject(lead: Lead) -> str:
+    """What a notification about this lead is about (it may quote the person's words)."""
+    return f"lead:{lead.id}"
+
+
 def lead_button(lead_id: int, action: str) -> str:
     return f"l:{lead_id}:{action}"
 
 
 def parse_lead_button(data: str) -> tuple[int, str] | None:
     kind, _, rest = data.partition(":")
-    lead_id, _, action = rest.partition(":")
-    if kind != "l" or not lead_id.isdigit() or not action:
+    text, _, action = rest.partition(":")
+    lead_id = parse_id(text)
+    if kind != "l" or lead_id is None or not action:
         return None
-    return int(lead_id), action
+    return lead_id, action
 
 
 @dataclass
@@ -153,7 +160,8 @@ class LeadDesk:
         coordination = Recipient("coordinator", COORDINATION_ID, self.t("coordination_name", "de"))
         note = self.card(lead, "de", note=self.t("lead_declined_note", "de"))
         return DeskResult(
-            [Message(self.t("lotse_declined", lang))], [Notification(coordination, note)]
+            [Message(self.t("lotse_declined", lang))],
+            [Notification(coordination, note, subject(lead))],
         )
 
     async def relay(self, session: AsyncSession, account: Desk, text: str, lang: str) -> DeskResult:
@@ -253,6 +261,7 @@ class LeadDesk:
         return Notification(
             Recipient("citizen", str(lead.user_id), ""),
             Message(self.t(key, "de", lotse=lotse, **values)),
+            subject(lead),
         )
 
     def _lotse_name(self, lead: Lead) -> str:
@@ -310,4 +319,4 @@ async def open_lead(
         timing=content.leads,
     )
     card = LeadDesk(content).card(lead, content.languages[0], note=notice)
-    return Notification(recipient_for(lotse, coordination_name), card)
+    return Notification(recipient_for(lotse, coordination_name), card, subject(lead))

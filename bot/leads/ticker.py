@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import today_in
 from bot.content.loader import Content
 from bot.dialogs.events import Button, Message, Notification, Recipient
-from bot.leads.desk import LeadDesk
+from bot.leads.desk import LeadDesk, subject
 from bot.leads.lifecycle import change, next_weekly, not_before
 from bot.leads.routing import COORDINATION_ID, find_lotse
 from bot.leads.stats import counts
@@ -73,11 +73,13 @@ class FollowUp:
         self.desk = LeadDesk(content)
         self.notifications: list[Notification] = []
         self.lang = content.languages[0]
+        self.subject: str | None = None  # the lead being run: its notifications are about it
 
     def t(self, key: str, **values: object) -> str:
         return self.content.text(key, self.lang, **values)
 
     async def run(self, lead: Lead) -> str:
+        self.subject = subject(lead)
         kind = lead.due_kind
         expected = {
             "remind": ("offered",),
@@ -183,7 +185,7 @@ class FollowUp:
             self._to(Recipient("coordinator", COORDINATION_ID, ""), message)
 
     def _to(self, recipient: Recipient, message: Message) -> None:
-        self.notifications.append(Notification(recipient, message))
+        self.notifications.append(Notification(recipient, message, self.subject))
 
 
 async def digest_text(session: AsyncSession, content: Content, now: dt.datetime) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
+from bot.ids import parse_id
 from bot.matching.normalize import fold
 
 MIN_SCORE = 80
@@ -19,8 +20,8 @@ def pick(text: str, choices: Sequence[tuple[str, Sequence[str]]]) -> str | None:
     typed = fold(text)
     if not typed:
         return None
-    if typed.isdigit():
-        index = int(typed) - 1
+    if typed.isdigit():  # also "²" or 5,000 digits: a number, but none of a button
+        index = (parse_id(typed) or 0) - 1
         return choices[index][0] if 0 <= index < len(choices) else None
     scored: dict[str, float] = {}
     for value, names in choices:

@@ -110,6 +110,11 @@ def summary(submission: OfferSubmission, content: Content, lang: str) -> str:
     )
 
 
+def subject(submission: OfferSubmission) -> str:
+    """What a notification about this offer is about (it quotes what the Verein entered)."""
+    return f"offer:{submission.id}"
+
+
 def review_card(submission: OfferSubmission, content: Content, lang: str) -> Message:
     buttons = tuple(
         Button(
@@ -128,7 +133,9 @@ def for_review(submission: OfferSubmission, content: Content) -> Notification:
     coordination = Recipient(
         "coordinator", COORDINATION_ID, content.text("coordination_name", lang)
     )
-    return Notification(coordination, Message(f"{note}\n\n{card.text}", card.buttons))
+    return Notification(
+        coordination, Message(f"{note}\n\n{card.text}", card.buttons), subject(submission)
+    )
 
 
 async def decide(
@@ -169,7 +176,11 @@ async def decide(
 def _to_submitter(submission: OfferSubmission, message: Message) -> list[Notification]:
     if submission.user_id is None:  # the person deleted their data
         return []
-    return [Notification(Recipient("citizen", str(submission.user_id), ""), message)]
+    return [
+        Notification(
+            Recipient("citizen", str(submission.user_id), ""), message, subject(submission)
+        )
+    ]
 
 
 async def ask_still_current(

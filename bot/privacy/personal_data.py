@@ -1,7 +1,14 @@
 """What is stored about a person: shown on /meine_daten, erased on /loeschen, aged out.
 
-Leads survive a person's deletion only as anonymous counts: personal fields are cleared
-and the lead is moved to one shared anonymous user, so reports keep their numbers.
+Leads survive a person's deletion only as anonymous counts: personal fields (name,
+contact, place and the details, which may quote the person's own words) are cleared and
+the lead is moved to one shared anonymous user, so reports keep their numbers.
+
+Every place that can hold what a person wrote goes with them: the conversation (answers,
+pending question; the web transcript hangs on it), leads' details, offer submissions, and
+every outbox row to the person or about their leads and offers, whatever its state
+(`OutboxMessage.subject`). A new table or column that can hold a person's words must be
+added here; tests/test_erasure.py searches the whole database for a marker.
 """
 
 from __future__ import annotations
@@ -16,8 +23,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.content.loader import Content
 from bot.dialogs.events import Message, Notification, Recipient
 from bot.dialogs.handover import WAITING
+from bot.leads.desk import subject as lead_subject
 from bot.leads.lifecycle import CLOSED, OPEN, aware, change
 from bot.leads.routing import COORDINATION_ID
+from bot.offers.submissions import subject as offer_subject
+from bot.store.db import scrub_after_commit
 from bot.store.models import (
     Conversation,
     HandledUpdate,
@@ -182,32 +192,50 @@ async def erase_person(
                 else Recipient("coordinator", COORDINATION_ID, "")
             )
             notes.append(Notification(recipient, Message(text)))
+        await _forget_messages_about(session, [lead_subject(lead)])
         anonymize(lead, anonymous)
-    await session.execute(
-        delete(OutboxMessage).where(
-            OutboxMessage.recipient_role == "citizen", OutboxMessage.recipient_id == str(user.id)
-        )
-    )
-    # Replies held while Telegram was down wait under the chat's id, which in a private chat
-    # is the person's own id; they may be the very data (a /meine_daten answer) to delete.
-    await session.execute(
-        delete(OutboxMessage).where(
-            OutboxMessage.recipient_role == "chat",
-            OutboxMessage.recipient_id == user.external_id,
-            OutboxMessage.status == "pending",
-        )
-    )
+    await _forget_messages_to(session, [user])
     # Offers the person entered for a Verein go too, also published ones: they carry the
     # contact the person gave, and "delete my data" must not leave it on show.
+    offers = await _submissions(session, user)
+    await _forget_messages_about(session, [offer_subject(offer) for offer in offers])
     await session.execute(delete(OfferSubmission).where(OfferSubmission.user_id == user.id))
     await session.delete(user)  # the conversation goes with it (ON DELETE CASCADE)
+    await scrub_after_commit(session)
     return notes
+
+
+async def _forget_messages_about(session: AsyncSession, subjects: list[str]) -> None:
+    """Cards and notes about these leads or offers, sent or not: they quote the person."""
+    if subjects:
+        await session.execute(delete(OutboxMessage).where(OutboxMessage.subject.in_(subjects)))
+
+
+async def _forget_messages_to(session: AsyncSession, users: list[User]) -> None:
+    """Messages to these people, sent or not. Replies held while Telegram was down wait
+    under the chat's id, which in a private chat is the person's own id; they may be the
+    very data (a /meine_daten answer) to delete."""
+    if not users:
+        return
+    await session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.recipient_role == "citizen",
+            OutboxMessage.recipient_id.in_([str(user.id) for user in users]),
+        )
+    )
+    chats = [user.external_id for user in users]
+    await session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.recipient_role == "chat", OutboxMessage.recipient_id.in_(chats)
+        )
+    )
 
 
 def anonymize(lead: Lead, anonymous: User) -> None:
     """Keep what counts (Gemeinde, interests, offer, statuses), drop what identifies."""
     lead.user_id = anonymous.id
     lead.name = lead.contact = lead.place = None
+    lead.details = {}  # the kind of help, a question, an idea: often the person's own words
     lead.due_at = lead.due_kind = None
 
 
@@ -250,11 +278,12 @@ async def enforce_retention(session: AsyncSession, content: Content, now: dt.dat
     aged = [lead for lead in closed if await _closed_at(session, lead) < lead_cut]
     if aged:
         anonymous = await anonymous_user(session)
+        await _forget_messages_about(session, [lead_subject(lead) for lead in aged])
         for lead in aged:
             anonymize(lead, anonymous)
         done.append(f"{len(aged)} abgeschlossene Anfragen anonymisiert")
     await session.flush()
-    lonely = select(User.id).where(
+    lonely = select(User).where(
         User.channel != ANONYMOUS[0],
         User.id.not_in(select(Conversation.user_id)),
         User.id.not_in(select(Lead.user_id)),
@@ -265,19 +294,25 @@ async def enforce_retention(session: AsyncSession, content: Content, now: dt.dat
             )
         ),
     )
-    removed = (await session.execute(delete(User).where(User.id.in_(lonely)))).rowcount
+    removed = list((await session.scalars(lonely)).all())
     if removed:
-        done.append(f"{removed} Personen ohne Gespräch und Anfrage gelöscht")
-    gone = (
-        await session.execute(
-            delete(OfferSubmission).where(
+        await _forget_messages_to(session, removed)
+        await session.execute(delete(User).where(User.id.in_([user.id for user in removed])))
+        done.append(f"{len(removed)} Personen ohne Gespräch und Anfrage gelöscht")
+    ended = (
+        await session.scalars(
+            select(OfferSubmission).where(
                 OfferSubmission.status.in_(("rejected", "expired", "ended")),
                 OfferSubmission.updated_at < now - dt.timedelta(days=keep.closed_leads_days),
             )
         )
-    ).rowcount
-    if gone:
-        done.append(f"{gone} beendete Vereinsangebote gelöscht")
+    ).all()
+    if ended:
+        await _forget_messages_about(session, [offer_subject(offer) for offer in ended])
+        await session.execute(
+            delete(OfferSubmission).where(OfferSubmission.id.in_([o.id for o in ended]))
+        )
+        done.append(f"{len(ended)} beendete Vereinsangebote gelöscht")
     message_cut = now - dt.timedelta(days=keep.messages_days)
     await session.execute(
         delete(OutboxMessage).where(
@@ -289,6 +324,8 @@ async def enforce_retention(session: AsyncSession, content: Content, now: dt.dat
     await session.execute(
         delete(HandledUpdate).where(HandledUpdate.at < now - dt.timedelta(days=7))
     )
+    if done:
+        await scrub_after_commit(session)
     return done
 
 

@@ -20,6 +20,7 @@ from bot.store.locks import PersonLocks
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 MIGRATION_LOCK = 0x4C6F747365_4D6967  # advisory lock key for migrations ("Lotse", "Mig")
+SCRUB = "lotse_scrub"  # in a connection's info: personal data was erased in its transaction
 
 
 class Database:
@@ -35,6 +36,7 @@ class Database:
             one = {"pool_size": 1, "max_overflow": 0} if file_db(parsed) else {}
             self.engine: AsyncEngine = create_async_engine(inline_url(parsed), **one)
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine.sync_engine.pool, "checkin", _scrub_wal)
         else:
             # pre_ping: a connection that died with a database restart is replaced, not used.
             self.engine = create_async_engine(url, pool_pre_ping=True)
@@ -74,7 +76,29 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.execute("PRAGMA synchronous=NORMAL")
     # Longer waits for another process's lock happen off the event loop (inline_sqlite).
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    # Erased personal data must not linger in free pages of the file: deleted content is
+    # overwritten with zeros (see also _scrub_wal for the write-ahead log).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
+
+
+async def scrub_after_commit(session: AsyncSession) -> None:
+    """Personal data is erased in this transaction: once it is committed, no copy may stay
+    in SQLite's write-ahead log (which keeps the old pages until a checkpoint truncates it)."""
+    (await session.connection()).info[SCRUB] = True
+
+
+def _scrub_wal(dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+    """Back in the pool after a transaction that erased personal data: copy the WAL into the
+    file (where secure_delete has zeroed the deleted rows) and truncate it to nothing. If
+    another process reads just then, the next erasure or the daily retention run catches up."""
+    if dbapi_connection is None or not record.info.pop(SCRUB, False):
+        return
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        cursor.close()
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -148,6 +148,8 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     sent_at: Mapped[dt.datetime | None] = mapped_column()
     last_error: Mapped[str | None] = mapped_column(String(200))
+    # "lead:<id>" or "offer:<id>": the text may quote that person's words (see Notification).
+    subject: Mapped[str | None] = mapped_column(String(40), index=True)
 
 
 class Timer(Base):
@@ -246,3 +248,13 @@ class HandoverCode(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column()
     used_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class InstallationSecret(Base):
+    """A random key made once per installation, the same for every process (e.g. the key
+    that signs web chat sessions). Not personal data; a database copy reveals it."""
+
+    __tablename__ = "installation_secrets"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(64))

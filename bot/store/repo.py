@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import secrets
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
@@ -18,6 +19,7 @@ from bot.store.models import (
     Conversation,
     EntryCount,
     HandledUpdate,
+    InstallationSecret,
     Lead,
     LotseAccount,
     OutboxMessage,
@@ -187,6 +189,7 @@ def queue_notifications(
                 created_at=now,
                 next_attempt_at=due,
                 buttons=[[b.label, b.data] for b in note.message.buttons],
+                subject=note.subject,
             )
         )
 
@@ -307,6 +310,22 @@ async def count_entry(
             },
         )
     )
+
+
+async def installation_secret(session: AsyncSession, name: str) -> str:
+    """The installation's secret `name`, made at first use; every process gets the same
+    (INSERT … ON CONFLICT DO NOTHING, then read what is there)."""
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    await session.execute(
+        insert(InstallationSecret.__table__)
+        .values(name=name, value=secrets.token_hex(32))
+        .on_conflict_do_nothing(index_elements=["name"])
+    )
+    value = await session.scalar(
+        select(InstallationSecret.value).where(InstallationSecret.name == name)
+    )
+    assert value is not None
+    return value
 
 
 async def first_time(session: AsyncSession, key: str) -> bool:

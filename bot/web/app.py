@@ -33,6 +33,8 @@ from aiohttp import web
 from bot.config import Settings
 from bot.content.loader import Content
 from bot.dialogs.engine import DialogEngine
+from bot.ids import parse_id
+from bot.store import repo
 from bot.web import security
 from bot.web.chat import Said, WebChat
 from bot.web.mail import MailNotifier, mail_configured
@@ -91,6 +93,7 @@ class Refused(Exception):
 class WebServer:
     def __init__(self, chat: WebChat, settings: Settings, limits: Limits | None = None) -> None:
         self.chat, self.settings = chat, settings
+        self._key: str | None = None  # signs sessions: the installation's, from the database
         limits = limits or Limits()
         self.per_session = security.RateLimiter(limits.per_session)
         self.per_address = security.RateLimiter(limits.per_address)
@@ -120,8 +123,9 @@ class WebServer:
     async def page(self, request: web.Request) -> web.Response:
         embed = request.query.get("embed") == "1"
         token = request.cookies.get(_cookie(embed))
-        if not security.valid_session(token):
-            token = security.new_session()
+        key = await self._session_key()
+        if not security.valid_session(token, key):
+            token = security.new_session(key)
         lang = self._lang(request)
         start = request.query.get("start", "")
         values = {key: self.content.text(key, lang) for key in PAGE_TEXTS}
@@ -188,16 +192,18 @@ class WebServer:
 
     async def history(self, request: web.Request) -> web.Response:
         try:
-            person = self._admit(request, write=False)
+            person = await self._admit(request, write=False)
         except Refused as refused:
             return self._refusal(request, refused)
-        after = request.query.get("after", "0")
-        found = await self.chat.history(person, int(after) if after.isdigit() else 0)
+        after = parse_id(request.query.get("after", "0"))
+        if after is None:
+            return self._refusal(request, Refused(400, "web_unavailable"))
+        found = await self.chat.history(person, after)
         return _json({"lines": [line.as_json() for line in found.lines], "started": found.started})
 
     async def send(self, request: web.Request) -> web.Response:
         try:
-            person = self._admit(request, write=True)
+            person = await self._admit(request, write=True)
             said = _said(await _body(request))
         except Refused as refused:
             return self._refusal(request, refused)
@@ -206,7 +212,7 @@ class WebServer:
 
     async def telegram(self, request: web.Request) -> web.Response:
         try:
-            person = self._admit(request, write=True)
+            person = await self._admit(request, write=True)
         except Refused as refused:
             return self._refusal(request, refused)
         link = await self.chat.telegram_link(person)
@@ -214,11 +220,17 @@ class WebServer:
             return self._refusal(request, Refused(404, "web_unavailable"))
         return _json({"link": link})
 
-    def _admit(self, request: web.Request, *, write: bool) -> str:
+    async def _session_key(self) -> str:
+        if self._key is None:
+            async with self.chat.db.session() as session, session.begin():
+                self._key = await repo.installation_secret(session, security.SESSION_KEY)
+        return self._key
+
+    async def _admit(self, request: web.Request, *, write: bool) -> str:
         """The person behind the request, or Refused: no session, wrong origin, no CSRF
         token, too many requests."""
         token = request.cookies.get(_cookie(request.query.get("embed") == "1"))
-        if not security.valid_session(token):
+        if not security.valid_session(token, await self._session_key()):
             raise Refused(403, "web_forbidden")
         assert token is not None
         headers = request.headers

@@ -1,12 +1,15 @@
 """Sessions without accounts, CSRF tokens, origin checks and rate limits for the web chat.
 
-A session is a random 128-bit token in an HttpOnly cookie. The database never sees it:
-the person's id there and the CSRF token are both derived from it by hashing, so a copy
-of the database cannot be turned into a session.
+A session is a random 128-bit token in an HttpOnly cookie, followed by its signature with
+the installation's session key: only sessions the server issued are valid, so a value
+the client chose (session fixation) is replaced by a new session. The database never
+sees the token: the person's id there and the CSRF token are both derived from it by
+hashing, so a copy of the database cannot be turned into a session.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import re
@@ -16,17 +19,29 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{22}$")  # token_urlsafe(16): 128 random bits
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{44}$")  # token_urlsafe(16) + its signature
 _PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # a deep-link payload, as on Telegram
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def new_session() -> str:
-    return secrets.token_urlsafe(16)
+SESSION_KEY = "web_session"  # the installation secret that signs sessions
 
 
-def valid_session(token: str | None) -> bool:
-    return bool(token and _TOKEN.match(token))
+def _signature(key: str, random_part: str) -> str:
+    digest = hmac.new(key.encode(), f"session:{random_part}".encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(digest.digest()).decode()[:22]
+
+
+def new_session(key: str) -> str:
+    random_part = secrets.token_urlsafe(16)
+    return random_part + _signature(key, random_part)
+
+
+def valid_session(token: str | None, key: str) -> bool:
+    """Issued by this installation (signed with its key), not chosen by the client."""
+    if not token or not _TOKEN.match(token):
+        return False
+    return hmac.compare_digest(token[22:], _signature(key, token[:22]))
 
 
 def valid_payload(payload: str) -> bool:

@@ -1,0 +1,39 @@
+"""Operators get one clear German line, not a traceback, and no silly values."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import ROOT, free_port
+from tests.helpers.chat import run_lotse
+
+
+def test_lotse_chat_without_a_database_says_so_in_one_line() -> None:
+    unreachable = f"postgresql+asyncpg://nobody@127.0.0.1:{free_port()}/none"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat"],
+        input="Hallo\n",
+        text=True,
+        capture_output=True,
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": unreachable},
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert "Datenbank nicht erreichbar" in line and "nobody@" not in line
+
+
+@pytest.mark.parametrize("days", ["0", "-3", "100000", "1e9", "²"])
+def test_invite_refuses_days_out_of_range(tmp_path: Path, days: str) -> None:
+    result = run_lotse("invite", "--lotse", "lotse-delitzsch", "--days", days, db=tmp_path / "db")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "--days: ganze Zahl von 1 bis 90 erwartet" in result.stderr
