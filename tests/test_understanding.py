@@ -474,3 +474,62 @@ def test_interests_of_the_activity_not_of_generic_words(
     understander: Understander, text: str, interests: tuple[str, ...]
 ) -> None:
     assert set(understander.read(text).interests) == set(interests)
+
+
+# --- error classes of the third evaluation: own sentences, not the evaluation's ---------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Ich könnte jeden Donnerstagnachmittag in der Kleiderkammer stehen", "regular"),
+        ("mittwochabends hätte ich Zeit", "regular"),
+        ("freitags abends geht bei mir immer", "regular"),
+        ("Ich kann montags und freitags", "regular"),
+        ("zweimal im Monat würde ich gern mithelfen", "regular"),
+        ("I could come in three times a week", "regular"),
+        ("every Sunday after church", "regular"),
+        ("so ein paar Stunden pro Woche", "regular"),
+        ("alle zwei Wochen am Samstag", "regular"),
+        ("Ich möchte bloß einmal aushelfen", "once"),
+        ("nu, aber nur eemal", "once"),
+        ("Das wäre für mich eine einmalige Aktion", "once"),
+        ("I could help this Saturday", "once"),
+        ("am nächsten Sonntag könnte ich", "once"),
+        ("Hätte mal einen Vormittag übrig", "once"),
+        ("wenn Not am Mann ist, ruft mich an", "once"),
+        ("once a week", "regular"),
+        ("einen Abend pro Woche", "regular"),
+        ("Ich kann nicht jeden Dienstag", "once"),
+    ],
+)
+def test_time_kind_from_recurrence(understander: Understander, text: str, kind: str) -> None:
+    assert understander.read(text).time_kind == kind
+
+
+def test_an_idea_schedules_itself_not_the_person(understander: Understander) -> None:
+    idea = understander.read("Projektidee: ein wöchentlicher Spieletreff im Gemeindehaus")
+    assert idea.intent == "idea"
+    assert idea.time_kind is None
+    planned = understander.read(
+        "Ich will einen Seniorentanz jeden Freitag gründen, hab abends Zeit"
+    )
+    assert planned.time_kind == "regular"
+    club = understander.read("Unser Sportverein sucht jeden Mittwoch jemanden fürs Training")
+    assert club.time_kind == "regular"
+
+
+@pytest.mark.parametrize(
+    ("text", "slots"),
+    [
+        ("Ich hab ab und zu mal einen Nachmittag frei", ()),
+        ("an einem Vormittag könnte ich", ()),
+        ("einen Nachmittag pro Woche", ("weekday",)),
+        ("nachmittags hab ich Zeit", ("weekday",)),
+        ("einen Samstagnachmittag", ("weekend",)),
+    ],
+)
+def test_a_single_afternoon_is_no_weekday(
+    understander: Understander, text: str, slots: tuple[str, ...]
+) -> None:
+    assert understander.read(text).time_slots == slots

@@ -91,6 +91,15 @@ _AUDIENCE = re.compile(
     re.IGNORECASE,
 )
 EVENTS = "events"
+IDEA = "idea"
+CLEAR_IDEA = 0.3  # intent score
+# An idea describes its own schedule ("ein regelmäßiger Stammtisch", "jeden Freitag ein
+# Spieleabend"): that is no time of the person's unless they say when they have time.
+_OWN_TIME = re.compile(
+    r"\b(?:zeit|time|frei|free|verfügbar|available|kann ich|könnte ich|ich kann|ich könnte|"
+    r"i can|i could)\b",
+    re.IGNORECASE,
+)
 # Organisations named as the place to help ("Heimatverein", "Kirchgemeinde"): their area
 # counts only when nothing else says what the person would do there.
 _ORGANISATION = re.compile(r"\w+(?:verein|vereins|gemeinde|club|clubs|klub)\b", re.IGNORECASE)
@@ -197,6 +206,11 @@ class Understander:
         if intent in NO_INTERESTS:  # a need or a question names no area to help in
             top = []
         subtopics = tuple(s.subtopic for s in found if s.id in top and s.subtopic)
+        # only a clear idea; a vague guess is rather an answer about time ("einen Tag im Mai")
+        clear_idea = intent == IDEA and guess.score >= CLEAR_IDEA
+        timed = not clear_idea or bool(_OWN_TIME.search(text))
+        time_kind = cues.time_kind(text, self._time_kind) if self._time_kind and timed else None
+        time_slots = cues.time_slots(text, self._time_slots) if self._time_slots and timed else ()
         return Reading(
             text=text,
             intent=intent,
@@ -205,8 +219,8 @@ class Understander:
             subtopics=subtopics,
             place=place,
             max_km=travel_km(text, self.content.dialog.travel),
-            time_kind=cues.time_kind(text, self._time_kind) if self._time_kind else None,
-            time_slots=cues.time_slots(text, self._time_slots) if self._time_slots else (),
+            time_kind=time_kind,
+            time_slots=time_slots,
             yes_no=cues.yes_no(text),
             ordinal=cues.ordinal(text),
             navigation=cues.navigation(text, self._navigation),
