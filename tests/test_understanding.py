@@ -533,3 +533,30 @@ def test_a_single_afternoon_is_no_weekday(
     understander: Understander, text: str, slots: tuple[str, ...]
 ) -> None:
     assert understander.read(text).time_slots == slots
+
+
+@pytest.mark.parametrize(
+    ("text", "interests"),
+    [
+        ("Wir sind ein kleiner Heimatverein und suchen Leute für die Chronik", ("kultur",)),
+        ("Unser kleines Tierheim braucht Gassigeher", ("umwelt",)),
+        ("Ich würde den Kleinen gern etwas vorlesen", ("kinder-jugend",)),
+        ("Ich bin 13 und möchte beim Tierschutz helfen", ("umwelt",)),
+        ("Mit meiner Klasse würde ich gern mit den Schülern eine Webseite bauen", ("digital",)),
+        ("Ich bin neu zugezogen und würde gern beim Sportverein helfen", ("sport",)),
+        ("Wir sind neu in Deutschland und kennen noch keinen, wollen helfen", ()),
+        ("Ich möchte was Gutes für mein Dorf tun", ()),
+        ("Ich helfe gern bei Vereinsveranstaltungen", ()),
+        ("Ich würde beim Gemeindefest der Kirche Kaffee kochen", ("kirche",)),
+        ("Ich könnte einen Computerkurs für Senioren in der Bücherei geben", ("digital",)),
+        ("Ich fotografiere gern beim Dorffest", ("dorfleben",)),
+        ("Wir wollen den Jugendclub neu streichen", ("kinder-jugend",)),
+    ],
+)
+def test_audience_venue_and_means_are_no_area(
+    understander: Understander, text: str, interests: tuple[str, ...]
+) -> None:
+    reading = understander.read(text)
+    assert reading.interests[: len(interests)] == interests
+    if not interests:
+        assert reading.interests == ()

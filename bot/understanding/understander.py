@@ -53,6 +53,14 @@ _INCIDENTAL = re.compile(
             r"\bim\s+ruhestand\b|\bin\s+rente\b|\bretired\b",
             r"\b(?:für|fuer|for)\s+(?:die\s+|meine\s+|the\s+|my\s+)?schule\b|\bfor\s+school\b|"
             r"\bsozialstunden\b|\bschulpraktikum\b",
+            # new here: "neu zugezogen", "neu in Deutschland", "kenn noch keinen", "new in town"
+            r"\b(?:ganz\s+|erst\s+|noch\s+)?neu\s+(?:zugezogen|hergezogen|hierher\w*|hier|"
+            r"in\s+[\w-]+|im\s+ort|im\s+dorf)\b|\b(?:neu\s+)?(?:zugezogen\w*|hergezogen)\b",
+            r"\bkenn?e?\s+(?:hier\s+)?(?:noch\s+)?(?:keine[nm]?|niemand\w*|kaum\s+\w+)\b|"
+            r"\b(?:new\s+(?:here|in\s+\w+|to\s+\w+(?:\s+\w+)?)|(?:don't|dont|do not)\s+know\s+"
+            r"(?:anyone|anybody|many\s+people))\b",
+            # "klein" describes a thing ("ein kleines Museum", "beim kleinen Adventsmarkt")
+            r"\bklein(?:e[rsm]?)?\b|\bkleinen\s+(?=(?-i:[A-ZÄÖÜ])|(?-i:[a-zäöüß]+[^n\W])\b)",
             # family brought along: "mit meiner Tochter", "with my kids"
             rf"\b(?:mein|meine|meinen|meinem|meiner|unser|unsere|unseren|unserem|my|our)\s+"
             rf"(?:\w+\s+)?{_FAMILY}\b",
@@ -76,6 +84,9 @@ _GENERIC = re.compile(
             r"tag\w*|vorgenommen|angestellt|steht|stehen|dabei|mitmachen|machen|commit\w*)\b",
             r"\b\w*kosten\b|\b\w*pauschale\b|\baltersgrenze\w*|\bage limit\b",
             r"\bvereins(?:kram|sachen|zeug|dinge|krams)\b",
+            # where or what kind, not in what area: "für mein Dorf", "Veranstaltungen", "Kalender"
+            r"\b(?:dorf|dorfes|dörfer|dörfern|village)\b",
+            r"\b(?:vereins)?veranstaltung(?:en)?\b|\bkalender\w*|\btermin(?:e|en)?\b",
             r"\b(?:mit|als|with|as)\s+(?:der\s+|die\s+|ganzen\s+|the\s+|a\s+)?"
             r"(?:familie|family)\b|\bmit kind und kegel\b",
         )
@@ -89,6 +100,26 @@ _AUDIENCE = re.compile(
     r"families|kinder|kindern|kids|children|enkel\w*|grandchildren)"
     r"(?:\s+(?:mit|with)\s+(?:\w+\s+)?(?:kind\w*|kids|children))?\b",
     re.IGNORECASE,
+)
+# How, for whom or where something is done – no area of its own when the rest of the
+# message names one ("Fotos bei Dorffesten", "Handysprechstunde für Senioren in der
+# Bibliothek", "mit den Schülern eine Homepage programmieren", "Jugendclub renovieren").
+_BESIDE = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        # means
+        r"\b(?:kaffee\s+kochen|kuchen\s+backen|kaffee|kuchen|fotos?|fotograf\\w*|"
+        r"renovier\w*|streichen|vorlesen|vorzulesen|aufbauen|abbauen|aufbau|abbau|"
+        r"photos?|baking|coffee)\b",
+        # audience
+        r"\b(?:für|fuer|mit|for|with)?\s*(?:den\s+|die\s+|unsere[nm]?\s+|the\s+|our\s+)?"
+        r"(?:schüler\w*|schulkinder\w*|schulklassen?|pupils|students|senioren|seniorinnen|"
+        r"älter\w*\s+(?:leute\w*|menschen)|alte[nr]?\s+(?:leute\w*|leuden|menschen)|"
+        r"elderly(?:\s+people)?|older\s+people|seniors)\b",
+        # venue
+        r"\b(?:in|an|at)\s+(?:der|einer|the|a|unserer|unsere[mr]?)?\s*\w*(?:bibliothek|"
+        r"bücherei|schule|library|school)\b|\bim\s+\w*(?:gemeindehaus|rathaus)\b",
+    )
 )
 EVENTS = "events"
 IDEA = "idea"
@@ -235,6 +266,11 @@ class Understander:
         """Interests of the activity named: incidental mentions and, where an activity is
         named beside it, the organisation's own area left out."""
         text = _GENERIC.sub(" ", _INCIDENTAL.sub(" ", text))
+        for beside in _BESIDE:
+            if beside.search(text):
+                without = beside.sub(" ", text)
+                if self.interests.is_confident(self.interests.classify(without)):
+                    text = without
         found = self.interests.classify(text)
         if _ORGANISATION.search(text):
             without = self.interests.classify(_ORGANISATION.sub(_unless_listed, text))
