@@ -108,7 +108,7 @@ _BESIDE = tuple(
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
         # means
-        r"\b(?:kaffee\s+kochen|kuchen\s+backen|kaffee|kuchen|fotos?|fotograf\\w*|"
+        r"\b(?:kaffee\s+kochen|kuchen\s+backen|kaffee|kuchen|fotos?|fotograf\w*|"
         r"renovier\w*|streichen|vorlesen|vorzulesen|aufbauen|abbauen|aufbau|abbau|"
         r"photos?|baking|coffee)\b",
         # audience
