@@ -560,3 +560,28 @@ def test_audience_venue_and_means_are_no_area(
     assert reading.interests[: len(interests)] == interests
     if not interests:
         assert reading.interests == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("We run a small food bank in Eilenburg and need drivers", "verein"),
+        ("I'm with the rowing club, we'd like to put our offer on here", "verein"),
+        ("Wir sind eine Elterninitiative und suchen jemanden für die Kasse", "verein"),
+        ("Der Ortsbeirat möchte Einwohner für eine Arbeitsgruppe gewinnen", "verein"),
+        ("Ich bräuchte manchmal Unterstützung beim Wäschewaschen", "need_help"),
+        ("Mein Opa sucht eine Aufgabe, er würde gern Vogelhäuschen bauen", "volunteer"),
+        ("Wir wollen als Team einen Tag lang was Gutes tun", "volunteer"),
+        ("hab lust auf ehrenamt, was gibts da?", "volunteer"),
+        ("Ich will einen Kochtreff gründen. Wer hilft mir dabei?", "idea"),
+    ],
+)
+def test_intent_third_error_classes(understander: Understander, text: str, intent: str) -> None:
+    assert understander.read(text).intent == intent
+
+
+def test_a_village_alone_at_the_end(understander: Understander) -> None:
+    assert understander.read("würde beim Fest helfen, Getränke. zschortau").place_name == (
+        "Zschortau"
+    )
+    assert understander.read("ich helfe gern, danke").place is None

@@ -507,12 +507,35 @@ _DOER = re.compile(
 )
 
 
+# a relative of the writer looking for a task: "Meine Oma sucht eine Aufgabe, sie würde
+# stricken", "my dad would like to volunteer"
+_KIN_DOER = re.compile(
+    rf"\b(?:meine?[mnrs]?|mei|my|our|unsere?[mnrs]?)\s+{_KIN}\s+(?:\S+\s+){{0,2}}?(?:sucht|mochte|"
+    r"wurde|will|would|wants|is looking|looks)\s+(?:\S+\s+){0,4}?(?:aufgabe|ehrenamt\w*|"
+    r"beschaftigung|helfen|mithelfen|engagieren|einbringen|volunteer\w*|task|something to do|"
+    r"help out)\b"
+)
+# founding something: the help asked for is help with the project ("einen Lauftreff
+# gründen. Wer hilft mir dabei?")
+_FOUNDING = re.compile(
+    r"\b(?:grunden|grunde|ins leben rufen|auf die beine stellen|aufbauen|aufziehen|"
+    r"starten|start(?:ing)? (?:a|an|our|my)|set(?:ting)? up|found(?:ing)? (?:a|an))\b"
+)
+
+
+def founding(text: str) -> bool:
+    """The writer wants to found or start something."""
+    return bool(_FOUNDING.search(fold(text)))
+
+
 def direction(text: str) -> str | None:
     """'receiver' when someone else is to help the writer or their relative, 'doer' when the
-    writer would help others, None when neither (or both) is said."""
+    writer (or a relative of theirs) would help others, None when neither (or both) is said.
+    Help asked for founding something is no help for the writer."""
     folded = fold(text)
     receiver = bool(_RECEIVER.search(folded)) and not _ASKS_WHERE_TO_HELP.search(folded)
-    doer = bool(_DOER.search(folded))
+    receiver = receiver and not _FOUNDING.search(folded)
+    doer = bool(_DOER.search(folded)) or bool(_KIN_DOER.search(folded))
     if receiver and not doer:
         return "receiver"
     if doer and not receiver:
