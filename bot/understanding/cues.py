@@ -252,8 +252,9 @@ _ONCE = re.compile(
     rf"eemol|once)|(?:next|this|coming|kommende[nr]?|nachste[nr]?|diese[nr]?|am kommenden|"
     rf"am nachsten|an diesem) {_DAYS}\w*|(?:einen|nen|an einem|ein|one|an) (?:halben |ganzen |"
     r"freien |free )?(?:vormittag|nachmittag|abend|tag|samstag|sonntag|wochenende|morning|"
-    r"afternoon|evening|day|saturday|sunday|weekend)|(?:eine|one) woche lang|not am mann|"
-    r"bei bedarf|wenn bedarf|when needed|if needed|as needed|ausnahmsweise) "
+    r"afternoon|evening|day|saturday|sunday|weekend)|(?:eine|one) woche lang|"
+    r"(?:ein )?einzige[ns]? mal|not am mann|bei bedarf|wenn bedarf|when needed|if needed|"
+    r"as needed|ausnahmsweise) "
 )
 # "nicht regelmäßig", "nicht jede Woche", "not every week": a negated regular means once.
 _NEGATION = re.compile(r" (?:nicht|kein\w*|not|no|never|nie)(?: \S+){0,2}$")
