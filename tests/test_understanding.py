@@ -474,3 +474,114 @@ def test_interests_of_the_activity_not_of_generic_words(
     understander: Understander, text: str, interests: tuple[str, ...]
 ) -> None:
     assert set(understander.read(text).interests) == set(interests)
+
+
+# --- error classes of the third evaluation: own sentences, not the evaluation's ---------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Ich könnte jeden Donnerstagnachmittag in der Kleiderkammer stehen", "regular"),
+        ("mittwochabends hätte ich Zeit", "regular"),
+        ("freitags abends geht bei mir immer", "regular"),
+        ("Ich kann montags und freitags", "regular"),
+        ("zweimal im Monat würde ich gern mithelfen", "regular"),
+        ("I could come in three times a week", "regular"),
+        ("every Sunday after church", "regular"),
+        ("so ein paar Stunden pro Woche", "regular"),
+        ("alle zwei Wochen am Samstag", "regular"),
+        ("Ich möchte bloß einmal aushelfen", "once"),
+        ("nu, aber nur eemal", "once"),
+        ("Das wäre für mich eine einmalige Aktion", "once"),
+        ("I could help this Saturday", "once"),
+        ("am nächsten Sonntag könnte ich", "once"),
+        ("Hätte mal einen Vormittag übrig", "once"),
+        ("wenn Not am Mann ist, ruft mich an", "once"),
+        ("once a week", "regular"),
+        ("einen Abend pro Woche", "regular"),
+        ("Ich kann nicht jeden Dienstag", "once"),
+    ],
+)
+def test_time_kind_from_recurrence(understander: Understander, text: str, kind: str) -> None:
+    assert understander.read(text).time_kind == kind
+
+
+def test_an_idea_schedules_itself_not_the_person(understander: Understander) -> None:
+    idea = understander.read("Projektidee: ein wöchentlicher Spieletreff im Gemeindehaus")
+    assert idea.intent == "idea"
+    assert idea.time_kind is None
+    planned = understander.read(
+        "Ich will einen Seniorentanz jeden Freitag gründen, hab abends Zeit"
+    )
+    assert planned.time_kind == "regular"
+    club = understander.read("Unser Sportverein sucht jeden Mittwoch jemanden fürs Training")
+    assert club.time_kind == "regular"
+
+
+@pytest.mark.parametrize(
+    ("text", "slots"),
+    [
+        ("Ich hab ab und zu mal einen Nachmittag frei", ()),
+        ("an einem Vormittag könnte ich", ()),
+        ("einen Nachmittag pro Woche", ("weekday",)),
+        ("nachmittags hab ich Zeit", ("weekday",)),
+        ("einen Samstagnachmittag", ("weekend",)),
+    ],
+)
+def test_a_single_afternoon_is_no_weekday(
+    understander: Understander, text: str, slots: tuple[str, ...]
+) -> None:
+    assert understander.read(text).time_slots == slots
+
+
+@pytest.mark.parametrize(
+    ("text", "interests"),
+    [
+        ("Wir sind ein kleiner Heimatverein und suchen Leute für die Chronik", ("kultur",)),
+        ("Unser kleines Tierheim braucht Gassigeher", ("umwelt",)),
+        ("Ich würde den Kleinen gern etwas vorlesen", ("kinder-jugend",)),
+        ("Ich bin 13 und möchte beim Tierschutz helfen", ("umwelt",)),
+        ("Mit meiner Klasse würde ich gern mit den Schülern eine Webseite bauen", ("digital",)),
+        ("Ich bin neu zugezogen und würde gern beim Sportverein helfen", ("sport",)),
+        ("Wir sind neu in Deutschland und kennen noch keinen, wollen helfen", ()),
+        ("Ich möchte was Gutes für mein Dorf tun", ()),
+        ("Ich helfe gern bei Vereinsveranstaltungen", ()),
+        ("Ich würde beim Gemeindefest der Kirche Kaffee kochen", ("kirche",)),
+        ("Ich könnte einen Computerkurs für Senioren in der Bücherei geben", ("digital",)),
+        ("Ich fotografiere gern beim Dorffest", ("dorfleben",)),
+        ("Wir wollen den Jugendclub neu streichen", ("kinder-jugend",)),
+    ],
+)
+def test_audience_venue_and_means_are_no_area(
+    understander: Understander, text: str, interests: tuple[str, ...]
+) -> None:
+    reading = understander.read(text)
+    assert reading.interests[: len(interests)] == interests
+    if not interests:
+        assert reading.interests == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("We run a small food bank in Eilenburg and need drivers", "verein"),
+        ("I'm with the rowing club, we'd like to put our offer on here", "verein"),
+        ("Wir sind eine Elterninitiative und suchen jemanden für die Kasse", "verein"),
+        ("Der Ortsbeirat möchte Einwohner für eine Arbeitsgruppe gewinnen", "verein"),
+        ("Ich bräuchte manchmal Unterstützung beim Wäschewaschen", "need_help"),
+        ("Mein Opa sucht eine Aufgabe, er würde gern Vogelhäuschen bauen", "volunteer"),
+        ("Wir wollen als Team einen Tag lang was Gutes tun", "volunteer"),
+        ("hab lust auf ehrenamt, was gibts da?", "volunteer"),
+        ("Ich will einen Kochtreff gründen. Wer hilft mir dabei?", "idea"),
+    ],
+)
+def test_intent_third_error_classes(understander: Understander, text: str, intent: str) -> None:
+    assert understander.read(text).intent == intent
+
+
+def test_a_village_alone_at_the_end(understander: Understander) -> None:
+    assert understander.read("würde beim Fest helfen, Getränke. zschortau").place_name == (
+        "Zschortau"
+    )
+    assert understander.read("ich helfe gern, danke").place is None

@@ -224,9 +224,37 @@ _TIME_UNITS = (
     r"thursday|friday|saturday|sunday)"
 )
 _REGULAR = re.compile(
-    rf" (?:jede[nrs]? {_TIME_UNITS}|every {_TIME_UNITS}|(?:einmal|zweimal|1x|2x|1 mal|ein mal) "
-    rf"(?:die|pro|in der|im|a|per) {_TIME_UNITS}|regelmassig\w*|wochentlich|weekly|monatlich|"
-    r"dauerhaft|langfristig|ofter|regularly|regular|fest(?:e|en)? (?:termin|aufgabe)\w*) "
+    rf" (?:(?:jede[nrs]?|every) (?:\S+ )?\w*{_TIME_UNITS}\w*|"
+    rf"(?:einmal|zweimal|1x|2x|1 mal|ein mal) (?:die|pro|in der|im|a|per) {_TIME_UNITS}|"
+    r"regelmassig\w*|wochentlich|weekly|monatlich|dauerhaft|langfristig|ofter|regularly|"
+    r"regular|fest(?:e|en)? (?:termin|aufgabe)\w*) "
+)
+_DAYS = (
+    r"(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday)"
+)
+# A recurring day or rhythm: "dienstags", "dienstagabends", "mittwochnachmittags", "on
+# Mondays", "zweimal im Monat", "a couple of times a week", "ein paar Stunden pro Woche",
+# "alle zwei Wochen", "immer am Wochenende".
+_RECURRING = re.compile(
+    rf" (?:{_DAYS}s|{_DAYS}s?(?:vormittag|nachmittag|abend|morgen|mittag|fruh)s|"
+    r"(?:\S+mal|ein mal|\d+ ?(?:x|mal)|once|twice|(?:(?:a|ein) )?(?:few|couple of|paar|several|"
+    r"\d+|zwei|drei|vier|two|three|four) (?:times|stunden|hours|mal|abende|nachmittage|tage|days|"
+    r"evenings)|(?:ein|einen|eine|one|a|an|nen) \S+) (?:die|pro|in der|im|a|per|each|jede[nrs]?) "
+    r"(?:woche|monat|week|month)|alle (?:\S+ )?(?:woche|wochen|tage)|every (?:other|second|two) "
+    rf"\w+|immer (?:am |an |zum )?\w*{_TIME_UNITS}\w*|\w*wochentlich|vierzehntagig|14 tagig|"
+    r"fortnightly|monthly|taglich|daily|on a regular basis) "
+)
+# A single occasion: "nur einmal" (Saxon "nur eemal"), "eine einmalige Sache", "next
+# Thursday", "am kommenden Samstag", "mal einen Nachmittag", "wenn mal Not am Mann ist".
+_ONCE = re.compile(
+    rf" (?:einmalig\w*|(?:nur|bloss|blos|just|only) (?:einmal|eemal|eenmal|emal|eimal|einmol|"
+    rf"eemol|once)|(?:next|this|coming|kommende[nr]?|nachste[nr]?|diese[nr]?|am kommenden|"
+    rf"am nachsten|an diesem) {_DAYS}\w*|(?:einen|nen|an einem|ein|one|an) (?:halben |ganzen |"
+    r"freien |free )?(?:vormittag|nachmittag|abend|tag|samstag|sonntag|wochenende|morning|"
+    r"afternoon|evening|day|saturday|sunday|weekend)|(?:eine|one) woche lang|"
+    r"(?:ein )?einzige[ns]? mal|not am mann|bei bedarf|wenn bedarf|when needed|if needed|"
+    r"as needed|ausnahmsweise) "
 )
 # "nicht regelmäßig", "nicht jede Woche", "not every week": a negated regular means once.
 _NEGATION = re.compile(r" (?:nicht|kein\w*|not|no|never|nie)(?: \S+){0,2}$")
@@ -268,6 +296,8 @@ def time_kind(text: str, options: Sequence[tuple[str, Sequence[str]]]) -> str | 
     padded = f" {_without_greetings(folded)} "
     if _EITHER.search(padded):
         return "any"  # "ob einmalig oder regelmäßig", "egal ob einmal oder öfter"
+    # "einmal im Monat", "once a week", "einen Nachmittag pro Woche" are no single occasion
+    single = _RECURRING.sub("  ", _REGULAR.sub("  ", padded))
     found = []
     for value, names in options:
         for name in names:
@@ -277,15 +307,20 @@ def time_kind(text: str, options: Sequence[tuple[str, Sequence[str]]]) -> str | 
             if value == "regular" and _negated_everywhere(padded, key):
                 found.append("once")
                 break
-            if _has(padded, key):
+            if _has(single if value == "once" else padded, key):
                 found.append(value)
                 break
-    for match in _REGULAR.finditer(padded):
-        if _NEGATION.search(padded[: match.start()]):
-            found.append("once")  # "nicht regelmäßig", "nicht jede Woche"
-        else:
-            found.append("regular")
-    if any(_has(padded, cue) for cue in ONCE_CUES) or _ONCE_OCCASION.search(padded):
+    for pattern in (_REGULAR, _RECURRING):
+        for match in pattern.finditer(padded):
+            if _NEGATION.search(padded[: match.start()]):
+                found.append("once")  # "nicht regelmäßig", "nicht jede Woche"
+            else:
+                found.append("regular")
+    if (
+        any(_has(single, cue) for cue in ONCE_CUES)
+        or _ONCE_OCCASION.search(single)
+        or _ONCE.search(single)
+    ):
         found.append("once")
     values = list(dict.fromkeys(found))
     if not values and len(folded.split()) <= 2 and (answer := pick(folded, options)):
@@ -327,7 +362,8 @@ def _clause_slots(clause: str, options: Sequence[tuple[str, Sequence[str]]]) -> 
     padded = f" {clause} "
     days: list[str] = []  # from names of days
     parts: list[str] = []  # from times of day
-    for word in clause.split():
+    words = clause.split()
+    for index, word in enumerate(words):
         if word.startswith(WEEKEND_DAYS) or word.endswith(("wochenende", "wochenend")):
             days.append("weekend")
         elif word.startswith(WORKDAYS):
@@ -336,7 +372,8 @@ def _clause_slots(clause: str, options: Sequence[tuple[str, Sequence[str]]]) -> 
             days.append("workday")
         elif _is_part(word, EVENING_PARTS):
             parts.append("evening")
-        elif _is_part(word, DAY_PARTS) and word not in {"morgen"}:
+        # "mal einen Nachmittag": one occasion, not said to be on a weekday
+        elif _is_part(word, DAY_PARTS) and word != "morgen" and not _single_occasion(words, index):
             parts.append("weekday")
     others: list[str] = []
     for value, names in options:
@@ -379,6 +416,22 @@ def _clause_slots(clause: str, options: Sequence[tuple[str, Sequence[str]]]) -> 
     if not days:
         found += parts
     return [*found, *others]
+
+
+_SINGLE_ARTICLES = frozenset("einen nen n an einem ein one a".split())
+_PER = frozenset("pro die im per a each jede jeden jedes every".split())
+
+
+def _single_occasion(words: Sequence[str], index: int) -> bool:
+    """'einen Nachmittag', 'an einem Vormittag', 'an afternoon' – but not 'einen Nachmittag
+    pro Woche'."""
+    before = words[max(0, index - 2) : index]
+    after = words[index + 1 : index + 2]
+    single = bool(before) and before[-1] in _SINGLE_ARTICLES
+    single |= len(before) == 2 and before[0] in _SINGLE_ARTICLES and before[1] in {
+        "halben", "ganzen", "freien", "free"
+    }  # fmt: skip
+    return single and not (after and after[0] in _PER)
 
 
 def _weekend_evening(clause: str) -> bool:
@@ -455,12 +508,35 @@ _DOER = re.compile(
 )
 
 
+# a relative of the writer looking for a task: "Meine Oma sucht eine Aufgabe, sie würde
+# stricken", "my dad would like to volunteer"
+_KIN_DOER = re.compile(
+    rf"\b(?:meine?[mnrs]?|mei|my|our|unsere?[mnrs]?)\s+{_KIN}\s+(?:\S+\s+){{0,2}}?(?:sucht|mochte|"
+    r"wurde|will|would|wants|is looking|looks)\s+(?:\S+\s+){0,4}?(?:aufgabe|ehrenamt\w*|"
+    r"beschaftigung|helfen|mithelfen|engagieren|einbringen|volunteer\w*|task|something to do|"
+    r"help out)\b"
+)
+# founding something: the help asked for is help with the project ("einen Lauftreff
+# gründen. Wer hilft mir dabei?")
+_FOUNDING = re.compile(
+    r"\b(?:grunden|grunde|ins leben rufen|auf die beine stellen|aufbauen|aufziehen|"
+    r"starten|start(?:ing)? (?:a|an|our|my)|set(?:ting)? up|found(?:ing)? (?:a|an))\b"
+)
+
+
+def founding(text: str) -> bool:
+    """The writer wants to found or start something."""
+    return bool(_FOUNDING.search(fold(text)))
+
+
 def direction(text: str) -> str | None:
     """'receiver' when someone else is to help the writer or their relative, 'doer' when the
-    writer would help others, None when neither (or both) is said."""
+    writer (or a relative of theirs) would help others, None when neither (or both) is said.
+    Help asked for founding something is no help for the writer."""
     folded = fold(text)
     receiver = bool(_RECEIVER.search(folded)) and not _ASKS_WHERE_TO_HELP.search(folded)
-    doer = bool(_DOER.search(folded))
+    receiver = receiver and not _FOUNDING.search(folded)
+    doer = bool(_DOER.search(folded)) or bool(_KIN_DOER.search(folded))
     if receiver and not doer:
         return "receiver"
     if doer and not receiver:

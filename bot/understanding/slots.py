@@ -21,6 +21,7 @@ PLACE_CUES = frozenset(
     "in im aus bei nach von nahe nah nahe naehe wohne wohnen lebe komme ot ortsteil raum "
     "gegend umgebung richtung from near at around".split()
 )
+_CLAUSE_END = re.compile(r"[.,;:!?\n]\s*$")
 SURE_TYPO, CUED_TYPO = 88, 80  # similarity a typo needs without / right after a cue
 MAX_SPAN = 3
 
@@ -71,6 +72,12 @@ class PlaceScanner:
                 if any(t.folded.isdigit() for t in span):
                     continue
                 cued = start > 0 and tokens[start - 1].folded in PLACE_CUES
+                # "… Kasse oder Imbiss. biesen": a name standing alone at the very end
+                cued = cued or (
+                    start > 0
+                    and start + size == len(tokens)
+                    and bool(_CLAUSE_END.search(text[: span[0].start]))
+                )
                 matches = self._accepted(text, span, cued, alone=len(tokens) == size)
                 if matches:
                     best = max(score for _, score in matches)

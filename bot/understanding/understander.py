@@ -53,6 +53,14 @@ _INCIDENTAL = re.compile(
             r"\bim\s+ruhestand\b|\bin\s+rente\b|\bretired\b",
             r"\b(?:für|fuer|for)\s+(?:die\s+|meine\s+|the\s+|my\s+)?schule\b|\bfor\s+school\b|"
             r"\bsozialstunden\b|\bschulpraktikum\b",
+            # new here: "neu zugezogen", "neu in Deutschland", "kenn noch keinen", "new in town"
+            r"\b(?:ganz\s+|erst\s+|noch\s+)?neu\s+(?:zugezogen|hergezogen|hierher\w*|hier|"
+            r"in\s+[\w-]+|im\s+ort|im\s+dorf)\b|\b(?:neu\s+)?(?:zugezogen\w*|hergezogen)\b",
+            r"\bkenn?e?\s+(?:hier\s+)?(?:noch\s+)?(?:keine[nm]?|niemand\w*|kaum\s+\w+)\b|"
+            r"\b(?:new\s+(?:here|in\s+\w+|to\s+\w+(?:\s+\w+)?)|(?:don't|dont|do not)\s+know\s+"
+            r"(?:anyone|anybody|many\s+people))\b",
+            # "klein" describes a thing ("ein kleines Museum", "beim kleinen Adventsmarkt")
+            r"\bklein(?:e[rsm]?)?\b|\bkleinen\s+(?=(?-i:[A-ZÄÖÜ])|(?-i:[a-zäöüß]+[^n\W])\b)",
             # family brought along: "mit meiner Tochter", "with my kids"
             rf"\b(?:mein|meine|meinen|meinem|meiner|unser|unsere|unseren|unserem|my|our)\s+"
             rf"(?:\w+\s+)?{_FAMILY}\b",
@@ -76,6 +84,9 @@ _GENERIC = re.compile(
             r"tag\w*|vorgenommen|angestellt|steht|stehen|dabei|mitmachen|machen|commit\w*)\b",
             r"\b\w*kosten\b|\b\w*pauschale\b|\baltersgrenze\w*|\bage limit\b",
             r"\bvereins(?:kram|sachen|zeug|dinge|krams)\b",
+            # where or what kind, not in what area: "für mein Dorf", "Veranstaltungen", "Kalender"
+            r"\b(?:dorf|dorfes|dörfer|dörfern|village)\b",
+            r"\b(?:vereins)?veranstaltung(?:en)?\b|\bkalender\w*|\btermin(?:e|en)?\b",
             r"\b(?:mit|als|with|as)\s+(?:der\s+|die\s+|ganzen\s+|the\s+|a\s+)?"
             r"(?:familie|family)\b|\bmit kind und kegel\b",
         )
@@ -90,7 +101,36 @@ _AUDIENCE = re.compile(
     r"(?:\s+(?:mit|with)\s+(?:\w+\s+)?(?:kind\w*|kids|children))?\b",
     re.IGNORECASE,
 )
+# How, for whom or where something is done – no area of its own when the rest of the
+# message names one ("Fotos bei Dorffesten", "Handysprechstunde für Senioren in der
+# Bibliothek", "mit den Schülern eine Homepage programmieren", "Jugendclub renovieren").
+_BESIDE = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        # means
+        r"\b(?:kaffee\s+kochen|kuchen\s+backen|kaffee|kuchen|fotos?|fotograf\w*|"
+        r"renovier\w*|streichen|vorlesen|vorzulesen|aufbauen|abbauen|aufbau|abbau|"
+        r"photos?|baking|coffee)\b",
+        # audience
+        r"\b(?:für|fuer|mit|for|with)?\s*(?:den\s+|die\s+|unsere[nm]?\s+|the\s+|our\s+)?"
+        r"(?:schüler\w*|schulkinder\w*|schulklassen?|pupils|students|senioren|seniorinnen|"
+        r"älter\w*\s+(?:leute\w*|menschen)|alte[nr]?\s+(?:leute\w*|leuden|menschen)|"
+        r"elderly(?:\s+people)?|older\s+people|seniors)\b",
+        # venue
+        r"\b(?:in|an|at)\s+(?:der|einer|the|a|unserer|unsere[mr]?)?\s*\w*(?:bibliothek|"
+        r"bücherei|schule|library|school)\b|\bim\s+\w*(?:gemeindehaus|rathaus)\b",
+    )
+)
 EVENTS = "events"
+IDEA = "idea"
+CLEAR_IDEA = 0.3  # intent score
+# An idea describes its own schedule ("ein regelmäßiger Stammtisch", "jeden Freitag ein
+# Spieleabend"): that is no time of the person's unless they say when they have time.
+_OWN_TIME = re.compile(
+    r"\b(?:zeit|time|frei|free|verfügbar|available|kann ich|könnte ich|ich kann|ich könnte|"
+    r"i can|i could)\b",
+    re.IGNORECASE,
+)
 # Organisations named as the place to help ("Heimatverein", "Kirchgemeinde"): their area
 # counts only when nothing else says what the person would do there.
 _ORGANISATION = re.compile(r"\w+(?:verein|vereins|gemeinde|club|clubs|klub)\b", re.IGNORECASE)
@@ -197,6 +237,11 @@ class Understander:
         if intent in NO_INTERESTS:  # a need or a question names no area to help in
             top = []
         subtopics = tuple(s.subtopic for s in found if s.id in top and s.subtopic)
+        # only a clear idea; a vague guess is rather an answer about time ("einen Tag im Mai")
+        clear_idea = intent == IDEA and guess.score >= CLEAR_IDEA
+        timed = not clear_idea or bool(_OWN_TIME.search(text))
+        time_kind = cues.time_kind(text, self._time_kind) if self._time_kind and timed else None
+        time_slots = cues.time_slots(text, self._time_slots) if self._time_slots and timed else ()
         return Reading(
             text=text,
             intent=intent,
@@ -205,8 +250,8 @@ class Understander:
             subtopics=subtopics,
             place=place,
             max_km=travel_km(text, self.content.dialog.travel),
-            time_kind=cues.time_kind(text, self._time_kind) if self._time_kind else None,
-            time_slots=cues.time_slots(text, self._time_slots) if self._time_slots else (),
+            time_kind=time_kind,
+            time_slots=time_slots,
             yes_no=cues.yes_no(text),
             ordinal=cues.ordinal(text),
             navigation=cues.navigation(text, self._navigation),
@@ -221,6 +266,11 @@ class Understander:
         """Interests of the activity named: incidental mentions and, where an activity is
         named beside it, the organisation's own area left out."""
         text = _GENERIC.sub(" ", _INCIDENTAL.sub(" ", text))
+        for beside in _BESIDE:
+            if beside.search(text):
+                without = beside.sub(" ", text)
+                if self.interests.is_confident(self.interests.classify(without)):
+                    text = without
         found = self.interests.classify(text)
         if _ORGANISATION.search(text):
             without = self.interests.classify(_ORGANISATION.sub(_unless_listed, text))
