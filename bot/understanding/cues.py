@@ -233,11 +233,18 @@ _DAYS = (
     r"(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag|monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday)"
 )
-# A recurring day or rhythm: "dienstags", "dienstagabends", "mittwochnachmittags", "on
-# Mondays", "zweimal im Monat", "a couple of times a week", "ein paar Stunden pro Woche",
-# "alle zwei Wochen", "immer am Wochenende".
+# A recurring day or rhythm – a habit, not only a day that suits:
+# - a day with its time of day, a fixed weekly hour: "dienstagabends", "mittwochnachmittags",
+#   "freitags abends", "Saturday mornings";
+# - two or more days named together: "dienstags und donnerstags", "Mondays and Fridays";
+# - a rhythm: "jeden Samstag", "immer montags", "zweimal im Monat", "a couple of times a
+#   week", "ein paar Stunden pro Woche", "alle zwei Wochen", "immer am Wochenende".
+# A single day with -s alone says WHEN it suits, not how often ("am besten samstags", "habe
+# montags Zeit", "on Saturdays"): that is a time slot and no time_kind.
 _RECURRING = re.compile(
-    rf" (?:{_DAYS}s|{_DAYS}s?(?:vormittag|nachmittag|abend|morgen|mittag|fruh)s|"
+    rf" (?:{_DAYS}s?(?:vormittag|nachmittag|abend|morgen|mittag|fruh)s|"
+    rf"{_DAYS}s (?:vormittag|nachmittag|abend|morgen|mittag|fruh|morning|afternoon|evening|"
+    rf"night)s|{_DAYS}s?(?: und| and| sowie| &| \+)? {_DAYS}s|"
     r"(?:\S+mal|ein mal|\d+ ?(?:x|mal)|once|twice|(?:(?:a|ein) )?(?:few|couple of|paar|several|"
     r"\d+|zwei|drei|vier|two|three|four) (?:times|stunden|hours|mal|abende|nachmittage|tage|days|"
     r"evenings)|(?:ein|einen|eine|one|a|an|nen) \S+) (?:die|pro|in der|im|a|per|each|jede[nrs]?) "
@@ -255,6 +262,32 @@ _ONCE = re.compile(
     r"afternoon|evening|day|saturday|sunday|weekend)|(?:eine|one) woche lang|"
     r"(?:ein )?einzige[ns]? mal|not am mann|bei bedarf|wenn bedarf|when needed|if needed|"
     r"as needed|ausnahmsweise) "
+)
+_MONTHS = (
+    r"(?:januar|februar|marz|april|mai|juni|juli|august|september|oktober|november|dezember|"
+    r"january|february|march|may|june|july|october|december|sommer|herbst|winter|fruhling|"
+    r"fruhjahr|summer|autumn|fall|spring|\w*ferien|holidays?|urlaub)"
+)
+# A period of days or weeks is one stretch of time, not a habit: "zwei Wochen im März",
+# "eine Woche in den Sommerferien", "drei Tage im April", "a week in July", "Samstag in 2
+# Wochen", "in three weeks on Saturday".
+_PERIOD = re.compile(
+    r" (?:(?:ein|eine|einen|zwei|drei|vier|funf|paar|ein paar|\d+|one|two|three|four|five|a|"
+    r"a few|a couple of|couple of) (?:tag|tage|tagen|woche|wochen|day|days|week|weeks) "
+    r"(?:im|in den|in der|in|ueber die|uber die|during|over the|over|this|next) "
+    rf"(?:\S+ )?{_MONTHS}|"
+    rf"{_DAYS} in (?:\d+|zwei|drei|vier|two|three|four) (?:wochen|weeks)|in (?:\d+|zwei|drei|"
+    rf"vier|two|three|four) (?:wochen|weeks) (?:am |on )?{_DAYS}) "
+)
+_ONCE_WORD = r"(?:einmal\w*|einzeln\w*|punktuell\w*|spontan\w*|once|one[- ]off|occasional\w*)"
+_REGULAR_WORD = (
+    r"(?:regelmassig\w*|dauerhaft\w*|langfristig\w*|fest\w*|regular\w*|ongoing|long[- ]term)"
+)
+# "eher einmalig als dauerhaft", "lieber regelmäßig als spontan", "rather one-off than
+# regular": the first named is meant, the second ruled out.
+_COMPARED = re.compile(
+    rf" (?:eher|lieber|mehr|rather|more) (?:so |was |etwas )?(?:(?P<once>{_ONCE_WORD})|"
+    rf"(?P<regular>{_REGULAR_WORD})) (?:\S+ )?(?:als|than) "
 )
 # "nicht regelmäßig", "nicht jede Woche", "not every week": a negated regular means once.
 _NEGATION = re.compile(r" (?:nicht|kein\w*|not|no|never|nie)(?: \S+){0,2}$")
@@ -275,6 +308,20 @@ _CLOCK = re.compile(
     re.IGNORECASE,
 )
 _CLOCK_UHR = re.compile(r"\b(\d{1,2})(?:[:.]\d{2})?\s*(uhr|pm)\b", re.IGNORECASE)
+# "unter der Woche", "during the week", "Mo–Fr", "Montag bis Freitag": the working days
+WEEK_CUES = ("unter der woche", "in der woche", "wahrend der woche", "during the week",
+             "in the week", "on weekdays", "werktags", "wochentags")  # fmt: skip
+_WORKDAY_RANGE = re.compile(
+    r" (?:mo|mon|montag|monday) (?:bis |to |till |until |through )?(?:fr|fri|freitag|friday) "
+)
+_AFTER_WORK = re.compile(
+    r" (?:after|nach) (?:der |dem |the |my )?(?:work|arbeit|job|schicht|dienst|shift) "
+)
+# "zeitlich ist mir das egal", "Zeit egal", "time doesn't matter": any time
+_ANY_WHEN = re.compile(
+    r" (?:zeitlich|zeit|uhrzeit|tag und zeit) (?:\S+ ){0,4}?(?:egal|wurscht|schnuppe|flexibel) |"
+    r" (?:time|timing|when) (?:doesn t|does not|don t) matter "
+)
 WEEKEND_SHORT = ("am we", "ubers we", "jedes we", "am wo ende", "at weekends", "on weekends")
 ANY_TIME = ("an nichts gebunden", "nicht gebunden", "egal wann", "wann immer", "jederzeit",
             "zu jeder zeit", "rund um die uhr", "any time", "anytime", "whenever",
@@ -294,6 +341,8 @@ def time_kind(text: str, options: Sequence[tuple[str, Sequence[str]]]) -> str | 
     "any" only when the message says both (or that it does not matter which)."""
     folded = fold(text)
     padded = f" {_without_greetings(folded)} "
+    if compared := _COMPARED.search(padded):
+        return "once" if compared.group("once") else "regular"  # "eher einmalig als dauerhaft"
     if _EITHER.search(padded):
         return "any"  # "ob einmalig oder regelmäßig", "egal ob einmal oder öfter"
     # "einmal im Monat", "once a week", "einen Nachmittag pro Woche" are no single occasion
@@ -320,6 +369,7 @@ def time_kind(text: str, options: Sequence[tuple[str, Sequence[str]]]) -> str | 
         any(_has(single, cue) for cue in ONCE_CUES)
         or _ONCE_OCCASION.search(single)
         or _ONCE.search(single)
+        or _PERIOD.search(single)
     ):
         found.append("once")
     values = list(dict.fromkeys(found))
@@ -351,7 +401,8 @@ def time_slots(text: str, options: Sequence[tuple[str, Sequence[str]]]) -> tuple
     clauses = [_without_greetings(fold(c)) for c in _CLAUSE_SPLIT.split(raw) if fold(c)]
     found: set[str] = set()
     for clause in clauses:
-        if not _UNAVAILABLE & set(clause.split()):
+        # "after work", "nach der Arbeit" say when someone is free, not when they work
+        if not _UNAVAILABLE & set(_AFTER_WORK.sub(" ", f" {clause} ").split()):
             found |= set(_clause_slots(clause, options))
     if "any" in found and len(found) > 1:
         found.discard("any")
@@ -388,11 +439,11 @@ def _clause_slots(clause: str, options: Sequence[tuple[str, Sequence[str]]]) -> 
             else:
                 others.append(value)
             break
-    if any(_has(padded, cue) for cue in ("unter der woche", "in der woche", "wahrend der woche")):
+    if any(_has(padded, cue) for cue in WEEK_CUES) or _WORKDAY_RANGE.search(padded):
         days.append("workday")
     if any(_has(padded, cue) for cue in WEEKEND_SHORT):
         days.append("weekend")
-    if any(_has(padded, cue) for cue in ANY_TIME):
+    if any(_has(padded, cue) for cue in ANY_TIME) or _ANY_WHEN.search(padded):
         others.append("any")
     for hour in [*_CLOCK.findall(clause), *(h for h, _ in _CLOCK_UHR.findall(clause))]:
         value = int(hour)
