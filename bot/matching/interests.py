@@ -147,6 +147,8 @@ class InterestMatcher:
                 if start == 0 and any(_is_particle_verb(f) for f in forms):
                     continue  # "fest|legen", "frei|halten": a verb with a particle
                 pieces = [hit for rest in rests for hit in self._piece(rest)]
+                if 0 < start < MIN_COMPOUND_PART and not pieces and is_known(form):
+                    continue  # "sor|tiere|n" is the verb "sortieren", no animals
                 # "Feier|wehr": a short unknown remainder, when the whole word also looks
                 # like a typo of a known word, means the split is likely wrong.
                 doubtful = typo_likely and not pieces and any(3 <= len(r) <= 5 for r in rests)

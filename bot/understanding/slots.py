@@ -22,6 +22,14 @@ PLACE_CUES = frozenset(
     "gegend umgebung richtung from near at around".split()
 )
 _CLAUSE_END = re.compile(r"[.,;:!?\n]\s*$")
+# The LEADER region as a whole is no place: "im Delitzscher Land" is not Delitzsch.
+_REGION = re.compile(r"\b(?:delitzscher|delitzscha)\s+land(?:es|s)?\b|\bleader[- ]region\b", re.I)
+# An organisation named right before its village ("Der Sportverein Kletzen", "FFW Zwochau",
+# "die Kirchgemeinde Glesien"): the village is cued like after "in".
+_ORGANISATION_BEFORE = re.compile(
+    r"(?:verein|vereins|club|klub|chor|feuerwehr|ffw|sv|tsv|fsv|gemeinde|kirchgemeinde|kita|"
+    r"grundschule|schule|heimatverein|jugendclub|dorfclub|wehr)$"
+)
 SURE_TYPO, CUED_TYPO = 88, 80  # similarity a typo needs without / right after a cue
 MAX_SPAN = 3
 
@@ -59,6 +67,7 @@ class PlaceScanner:
 
     def find(self, text: str) -> tuple[Place | None, tuple[int, int] | None]:
         """The place and the character span of its name in `text` (to read around it)."""
+        text = _REGION.sub(lambda m: " " * len(m.group()), text)
         tokens = _tokens(text[:400])
         found: list[tuple[float, int, int, list[tuple[Place, float]]]] = []
         taken: set[int] = set()
@@ -72,6 +81,11 @@ class PlaceScanner:
                 if any(t.folded.isdigit() for t in span):
                     continue
                 cued = start > 0 and tokens[start - 1].folded in PLACE_CUES
+                cued = cued or (
+                    start > 0
+                    and bool(_ORGANISATION_BEFORE.search(tokens[start - 1].folded))
+                    and span[0].text[:1].isupper()
+                )
                 # "… Kasse oder Imbiss. biesen": a name standing alone at the very end
                 cued = cued or (
                     start > 0

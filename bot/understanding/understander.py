@@ -29,6 +29,7 @@ _FAMILY = (
     r"(?:tochter|sohn|kind|kinder|kindern|kids|kleine[nr]?|enkel\w*|familie|frau|mann|"
     r"son|daughter|child|children|family|grandchildren|wife|husband)"
 )
+_COUNT = r"\d+|ein|eine|zwei|drei|vier|fünf|sechs|one|two|three|four|five|six"
 _LANGUAGES = (
     r"(?:deutsch|englisch|english|german|arabisch|arabic|russisch|russian|ukrainisch|"
     r"ukrainian|polnisch|polish|persisch|farsi|dari|paschtu|türkisch|turkish|französisch|"
@@ -64,6 +65,18 @@ _INCIDENTAL = re.compile(
             # family brought along: "mit meiner Tochter", "with my kids"
             rf"\b(?:mein|meine|meinen|meinem|meiner|unser|unsere|unseren|unserem|my|our)\s+"
             rf"(?:\w+\s+)?{_FAMILY}\b",
+            # own children as status: "ich (42, zwei Kinder)", "Familie mit 3 Kindern", "habe
+            # zwei Kinder", "we're a family of four", "Mutter von drei Kindern"
+            rf"\b(?:{_COUNT})\s+(?:eigene\s+|kleine\s+|small\s+|young\s+)?"
+            r"(?:kinder|kindern|kids|children|enkel\w*|grandchildren)\b"
+            r"(?=\s*(?:\)|,|;|\.|und\b|and\b|aber\b|but\b|$))",
+            rf"\b(?:familie|family|mutter|vater|mama|papa|mum|mom|dad|mother|father)\s+"
+            rf"(?:mit|with|von|of)\s+(?:{_COUNT})\s+(?:kleinen\s+|small\s+)?"
+            r"(?:kinder|kindern|kids|children)\b",
+            rf"\b(?:habe|hab|haben|have|got)\s+(?:selbst\s+|auch\s+|myself\s+)?(?:{_COUNT})\s+"
+            r"(?:eigene\s+|kleine\s+|small\s+)?(?:kinder|kids|children|enkel\w*)\b",
+            r"\b(?:wir sind|we are|we're|sind)\s+(?:eine|a)\s+(?:\w+\s+)?(?:familie|family)\b"
+            rf"(?:\s+(?:mit|with|of)\s+(?:{_COUNT})(?:\s+(?:kleinen\s+)?(?:kindern|kids|children))?)?",
             # languages spoken: "ich spreche Arabisch", "my German isn't great", "wenig Deutsch"
             rf"\b(?:spreche|spricht|sprechen|speak|speaks)\s+(?:\w+\s+){{0,2}}?{_LANGUAGES}"
             rf"(?:\s*(?:,|und|and|oder|or)\s*{_LANGUAGES})*",
@@ -89,6 +102,18 @@ _GENERIC = re.compile(
             r"\b(?:vereins)?veranstaltung(?:en)?\b|\bkalender\w*|\btermin(?:e|en)?\b",
             r"\b(?:mit|als|with|as)\s+(?:der\s+|die\s+|ganzen\s+|the\s+|a\s+)?"
             r"(?:familie|family)\b|\bmit kind und kegel\b",
+            # how a group meets or is run, not its area: "Stammtisch", "Infoabend", "Kasse",
+            # "Kassenwart", "Buchhaltung"; "gemeinsam"; English "most"; "Alter!" (slang)
+            r"\b\w*stammtisch\w*|\b\w*infoabend\w*|\binformationsabend\w*|\w*kalender\w*",
+            r"\bkasse\b|\bkassen\w*|\bkassier\w*|\bbuchhaltung\b|\bbuchführung\b|"
+            r"\bfinanzen\b|\bbookkeeping\b|\btreasurer\b|\bgemeinsam\w*|\bmost\b",
+            r"(?:^|[,!?.]\s*)(?:alter|digga|digger|bruder|bro)\b",
+            # a work day names no area ("Arbeitseinsatz"); "wiederbeleben" revives, no first aid
+            r"\barbeitseinsatz\w*|\barbeitsein(?:sätze|saetze)\b|"
+            r"\bwieder(?:zu)?beleben\b|\bwieder\s+(?:zu\s+)?beleben\b",
+            # a council speaking for itself ("Der Ortschaftsrat sucht …") is no area
+            r"\b(?:ortschafts|gemeinde|stadt|orts)rat\w*(?=\s+(?:sucht|braucht|möchte|will|"
+            r"würde|bittet|lädt|ruft|plant|is|needs|wants|would))",
         )
     ),
     re.IGNORECASE,
@@ -108,7 +133,7 @@ _BESIDE = tuple(
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
         # means
-        r"\b(?:kaffee\s+kochen|kuchen\s+backen|kaffee|kuchen|fotos?|fotograf\w*|"
+        r"\b(?:kaffee\s+kochen|kuchen\s+backen|kaffee|kuchen|fotos?|fotograf\w*|besuchsdienst\w*|"
         r"renovier\w*|streichen|vorlesen|vorzulesen|aufbauen|abbauen|aufbau|abbau|"
         r"photos?|baking|coffee)\b",
         # audience
@@ -120,6 +145,13 @@ _BESIDE = tuple(
         r"\b(?:in|an|at)\s+(?:der|einer|the|a|unserer|unsere[mr]?)?\s*\w*(?:bibliothek|"
         r"bücherei|schule|library|school)\b|\bim\s+\w*(?:gemeindehaus|rathaus)\b",
     )
+)
+# An idea's means of transport ("ein Bürgerbus", "eine Mitfahrbank") is what it would set
+# up, no area the person wants to help in.
+_IDEA_MEANS = re.compile(
+    r"\b\w*(?:bürgerbus|rufbus|mitfahrbank|mitfahrbänke|mitfahr\w*|carsharing|fahrgemeinschaft)"
+    r"\w*",
+    re.IGNORECASE,
 )
 EVENTS = "events"
 IDEA = "idea"
@@ -134,6 +166,27 @@ _OWN_TIME = re.compile(
 # Organisations named as the place to help ("Heimatverein", "Kirchgemeinde"): their area
 # counts only when nothing else says what the person would do there.
 _ORGANISATION = re.compile(r"\w+(?:verein|vereins|gemeinde|club|clubs|klub)\b", re.IGNORECASE)
+# "Jugendfeuerwehr", "Jugendrotkreuz", "Kinderchor": a compound whose head is an
+# organisation of another area names that area only (the youth section of the fire brigade
+# is the fire brigade). A message that also names working with children keeps both.
+_KIDS_OF_ORGANISATION = re.compile(
+    r"\b(?:kinder|jugend|kids|schüler|senioren)(?=(?:feuerwehr|wehr|rotkreuz|rotenkreuz|"
+    r"rotes\s*kreuz|chor|chöre|orchester|blasorchester|kapelle|blaskapelle|band|theater|"
+    r"tanzgruppe|fanfarenzug|spielmannszug|wasserwacht|dlrg|sanitäter|kirchenchor)\w*\b)",
+    re.IGNORECASE,
+)
+# "alte Fotos", "alte Dokumente": old things are history, not older people
+_OLD_THINGS = re.compile(
+    r"\balt(?:e|en|er|es)\s+(?=(?:fotos?|bilder|dokumente|unterlagen|akten|bücher|karten|"
+    r"urkunden|zeitungen|photos|pictures|documents)\b)",
+    re.IGNORECASE,
+)
+# "dog rescue", "animal rescue": animal welfare, no rescue service
+_ANIMAL_RESCUE = re.compile(
+    r"\b(?:dog|dogs|animal|animals|cat|cats|horse|horses|pet|pets|hedgehog|wildlife)\s+"
+    r"(?:rescue|rescues|shelter)\b",
+    re.IGNORECASE,
+)
 # "Kinderturnen", "Jugendtraining": coaching children is two areas; "Kinderfest" is one.
 _KIDS_PREFIX = ("kinder", "jugend", "kids")
 _KIDS_EVENT = ("fest", "feste", "feier", "fasching", "markt", "flohmarkt", "kleidung", "sachen")
@@ -234,6 +287,9 @@ class Understander:
         if intent == EVENTS and _AUDIENCE.search(rest):  # who comes along is no area
             found = self._interests(_AUDIENCE.sub(" ", rest))
             top = self.interests.confident_ids(found, limit=3)
+        if intent == IDEA and _IDEA_MEANS.search(rest):  # a bus for the village: no area
+            found = self._interests(_IDEA_MEANS.sub(" ", rest))
+            top = self.interests.confident_ids(found, limit=3)
         if intent in NO_INTERESTS:  # a need or a question names no area to help in
             top = []
         subtopics = tuple(s.subtopic for s in found if s.id in top and s.subtopic)
@@ -266,6 +322,8 @@ class Understander:
         """Interests of the activity named: incidental mentions and, where an activity is
         named beside it, the organisation's own area left out."""
         text = _GENERIC.sub(" ", _INCIDENTAL.sub(" ", text))
+        text = _OLD_THINGS.sub("historische ", _KIDS_OF_ORGANISATION.sub("", text))
+        text = _ANIMAL_RESCUE.sub(" tierschutz ", text)
         for beside in _BESIDE:
             if beside.search(text):
                 without = beside.sub(" ", text)
