@@ -586,3 +586,108 @@ def test_a_village_alone_at_the_end(understander: Understander) -> None:
         "Zschortau"
     )
     assert understander.read("ich helfe gern, danke").place is None
+
+
+# --- third round: error classes of a blind evaluation (own sentences) ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # organisations in English and formal German speak for themselves
+        ("We're a small handball club in Rackwitz and need volunteers for match days", "verein"),
+        ("Our congregation is looking for volunteers for the Sunday café", "verein"),
+        ("I run a tiny cat rescue and we'd like to list our volunteering roles", "verein"),
+        ("Wir sind ein Altenpflegeheim und würden uns über Vorleser freuen", "verein"),
+        ("Wir, der Förderverein der Oberschule, würden gern Lernpaten finden", "verein"),
+        # a group of friends or colleagues helping for themselves
+        ("Wir sind sechs Kolleginnen und suchen für unseren Teamtag eine Aktion", "volunteer"),
+        ("We're a group of friends looking to help out somewhere for a day", "volunteer"),
+        # need help said indirectly
+        ("Das Laub wächst uns über den Kopf, wir sind beide über 80. Gibt es Helfer?", "need_help"),
+        ("suche jemand der mir beim Umzug hilft", "need_help"),
+        # short and slangy volunteering
+        ("Ehrenamt", "volunteer"),
+        ("alter wo kann man hier ehrenamt machen", "volunteer"),
+        ("Looking for a one-off volunteering thing next weekend, open to anything", "volunteer"),
+        # questions about the service, discounts and funding; events asks when and where
+        ("Gibt es euch auch auf dem Handy als App?", "question"),
+        ("Kriegen Ehrenamtliche Vergünstigungen im Hallenbad?", "question"),
+        ("Gibt es Fördergeld für Sportvereine? Uns fehlen Tore", "question"),
+        ("Gibt es im Frühjahr Müllsammeltage? Wann und wo?", "events"),
+    ],
+)
+def test_intent_fourth_error_classes(understander: Understander, text: str, intent: str) -> None:
+    assert understander.read(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "interests"),
+    [
+        ("Ich würde gern bei der Kinderfeuerwehr mithelfen", ("rettung",)),
+        ("Beim Jugendrotkreuz würde ich gern mitmachen", ("rettung",)),
+        ("Im Kinderchor könnte ich die Proben begleiten", ("kultur",)),
+        ("Ich (39, zwei Kinder) möchte im Naturschutz helfen", ("umwelt",)),
+        ("Wir sind eine Familie mit 4 Kindern und würden gern im Tierheim helfen", ("umwelt",)),
+        ("Ich könnte die Kasse im Sportverein übernehmen", ("sport",)),
+        ("Unser Verein sucht einen Kassenwart", ()),
+        ("Ich würde mich gern politisch engagieren, aber nicht in einer Partei", ("beteiligung",)),
+        ("Bei der Suchtberatung oder Selbsthilfe würde ich gern helfen", ("gesundheit",)),
+        ("Ich könnte beim Besuchsdienst im Krankenhaus oder Pflegeheim helfen", ("gesundheit",)),
+        ("Im Heimatverein würde ich alte Fotos und die Dorfgeschichte sortieren", ("kultur",)),
+        ("Der Ortschaftsrat sucht Leute für einen Arbeitseinsatz", ()),
+        ("Wir sind fünf Kollegen und suchen für unseren Social Day eine Aktion", ()),
+    ],
+)
+def test_interests_fourth_error_classes(
+    understander: Understander, text: str, interests: tuple[str, ...]
+) -> None:
+    assert understander.read(text).interests == interests
+
+
+def test_the_region_is_no_place_and_an_organisation_cues_its_village(
+    understander: Understander,
+) -> None:
+    assert understander.read("Ich wohne im Delitzscher Land und will helfen").place is None
+    place = understander.read("Der Sportverein Kletzen sucht Übungsleiter").place
+    assert place is not None and place.name == "Kletzen"
+    assert understander.read("Our parish is looking for volunteers").place is None
+
+
+@pytest.mark.parametrize(
+    ("text", "slots"),
+    [
+        ("I'm free most evenings after work", ("evening",)),
+        ("during the week I could help", ("weekday",)),
+        ("unter der Woche hätte ich Zeit", ("weekday",)),
+        ("Mo–Fr früh könnte ich", ("weekday",)),
+        ("zeitlich egal", ("any",)),
+    ],
+)
+def test_time_slots_fourth_error_classes(
+    understander: Understander, text: str, slots: tuple[str, ...]
+) -> None:
+    assert understander.read(text).time_slots == slots
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Ich hätte zwei Wochen im März Zeit", "once"),
+        ("eine Woche im Sommer könnte ich helfen", "once"),
+        ("samstag in 2 wochen hätte ich zeit", "once"),
+        ("eher einmalig als dauerhaft", "once"),
+        ("lieber regelmäßig als spontan", "regular"),
+        ("am besten samstags", None),
+        ("I could help on Saturdays", None),
+        ("habe montags Zeit", None),
+        ("jeden Samstag", "regular"),
+        ("immer montags", "regular"),
+        ("dienstags und donnerstags", "regular"),
+        ("dienstagabends", "regular"),
+    ],
+)
+def test_time_kind_habit_or_preference(
+    understander: Understander, text: str, kind: str | None
+) -> None:
+    assert understander.read(text).time_kind == kind

@@ -336,9 +336,13 @@ _EITHER = re.compile(
 )
 
 
-def time_kind(text: str, options: Sequence[tuple[str, Sequence[str]]]) -> str | None:
+def time_kind(
+    text: str, options: Sequence[tuple[str, Sequence[str]]], occasions: bool = True
+) -> str | None:
     """once / regular / any from the time_kind step's synonyms and a few frequency phrases.
-    "any" only when the message says both (or that it does not matter which)."""
+    "any" only when the message says both (or that it does not matter which).
+    `occasions=False`: a named occasion ("Pflanzaktionen") is what someone asks about
+    (events), not a single time they offer."""
     folded = fold(text)
     padded = f" {_without_greetings(folded)} "
     if compared := _COMPARED.search(padded):
@@ -367,7 +371,7 @@ def time_kind(text: str, options: Sequence[tuple[str, Sequence[str]]]) -> str | 
                 found.append("regular")
     if (
         any(_has(single, cue) for cue in ONCE_CUES)
-        or _ONCE_OCCASION.search(single)
+        or (occasions and _ONCE_OCCASION.search(single))
         or _ONCE.search(single)
         or _PERIOD.search(single)
     ):
@@ -593,3 +597,23 @@ def direction(text: str) -> str | None:
     if doer and not receiver:
         return "doer"
     return None
+
+
+# A group of people who want to help together for themselves ("Wir sind fünf Kollegen und
+# suchen für unseren Social Day eine Aktion", "we're a group of friends") is volunteering;
+# an organisation speaking ("Wir sind ein Pflegeheim …", "We're a sports club") is a Verein.
+_OWN_GROUP = re.compile(
+    r"\b(?:wir sind|mir sind|we are|we re|were)\s+(?:(?:gruppe|group|bunch) (?:von|of) |"
+    r"(?!(?:fur|for|von|of|mit|with)\b)\S+\s+){0,3}?(?:kollegen|kolleginnen|"
+    r"freunde|freundinnen|freundeskreis|nachbarn|nachbarinnen|studenten|studierende|azubis|"
+    r"mamas|papas|eltern|geschwister|ehepaar|paar|rentner|rentnerinnen|friends|colleagues|"
+    r"coworkers|co workers|workmates|neighbours|neighbors|students|couple|mates)\b|"
+    r"\b(?:group|bunch|team) of (?:\S+\s+)?(?:friends|colleagues|coworkers|co workers|"
+    r"workmates|neighbours|neighbors|students|mates)\b|\b(?:social day|teamtag|teambuilding|"
+    r"team building|betriebsausflug|firmenausflug|team day|company day|corporate volunteering)\b"
+)
+
+
+def own_group(text: str) -> bool:
+    """The writer speaks for friends or colleagues who want to help together."""
+    return bool(_OWN_GROUP.search(fold(text)))

@@ -35,6 +35,7 @@ DIRECTION = 1.0  # someone is to help the writer (need_help) / the writer helps 
 MIN_SCORE = -0.6  # below this, no intent (the message wants nothing we offer)
 VOLUNTEER = "volunteer"
 NEED_HELP = "need_help"
+VEREIN = "verein"
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,9 @@ class IntentModel:
         elif way == "doer" and VOLUNTEER in scores:
             scores[VOLUNTEER] += DIRECTION
             scores[NEED_HELP] = scores.get(NEED_HELP, 0.0) - DIRECTION / 2
+        if cues.own_group(text) and VOLUNTEER in scores:  # friends or colleagues, no Verein
+            scores[VOLUNTEER] += DIRECTION
+            scores[VEREIN] = scores.get(VEREIN, 0.0) - DIRECTION
         if (interests or only_slots) and VOLUNTEER in scores:
             only_slots = only_slots and not other_signal
             scores[VOLUNTEER] += ONLY_SLOTS if only_slots else INTEREST_CUE

@@ -50,12 +50,24 @@ def _tokens(text: str) -> list[_Token]:
     ]
 
 
+# Words no dictionary here knows that sound like a village: English words of organisations
+# ("parish" is no Pohritzsch) and greeting slang ("digga" is no Taucha).
+NO_PLACE_WORDS = frozenset(
+    "parish church club shelter rescue charity council volunteers volunteering kitchen soup "
+    "digga digger diggi alter bro bruder brudi junge leude".split()
+)
+
+
 def is_ordinary_word(word: str) -> bool:
     """A word of the German dictionary or a common English word ("Hilfe", "gerne", "help")."""
     lower = word.lower()
     folded = fold(word)
     return (
-        folded in STOPWORDS or folded in ENGLISH or is_known(lower) or is_known(word.capitalize())
+        folded in NO_PLACE_WORDS
+        or folded in STOPWORDS
+        or folded in ENGLISH
+        or is_known(lower)
+        or is_known(word.capitalize())
     )
 
 

@@ -106,7 +106,8 @@ _GENERIC = re.compile(
             # "Kassenwart", "Buchhaltung"; "gemeinsam"; English "most"; "Alter!" (slang)
             r"\b\w*stammtisch\w*|\b\w*infoabend\w*|\binformationsabend\w*|\w*kalender\w*",
             r"\bkasse\b|\bkassen\w*|\bkassier\w*|\bbuchhaltung\b|\bbuchführung\b|"
-            r"\bfinanzen\b|\bbookkeeping\b|\btreasurer\b|\bgemeinsam\w*|\bmost\b",
+            r"\bfinanzen\b|\bbookkeeping\b|\btreasurer\b|\bgemeinsam\w*|\bmost\b|"
+            r"\bsocial\s+day\b",
             r"(?:^|[,!?.]\s*)(?:alter|digga|digger|bruder|bro)\b",
             # a work day names no area ("Arbeitseinsatz"); "wiederbeleben" revives, no first aid
             r"\barbeitseinsatz\w*|\barbeitsein(?:sätze|saetze)\b|"
@@ -296,7 +297,10 @@ class Understander:
         # only a clear idea; a vague guess is rather an answer about time ("einen Tag im Mai")
         clear_idea = intent == IDEA and guess.score >= CLEAR_IDEA
         timed = not clear_idea or bool(_OWN_TIME.search(text))
-        time_kind = cues.time_kind(text, self._time_kind) if self._time_kind and timed else None
+        occasions = intent != EVENTS  # "Gibt es Pflanzaktionen?" asks, offers no time
+        time_kind = (
+            cues.time_kind(text, self._time_kind, occasions) if self._time_kind and timed else None
+        )
         time_slots = cues.time_slots(text, self._time_slots) if self._time_slots and timed else ()
         return Reading(
             text=text,
