@@ -108,6 +108,8 @@ _GENERIC = re.compile(
             r"\bkasse\b|\bkassen\w*|\bkassier\w*|\bbuchhaltung\b|\bbuchführung\b|"
             r"\bfinanzen\b|\bbookkeeping\b|\btreasurer\b|\bgemeinsam\w*|\bmost\b|"
             r"\bsocial\s+day\b",
+            # "das alte Dorffest": old customs, no older people
+            r"\balt(?:e|en|er|es)\b(?=\s+\w*(?:fest|feste|feier|markt|brauch\w*|tradition\w*)\b)",
             r"(?:^|[,!?.]\s*)(?:alter|digga|digger|bruder|bro)\b",
             # a work day names no area ("Arbeitseinsatz"); "wiederbeleben" revives, no first aid
             r"\barbeitseinsatz\w*|\barbeitsein(?:sätze|saetze)\b|"
