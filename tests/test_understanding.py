@@ -387,14 +387,15 @@ def test_english_help_kind(understander: Understander, text: str, kind: str) -> 
 # --- The independent sets: written blind, never learnt from --------------------------
 
 INDEPENDENT = {
-    # file: (intent, slots) floors – a point below the figures measured at 62488fd, so
+    # file: (intent, slots) floors – a point below the figures measured at 76b0bf4, so
     # that a change that makes understanding worse fails here. Each was written blind;
     # its first-sight figures are in the README. The aim (95 % / 90 %) is not met on all.
-    "openers_eval.yaml": (0.97, 0.94),
-    "openers_heldout.yaml": (0.91, 0.88),
+    "openers_eval.yaml": (0.98, 0.94),
+    "openers_heldout.yaml": (0.92, 0.88),
     "openers_final.yaml": (0.96, 0.96),
-    "openers_acceptance.yaml": (0.98, 0.95),
-    "openers_release.yaml": (0.90, 0.89),
+    "openers_acceptance.yaml": (0.97, 0.95),
+    "openers_release.yaml": (0.92, 0.90),
+    "openers_blind6.yaml": (0.92, 0.86),
 }
 
 
