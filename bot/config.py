@@ -1,4 +1,4 @@
-"""Settings from the environment (see README, "Konfiguration")."""
+"""Settings from the environment (see docs/usage.md, "Configuration")."""
 
 from __future__ import annotations
 

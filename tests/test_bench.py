@@ -1,7 +1,7 @@
 """The throughput benchmark runs end to end in its smallest form and prints its figures.
 
 Only that it works and reports is checked; the figures themselves are for people to read
-(bench/throughput.py, README "Matching quality and speed"), never asserted.
+(bench/throughput.py, docs/understanding.md "Matching quality and speed"), never asserted.
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ def test_examples_cross_validated_reach_their_figures(content: Content) -> None:
     examples = yaml.safe_load(EXAMPLES.read_text(encoding="utf-8"))["examples"]
     report = evaluate({"examples": examples}, content)["questions"]
     answered = round(report["top1"] * report["cases"]) + report["wrong_answers"]
-    # Measured (README): first 91.6 %, answered right 83.0 %, top-3 98.6 %, 52 wrong
+    # Measured (docs/understanding.md): first 91.6 %, answered right 83.0 %, top-3 98.6 %, 52 wrong
     # answers of 1,274, 22 of 214 unanswerable ones answered. Training is deterministic.
     assert report["cases"] >= 1400
     assert report["first"] >= 0.90, report["misses"]

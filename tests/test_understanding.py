@@ -389,7 +389,7 @@ def test_english_help_kind(understander: Understander, text: str, kind: str) -> 
 INDEPENDENT = {
     # file: (intent, slots) floors – a point below the figures measured at 76b0bf4, so
     # that a change that makes understanding worse fails here. Each was written blind;
-    # its first-sight figures are in the README. The aim (95 % / 90 %) is not met on all.
+    # its first-sight figures are in docs/understanding.md. The aim (95 % / 90 %) is not met on all.
     "openers_eval.yaml": (0.98, 0.94),
     "openers_heldout.yaml": (0.92, 0.88),
     "openers_final.yaml": (0.96, 0.96),

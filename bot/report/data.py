@@ -4,7 +4,7 @@ Everything here is a plain count over a period; nothing names or identifies a pe
 The rule that small counts are shown as "<3" is applied when rendering (`present.py`),
 so that all three formats apply it the same way and tests can check the exact numbers.
 
-Definitions (the README repeats them for coordinators):
+Definitions (docs/inhalte.md repeats them for coordinators):
 
 - offers: offers in `content/offers.yaml` in that Gemeinde and area; a sub-topic counts
   for its area, an offer with several areas counts once in each and once in the totals.
