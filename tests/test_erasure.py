@@ -27,6 +27,7 @@ from bot.store.db import Database
 from bot.store.models import OfferSubmission, User
 from bot.web import transcript
 from tests.helpers.chat import Chat
+from tests.helpers.offers import submit_offer
 
 COORDINATOR = ("test", "coord")
 
@@ -84,22 +85,9 @@ async def web_transcript(engine: DialogEngine, secret: str) -> Chat:
 
 
 async def offer(engine: DialogEngine, secret: str) -> Chat:
-    chat = Chat(engine, user="4714")
-    await chat.say("Hallo")
-    await chat.press("Verein")
-    for answer in (
-        "Vorleser für die Kita gesucht",
-        f"Einmal pro Woche den Kindern {secret} eine Geschichte vorlesen.",
-        "Kinder",
-        "Zschepen",
-        "jeden Dienstag 16 Uhr",
-        "Kita Sonnenschein e. V.",
-        "0171 1234567",
-    ):
-        await chat.say(answer)
-    await chat.press("Ja")
-    assert "zur Prüfung" in chat.text
-    return chat
+    return await submit_offer(
+        engine, "4714", f"Einmal pro Woche den Kindern {secret} eine Geschichte vorlesen."
+    )
 
 
 WAYS: dict[str, Callable[[DialogEngine, str], Awaitable[Chat]]] = {

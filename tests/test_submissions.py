@@ -17,29 +17,7 @@ from bot.leads.ticker import tick
 from bot.store.db import Database
 from bot.store.models import OfferSubmission, OutboxMessage
 from tests.helpers.chat import Chat, run_lotse
-
-TITLE = "Vorleser für die Kita gesucht"
-
-
-async def submit_offer(engine: DialogEngine, user: str = "verein") -> Chat:
-    chat = Chat(engine, user=user)
-    await chat.say("Hallo")
-    await chat.press("Verein")
-    assert "Wie soll das Angebot heißen" in chat.text
-    for answer in (
-        TITLE,
-        "Einmal pro Woche den Kindern eine Geschichte vorlesen.",
-        "Kinder",
-        "Zschepen",
-        "jeden Dienstag 16 Uhr",
-        "Kita Sonnenschein e. V.",
-        "0171 1234567",
-    ):
-        await chat.say(answer)
-    assert "Einverstanden" in chat.text
-    await chat.press("Ja")
-    assert "zur Prüfung" in chat.text
-    return chat
+from tests.helpers.offers import TITLE, submit_offer
 
 
 async def submissions(db: Database) -> list[OfferSubmission]:

@@ -6,6 +6,7 @@ tests/conftest.py (which imports from here); no test module imports another test
   process, the citizen's path through the fake Bot API (``tests/fakes/telegram_api.py``)
 - ``tests.helpers.web``: a real web chat server and a client that behaves like its page
 - ``tests.helpers.leads``: a Lotse joining, the outbox's rows
+- ``tests.helpers.offers``: a Verein entering an offer in the chat
 - ``tests.helpers.content_tree``: a private copy of content/ to break, and finding problems
 - ``tests.helpers.tools``: system programs a test needs (skip locally, fail in CI)
 """
