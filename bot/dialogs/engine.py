@@ -262,13 +262,11 @@ class DialogEngine:
     async def _first(self, turn: Turn, event: Event) -> list[Message]:
         """A new conversation: a first sentence that says what the person wants goes
         straight on; anything else gets the welcome and the menu."""
-        replies = await self._restart(turn)
         reading = turn.reading
+        switched = self._first_language(turn, reading) if reading else []
+        replies = await self._restart(turn)  # in the person's language
         if reading is None:
             return replies
-        switched = self._first_language(turn, reading)
-        if switched:  # the menu again, in the person's language
-            replies = await self._enter(turn, self.content.dialog.start)
         if self._navigation(reading.text) is not None or not reading.text:
             return switched + replies
         if not reading.intent:  # e.g. only a village: kept, and the menu
