@@ -36,7 +36,7 @@ DATE_SENSITIVE = [  # timed lead work, the calendar, offer expiry, the clock its
 )
 @pytest.mark.parametrize("moment", list(MOMENTS.values()), ids=list(MOMENTS))
 def test_date_sensitive_tests_pass_at(moment: str) -> None:
-    pytest_args = ["-q", "-p", "no:cacheprovider", "-m", "not slow", *DATE_SENSITIVE]
+    pytest_args = ["-q", "-n", "0", "-p", "no:cacheprovider", "-m", "not slow", *DATE_SENSITIVE]
     result = subprocess.run(
         [sys.executable, "-m", "pytest", *pytest_args],
         env={**os.environ, ENVIRONMENT_VARIABLE: moment},
