@@ -26,7 +26,7 @@ RUN useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/
 WORKDIR /app
 COPY --from=build /opt/lotse /opt/lotse
 # The German lemma dictionary as a trie, built once here instead of at every start.
-RUN python -c "from bot.matching.normalize import lemma_forms; lemma_forms('Kindern')"
+RUN python -c "from bot.text import lemma_forms; lemma_forms('Kindern')"
 # Owned by the bot: the nightly Freinet sync writes content/offers-imported.yaml.
 COPY --chown=lotse:lotse content ./content
 COPY --chown=lotse:lotse knowledge ./knowledge

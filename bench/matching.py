@@ -18,7 +18,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from bot.content.loader import Content, load_content
+from bot.content.loader import load_content
+from bot.content.model import Content
 from bot.content.schema import Offer, Schedule
 from bot.matching.places import PlaceResolver
 from bot.matching.ranking import OfferRanker, Profile

@@ -21,7 +21,7 @@ from bot.config import Settings
 from bot.ids import parse_id
 
 if TYPE_CHECKING:  # imported where used: `lotse run` imports them with the collector off
-    from bot.content.loader import Content
+    from bot.content.model import Content
     from bot.store.db import Database
     from bot.understanding import Reading
 
@@ -180,7 +180,8 @@ def _offers_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def _load(settings: Settings) -> Content | None:
-    from bot.content.loader import ContentError, load_content
+    from bot.content.loader import load_content
+    from bot.content.model import ContentError
 
     try:
         return load_content(
@@ -194,7 +195,7 @@ def _load(settings: Settings) -> Content | None:
 
 
 def _check(_args: argparse.Namespace, settings: Settings) -> int:
-    from bot.content.loader import summary
+    from bot.content.model import summary
 
     content = _load(settings)
     if content is None:
@@ -206,7 +207,7 @@ def _check(_args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _doctor(_args: argparse.Namespace) -> int:
-    from bot.telegram.doctor import run
+    from bot.runtime.doctor import run
 
     return run(os.environ)
 
@@ -261,7 +262,7 @@ def _run(_args: argparse.Namespace, settings: Settings) -> int:
     # while importing; then they are frozen (later collections skip them) and it is on again.
     enabled = gc.isenabled()
     gc.disable()
-    from bot.telegram.app import StartupError, check_token, run_bot
+    from bot.runtime.telegram import StartupError, check_token, run_bot
 
     if enabled:
         gc.freeze()
@@ -280,8 +281,8 @@ def _run(_args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _web(_args: argparse.Namespace, settings: Settings) -> int:
-    from bot.telegram.app import StartupError
-    from bot.web.run import run_web
+    from bot.runtime.telegram import StartupError
+    from bot.runtime.web import run_web
 
     content = _load(settings)
     if content is None:
@@ -301,7 +302,7 @@ def _web(_args: argparse.Namespace, settings: Settings) -> int:
 
 def _invite(args: argparse.Namespace, settings: Settings) -> int:
     from bot.leads.invites import PREFIX, create_invite
-    from bot.telegram.app import StartupError, bot_username
+    from bot.runtime.telegram import StartupError, bot_username
 
     content = _load(settings)
     if content is None:
@@ -351,7 +352,7 @@ def _day(text: str) -> dt.date:
 
 
 def _tick(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.leads.ticker import tick
+    from bot.runtime.ticker import tick
 
     content = _load(settings)
     if content is None:
@@ -443,7 +444,7 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
 
 def _poster(args: argparse.Namespace, settings: Settings) -> int:
     from bot.posters.make import PosterError, local_web_warning, make_poster
-    from bot.telegram.app import StartupError, bot_username
+    from bot.runtime.telegram import StartupError, bot_username
 
     content = _load(settings)
     if content is None:
@@ -576,9 +577,9 @@ def _describe(reading: Reading) -> str:
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     import yaml
 
-    from bot.matching.evaluation import evaluate, render_report
+    from bot.evaluation.cases import evaluate, render_report
+    from bot.evaluation.openers import evaluate_openers, render_openers
     from bot.understanding import Understander
-    from bot.understanding.evaluation import evaluate_openers, render_openers
 
     content = _load(settings)
     if content is None:
@@ -648,9 +649,10 @@ def _offers_review(args: argparse.Namespace, settings: Settings) -> int:
 
 def _offers_sync(args: argparse.Namespace, settings: Settings) -> int:
     from bot.offers.importer import ImportFailed, sync_freinet
+    from bot.runtime.http import http_get
 
     try:
-        report = asyncio.run(sync_freinet(settings, dry_run=args.dry_run))
+        report = asyncio.run(sync_freinet(settings, http_get, dry_run=args.dry_run))
     except ImportFailed as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from typing import TextIO
 
 from bot.dialogs.engine import DialogEngine
-from bot.dialogs.events import Button, Event, Message, Outcome, Sender
 from bot.ids import parse_id
+from bot.messages import Button, Event, Message, Outcome, Sender
 
 RULE = "─" * 60
 

@@ -95,7 +95,7 @@ def _exception(record: logging.LogRecord) -> dict[str, str]:
 
 
 class TextFormatter(logging.Formatter):
-    """`2026-11-25 18:00:00,123 INFO bot.telegram.app: message key=value`, trace below."""
+    """`2026-11-25 18:00:00,123 INFO bot.runtime.telegram: message key=value`, trace below."""
 
     def format(self, record: logging.LogRecord) -> str:
         # Built by hand, not by logging.Formatter.format: that would append a traceback

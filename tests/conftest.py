@@ -32,7 +32,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot import clock as product_clock
 from bot.clock import ManualClock, ShiftedClock
-from bot.content.loader import Content, load_content
+from bot.content.loader import load_content
+from bot.content.model import Content
 from bot.dialogs.engine import DialogEngine
 from bot.dialogs.turn import Matchers
 from bot.store.db import Database

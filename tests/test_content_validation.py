@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.loader import ContentError, load_content
+from bot.content.loader import load_content
+from bot.content.model import ContentError
 from bot.content.validate import FIXED_INTEREST_IDS
 from tests.helpers import ROOT
 from tests.helpers.content_tree import Tree, append, edit, find, line_of, lines_of, shipped_copy

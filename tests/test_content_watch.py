@@ -1,4 +1,4 @@
-"""Hot reload (bot/content/watch.py): changed content is picked up without a restart, a
+"""Hot reload (bot/runtime/watch.py): changed content is picked up without a restart, a
 broken version never replaces the last good one, and the coordinators hear of each broken
 version exactly once, through the outbox."""
 
@@ -16,12 +16,13 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select
 
 from bot.config import Settings
-from bot.content.loader import IMPORTED_OFFERS, load_content
-from bot.content.watch import ContentWatcher, Sources
+from bot.content.loader import load_content
+from bot.content.model import IMPORTED_OFFERS
 from bot.dialogs.engine import DialogEngine
+from bot.runtime.telegram import RELOAD_SECONDS, TelegramApp, make_bot
+from bot.runtime.watch import ContentWatcher, Sources
 from bot.store.db import Database
 from bot.store.models import OutboxMessage
-from bot.telegram.app import RELOAD_SECONDS, TelegramApp, make_bot
 
 ROOT = Path(__file__).resolve().parent.parent
 TITLE = "title: Helfen bei der Lebensmittelausgabe"

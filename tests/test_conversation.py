@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.store.db import Database
 from bot.store.models import Lead
 from tests.helpers.chat import Chat, run_lotse

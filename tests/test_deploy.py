@@ -23,13 +23,13 @@ from sqlalchemy.engine import Connection
 
 from bot import clock as product_clock
 from bot.config import Settings
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.dialogs.engine import DialogEngine
-from bot.dialogs.events import Event, Outcome, Sender
 from bot.dialogs.turn import Matchers
+from bot.messages import Event, Outcome, Sender
+from bot.runtime.doctor import run as run_doctor
 from bot.store.db import Database, alembic_config
 from bot.store.models import Conversation, HandledUpdate, StepCount, User
-from bot.telegram.doctor import run as run_doctor
 from tests.fakes.telegram_api import FakeTelegram
 from tests.helpers import ROOT
 from tests.helpers.chat import run_lotse

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.dialogs.engine import DialogEngine
-from bot.dialogs.events import Event
 from bot.dialogs.turn import Matchers
+from bot.messages import Event
 from bot.store.db import Database
 from bot.store.models import Conversation, Lead, Search, User
 from tests.helpers.chat import Chat

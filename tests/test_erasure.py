@@ -18,11 +18,11 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
 from bot.clock import ManualClock
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.dialogs.engine import DialogEngine
-from bot.dialogs.events import Event, Message
 from bot.dialogs.turn import Matchers
-from bot.leads.ticker import tick
+from bot.messages import Event, Message
+from bot.runtime.ticker import tick
 from bot.store.db import Database
 from bot.store.models import OfferSubmission, User
 from bot.web import transcript

@@ -18,12 +18,13 @@ import yaml
 
 from bot import clock as product_clock
 from bot.clock import today_in
-from bot.content.loader import Content, load_content
+from bot.content.loader import load_content
+from bot.content.model import Content
 from bot.content.schema import EventsFile
 from bot.dialogs.engine import DialogEngine
-from bot.dialogs.events import Event
 from bot.dialogs.turn import Matchers
 from bot.matching.local_events import EventCalendar, asked_period, asks_whats_on
+from bot.messages import Event
 from bot.store.db import Database
 from tests.helpers import ROOT
 from tests.helpers.chat import Chat, run_lotse

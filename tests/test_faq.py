@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.content.schema import NOT_ANSWERABLE, FaqEntry
 from bot.dialogs.turn import Matchers
+from bot.evaluation.cases import evaluate, evaluate_file
 from bot.helpdesk.faq import IN_SCOPE, FaqMatcher
-from bot.matching.evaluation import evaluate, evaluate_file
 from tests.helpers.chat import Chat, run_lotse
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,13 +12,13 @@ from sqlalchemy import select
 
 from bot import clock as product_clock
 from bot.clock import ManualClock
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.content.schema import Absence
 from bot.dialogs.engine import DialogEngine
-from bot.dialogs.events import Event
 from bot.dialogs.turn import Matchers
 from bot.leads.lifecycle import aware
-from bot.leads.ticker import tick
+from bot.messages import Event
+from bot.runtime.ticker import tick
 from bot.store.db import Database
 from bot.store.models import Lead, LeadEvent, OutboxMessage, Timer
 from tests.helpers.chat import Chat, run_lotse

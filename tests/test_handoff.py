@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.dialogs.engine import DialogEngine
 from bot.dialogs.turn import Matchers
 from bot.store.db import Database
@@ -79,7 +79,7 @@ async def test_question_goes_to_coordinators_and_their_answer_reaches_the_citize
 
 
 def stranger_press(chat: Chat, data: str):
-    from bot.dialogs.events import Event
+    from bot.messages import Event
 
     return Event.button(chat.sender, data)
 

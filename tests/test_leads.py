@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from bot import clock as product_clock
 from bot.dialogs.engine import DialogEngine
-from bot.dialogs.events import Event
 from bot.leads import invites
+from bot.messages import Event
 from bot.store.db import Database
 from bot.store.models import Invite, Lead, LeadEvent
 from tests.helpers.chat import Chat

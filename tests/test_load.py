@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.config import Settings
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.store.models import Lead
 from tests.fakes.telegram_api import FakeTelegram, FakeUser
 from tests.helpers import ROOT

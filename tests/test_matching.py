@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.content.schema import Offer, Schedule
 from bot.dialogs.turn import Matchers
-from bot.matching.evaluation import evaluate_file
+from bot.evaluation.cases import evaluate_file
 from bot.matching.facts import hours_per_week, travel_km
 from bot.matching.options import pick, pick_all
 from bot.matching.ranking import OfferRanker, Profile

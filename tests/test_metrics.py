@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from bot import clock as product_clock
 from bot import logs
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.store.db import Database
 from bot.store.models import Lead, OutboxMessage, User
 from bot.telegram.metrics import Metrics

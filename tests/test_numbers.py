@@ -7,11 +7,11 @@ import logging
 
 import pytest
 
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.dialogs.engine import DialogEngine
-from bot.dialogs.events import Event
 from bot.dialogs.turn import Matchers
 from bot.ids import parse_id
+from bot.messages import Event
 from bot.store.db import Database
 from tests.helpers.chat import Chat
 from tests.helpers.leads import join_as_lotse

@@ -20,7 +20,8 @@ import yaml
 from aiohttp import web
 
 from bot.cli import main
-from bot.content.loader import IMPORTED_OFFERS, ContentError, load_content
+from bot.content.loader import load_content
+from bot.content.model import IMPORTED_OFFERS, ContentError
 from bot.dialogs.turn import Matchers
 from bot.matching.ranking import Profile
 from bot.offers.htmltext import html_to_text

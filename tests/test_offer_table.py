@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from bot.content import offers_file
-from bot.content.loader import IMPORTED_OFFERS, Content, ContentError, load_content
+from bot.content.loader import load_content
+from bot.content.model import IMPORTED_OFFERS, Content, ContentError
 from bot.content.offer_table import BLOCK, OfferTable
 from bot.content.offers_file import OffersRead, read_offers
 from bot.content.schema import Offer, Schedule

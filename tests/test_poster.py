@@ -14,11 +14,11 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import select
 
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.dialogs.engine import DialogEngine
-from bot.dialogs.events import Sender
 from bot.dialogs.turn import Matchers
 from bot.matching.places import Place, PlaceResolver
+from bot.messages import Sender
 from bot.posters import links, render
 from bot.store.db import Database
 from bot.store.models import Conversation, EntryCount, StepCount, User

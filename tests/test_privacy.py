@@ -10,13 +10,13 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bot import clock as product_clock
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.dialogs.engine import DialogEngine
-from bot.dialogs.events import Event, Message, Notification, Recipient
 from bot.dialogs.turn import Matchers
 from bot.leads import invites
-from bot.leads.ticker import tick
+from bot.messages import Event, Message, Notification, Recipient
 from bot.privacy.personal_data import ANONYMOUS
+from bot.runtime.ticker import tick
 from bot.store import repo
 from bot.store.db import Database
 from bot.store.models import (

@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.dialogs.engine import DialogEngine
-from bot.dialogs.events import Event, Sender
 from bot.dialogs.turn import Matchers
+from bot.messages import Event, Sender
 from bot.store.db import Database
 from bot.store.models import Lead, LotseAccount
 

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.report import Period, Report, build_report
 from bot.report import present as p
 from bot.report.data import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.dialogs.events import Event
+from bot.messages import Event
 from bot.store.db import Database
 from bot.store.models import Conversation
 from tests.helpers.chat import Chat

@@ -8,11 +8,11 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, select, text
 
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.dialogs.engine import DialogEngine
-from bot.dialogs.events import Event, Sender
 from bot.dialogs.turn import Matchers
 from bot.leads.overview import lead_rows
+from bot.messages import Event, Sender
 from bot.store import repo
 from bot.store.db import Database, alembic_config
 from bot.store.models import Conversation, HandledUpdate, Lead, StepCount, User

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select, update
 
 from bot import clock as product_clock
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.dialogs.engine import DialogEngine
-from bot.dialogs.events import Event
 from bot.dialogs.turn import Matchers
-from bot.leads.ticker import tick
+from bot.messages import Event
+from bot.runtime.ticker import tick
 from bot.store.db import Database
 from bot.store.models import OfferSubmission, OutboxMessage
 from tests.helpers.chat import Chat, run_lotse

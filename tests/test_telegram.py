@@ -17,12 +17,12 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.dialogs.engine import DialogEngine
 from bot.leads import invites
+from bot.runtime import telegram as telegram_app
 from bot.store.db import Database
 from bot.store.models import Conversation, Lead, OfferSubmission, OutboxMessage, User
-from bot.telegram import app as telegram_app
 from bot.telegram import middleware
 from tests.fakes.telegram_api import FakeTelegram
 from tests.helpers import ROOT, free_port
@@ -256,7 +256,7 @@ async def test_coordinator_stats_and_reload(
 
 async def test_long_texts_are_split(fake: FakeTelegram, running: Starter) -> None:
     run = await bot_up(fake, running)
-    from bot.dialogs.events import Message
+    from bot.messages import Message
 
     assert run.app is not None
     await run.app.sender.send(1001, Message("Wort " * 2000))
@@ -284,7 +284,7 @@ async def test_outbox_waits_while_telegram_is_down(fake: FakeTelegram, running: 
     fake.down = True
     assert run.app is not None
     async with run.db.session() as session, session.begin():
-        from bot.dialogs.events import Message, Notification, Recipient
+        from bot.messages import Message, Notification, Recipient
         from bot.store import repo
 
         repo.queue_notifications(
@@ -310,7 +310,7 @@ async def test_blocked_user_is_marked_not_retried(fake: FakeTelegram, running: S
     await walk_to_lead(citizen)
     fake.block(1001)
     async with run.db.session() as session, session.begin():
-        from bot.dialogs.events import Message, Notification, Recipient
+        from bot.messages import Message, Notification, Recipient
         from bot.store import repo
 
         user = (await session.scalars(select(User))).one()

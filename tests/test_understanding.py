@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.content.loader import Content
-from bot.matching.normalize import fold
+from bot.content.model import Content
+from bot.evaluation.openers import evaluate_openers, slot_right
+from bot.text import fold
 from bot.understanding import Reading, Understander
-from bot.understanding.evaluation import evaluate_openers, slot_right
 from tests.helpers import ROOT
 from tests.helpers.chat import run_lotse
 

@@ -26,14 +26,14 @@ from sqlalchemy import func, select
 
 from bot import clock as product_clock
 from bot.config import Settings
-from bot.content.loader import Content
-from bot.dialogs import handover
-from bot.dialogs.events import Event, Message, Sender
+from bot.content.model import Content
 from bot.dialogs.turn import Matchers
 from bot.leads import invites
+from bot.messages import Event, Message, Sender
 from bot.privacy.personal_data import enforce_retention
+from bot.runtime.telegram import TelegramApp, make_bot
+from bot.store import handover
 from bot.store.models import Conversation, Lead, OutboxMessage, User, WebMessage
-from bot.telegram.app import TelegramApp, make_bot
 from bot.telegram.outbox import OutboxWorker
 from bot.web.app import Limits
 from bot.web.mail import MailNotifier

@@ -19,7 +19,7 @@ from aiohttp import web
 from playwright.async_api import Browser, Page, async_playwright, expect
 from sqlalchemy import select
 
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.dialogs.turn import Matchers
 from bot.store.models import Lead
 from tests.helpers import free_port

@@ -6,7 +6,7 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.dialogs.turn import Matchers
 from bot.web import security
 from tests.helpers.web import ChatServer, PageClient

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.loader import IMPORTED_OFFERS, load_content
-from bot.content.watch import ContentWatcher, Sources
+from bot.content.loader import load_content
+from bot.content.model import IMPORTED_OFFERS
 from bot.content.yamlio import YamlSyntaxError, parse_yaml
 from bot.dialogs.engine import DialogEngine
+from bot.runtime.watch import ContentWatcher, Sources
 from bot.store.db import Database
 from tests.helpers import ROOT
 from tests.helpers.chat import run_lotse

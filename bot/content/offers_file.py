@@ -29,7 +29,7 @@ from yaml.events import (
     StreamStartEvent,
 )
 
-from bot.content.loader import _explain, validate_document
+from bot.content.documents import explain, validate_document
 from bot.content.offer_table import OfferTable, OfferTableBuilder
 from bot.content.schema import Offer, OffersFile
 from bot.content.validate import OfferChecker
@@ -206,7 +206,7 @@ class _Stream:
         except ValidationError as exc:
             for error in exc.errors():
                 loc = ("offers", index, *error["loc"])
-                self.problems.append(where.problem(loc, _explain({**error, "loc": loc})))
+                self.problems.append(where.problem(loc, explain({**error, "loc": loc})))
             return
         if not self.problems:  # a file with errors loads nothing: stop storing
             self.builder.add(offer)
@@ -219,7 +219,7 @@ class _Stream:
             OffersFile.model_validate(top)
         except ValidationError as exc:
             where = LocatedDocument(self.shown, None, self.top_lines)
-            return [where.problem(tuple(e["loc"]), _explain(e)) for e in exc.errors()]
+            return [where.problem(tuple(e["loc"]), explain(e)) for e in exc.errors()]
         return []
 
     # --- plain YAML values (called for every key and value: kept lean) -------------------

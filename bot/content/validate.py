@@ -13,7 +13,7 @@ from rapidfuzz import process
 
 from bot import clock
 from bot.content import schema
-from bot.content.loader import EVENTS, FREINET_MAPPING, INTENTS, Content
+from bot.content.model import EVENTS, FREINET_MAPPING, INTENTS, Content
 from bot.content.offer_table import KIND_CODES, NO_END, OfferTable
 from bot.content.yamlio import LocatedDocument, Path_, Problem
 

@@ -20,13 +20,18 @@ from rapidfuzz import fuzz
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import heap, logs
+from bot import logs
 from bot.clock import today_in
 from bot.config import DEFAULT_CONTROLLER
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.content.schema import Step
 from bot.dialogs import understood
-from bot.dialogs.events import Button, Event, Message, Outcome
+from bot.dialogs.answers import (
+    ASIDE_SCORE,
+    answer_message,
+    looks_like_question,
+    remember_question,
+)
 from bot.dialogs.extras import Extras
 from bot.dialogs.steps import (
     KINDS,
@@ -40,19 +45,14 @@ from bot.dialogs.steps import (
     events_aside,
 )
 from bot.dialogs.turn import BACK, RESTART, Matchers, State, Turn
-from bot.helpdesk.answers import (
-    ASIDE_SCORE,
-    answer_message,
-    looks_like_question,
-    remember_question,
-)
 from bot.leads.lifecycle import not_before
 from bot.matching.facts import extract
-from bot.matching.normalize import clean, fold
 from bot.matching.options import pick
+from bot.messages import Button, Event, Message, Outcome
 from bot.offers import submissions
 from bot.store import repo
 from bot.store.db import Database
+from bot.text import clean, fold
 from bot.understanding import Reading
 
 log = logging.getLogger(__name__)
@@ -76,9 +76,11 @@ class DialogEngine:
         controller: str = DEFAULT_CONTROLLER,
         coordinators: Collection[tuple[str, str]] = (),
         today: Callable[[], dt.date] | None = None,
+        on_switch: Callable[[], None] = lambda: None,
     ) -> None:
         """`coordinators`: (channel, external id) of the people who coordinate; they answer
-        questions that are with the coordination and review offers of Vereine."""
+        questions that are with the coordination and review offers of Vereine. `on_switch`
+        runs after each content switch (the runtime passes `bot.runtime.heap.renewed`)."""
         self.base_content = content  # from the files; self.content adds Vereine's offers
         self.content = content
         self.coordinators = frozenset(coordinators)
@@ -90,6 +92,7 @@ class DialogEngine:
         self.controller = controller
         self.matchers = matchers or Matchers.build(content)
         self.extras = Extras(self)
+        self._on_switch = on_switch
 
     def replace_content(self, content: Content) -> None:
         """Switch to newly loaded content (coordinators' /reload); conversations carry on."""
@@ -102,7 +105,7 @@ class DialogEngine:
         matchers = Matchers.build(content, previous=self.matchers)
         self.content, self.matchers = content, matchers
         self.extras = Extras(self)
-        heap.renewed()
+        self._on_switch()
 
     async def keep_faq_ready(self) -> None:
         """Let the FAQ classifier learn (about a second) in a worker thread unless it has:

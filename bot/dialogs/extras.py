@@ -7,14 +7,13 @@ Kept apart from the step machine so the dialogue stays about the citizen's quest
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from bot.dialogs import handover
-from bot.dialogs.events import Attachment, Button, Event, Message, Notification, Recipient
+from bot.content.model import Content
+from bot.dialogs import handoff
+from bot.dialogs.answers import FAQ_BUTTON, HANDOFF_BUTTON, answer_message, entry_for_button
 from bot.dialogs.steps import QuestionStep, place_to_dict
 from bot.dialogs.turn import Turn
-from bot.helpdesk import handoff
-from bot.helpdesk.answers import FAQ_BUTTON, HANDOFF_BUTTON, answer_message, entry_for_button
 from bot.ids import parse_id
 from bot.leads import invites
 from bot.leads.desk import (
@@ -27,14 +26,12 @@ from bot.leads.desk import (
 from bot.leads.desk import subject as lead_subject
 from bot.leads.lifecycle import OPEN, change
 from bot.leads.routing import COORDINATION_ID
+from bot.messages import Attachment, Button, Event, Message, Notification, Recipient
 from bot.offers import submissions
 from bot.posters import links
 from bot.privacy.personal_data import as_json, erase_person, personal_data, readable
-from bot.store import repo
+from bot.store import handover, repo
 from bot.store.models import Lead, LeadEvent, OfferSubmission
-
-if TYPE_CHECKING:
-    from bot.dialogs.engine import DialogEngine
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +40,27 @@ SIDE_EFFECT_KINDS = {"offers", "lead"}  # not re-entered on a language change
 WRITING_KEY = "writing_to_lead"  # a coordinator's next text answers this lead
 
 
+class Flow(Protocol):
+    """What the features need of the dialogue engine: its content and its moves.
+    `DialogEngine` is one; the features never reach further into it."""
+
+    @property
+    def content(self) -> Content: ...
+
+    def prompt(self, turn: Turn) -> list[Message]: ...
+
+    async def enter(self, turn: Turn, name: str) -> list[Message]: ...
+
+    async def restart(self, turn: Turn) -> list[Message]: ...
+
+    def offers_changed(self) -> None: ...
+
+
 class Extras:
-    def __init__(self, engine: DialogEngine) -> None:
-        self.engine = engine
-        self.content = engine.content
-        self.desk = LeadDesk(engine.content)
+    def __init__(self, flow: Flow) -> None:
+        self.flow = flow
+        self.content = flow.content
+        self.desk = LeadDesk(flow.content)
 
     async def handle(self, turn: Turn, event: Event) -> list[Message] | None:
         if event.kind == "button" and event.data.startswith("l:"):
@@ -63,12 +76,12 @@ class Extras:
         if event.kind == "button" and event.data.startswith(FAQ_BUTTON):
             entry = entry_for_button(turn, event.data)
             if entry is None:
-                return [Message(turn.t("stale_button")), *self.engine.prompt(turn)]
+                return [Message(turn.t("stale_button")), *self.flow.prompt(turn)]
             turn.keep_prompt = False
-            step = self.engine.content.dialog.steps[turn.state.step]
+            step = self.flow.content.dialog.steps[turn.state.step]
             if step.kind == "question":  # the answer is the step's question again
                 return [QuestionStep.answered(turn, turn.state.step, step, entry)]
-            return [answer_message(turn, entry), *self.engine.prompt(turn)]
+            return [answer_message(turn, entry), *self.flow.prompt(turn)]
         if event.kind == "button" and event.data in ("del:yes", "del:no"):
             return await self._erase(turn, event.data == "del:yes")
         if event.kind == "button" and event.data.startswith("lang:"):
@@ -86,7 +99,7 @@ class Extras:
                 return self._confirm_erase(turn)
             if event.command == "datenschutz":
                 turn.keep_prompt = False  # an aside: the dialogue's question stays the same
-                return [Message(self._privacy_notice(turn)), *self.engine.prompt(turn)]
+                return [Message(self._privacy_notice(turn)), *self.flow.prompt(turn)]
         desk = self._desk(turn)
         if event.kind == "text" and desk is not None and desk.writing_to_lead:
             result = await self.desk.relay(turn.session, desk, event.text, turn.lang)
@@ -108,14 +121,14 @@ class Extras:
         desk = self._desk(turn)
         if desk is None or parsed is None:
             log.warning("lead button refused: sender is no Lotse or data malformed")
-            return [Message(turn.t("only_lotse")), *self.engine.prompt(turn)]
+            return [Message(turn.t("only_lotse")), *self.flow.prompt(turn)]
         lead_id, action = parsed
         result = await self.desk.act(turn.session, desk, lead_id, action, turn.lang)
         return self._desk_reply(turn, result, desk)
 
     async def _my_leads(self, turn: Turn) -> list[Message]:
         if turn.account is None:
-            return [Message(turn.t("only_lotse")), *self.engine.prompt(turn)]
+            return [Message(turn.t("only_lotse")), *self.flow.prompt(turn)]
         return self._desk_reply(
             turn, await self.desk.my_leads(turn.session, turn.account, turn.lang)
         )
@@ -137,7 +150,7 @@ class Extras:
         submission_id, action = _id_and_action(data)
         if not turn.is_coordinator:
             log.warning("offer review refused: sender is no coordinator")
-            return [Message(turn.t("only_coordinator")), *self.engine.prompt(turn)]
+            return [Message(turn.t("only_coordinator")), *self.flow.prompt(turn)]
         if submission_id is None or action not in ("approve", "reject"):
             return [Message(turn.t("stale_button"))]
         submission, notes = await submissions.decide(
@@ -151,7 +164,7 @@ class Extras:
         if submission is None:
             return [Message(turn.t("submission_already_decided"))]
         turn.notifications.extend(notes)
-        self.engine.offers_changed()
+        self.flow.offers_changed()
         return [Message(turn.t(f"submission_{action}d_reply", title=submission.data["title"]))]
 
     async def _offer_still_current(self, turn: Turn, data: str) -> list[Message]:
@@ -165,11 +178,11 @@ class Extras:
             or action not in ("keep", "end")
         ):
             log.warning("offer button refused: not the person's own offer")
-            return [Message(turn.t("stale_button")), *self.engine.prompt(turn)]
+            return [Message(turn.t("stale_button")), *self.flow.prompt(turn)]
         key = await submissions.answer_still_current(
             turn.session, submission, action == "keep", self.content, turn.today()
         )
-        self.engine.offers_changed()
+        self.flow.offers_changed()
         until = f"{submission.expires_on:%d.%m.%Y}" if submission.expires_on else ""
         return [Message(turn.t(key, title=submission.data["title"], until=until))]
 
@@ -201,7 +214,7 @@ class Extras:
     async def _erase(self, turn: Turn, confirmed: bool) -> list[Message]:
         requested = turn.state.pending.pop("erase_requested", False)
         if not confirmed or not requested:
-            return [Message(turn.t("erase_cancelled")), *self.engine.prompt(turn)]
+            return [Message(turn.t("erase_cancelled")), *self.flow.prompt(turn)]
         said = Message(turn.t("erased"))  # in the person's language, before it is gone
         turn.notifications.extend(await erase_person(turn.session, turn.user, self.content))
         turn.erased = True
@@ -218,7 +231,7 @@ class Extras:
         lead = await turn.session.get(Lead, number) if number is not None else None
         if lead is None or lead.user_id != turn.user.id:
             log.warning("lead button refused: not the person's own lead")
-            return [Message(turn.t("stale_button")), *self.engine.prompt(turn)]
+            return [Message(turn.t("stale_button")), *self.flow.prompt(turn)]
         timing = self.content.leads
         if kind == "w" and lead.status in OPEN:
             notice = self.desk.card(
@@ -248,7 +261,7 @@ class Extras:
             )
             turn.keep_prompt = False
             return [Message(turn.t("followup_thanks"))]
-        return [Message(turn.t("stale_button")), *self.engine.prompt(turn)]
+        return [Message(turn.t("stale_button")), *self.flow.prompt(turn)]
 
     # --- deep links -----------------------------------------------------------------
 
@@ -259,7 +272,7 @@ class Extras:
             return await self._continue_here(turn, payload.removeprefix(handover.PREFIX))
         replies = await self._follow_link(turn, payload)
         if replies is None:
-            return [Message(turn.t("deeplink_unknown")), *await self.engine.restart(turn)]
+            return [Message(turn.t("deeplink_unknown")), *await self.flow.restart(turn)]
         # Which poster or link brought a conversation: a count per day and channel, no person.
         today = turn.today()
         await repo.count_entry(turn.session, today, payload, turn.user.channel)
@@ -273,12 +286,12 @@ class Extras:
             moved = await handover.redeem(turn.session, code, turn.user)
         if moved is None:
             log.warning("handover refused: unknown, used or expired code")
-            return [Message(turn.t("handover_invalid")), *await self.engine.restart(turn)]
+            return [Message(turn.t("handover_invalid")), *await self.flow.restart(turn)]
         state = turn.state
         state.step, state.answers = moved.step, dict(moved.answers)
         state.history, state.pending = list(moved.history), dict(moved.pending)
         said = Message(turn.t("handover_welcome"))
-        return [said, *(self.engine.prompt(turn) or await self.engine.enter(turn, state.step))]
+        return [said, *(self.flow.prompt(turn) or await self.flow.enter(turn, state.step))]
 
     async def _follow_link(self, turn: Turn, payload: str) -> list[Message] | None:
         """The replies to a poster, interest or offer link; None for an unknown one."""
@@ -305,7 +318,7 @@ class Extras:
             replies = await self._jump_to_interest(turn, link.interest, targets["interest"])
             turn.state.answers["source"] = payload
             return replies
-        await self.engine.restart(turn)
+        await self.flow.restart(turn)
         self._set_interest(turn, link.interest, payload)
         place = place_to_dict(link.place)
         turn.state.answers["place"] = place
@@ -318,7 +331,7 @@ class Extras:
                 place=place["label"],
             )
         )
-        return [said, *await self.engine.enter(turn, targets["poster"])]
+        return [said, *await self.flow.enter(turn, targets["poster"])]
 
     def _top(self, interest: str) -> str | None:
         for area in self.content.taxonomy.interests:
@@ -327,10 +340,10 @@ class Extras:
         return None
 
     async def _jump_to_interest(self, turn: Turn, interest: str, target: str) -> list[Message]:
-        await self.engine.restart(turn)
+        await self.flow.restart(turn)
         self._set_interest(turn, interest, f"i-{interest}")
         said = Message(turn.t("interests_understood", interests=turn.interest_label(interest)))
-        return [said, *await self.engine.enter(turn, target)]
+        return [said, *await self.flow.enter(turn, target)]
 
     def _set_interest(self, turn: Turn, interest: str, source: str) -> None:
         top = self._top(interest) or interest
@@ -340,7 +353,7 @@ class Extras:
         turn.state.history = [self.content.dialog.start]
 
     async def _jump_to_offer(self, turn: Turn, offer_id: str, target: str) -> list[Message]:
-        await self.engine.restart(turn)
+        await self.flow.restart(turn)
         offer = self.content.offers.get(offer_id)
         assert offer is not None  # _follow_link found it
         turn.state.answers["offer_id"] = offer.id
@@ -357,7 +370,7 @@ class Extras:
                 place=offer.place,
             )
         )
-        return [said, *await self.engine.enter(turn, target)]
+        return [said, *await self.flow.enter(turn, target)]
 
     async def _join_as_lotse(self, turn: Turn, code: str) -> list[Message]:
         sender = turn.user
@@ -384,13 +397,13 @@ class Extras:
 
     async def _set_language(self, turn: Turn, lang: str) -> list[Message]:
         if lang not in self.content.languages:
-            return [Message(turn.t("stale_button")), *self.engine.prompt(turn)]
+            return [Message(turn.t("stale_button")), *self.flow.prompt(turn)]
         turn.user.language = lang
         said = Message(turn.t("language_set"))
         step = self.content.dialog.steps[turn.state.step]
         if step.kind in SIDE_EFFECT_KINDS:
-            return [said, *self.engine.prompt(turn)]
-        return [said, *await self.engine.enter(turn, turn.state.step)]
+            return [said, *self.flow.prompt(turn)]
+        return [said, *await self.flow.enter(turn, turn.state.step)]
 
 
 def _id_and_action(data: str) -> tuple[int | None, str]:

@@ -13,16 +13,15 @@ from dataclasses import dataclass, field
 
 from bot import clock
 from bot.content.schema import FaqEntry, Option, Step
-from bot.dialogs.event_lines import event_line
-from bot.dialogs.events import Button, Message
-from bot.dialogs.turn import Turn
-from bot.dialogs.understood import place_to_dict
-from bot.helpdesk.answers import (
+from bot.dialogs.answers import (
     HANDOFF_BUTTON,
     answer_message,
     question_buttons,
     remember_question,
 )
+from bot.dialogs.event_lines import event_line
+from bot.dialogs.turn import Turn
+from bot.dialogs.understood import place_to_dict
 from bot.ids import parse_id
 from bot.leads.desk import open_lead
 from bot.leads.routing import find_lotse
@@ -30,6 +29,7 @@ from bot.matching.local_events import Period, asked_period, asks_whats_on
 from bot.matching.options import pick, pick_all
 from bot.matching.places import PlaceResult
 from bot.matching.ranking import DEFAULT_MAX_KM, Profile, RankedOffer
+from bot.messages import Button, Message
 from bot.offers import submissions
 from bot.store import repo
 from bot.store.models import Lead, OfferSubmission, Search

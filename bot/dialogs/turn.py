@@ -10,14 +10,14 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import clock
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.content.schema import KIND_TEXTS, Step
-from bot.dialogs.events import Button, Message, Notification
 from bot.helpdesk.faq import FaqMatcher
 from bot.matching.interests import InterestMatcher
 from bot.matching.local_events import EventCalendar
 from bot.matching.places import PlaceResolver
 from bot.matching.ranking import OfferRanker
+from bot.messages import Button, Message, Notification
 from bot.store.models import LotseAccount, User
 from bot.understanding import Reading, Understander
 

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from bot.matching.normalize import fold
+from bot.text import fold
 
 SHORTEST, LONGEST = 2, 5  # letter sequences of these lengths
 PENALTY = 1.0  # C of the SVM: how hard each training example is fitted

@@ -42,7 +42,7 @@ from rapidfuzz import fuzz, process
 from bot.content.schema import NOT_ANSWERABLE, FaqEntry
 from bot.helpdesk import lexicon
 from bot.helpdesk.classifier import QuestionClassifier
-from bot.matching.normalize import fold, lemma_forms, words
+from bot.text import fold, lemma_forms, words
 
 # The bot answers when some entry covers this much of the question's words (else the
 # knowledge base does not know the topic: it says it is not sure and offers a human) …

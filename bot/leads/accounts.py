@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from bot import clock
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.store.db import Database
 from bot.store.models import LotseAccount
 

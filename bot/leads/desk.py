@@ -14,12 +14,12 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.content.schema import Lotse
-from bot.dialogs.events import Button, Message, Notification, Recipient
 from bot.ids import parse_id
 from bot.leads.lifecycle import OPEN, change
 from bot.leads.routing import COORDINATION_ID, recipient_for
+from bot.messages import Button, Message, Notification, Recipient
 from bot.store import repo
 from bot.store.models import Lead, LotseAccount
 
@@ -37,7 +37,7 @@ BUTTONS_BY_STATUS: dict[str, tuple[str, ...]] = {
     "accepted": ("write", "contacted", "placed", "not_fit", "unreachable"),
     "contacted": ("write", "placed", "not_fit", "unreachable"),
 }
-# A question for a person (bot/helpdesk/handoff.py) is answered, not placed; "new" means it
+# A question for a person (bot/dialogs/handoff.py) is answered, not placed; "new" means it
 # is with the coordinators, who answer it themselves.
 QUESTION_BUTTONS: dict[str, tuple[str, ...]] = {
     "offered": ("answer", "decline"),

@@ -2,7 +2,7 @@
 
 One function changes a lead's status (`change`); it records who, when and why, and sets
 the lead's next due step (remind, escalate, outcome, followup, expire). The ticker
-(`bot/leads/ticker.py`) carries out due steps. Times come from content/leads.yaml.
+(`bot/runtime/ticker.py`) carries out due steps. Times come from content/leads.yaml.
 """
 
 from __future__ import annotations

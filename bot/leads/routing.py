@@ -7,7 +7,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 from bot import clock
 from bot.content.schema import Lotse
-from bot.dialogs.events import Recipient
+from bot.messages import Recipient
 
 COORDINATION_ID = "koordination"
 

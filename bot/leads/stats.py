@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import clock
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.store.models import Conversation, Lead, LeadEvent, Search
 
 

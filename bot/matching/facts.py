@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from bot.content.schema import TravelRule
-from bot.matching.normalize import fold
+from bot.text import fold
 
 _KM = re.compile(r"(\d{1,3}(?:[.,]\d)?)\s*(?:km|kilometer)", re.IGNORECASE)
 _HOURS = re.compile(r"(\d{1,2})(?:\s*(?:-|–|bis)\s*(\d{1,2}))?\s*(?:h\b|std|stunde)", re.IGNORECASE)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.content.schema import TaxonomyFile
-from bot.matching.normalize import content_words, fold, is_known, lemma_forms, stem
+from bot.text import content_words, fold, is_known, lemma_forms, stem
 
 EXACT, COMPOUND, WEAK_COMPOUND, PHRASE_FUZZY = 1.0, 0.85, 0.7, 0.85
 # Separable verb particles: "ich höre zu" means "zuhören".

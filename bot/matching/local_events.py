@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from bot.content.schema import LocalEvent
 from bot.matching.geo import haversine_km
-from bot.matching.normalize import fold
 from bot.matching.places import Place
+from bot.text import fold
 
 # "Was ist am Wochenende in Delitzsch los?", "Gibt es Veranstaltungen in Krostitz?" (folded)
 _EVENT_WORDS = r"(?:veranstaltung\w*|events?|feste|termine)"

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz
 
 from bot.ids import parse_id
-from bot.matching.normalize import fold
+from bot.text import fold
 
 MIN_SCORE = 80
 

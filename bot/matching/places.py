@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from bot.content.schema import PlacesFile
 from bot.matching.geo import haversine_km
-from bot.matching.normalize import STOPWORDS, clean, fold
+from bot.text import STOPWORDS, clean, fold
 
 Level = Literal["ortsteil", "gemeinde", "outside"]
 Status = Literal["found", "ambiguous", "unsure", "outside", "not_found"]

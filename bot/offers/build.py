@@ -16,7 +16,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.content.loader import Content, _explain
+from bot.content.documents import explain
+from bot.content.model import Content
 from bot.content.schema import SLUG_PATTERN, Offer
 from bot.content.validate import suggest
 from bot.matching.places import Place, PlaceResolver
@@ -147,7 +148,7 @@ class OfferBuilder:
         try:
             return Offer.model_validate(values)
         except ValidationError as exc:
-            raise Reject(_explain(exc.errors()[0])) from exc
+            raise Reject(explain(exc.errors()[0])) from exc
 
 
 def clip(text: str, limit: int = MAX_DESCRIPTION) -> str:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from urllib.parse import quote, urlsplit
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+from urllib.parse import quote
 from xml.etree.ElementTree import Element, ParseError, tostring
 from zoneinfo import ZoneInfo
 
-import aiohttp
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
@@ -244,35 +246,50 @@ def request_for(settings: Settings) -> tuple[str, dict[str, str]]:
     return url, {"portalId": portal or "", "accessKey": settings.freinet_key, "limit": str(LIMIT)}
 
 
-async def fetch_offer_list(settings: Settings, timeout: float = TIMEOUT_SECONDS) -> bytes:
+class HttpGet(Protocol):
+    """One HTTP GET: how the importer reaches Freinet. The runtime passes the aiohttp one
+    (`bot.runtime.http.http_get`); tests may pass their own. It raises `TimeoutError` when
+    the answer takes longer than `timeout`, `ResponseTooLarge` beyond `max_bytes` and
+    `Unreachable` (naming the error's type and the host, never the URL) otherwise."""
+
+    async def __call__(
+        self, url: str, params: Mapping[str, str], *, timeout: float, max_bytes: int
+    ) -> HttpResponse: ...
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    status: int
+    reason: str
+    body: bytes
+
+
+class Unreachable(Exception):
+    """The server could not be reached; the message holds no URL (it would hold the key)."""
+
+
+class ResponseTooLarge(Exception):
+    """The answer was longer than allowed; reading stopped there."""
+
+
+async def fetch_offer_list(
+    settings: Settings, get: HttpGet, timeout: float = TIMEOUT_SECONDS
+) -> bytes:
     """The XML bytes; errors as SourceError that never show the access key."""
     url, params = request_for(settings)
     try:
-        async with (
-            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout)) as session,
-            session.get(url, params=params) as response,
-        ):
-            if response.status != 200:
-                raise SourceError(_http_problem(response.status, response.reason or ""))
-            data = await _read_limited(response)
+        response = await get(url, params, timeout=timeout, max_bytes=MAX_BYTES)
     except TimeoutError as exc:
         raise SourceError(f"Freinet antwortet nicht innerhalb von {timeout:.0f} s") from exc
-    except aiohttp.ClientError as exc:
-        # The message of some client errors holds the URL with the key: name only the host.
-        host = urlsplit(url).hostname
-        raise SourceError(f"Freinet nicht erreichbar ({type(exc).__name__}, {host})") from exc
-    return data
-
-
-async def _read_limited(response: aiohttp.ClientResponse) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.content.iter_chunked(1 << 16):
-        size += len(chunk)
-        if size > MAX_BYTES:
-            raise SourceError(f"Antwort von Freinet größer als {MAX_BYTES >> 20} MB – abgebrochen")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    except ResponseTooLarge as exc:
+        raise SourceError(
+            f"Antwort von Freinet größer als {MAX_BYTES >> 20} MB – abgebrochen"
+        ) from exc
+    except Unreachable as exc:
+        raise SourceError(f"Freinet nicht erreichbar ({exc})") from exc
+    if response.status != 200:
+        raise SourceError(_http_problem(response.status, response.reason))
+    return response.body
 
 
 def _http_problem(status: int, reason: str) -> str:

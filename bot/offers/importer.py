@@ -22,12 +22,13 @@ import yaml
 
 from bot import clock
 from bot.config import Settings
-from bot.content.loader import IMPORTED_OFFERS, Content, ContentError, load_content
+from bot.content.loader import load_content
+from bot.content.model import IMPORTED_OFFERS, Content, ContentError
 from bot.content.offers_file import read_offers
 from bot.content.schema import Offer
 from bot.offers.build import OfferBuilder, Parsed, Rejection, SourceError
 from bot.offers.csv_source import parse_csv
-from bot.offers.freinet import fetch_offer_list, parse_freinet
+from bot.offers.freinet import HttpGet, fetch_offer_list, parse_freinet
 
 Format = Literal["csv", "freinet"]
 HEADER = """\
@@ -117,10 +118,10 @@ def import_offers(
     return report
 
 
-async def sync_freinet(settings: Settings, *, dry_run: bool = False) -> ImportReport:
-    """Fetch the agency's offer list from Freinet and import it."""
+async def sync_freinet(settings: Settings, get: HttpGet, *, dry_run: bool = False) -> ImportReport:
+    """Fetch the agency's offer list from Freinet (by `get`) and import it."""
     try:
-        data = await fetch_offer_list(settings)
+        data = await fetch_offer_list(settings, get)
     except SourceError as exc:
         raise ImportFailed(str(exc)) from exc
     # Parsing, place matching and validation take a while: keep the event loop free.

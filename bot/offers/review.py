@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.clock import today_in
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.offers import submissions
 from bot.store import repo
 from bot.store.db import Database

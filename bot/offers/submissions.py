@@ -19,10 +19,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import clock
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.content.schema import Offer, Schedule
-from bot.dialogs.events import Button, Message, Notification, Recipient
 from bot.leads.routing import COORDINATION_ID
+from bot.messages import Button, Message, Notification, Recipient
 from bot.store.models import OfferSubmission
 
 log = logging.getLogger(__name__)

@@ -18,9 +18,9 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from bot.content.loader import Content
-from bot.matching.normalize import fold
+from bot.content.model import Content
 from bot.matching.places import Place, PlaceResolver
+from bot.text import fold
 
 POSTER = "p"
 INTEREST = "i"

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz, process
 
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.matching.places import Place, PlaceResolver
 from bot.posters import links
 from bot.posters.render import Code, Poster, write_pdf, write_png

@@ -20,14 +20,14 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.content.loader import Content
-from bot.dialogs.events import Message, Notification, Recipient
-from bot.dialogs.handover import WAITING
+from bot.content.model import Content
 from bot.leads.desk import subject as lead_subject
 from bot.leads.lifecycle import CLOSED, OPEN, aware, change
 from bot.leads.routing import COORDINATION_ID
+from bot.messages import Message, Notification, Recipient
 from bot.offers.submissions import subject as offer_subject
 from bot.store.db import scrub_after_commit
+from bot.store.handover import WAITING
 from bot.store.models import (
     Conversation,
     HandledUpdate,

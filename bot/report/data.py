@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from bot import clock
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.content.schema import DialogFile, Offer
 from bot.leads.lifecycle import aware
 from bot.matching.places import PlaceResolver

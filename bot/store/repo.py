@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import clock
-from bot.dialogs.events import Notification
+from bot.messages import Notification
 from bot.store.models import (
     Conversation,
     EntryCount,

@@ -12,10 +12,11 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 from aiogram.types import User as TgUser
 
 from bot.config import Settings
-from bot.content.loader import load_content, summary
+from bot.content.loader import load_content
+from bot.content.model import summary
 from bot.dialogs.engine import DialogEngine
-from bot.dialogs.events import Event, Message, Sender
 from bot.leads.stats import stats_text
+from bot.messages import Event, Message, Sender
 from bot.store import repo
 from bot.telegram.commands import COORDINATOR, LOTSE, register_for_chat
 from bot.telegram.outbox import OutboxWorker

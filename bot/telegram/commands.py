@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram import Bot
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 
-from bot.content.loader import Content
+from bot.content.model import Content
 
 CITIZEN = ("start", "hilfe", "neu", "sprache", "meine_daten", "loeschen", "datenschutz")
 LOTSE = (*CITIZEN, "meine_leads")

@@ -23,7 +23,7 @@ imported for the first time:
 The import then takes about 0.5 s and 70 MB instead of 2.2 s and 170 MB (peak resident
 memory); the samples build Message, Update and SendMessage, which the first update needs
 anyway. Everything else is built on first use. `install()` must run before anything imports
-aiogram: `bot/telegram/__init__.py` and `bot/handlers/__init__.py` call it. The echo bot of
+aiogram: `bot/telegram/__init__.py` and `bot/telegram/handlers/__init__.py` call it. The echo bot of
 the benchmark (bench/echo_bot.py) imports aiogram plainly on purpose, as the baseline.
 """
 

@@ -12,8 +12,8 @@ from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from sqlalchemy import select, update
 
 from bot import clock
-from bot.content.loader import Content
-from bot.dialogs.events import Button, Message, Notification, Recipient
+from bot.content.model import Content
+from bot.messages import Button, Message, Notification, Recipient
 from bot.store import repo
 from bot.store.db import Database
 from bot.store.models import LotseAccount, OutboxMessage, User

@@ -12,7 +12,7 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
 )
 
-from bot.dialogs.events import Button, Message
+from bot.messages import Button, Message
 
 MAX_TEXT = 4096  # Telegram's limit per message
 MAX_CALLBACK_BYTES = 64

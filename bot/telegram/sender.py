@@ -25,7 +25,7 @@ from aiogram.exceptions import (
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 from aiogram.types import Message as TgMessage
 
-from bot.dialogs.events import Message
+from bot.messages import Message
 from bot.telegram.render import Markup, render
 
 log = logging.getLogger(__name__)

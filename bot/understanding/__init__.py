@@ -9,7 +9,7 @@ a chosen item, navigation, a question, the language, and for need-help the kind 
 
 Channel-free: nothing here knows Telegram or the web; the dialogue engine decides what to
 do with a reading. `lotse understand TEXT…` shows what is read from a first message, and
-`lotse eval FILE` scores it on an `openers:` section (bot/understanding/evaluation.py).
+`lotse eval FILE` scores it on an `openers:` section (bot/evaluation/openers.py).
 """
 
 from bot.understanding.reading import Reading

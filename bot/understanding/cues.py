@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
-from bot.matching.normalize import fold
 from bot.matching.options import pick
+from bot.text import fold
 
 # --- yes / no -------------------------------------------------------------------------
 

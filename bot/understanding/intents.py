@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 
 from bot.content.schema import NO_INTENT, Option
 from bot.helpdesk.classifier import QuestionClassifier
-from bot.matching.normalize import fold
+from bot.text import fold
 from bot.understanding import cues
 
 # Chosen by 5-fold cross-validation on content/intents.yaml examples; re-checked with 968

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.matching.normalize import STOPWORDS, fold, is_known
 from bot.matching.places import FILLERS, Place, PlaceResolver
+from bot.text import STOPWORDS, fold, is_known
 from bot.understanding.cues import ENGLISH
 
 # Words after which a place name is expected ("wohne in …", "aus …", "bei …").

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.content.schema import Step
 from bot.matching.facts import travel_km
 from bot.matching.interests import COMPOUND, InterestMatcher, InterestScore
-from bot.matching.normalize import content_words, fold
 from bot.matching.options import pick_all
 from bot.matching.places import FILLERS, PlaceResolver
+from bot.text import content_words, fold
 from bot.understanding import cues, slots
 from bot.understanding.intents import IntentModel
 from bot.understanding.reading import Reading

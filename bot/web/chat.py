@@ -13,10 +13,10 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 
-from bot.dialogs import handover
 from bot.dialogs.engine import MAX_TEXT, DialogEngine
-from bot.dialogs.events import Event, Outcome, Sender
 from bot.leads import invites
+from bot.messages import Event, Outcome, Sender
+from bot.store import handover
 from bot.store.db import Database
 from bot.store.models import User
 from bot.web import transcript

@@ -22,7 +22,7 @@ from sqlalchemy import String, cast, select, update
 
 from bot import clock
 from bot.config import Settings
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.store.db import Database
 from bot.store.models import Lead, OutboxMessage, User
 from bot.worker import drain_until_stopped

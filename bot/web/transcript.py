@@ -15,8 +15,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import clock
-from bot.dialogs.events import Attachment, Message
-from bot.dialogs.handover import WAITING
+from bot.messages import Attachment, Message
+from bot.store.handover import WAITING
 from bot.store.models import Conversation, OutboxMessage, WebMessage
 
 KEEP = 200  # lines per person; older ones are dropped

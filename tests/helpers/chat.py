@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from bot.dialogs.engine import DialogEngine
-from bot.dialogs.events import Button, Event, Message, Outcome, Sender
+from bot.messages import Button, Event, Message, Outcome, Sender
 from tests.helpers import ROOT
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.loader import Content, ContentError, load_content
+from bot.content.loader import load_content
+from bot.content.model import Content, ContentError
 from bot.content.yamlio import Problem
 from tests.helpers import ROOT
 

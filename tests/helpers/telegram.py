@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 from bot.config import Settings
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.content.schema import QuietHours
+from bot.runtime.telegram import TelegramApp, make_bot
 from bot.store.db import Database
-from bot.telegram.app import TelegramApp, make_bot
 from tests.fakes.telegram_api import FakeTelegram, FakeUser
 from tests.helpers import ROOT
 

@@ -13,7 +13,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.config import Settings
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.dialogs.engine import DialogEngine
 from bot.dialogs.turn import Matchers
 from bot.store.db import Database

@@ -6,8 +6,8 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
-from bot.handlers.filters import inline
 from bot.telegram.bridge import Bridge
+from bot.telegram.handlers.filters import inline
 
 
 def build_router() -> Router:

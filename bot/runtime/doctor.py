@@ -33,9 +33,10 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot import clock
 from bot.config import DEFAULT_CONTROLLER, Settings, _ids
-from bot.content.loader import ContentError, load_content, summary
+from bot.content.loader import load_content
+from bot.content.model import ContentError, summary
+from bot.runtime.telegram import StartupError, make_bot
 from bot.store.db import alembic_config
-from bot.telegram.app import StartupError, make_bot
 
 Status = Literal["ok", "fail", "warn", "skip"]
 SYMBOLS: dict[Status, str] = {"ok": "✓", "fail": "✗", "warn": "!", "skip": "–"}

@@ -10,9 +10,9 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 
-from bot.dialogs.events import Event
-from bot.handlers.filters import inline
+from bot.messages import Event
 from bot.telegram.bridge import Bridge, sender_of
+from bot.telegram.handlers.filters import inline
 
 
 def build_router() -> Router:

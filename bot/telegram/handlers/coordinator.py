@@ -6,9 +6,9 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
-from bot.content.loader import ContentError
-from bot.handlers.filters import inline
+from bot.content.model import ContentError
 from bot.telegram.bridge import Bridge
+from bot.telegram.handlers.filters import inline
 
 
 def build_router(coordinator_ids: frozenset[int]) -> Router:

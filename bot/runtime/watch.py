@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Literal
 
 from bot import clock
-from bot.content.loader import Content, ContentError, load_content
-from bot.dialogs.events import Message, Notification, Recipient
+from bot.content.loader import load_content
+from bot.content.model import Content, ContentError
 from bot.leads.routing import COORDINATION_ID
+from bot.messages import Message, Notification, Recipient
 from bot.store import repo
 from bot.store.db import Database
 

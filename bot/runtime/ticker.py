@@ -15,12 +15,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import today_in
-from bot.content.loader import Content
-from bot.dialogs.events import Button, Message, Notification, Recipient
+from bot.content.model import Content
 from bot.leads.desk import LeadDesk, subject
 from bot.leads.lifecycle import change, next_weekly, not_before
 from bot.leads.routing import COORDINATION_ID, find_lotse
 from bot.leads.stats import counts
+from bot.messages import Button, Message, Notification, Recipient
 from bot.offers import submissions
 from bot.privacy.personal_data import enforce_retention
 from bot.store import repo

@@ -12,12 +12,12 @@ from typing import Any
 
 import yaml
 
-from bot.content.loader import Content
+from bot.content.model import Content
 from bot.content.schema import NOT_ANSWERABLE
 from bot.helpdesk.faq import FaqMatcher
 from bot.matching.interests import InterestMatcher
-from bot.matching.normalize import fold
 from bot.matching.places import PlaceResolver
+from bot.text import fold
 
 
 def evaluate_file(path: Path, content: Content) -> dict[str, Any]:

@@ -9,12 +9,12 @@ question is left without an answer. The answer is relayed by `LeadDesk.relay`.
 from __future__ import annotations
 
 from bot import clock
-from bot.dialogs.events import Button, Message
+from bot.dialogs.answers import HANDOFF_BUTTON, MAX_QUESTION
 from bot.dialogs.steps import consent_version
 from bot.dialogs.turn import Turn
-from bot.helpdesk.answers import HANDOFF_BUTTON, MAX_QUESTION
 from bot.leads.desk import open_lead
 from bot.leads.routing import find_lotse
+from bot.messages import Button, Message
 from bot.store.models import Lead
 
 QUESTION_KEY = "question"  # in the conversation's pending state: the last open question

@@ -18,9 +18,9 @@ from aiohttp import web
 
 from bot import logs
 from bot.config import Settings
-from bot.content.loader import Content
-from bot.content.watch import ContentWatcher, Sources
+from bot.content.model import Content
 from bot.dialogs.engine import DialogEngine
+from bot.runtime.watch import ContentWatcher, Sources
 from bot.store.db import Database
 from bot.web.app import mount_web_chat
 
@@ -87,7 +87,7 @@ async def _telegram_outbox(
     """The Telegram outbox worker, when a token is set (imports aiogram only then)."""
     if not settings.bot_token:
         return None
-    from bot.telegram.app import make_bot
+    from bot.runtime.telegram import make_bot
     from bot.telegram.outbox import OutboxWorker
     from bot.telegram.sender import RateLimiter, TelegramSender
 

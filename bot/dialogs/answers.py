@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.content.schema import FaqEntry
-from bot.dialogs.events import Button, Message
 from bot.dialogs.turn import Turn
-from bot.matching.normalize import fold
+from bot.messages import Button, Message
+from bot.text import fold
 
 # A question typed in the middle of the dialogue is answered only when the bot is this
 # sure (stricter than on the question step, so that answers are not mistaken for questions).
@@ -17,7 +17,7 @@ QUESTION_STARTS = frozenset(
     "do does am can is are".split()
 )
 FAQ_BUTTON = "faq:"
-HANDOFF_BUTTON = "hq:"  # pass the last question on to a person (bot/helpdesk/handoff.py)
+HANDOFF_BUTTON = "hq:"  # pass the last question on to a person (bot/dialogs/handoff.py)
 MAX_QUESTION = 1000  # longer questions are cut before they are passed on
 
 

@@ -18,17 +18,20 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select
 
-from bot import clock, heap, logs
+from bot import clock, logs
 from bot.config import Settings
-from bot.content.loader import Content
-from bot.content.watch import ContentWatcher, Sources
+from bot.content.model import Content
 from bot.dialogs.engine import DialogEngine
-from bot.handlers import citizen, coordinator, group
-from bot.leads.ticker import tick
+from bot.offers.importer import ImportFailed, sync_freinet
+from bot.runtime import heap
+from bot.runtime.http import http_get
+from bot.runtime.ticker import tick
+from bot.runtime.watch import ContentWatcher, Sources
 from bot.store.db import Database
 from bot.store.models import LotseAccount
 from bot.telegram.bridge import CHANNEL, Bridge
 from bot.telegram.commands import COORDINATOR, LOTSE, register_default, register_for_chat
+from bot.telegram.handlers import citizen, coordinator, group
 from bot.telegram.metrics import MeteredSession, Metrics
 from bot.telegram.middleware import UserGate
 from bot.telegram.ops import OpsEndpoints
@@ -80,6 +83,7 @@ class TelegramApp:
             db,
             controller=settings.privacy_controller,
             coordinators={("telegram", str(i)) for i in settings.coordinator_ids},
+            on_switch=heap.renewed,
         )
         self.watcher = ContentWatcher(
             Sources(settings.content_dir, settings.knowledge_dir, settings.faq_max_age_days),
@@ -184,10 +188,8 @@ class TelegramApp:
 
     async def _sync_freinet(self) -> None:
         """Import Freinet's offer list; the watcher then switches the engine to it."""
-        from bot.offers.importer import ImportFailed, sync_freinet
-
         try:
-            report = await sync_freinet(self.settings)
+            report = await sync_freinet(self.settings, http_get)
         except ImportFailed as exc:
             log.error("Freinet sync failed: %s", exc)
             return
@@ -205,10 +207,10 @@ class TelegramApp:
 
     async def run(self, handle_signals: bool = True) -> None:
         await self.prepare()
-        heap.settle()  # content, matchers and aiogram stay; see bot/heap.py
+        heap.settle()  # content, matchers and aiogram stay; see bot/runtime/heap.py
         worker = asyncio.create_task(self.outbox.run(self.stop))
         scheduler = AsyncIOScheduler(timezone=dt.UTC)
-        # APScheduler only ticks; what is due lives in the database (bot/leads/ticker.py).
+        # APScheduler only ticks; what is due lives in the database (bot/runtime/ticker.py).
         scheduler.add_job(
             self._tick,
             "interval",

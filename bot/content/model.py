@@ -1,0 +1,109 @@
+"""What the loader produces: `Content`, the names of its files and the error that lists
+every problem. Everything that uses content imports it from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from bot.content import schema
+from bot.content.offer_table import OfferTable
+from bot.content.yamlio import Problem
+
+CONTENT_FILES: dict[str, type[BaseModel]] = {
+    "texts.yaml": schema.TextsFile,
+    "dialog.yaml": schema.DialogFile,
+    "taxonomy.yaml": schema.TaxonomyFile,
+    "places.yaml": schema.PlacesFile,
+    "offers.yaml": schema.OffersFile,
+    "lotsen.yaml": schema.LotsenFile,
+    "leads.yaml": schema.LeadsFile,
+}
+# Written by `lotse offers import` (never by hand) and merged with offers.yaml.
+IMPORTED_OFFERS = "offers-imported.yaml"
+# Freinet's areas → our interest ids, for the Freinet import.
+FREINET_MAPPING = "freinet-mapping.yaml"
+# The regional calendar ("Was ist los?"); without the file the calendar is empty.
+EVENTS = "events.yaml"
+# Example first messages per menu option (bot/understanding); without it only synonyms count.
+INTENTS = "intents.yaml"
+# Offers files are streamed, one offer at a time, into a compact table (offer_table.py).
+OFFER_FILES = ("offers.yaml", IMPORTED_OFFERS)
+OPTIONAL_FILES: dict[str, type[BaseModel]] = {
+    IMPORTED_OFFERS: schema.OffersFile,
+    FREINET_MAPPING: schema.FreinetMappingFile,
+    EVENTS: schema.EventsFile,
+    INTENTS: schema.IntentsFile,
+}
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything coordinators maintain, validated and cross-checked."""
+
+    texts: schema.TextsFile
+    dialog: schema.DialogFile
+    taxonomy: schema.TaxonomyFile
+    places: schema.PlacesFile
+    offers: OfferTable  # any sequence of offers given here becomes a compact table
+    lotsen: list[schema.Lotse]
+    faq: list[schema.FaqEntry]
+    faq_examples: dict[str, list[str]] = field(default_factory=dict)  # knowledge `examples:`
+    leads: schema.LeadsFile = field(default_factory=schema.LeadsFile)
+    warnings: tuple[Problem, ...] = ()
+    freinet_mapping: schema.FreinetMappingFile | None = None
+    events: schema.EventsFile = field(default_factory=schema.EventsFile)  # events.yaml
+    # intents.yaml `examples:`: menu option value (or "none") → example first messages
+    intent_examples: dict[str, list[str]] = field(default_factory=dict)
+    intent_cues: dict[str, list[str]] = field(default_factory=dict)  # intents.yaml `cues:`
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "offers", OfferTable.of(self.offers))
+
+    @property
+    def languages(self) -> list[str]:
+        return self.texts.languages
+
+    def text(self, key: str, lang: str, **values: Any) -> str:
+        variants = self.texts.texts.get(key)
+        if variants is None:  # validation makes this unreachable for keys named in content
+            return key
+        template = variants.get(lang) or variants[self.languages[0]]
+        if not values:
+            return template
+        try:
+            return template.format_map(_KeepUnknown(values))
+        except (ValueError, IndexError):  # a stray brace in a coordinator's text
+            return template
+
+
+class _KeepUnknown(dict[str, Any]):
+    """Placeholders without a value stay visible as {name} instead of failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+class ContentError(Exception):
+    """Content did not validate; `problems` lists every error (and warning) found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        errors = [p for p in problems if p.severity == "error"]
+        super().__init__(f"{len(errors)} Fehler im Inhalt:\n" + "\n".join(map(str, errors)))
+
+
+def summary(content: Content) -> str:
+    """One line for `lotse check` and /reload: what was loaded."""
+    places = sum(len(g.ortsteile) for g in content.places.gemeinden)
+    archived = content.offers.count_archived()
+    offers = f"{len(content.offers) - archived} Angebote" + (
+        f" (+{archived} archiviert)" if archived else ""
+    )
+    return (
+        f"{len(content.dialog.steps)} Dialogschritte, {len(content.texts.texts)} Texte, "
+        f"{offers}, {len(content.lotsen)} Lotsen, {places} Orte, "
+        f"{len(content.faq)} FAQ-Einträge, {len(content.events.events)} Veranstaltungen"
+    )

@@ -1,0 +1,1 @@
+"""The web chat channel (aiohttp): the page, its JSON API, mail for Lotsen."""
