@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 # "resume" asks for the current question again (a client reconnecting, the terminal chat starting).
 EventKind = Literal["text", "button", "location", "command", "unsupported", "resume"]
+
+
+# NUL (PostgreSQL refuses it in text) and lone surrogates (not UTF-8: SQLite and the JSON of
+# the web chat refuse them): no channel's input may carry them into storage.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """`text` without the characters no database or page can keep; the rest unchanged."""
+    return _UNSTORABLE.sub("", text)
 
 
 @dataclass(frozen=True)
@@ -26,6 +37,11 @@ class Event:
     lat: float | None = None
     lon: float | None = None
     key: str | None = None  # the transport's id for this event; a repeat is not run twice
+
+    def __post_init__(self) -> None:
+        # Cleaned where every channel's input passes, before anything is stored.
+        object.__setattr__(self, "text", storable(self.text))
+        object.__setattr__(self, "data", storable(self.data))
 
     @classmethod
     def message(cls, sender: Sender, text: str) -> Event:

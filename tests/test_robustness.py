@@ -19,6 +19,7 @@ NASTY = [
     "x" * 5000,
     "🙂🙂🙂🚒⚽",
     "\x00\x01\x02\x1b[31m",
+    "Ma\ud800ria\udfff",  # lone surrogates: not UTF-8, no database may store them
     "\u202eevil\u202c",
     "z\u200bero\u200dwidth",
     "e\u0301\u0301\u0301",

@@ -35,6 +35,7 @@ from bot.runtime.telegram import TelegramApp, make_bot
 from bot.store import handover
 from bot.store.models import Conversation, Lead, OutboxMessage, User, WebMessage
 from bot.telegram.outbox import OutboxWorker
+from bot.web import transcript
 from bot.web.app import Limits
 from bot.web.mail import MailNotifier
 from tests.fakes.telegram_api import FakeTelegram
@@ -295,6 +296,61 @@ async def test_conversation_survives_a_reload_with_the_cookie(
     stranger = pages(server.base)
     await stranger.open()
     assert await stranger.history() == {"lines": [], "started": False}
+
+
+async def test_nul_bytes_and_lone_surrogates_are_cleaned_before_anything_is_stored(
+    start_server: Start, pages: Callable[..., PageClient], any_db_url: str
+) -> None:
+    """PostgreSQL refuses NUL in text, SQLite and JSON refuse lone surrogates: such input
+    used to end in HTTP 500 with the step already moved on (issue #18, point 5)."""
+    server = await start_server(any_db_url)
+    page = pages(server.base)
+    await page.open()
+    await page.send(start="")
+    await page.press("engagieren")
+    assert "In welchem Ort" in await page.say("was mit\x00 Kindern\ud800")
+    assert "einmal mit anpacken" in await page.say("Zschor\x00tau")
+    history = await page.history()
+    said = [line["text"] for line in history["lines"] if line["from"] == "user"]
+    assert said[-2:] == ["was mit Kindern", "Zschortau"]
+    async with server.db.session() as session:
+        answers = (await session.scalars(select(Conversation.answers))).one()
+    assert "\x00" not in json.dumps(answers, ensure_ascii=False)
+
+
+async def test_step_and_transcript_are_one_transaction(
+    start_server: Start,
+    pages: Callable[..., PageClient],
+    any_db_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When the transcript cannot be written, the step does not move on either: the page
+    shows an apology and the next answer is read against the same question."""
+    server = await start_server(any_db_url)
+    page = pages(server.base)
+    await page.open()
+    await page.send(start="")
+    await page.press("engagieren")
+    assert "In welchem Ort" in await page.say("was mit Kindern")
+    async with server.db.session() as session:
+        before = (await session.scalars(select(Conversation.step))).one()
+    append = transcript.append
+
+    async def failing(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the transcript table is gone")
+
+    monkeypatch.setattr(transcript, "append", failing)
+    apology = await page.say("Zschortau")
+    assert "schiefgelaufen" in apology or "Entschuldigung" in apology
+    async with server.db.session() as session:
+        assert (await session.scalars(select(Conversation.step))).one() == before
+    monkeypatch.setattr(transcript, "append", append)
+    assert "einmal mit anpacken" in await page.say("Zschortau")  # the same question again
+    async with server.db.session() as session:
+        assert (await session.scalars(select(Conversation.step))).one() != before
+    history = await page.history()
+    user_lines = [line["text"] for line in history["lines"] if line["from"] == "user"]
+    assert user_lines.count("Zschortau") == 1  # the failed turn left no trace
 
 
 async def test_deleting_ones_data_clears_the_page(

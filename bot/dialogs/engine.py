@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import asdict
 from typing import Any
 
@@ -64,6 +64,11 @@ MAX_TEXT = 2000  # longer messages are cut before matching; nobody's answer need
 MAX_LABEL = 60  # longer texts are messages, not a button's label typed out
 MISSES_BEFORE_HELP = 2  # misses in a row at one step before a person is offered
 LAST_RESORT = "Entschuldigung, da ist etwas schiefgelaufen. Bitte schreiben Sie /start."
+
+# A channel's own record of a turn (the web chat's transcript), written in the turn's
+# transaction: the step and what the page shows cannot drift apart. Not called when the
+# person's data was erased in this turn.
+Record = Callable[[AsyncSession, int, list[Message]], Awaitable[None]]
 
 
 class DialogEngine:
@@ -142,22 +147,24 @@ class DialogEngine:
             self._use(dataclasses.replace(base, offers=base.offers.with_extra(extra)))
         self._offers_version = version
 
-    async def handle(self, event: Event) -> Outcome:
+    async def handle(self, event: Event, record: Record | None = None) -> Outcome:
+        """Answer one event in one transaction; `record` (see `Record`) joins that
+        transaction. Any failure rolls everything back and answers with an apology."""
         try:
             # One event per person at a time; across processes see repo.lock_person.
             async with self.db.people.hold(event.sender.channel, event.sender.external_id):
-                return await self._handle_with_retries(event)
+                return await self._handle_with_retries(event, record)
         except Exception as exc:
             logs.failure(log, f"{event.kind} event failed", exc)
             return Outcome([Message(self._safe_text("error"))])
 
-    async def _handle_with_retries(self, event: Event) -> Outcome:
+    async def _handle_with_retries(self, event: Event, record: Record | None) -> Outcome:
         """A locked SQLite file or a restarting PostgreSQL server is waited out: the whole
         event is tried again in a fresh transaction instead of being dropped."""
         delay = DB_RETRY_START
         for _attempt in range(DB_RETRIES):
             try:
-                return await self._handle(event)
+                return await self._handle(event, record)
             except (OperationalError, InterfaceError, DisconnectionError) as exc:
                 log.warning(
                     "database busy or unreachable (%s), retrying in %.1f s",
@@ -166,7 +173,7 @@ class DialogEngine:
                 )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, DB_RETRY_MAX)
-        return await self._handle(event)
+        return await self._handle(event, record)
 
     def _safe_text(self, key: str) -> str:
         try:
@@ -174,7 +181,7 @@ class DialogEngine:
         except Exception:
             return LAST_RESORT
 
-    async def _handle(self, event: Event) -> Outcome:
+    async def _handle(self, event: Event, record: Record | None = None) -> Outcome:
         start = self.content.dialog.start
         async with self.db.session() as session, session.begin():
             # First: this person's earlier event, in any process, commits before we read.
@@ -188,9 +195,10 @@ class DialogEngine:
             if event.key and not await repo.first_time(session, event.key):
                 # Delivered again (e.g. after a crash): show where the person stands instead.
                 saved = State(row.step, pending=dict(row.pending)) if row else State("")
-                return Outcome(
-                    self._prompt(Turn(self.content, self.matchers, session, user, saved))
-                )
+                again = self._prompt(Turn(self.content, self.matchers, session, user, saved))
+                if record is not None:
+                    await record(session, user.id, again)
+                return Outcome(again)
             fresh = row is None or row.step not in self.content.dialog.steps
             state = (
                 State(start)
@@ -221,6 +229,8 @@ class DialogEngine:
                 turn.notifications,
                 citizen_time=lambda moment: not_before(moment, self.content.leads),
             )
+            if record is not None and not turn.erased:
+                await record(session, user.id, replies)
         return Outcome(replies, turn.notifications)
 
     async def _route(self, turn: Turn, event: Event, fresh: bool) -> list[Message]:

@@ -12,10 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogs.engine import MAX_TEXT, DialogEngine
 from bot.leads import invites
-from bot.messages import Event, Outcome, Sender
+from bot.messages import Event, Message, Outcome, Sender, storable
 from bot.store import handover
 from bot.store.db import Database
 from bot.store.models import User
@@ -132,7 +133,7 @@ class WebChat:
         if said.start is not None:
             payload = said.start if valid_payload(said.start) else ""
             return None, _safe(Event(sender, "command", text=payload, command="start"))
-        text = (said.text or "")[:MAX_TEXT]
+        text = storable(said.text or "")[:MAX_TEXT]
         return Line("user", text), _safe(Event.message(sender, text))
 
     async def _label(self, person: str, data: str) -> str | None:
@@ -143,20 +144,32 @@ class WebChat:
             return await transcript.button_label(session, user.id, data)
 
     async def _run(self, person: str, echo: Line | None, event: Event) -> Turn:
-        outcome: Outcome = await self.engine.handle(event)
+        shown: list[Line] = []
+
+        async def record(session: AsyncSession, user_id: int, replies: list[Message]) -> None:
+            """The transcript, in the turn's own transaction (see `DialogEngine.handle`)."""
+            said = [echo, *map(Line.reply, replies)] if echo else [*map(Line.reply, replies)]
+            await transcript.append(session, user_id, said)
+            notes = await transcript.take_notifications(session, user_id)
+            await transcript.append(session, user_id, notes)
+            shown[:] = [*said, *notes]
+
+        outcome: Outcome = await self.engine.handle(event, record)
         if outcome.notifications:
             self.on_notify()  # already in the outbox, written with the change
+        if shown:
+            return Turn(shown)
+        # Not recorded: the person deleted their data in this turn, or the turn failed and
+        # was rolled back (its apology is shown, not stored; the question stays the same).
         lines = [Line.reply(message) for message in outcome.replies]
+        return Turn(lines, reset=not await self._has_conversation(person))
+
+    async def _has_conversation(self, person: str) -> bool:
         user = await self._user(person)
-        if user is None:  # the person deleted their data in this turn
-            return Turn(lines, reset=True)
-        async with self.db.session() as session, session.begin():
-            if not await transcript.has_conversation(session, user.id):
-                return Turn(lines, reset=True)
-            await transcript.append(session, user.id, [echo, *lines] if echo else lines)
-            notes = await transcript.take_notifications(session, user.id)
-            await transcript.append(session, user.id, notes)
-        return Turn(([echo] if echo else []) + lines + notes)
+        if user is None:
+            return False
+        async with self.db.session() as session:
+            return await transcript.has_conversation(session, user.id)
 
 
 def _safe(event: Event) -> Event:
