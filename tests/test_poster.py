@@ -7,6 +7,7 @@ import csv
 import io
 from collections.abc import AsyncIterator
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pypdfium2
 import pytest
@@ -14,12 +15,15 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import select
 
+from bot.clock import ManualClock, today_in
 from bot.content.model import Content
 from bot.dialogs.engine import DialogEngine
 from bot.dialogs.turn import Matchers
 from bot.matching.places import Place, PlaceResolver
 from bot.messages import Sender
 from bot.posters import links, render
+from bot.report.data import Period, build_report
+from bot.store import repo
 from bot.store.db import Database
 from bot.store.models import Conversation, EntryCount, StepCount, User
 from tests.helpers.chat import Chat, run_lotse
@@ -319,14 +323,48 @@ async def test_unknown_village_acts_like_the_interest_link(
     await broken.say("/start p-keinthema_delitzsch")  # unknown interest: start from the top
     assert "nicht mehr aktuell" in broken.text and "willkommen" in broken.text.lower()
     forged = chat_on(engine, "web", "3")
-    await forged.say("/start p-sport_delitzsch<script>")  # not a valid payload: not counted
+    await forged.say("/start p-sport_delitzsch<script>")  # not a valid payload
     assert "nicht mehr aktuell" in forged.text
     link = chat_on(engine, "telegram", "4")
     await link.say("/start i-sport")
+    typo = chat_on(engine, "telegram", "5")
+    await typo.say(f"/start {POSTER}x")  # the village found by the place matcher
+    assert "Hohenprießnitz" in typo.text
+    # Only links the project issued have rows, posters in their canonical form; anything
+    # made up is one number (issue #18, point 7).
     assert await entry_counts(any_db) == {
-        ("p-sport_verschwundenes-dorf", "telegram"): (1, 0),
+        (links.UNKNOWN, "telegram"): (2, 0),
+        (links.UNKNOWN, "web"): (1, 0),
         ("i-sport", "telegram"): (1, 0),
+        (POSTER, "telegram"): (1, 0),
     }
+
+
+async def test_report_folds_links_nobody_issued_into_one_row(
+    any_db: Database, content: Content, clock: ManualClock
+) -> None:
+    """Rows counted before only issued links were counted are folded as well."""
+    today = today_in("Europe/Berlin")
+    async with any_db.session() as session, session.begin():
+        for source, channel in [
+            ("p-sport_verschwundenes-dorf", "telegram"),
+            ("p-sport_irgendwas-ausgedachtes", "web"),
+            ("p-erfunden_delitzsch", "telegram"),
+            ("x-beliebig", "telegram"),
+            ("i-sport", "telegram"),
+            (POSTER, "web"),
+        ]:
+            await repo.count_entry(session, today, source, channel)
+        await repo.count_entry(session, today, "p-sport_verschwundenes-dorf", "telegram", lead=True)
+    async with any_db.session() as session:
+        report = await build_report(
+            session, content, Period.last_days(today, ZoneInfo("Europe/Berlin"))
+        )
+    rows = {row.source: row for row in report.entries}
+    assert set(rows) == {links.UNKNOWN, "i-sport", POSTER}
+    unknown = rows[links.UNKNOWN]
+    assert unknown.started == {"telegram": 3, "web": 1} and unknown.leads == 1
+    assert unknown.target.startswith("unbekannte Links")
 
 
 # --- the report -------------------------------------------------------------------------

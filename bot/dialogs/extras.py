@@ -271,11 +271,14 @@ class Extras:
         if payload.startswith(handover.PREFIX):
             return await self._continue_here(turn, payload.removeprefix(handover.PREFIX))
         replies = await self._follow_link(turn, payload)
+        # Which poster or link brought a conversation: a count per day and channel, no
+        # person; links the project did not issue are one number, not rows of their own.
+        source, today = links.issued(payload, self.content, turn.matchers.places), turn.today()
+        await repo.count_entry(turn.session, today, source, turn.user.channel)
         if replies is None:
             return [Message(turn.t("deeplink_unknown")), *await self.flow.restart(turn)]
-        # Which poster or link brought a conversation: a count per day and channel, no person.
-        today = turn.today()
-        await repo.count_entry(turn.session, today, payload, turn.user.channel)
+        if turn.state.answers.get("source"):  # a lead from here counts for the same row
+            turn.state.answers["source"] = source
         await repo.count_step(turn.session, turn.state.step, today)  # the funnel: entered here
         return replies
 

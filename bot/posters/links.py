@@ -29,6 +29,9 @@ SEPARATOR = "_"  # between interest and place; never part of an id or a slug
 MAX_PAYLOAD = 64  # Telegram's limit for deep-link payloads
 HASH_LENGTH = 10  # hex digits: 40 bits, no collision among a region's few hundred places
 PAYLOAD_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# Every start payload the project did not issue, counted as one (anyone can make up links:
+# they must not write rows of their own into the coordinators' report).
+UNKNOWN = "?"
 
 
 def place_slug(place: Place) -> str:
@@ -87,6 +90,24 @@ def parse_poster(ident: str, resolver: PlaceResolver) -> PosterLink | None:
         result = resolver.resolve(rest.replace("-", " "))
         found = result.place if result.status == "found" else None
     return PosterLink(interest, found)
+
+
+def issued(payload: str, content: Content, resolver: PlaceResolver) -> str:
+    """The payload as the project issues it (a poster's in its canonical form), or UNKNOWN:
+    known interest and place, a known interest, a known offer – nothing else is counted."""
+    if not valid_payload(payload):
+        return UNKNOWN
+    kind, _, ident = payload.partition("-")
+    if kind == POSTER:
+        link = parse_poster(ident, resolver)
+        if link and link.place and top_interest(content, link.interest):
+            return poster_payload(link.interest, link.place)
+        return UNKNOWN
+    if kind == INTEREST:
+        return payload if top_interest(content, ident) else UNKNOWN
+    if kind == OFFER:
+        return payload if content.offers.get(ident) is not None else UNKNOWN
+    return UNKNOWN
 
 
 def top_interest(content: Content, interest: str) -> str | None:

@@ -388,11 +388,13 @@ async def _entries(session: AsyncSession, content: Content, period: Period) -> l
     )
     started: dict[str, dict[str, int]] = defaultdict(dict)
     leads: dict[str, int] = defaultdict(int)
-    for source, channel, count, lead_count in rows:
-        if count:
-            started[source][channel] = int(count)
-        leads[source] += int(lead_count or 0)
     resolver = PlaceResolver(content.places)
+    for stored, channel, count, lead_count in rows:
+        # Rows counted before only issued links were counted fold into the one UNKNOWN row.
+        source = links.issued(stored, content, resolver)
+        if count:
+            started[source][channel] = started[source].get(channel, 0) + int(count)
+        leads[source] += int(lead_count or 0)
     found = [
         EntryRow(source, *_describe(source, content, resolver), started[source], leads[source])
         for source in leads
@@ -404,6 +406,8 @@ def _describe(
     source: str, content: Content, resolver: PlaceResolver
 ) -> tuple[str, str | None, str | None]:
     """(what the link leads to in words, its interest id, its Gemeinde) from the payload."""
+    if source == links.UNKNOWN:
+        return "unbekannte Links (nicht vom Projekt ausgegeben)", None, None
     kind, _, ident = source.partition("-")
     labels = {i.id: i.label.get("de") or i.id for i in content.taxonomy.interests}
     labels |= {
