@@ -233,6 +233,147 @@ def test_csv_in_windows_1252_with_commas(tree: Tree) -> None:
     assert tree.offers()["csv-k-1"]["schedule"]["text"] == "donnerstags, 19 Uhr"
 
 
+# --- CSV as spreadsheets write it (issue #18) ------------------------------------------
+
+COLUMNS = [*HEADER.split(";"), "description"]
+
+
+def cells(**values: str) -> list[str]:
+    """One valid row's cells in HEADER's order; a value is written into the file as given."""
+    row = {
+        "id": "d-1",
+        "title": "Danke sagen",
+        "organisation": "Verein",
+        "place": "Delitzsch",
+        "interests": "sport",
+        "summary": "Sport.",
+        "schedule_text": "abends",
+        "contact": "Lotse",
+        **values,
+    }
+    return [row.get(column, "") for column in COLUMNS]
+
+
+def excel_file(tree: Tree, sep: str, *rows: list[str], encoding: str = "utf-8") -> Path:
+    """Header and rows as Excel saves them: CRLF at the end of each row."""
+    lines = [sep.join(COLUMNS), *(sep.join(row) for row in rows)]
+    path = tree.root / "excel.csv"
+    path.write_bytes("".join(f"{line}\r\n" for line in lines).encode(encoding))
+    return path
+
+
+@pytest.mark.parametrize("sep", [";", ","])
+def test_csv_doubled_quotes_around_the_separator(tree: Tree, sep: str) -> None:
+    path = excel_file(
+        tree,
+        sep,
+        cells(title=f'"Wir sagen ""Danke""{sep} und zwar oft"'),
+        cells(id="d-2", title='"""Tafel"" hilft"', summary=f'"Mehl{sep} Zucker{sep} ""Eier"""'),
+    )
+    code, out, err = tree.lotse("offers", "import", str(path))
+    assert code == 0, err
+    assert counts(out)["neu"] == 2, out
+    offers = tree.offers()
+    assert offers["csv-d-1"]["title"] == f'Wir sagen "Danke"{sep} und zwar oft'
+    assert offers["csv-d-1"]["place"] == "Delitzsch"
+    assert offers["csv-d-2"]["title"] == '"Tafel" hilft'
+    assert offers["csv-d-2"]["summary"] == f'Mehl{sep} Zucker{sep} "Eier"'
+
+
+def test_csv_cell_over_several_lines_as_excel_writes_it(tree: Tree) -> None:
+    # Excel ends a row with CRLF and a line break inside a cell (Alt+Enter) with LF.
+    description = '"Erste Zeile mit ""Zitat""; Semikolon\nzweite Zeile\ndritte Zeile"'
+    path = excel_file(
+        tree,
+        ";",
+        cells(description=description),  # lines 2–4
+        cells(id="d-2", place="Leipzig"),  # line 5
+        cells(id="d-3", title='"""Ja"", sagen"'),  # line 6
+    )
+    code, out, err = tree.lotse("offers", "import", str(path))
+    assert code == 0, err
+    assert counts(out)["neu"] == 2, out
+    assert "Zeile 5: Ort 'Leipzig' liegt außerhalb der Region" in out
+    offers = tree.offers()
+    assert offers["csv-d-1"]["description"] == (
+        'Erste Zeile mit "Zitat"; Semikolon\nzweite Zeile\ndritte Zeile'
+    )
+    assert offers["csv-d-3"]["title"] == '"Ja", sagen'
+
+
+def test_csv_utf8_with_bom(tree: Tree) -> None:
+    path = excel_file(
+        tree,
+        ";",
+        cells(organisation="Müller & Söhne", summary='"Spende: 5 €; ""gern"""'),
+        encoding="utf-8-sig",
+    )
+    code, out, err = tree.lotse("offers", "import", str(path))
+    assert code == 0, err
+    assert counts(out)["neu"] == 1, out
+    assert "unbekannte Spalten" not in out  # the BOM is not part of the column name 'id'
+    offer = tree.offers()["csv-d-1"]
+    assert (offer["organisation"], offer["summary"]) == ("Müller & Söhne", 'Spende: 5 €; "gern"')
+
+
+def test_csv_windows_1252_from_old_excel(tree: Tree) -> None:
+    path = excel_file(
+        tree,
+        ";",
+        cells(organisation='"Müller; ""Söhne"""', summary="Spende: 5 € – „gern“"),
+        encoding="cp1252",
+    )
+    code, out, err = tree.lotse("offers", "import", str(path))
+    assert code == 0, err
+    assert counts(out)["neu"] == 1, out
+    offer = tree.offers()["csv-d-1"]
+    assert offer["organisation"] == 'Müller; "Söhne"'
+    assert offer["summary"] == "Spende: 5 € – „gern“"
+
+
+def test_csv_row_with_wrong_number_of_cells_is_rejected_with_its_line(tree: Tree) -> None:
+    first = excel_file(tree, ";", cells(), cells(id="d-2"), cells(id="d-3"))
+    assert counts(tree.lotse("offers", "import", str(first))[1])["neu"] == 3
+    # d-2: an unquoted ';' in the title shifts the place into the next column;
+    # d-4: the last cells are missing.
+    path = excel_file(
+        tree,
+        ";",
+        cells(),  # line 2
+        cells(id="d-2", title="Kaffee; Kuchen"),  # line 3
+        cells(id="d-3", description='"lang\nund breit"'),  # lines 4–5
+        cells(id="d-4")[:10],  # line 6
+        cells(id="d-5"),  # line 7
+    )
+    code, out, err = tree.lotse("offers", "import", str(path))
+    assert code == 0, err
+    assert counts(out) == {
+        "neu": 1,
+        "aktualisiert": 1,
+        "archiviert": 0,
+        "unverändert": 1,
+        "abgelehnt": 2,
+    }, out
+    assert "Zeile 3: 21 Zellen statt 20" in out
+    assert "Zeile 6: 10 Zellen statt 20" in out
+    assert "unbekannter Ort" not in out
+    offers = tree.offers()
+    assert set(offers) == {"csv-d-1", "csv-d-2", "csv-d-3", "csv-d-5"}
+    assert "archived" not in offers["csv-d-2"]  # a broken row keeps the last good version
+
+
+def test_csv_separator_from_the_header_not_from_quoted_cells(tree: Tree) -> None:
+    # The header says ','; the rows have far more ';' – all inside quotes.
+    busy = '"a; b; c; d; e; f; g; h; i; j; k; l; m; n; o; p; q; r; s; t; u; ""v""; w"'
+    path = excel_file(tree, ",", cells(summary=busy), cells(id="d-2", needed=busy))
+    code, out, err = tree.lotse("offers", "import", str(path))
+    assert code == 0, err
+    assert counts(out)["neu"] == 2, out
+    expected = 'a; b; c; d; e; f; g; h; i; j; k; l; m; n; o; p; q; r; s; t; u; "v"; w'
+    assert tree.offers()["csv-d-1"]["summary"] == expected
+    assert tree.offers()["csv-d-2"]["needed"] == expected
+
+
 # --- Freinet XML ---------------------------------------------------------------------
 
 

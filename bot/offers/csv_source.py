@@ -2,7 +2,9 @@
 
 The columns carry the names of the fields in offers.yaml, so a coordinator who knows one
 knows the other; `docs/offers-template.csv` is a filled-in example. Excel's habits are
-accepted: ';' as separator, Windows-1252 instead of UTF-8, '1,5' for 1.5, 25.11.2026.
+accepted: ';' or ',' as separator, "" for a quote inside a quoted cell, line breaks in
+cells, UTF-8 with BOM or Windows-1252, '1,5' for 1.5, 25.11.2026. A row whose number of
+cells differs from the header's is rejected, never padded or cut.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 
 from bot import clock
 from bot.content.schema import Offer
@@ -40,6 +43,7 @@ OPTIONAL = (
     "url",
     "description",
 )
+_SEPARATORS = (";", ",", "\t")
 _LIST = re.compile(r"[,;\s]+")
 
 
@@ -51,31 +55,61 @@ def decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _read(text: str, name: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """The header, and (line where the record starts, values by column) per non-empty row."""
-    header_line = text.lstrip("\r\n").splitlines()[0] if text.strip() else ""
-    if not header_line:
-        raise SourceError(f"{name}: Datei ist leer – Vorlage: docs/offers-template.csv")
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(header_line, ";,\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    header: list[str] | None = None
-    rows: list[tuple[int, dict[str, str]]] = []
+def separator(line: str) -> str:
+    """The header line's separator: the most frequent outside quotes, ';' on a tie.
+
+    Only the header decides. Its names hold no separator, while quoted cells in the rows may
+    hold any number of the other one (enough to fool csv.Sniffer on a sample of rows).
+    """
+    counts = dict.fromkeys(_SEPARATORS, 0)
+    quoted = False
+    for char in line:
+        if char == '"':
+            quoted = not quoted  # a doubled "" toggles twice: still inside
+        elif not quoted and char in counts:
+            counts[char] += 1
+    return max(_SEPARATORS, key=counts.__getitem__)  # the first wins a tie: German Excel's ';'
+
+
+def _header_line(text: str) -> str:
+    """The first line with more than blanks and separators (Excel writes empty rows as ';;;')."""
+    for line in io.StringIO(text, newline=""):
+        if line.strip(" \t\r\n;,"):
+            return line
+    return ""
+
+
+def _records(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
+    """(physical line where the record starts, its cells) for each record with content.
+
+    Parsed as Excel writes CSV: quotes around cells that need them, "" for a quote inside,
+    line breaks inside quoted cells. reader.line_num is the line where a record *ends*, so
+    the next one starts on the line after it.
+    """
+    reader = csv.reader(
+        io.StringIO(text, newline=""),  # keeps quoted line breaks, counts \r\n as one line
+        "excel",
+        delimiter=separator(_header_line(text)),
+        skipinitialspace=True,  # 'a; "b; c"' as people type it; cells are stripped anyway
+    )
     start = 1
     try:
         for record in reader:
-            if header is None and any(cell.strip() for cell in record):
-                header = [cell.strip().lower() for cell in record]
-            elif header is not None and any(cell.strip() for cell in record):
-                cells = record + [""] * (len(header) - len(record))
-                values = dict(zip(header, cells, strict=False))
-                rows.append((start, {h: v.strip() for h, v in values.items() if h}))
+            if any(cell.strip() for cell in record):
+                yield start, record
             start = reader.line_num + 1
     except csv.Error as exc:
         raise SourceError(f"{name}:{reader.line_num}: kein gültiges CSV ({exc})") from exc
-    return _checked(header or [], name), rows
+
+
+def _read(text: str, name: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header, and (line where the record starts, cells) per non-empty row."""
+    records = _records(text, name)
+    first = next(records, None)
+    if first is None:
+        raise SourceError(f"{name}: Datei ist leer – Vorlage: docs/offers-template.csv")
+    header = [cell.strip().lower() for cell in first[1]]
+    return _checked(header, name), list(records)
 
 
 def _checked(header: list[str], name: str) -> list[str]:
@@ -94,9 +128,12 @@ def parse_csv(data: bytes, name: str, builder: OfferBuilder) -> Parsed:
     parsed = Parsed(SOURCE)
     parsed.ignored_columns = [c for c in header if c and c not in REQUIRED + OPTIONAL]
     first_line: dict[str, int] = {}  # by source id and by our id
-    for line, row in rows:
-        source_id = row["id"]
+    for line, cells in rows:
+        row = {h: v.strip() for h, v in zip(header, cells, strict=False) if h}
+        source_id = row.get("id", "")
         try:
+            if len(cells) != len(header):
+                raise Reject(_cell_count(len(cells), len(header)))
             if not source_id:
                 raise Reject("Spalte 'id' ist leer")
             if source_id in first_line:
@@ -116,6 +153,15 @@ def parse_csv(data: bytes, name: str, builder: OfferBuilder) -> Parsed:
         if not row.get("updated"):
             parsed.undated.add(source_id)
     return parsed
+
+
+def _cell_count(found: int, expected: int) -> str:
+    """Why a row with surplus or missing cells is refused rather than padded or cut: every
+    cell after the slip would land in the wrong column (a title in 'place', …)."""
+    return (
+        f"{found} Zellen statt {expected} wie in der Kopfzeile – Zellen mit Trennzeichen, "
+        'Zeilenumbruch oder " gehören in Anführungszeichen ("…", ein " darin verdoppelt: "")'
+    )
 
 
 def _offer(row: dict[str, str], builder: OfferBuilder) -> Offer:
