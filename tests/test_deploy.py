@@ -32,6 +32,7 @@ from bot.store.db import Database, alembic_config
 from bot.store.models import Conversation, HandledUpdate, StepCount, User
 from tests.fakes.telegram_api import FakeTelegram
 from tests.helpers import ROOT
+from tests.helpers.backend import Backend
 from tests.helpers.chat import run_lotse
 
 ENV_EXAMPLE = ROOT / ".env.example"
@@ -449,12 +450,13 @@ def texts(outcome: Outcome) -> str:
 
 
 @pytest.fixture
-async def two_processes(any_db_url: str) -> AsyncIterator[tuple[Database, Database]]:
+async def two_processes(any_db: Backend) -> AsyncIterator[tuple[Database, Database]]:
     """On PostgreSQL two Database objects, like two bot processes (own pools, own locks).
-    SQLite serves one process: there both engines share it (e.g. Telegram and web chat)."""
-    first = Database(any_db_url)
+    SQLite serves one process: there both engines share it (e.g. Telegram and web chat),
+    on the in-loop driver's one connection or on aiosqlite's pool (SQLITE_INLINE=0)."""
+    first = any_db.open()
     await first.migrate()
-    second = Database(any_db_url) if any_db_url.startswith("postgresql") else first
+    second = first if any_db.sqlite else any_db.open()
     yield first, second
     await first.close()
     if second is not first:
@@ -543,3 +545,24 @@ async def postgres_url(any_db_url: str) -> str:
     if not any_db_url.startswith("postgresql"):
         pytest.skip("several processes at once: PostgreSQL only (SQLite serves one process)")
     return any_db_url
+
+
+SWITCHES = {
+    "FAST_AIOGRAM": "fast_aiogram",
+    "SQLITE_INLINE": "sqlite_inline",
+    "GC_FREEZE": "gc_freeze",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SWITCHES))
+def test_speed_switches_are_on_by_default_and_switch_off(name: str) -> None:
+    """Each speed trick is on unless its variable says 0 (docs/deploy.md, "Schalter");
+    a typo is an error, not silently "on"."""
+    field = SWITCHES[name]
+    assert getattr(Settings.from_env({}), field) is True
+    for value, on in [("1", True), ("yes", True), ("0", False), ("off", False), (" FALSE ", False)]:
+        assert getattr(Settings.from_env({name: value}), field) is on, value
+    with pytest.raises(ValueError, match=name):
+        Settings.from_env({name: "aus"})
+    documented = env_example()
+    assert documented[name][:2] == (False, "1"), f"{name}: shown commented, with its default"
