@@ -9,6 +9,7 @@ import itertools
 import re
 import shutil
 import socket
+import tomllib
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -164,6 +165,36 @@ def test_dockerfile_is_slim_non_root_with_health_check() -> None:
     assert any(word == "EXPOSE" and "8080" in args for word, args in last_stage)
     ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
     assert {".venv", ".git", "data", ".env"} <= set(ignored)
+
+
+def _requirement_name(requirement: str) -> str:
+    """'SQLAlchemy[asyncio]>=2.0.30,<3' → 'sqlalchemy' (PEP 503 normalised)."""
+    name = re.split(r"[\[<>=!~;\s]", requirement.strip(), maxsplit=1)[0]
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_constraints_pin_every_dependency_for_ci_and_the_image() -> None:
+    """constraints.txt holds one exact version per package (docs/testing.md); .ci/run and
+    the Dockerfile install through it, and .ci/run still runs the README's test command."""
+    lines = (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines()
+    pins = [line for line in lines if line.strip() and not line.startswith("#")]
+    assert all(re.fullmatch(r"[A-Za-z0-9_.\-]+==[^\s=]+", pin) for pin in pins), pins
+    pinned = {_requirement_name(pin) for pin in pins}
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = [*project["dependencies"], *project["optional-dependencies"]["dev"]]
+    missing = {_requirement_name(r) for r in wanted} - pinned
+    assert not missing, f"not in constraints.txt: {sorted(missing)}"
+    assert "engagement-lotse" not in pinned  # the project itself is never pinned
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    readme_command = (
+        "python3 -m venv .venv && .venv/bin/pip install -q -e '.[dev]' && .venv/bin/pytest"
+    )
+    assert 'export PIP_CONSTRAINT="$PWD/constraints.txt"' in ci
+    assert ci.index("PIP_CONSTRAINT") < ci.index(readme_command)
+    assert readme_command in (ROOT / "README.md").read_text(encoding="utf-8")
+    build = [args for word, args in dockerfile() if word in ("COPY", "RUN")]
+    assert any("constraints.txt" in args for args in build if not args.startswith("--from"))
+    assert any("PIP_CONSTRAINT=" in args and "pip install" in args for args in build)
 
 
 def test_proxy_examples_forward_the_webhook_path_and_keep_metrics_inside() -> None:
