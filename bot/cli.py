@@ -260,8 +260,11 @@ def _run(_args: argparse.Namespace, settings: Settings) -> int:
     # live as long as the process; the cyclic collector would only scan them again and again
     # (about 0.25 s of CPU, a fifth of the start, for a hundred objects freed). So it is off
     # while importing; then they are frozen (later collections skip them) and it is on again.
-    enabled = gc.isenabled()
-    gc.disable()
+    # GC_FREEZE=0 leaves the collector alone.
+    enabled = gc.isenabled() and settings.gc_freeze
+    if enabled:
+        gc.disable()
+    _fast_aiogram(settings)
     from bot.runtime.telegram import StartupError, check_token, run_bot
 
     if enabled:
@@ -278,6 +281,15 @@ def _run(_args: argparse.Namespace, settings: Settings) -> int:
         print(exc, file=sys.stderr)
         return 2
     return 0
+
+
+def _fast_aiogram(settings: Settings) -> None:
+    """aiogram's types built on first use (bot/telegram/fast_aiogram.py), unless
+    FAST_AIOGRAM=0; before anything imports aiogram, so here, not on a package import."""
+    if settings.fast_aiogram:
+        from bot.telegram import fast_aiogram
+
+        fast_aiogram.install()
 
 
 def _web(_args: argparse.Namespace, settings: Settings) -> int:
@@ -395,7 +407,7 @@ async def _with_db(settings: Settings, work: Callable[[Database], Awaitable[T]])
     """Open the database (migrated to the newest schema), do the work, close it."""
     from bot.store.db import Database
 
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, sqlite_inline=settings.sqlite_inline)
     try:
         await db.migrate()
         return await work(db)

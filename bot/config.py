@@ -54,6 +54,13 @@ class Settings:
     log_format: str | None = None
     metrics_host: str = "0.0.0.0"
     metrics_port: int | None = None
+    # Speed tricks, each on by default and switchable off (docs/deploy.md, "Schalter"):
+    # aiogram's types built on first use (bot/telegram/fast_aiogram.py), SQLite statements
+    # in the event loop (bot/store/inline_sqlite.py), the long-lived heap frozen out of the
+    # collector (bot/runtime/heap.py).
+    fast_aiogram: bool = True
+    sqlite_inline: bool = True
+    gc_freeze: bool = True
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -94,6 +101,9 @@ class Settings:
             log_format=_choice(env, "LOG_FORMAT", ("text", "json")),
             metrics_host=env.get("METRICS_HOST") or "0.0.0.0",
             metrics_port=_port(env, "METRICS_PORT"),
+            fast_aiogram=_switch(env, "FAST_AIOGRAM"),
+            sqlite_inline=_switch(env, "SQLITE_INLINE"),
+            gc_freeze=_switch(env, "GC_FREEZE"),
         )
 
     def secret_token(self) -> str:
@@ -118,6 +128,20 @@ def _choice(env: dict[str, str], name: str, allowed: tuple[str, ...]) -> str | N
     if value and value not in allowed:
         raise ValueError(f"{name}: '{value}' – erlaubt: {', '.join(allowed)}")
     return value or None
+
+
+ON = ("1", "true", "yes", "on")
+OFF = ("0", "false", "no", "off")
+
+
+def _switch(env: dict[str, str], name: str, default: bool = True) -> bool:
+    """On/off; a typo is an error rather than silently the default."""
+    value = (env.get(name) or "").strip().lower()
+    if not value:
+        return default
+    if value not in ON + OFF:
+        raise ValueError(f"{name}: '{value}' – erlaubt: 1 (an) oder 0 (aus)")
+    return value in ON
 
 
 def _port(env: dict[str, str], name: str) -> int | None:

@@ -38,6 +38,7 @@ from bot.dialogs.engine import DialogEngine
 from bot.dialogs.turn import Matchers
 from bot.store.db import Database
 from tests.helpers import POSTGRES_URL, ROOT, SMALL_CONTENT
+from tests.helpers.backend import Backend
 from tests.helpers.chat import Chat
 
 
@@ -119,21 +120,39 @@ async def _admin(statement: str) -> None:
         await engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-async def any_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """A database URL for SQLite (a real file) and for PostgreSQL (a real server)."""
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path}/lotse.sqlite3"
-        return
+async def _postgres_database() -> AsyncIterator[str]:
+    """A PostgreSQL database of its own for one test, so tests never see each other's rows."""
     if not await _postgres_available():
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL not reachable at {POSTGRES_URL} (CI must start it)")
         pytest.skip("PostgreSQL not reachable")
-    # A database of its own per test, so tests never see each other's rows.
     name = f"lotse_test_{uuid.uuid4().hex[:12]}"
     await _admin(f'CREATE DATABASE "{name}"')
     yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
     await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def any_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A database URL for SQLite (a real file, the default in-loop driver) and for
+    PostgreSQL (a real server); `any_db` adds SQLite on plain aiosqlite."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path}/lotse.sqlite3"
+        return
+    async for url in _postgres_database():
+        yield url
+
+
+@pytest.fixture(params=["sqlite-inline", "sqlite-aiosqlite", "postgres"])
+async def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Backend]:
+    """Each way the bot can store: SQLite on the in-loop driver (the default) and on plain
+    aiosqlite (SQLITE_INLINE=0), and PostgreSQL. A test parametrises it indirectly to pick."""
+    if request.param.startswith("sqlite"):
+        url = f"sqlite+aiosqlite:///{tmp_path}/lotse.sqlite3"
+        yield Backend(url, sqlite_inline=request.param == "sqlite-inline")
+        return
+    async for url in _postgres_database():
+        yield Backend(url)
 
 
 @pytest.fixture

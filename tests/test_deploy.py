@@ -9,6 +9,7 @@ import itertools
 import re
 import shutil
 import socket
+import tomllib
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from bot.store.db import Database, alembic_config
 from bot.store.models import Conversation, HandledUpdate, StepCount, User
 from tests.fakes.telegram_api import FakeTelegram
 from tests.helpers import ROOT
+from tests.helpers.backend import Backend
 from tests.helpers.chat import run_lotse
 
 ENV_EXAMPLE = ROOT / ".env.example"
@@ -163,6 +165,36 @@ def test_dockerfile_is_slim_non_root_with_health_check() -> None:
     assert any(word == "EXPOSE" and "8080" in args for word, args in last_stage)
     ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
     assert {".venv", ".git", "data", ".env"} <= set(ignored)
+
+
+def _requirement_name(requirement: str) -> str:
+    """'SQLAlchemy[asyncio]>=2.0.30,<3' → 'sqlalchemy' (PEP 503 normalised)."""
+    name = re.split(r"[\[<>=!~;\s]", requirement.strip(), maxsplit=1)[0]
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_constraints_pin_every_dependency_for_ci_and_the_image() -> None:
+    """constraints.txt holds one exact version per package (docs/testing.md); .ci/run and
+    the Dockerfile install through it, and .ci/run still runs the README's test command."""
+    lines = (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines()
+    pins = [line for line in lines if line.strip() and not line.startswith("#")]
+    assert all(re.fullmatch(r"[A-Za-z0-9_.\-]+==[^\s=]+", pin) for pin in pins), pins
+    pinned = {_requirement_name(pin) for pin in pins}
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = [*project["dependencies"], *project["optional-dependencies"]["dev"]]
+    missing = {_requirement_name(r) for r in wanted} - pinned
+    assert not missing, f"not in constraints.txt: {sorted(missing)}"
+    assert "engagement-lotse" not in pinned  # the project itself is never pinned
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    readme_command = (
+        "python3 -m venv .venv && .venv/bin/pip install -q -e '.[dev]' && .venv/bin/pytest"
+    )
+    assert 'export PIP_CONSTRAINT="$PWD/constraints.txt"' in ci
+    assert ci.index("PIP_CONSTRAINT") < ci.index(readme_command)
+    assert readme_command in (ROOT / "README.md").read_text(encoding="utf-8")
+    build = [args for word, args in dockerfile() if word in ("COPY", "RUN")]
+    assert any("constraints.txt" in args for args in build if not args.startswith("--from"))
+    assert any("PIP_CONSTRAINT=" in args and "pip install" in args for args in build)
 
 
 def test_proxy_examples_forward_the_webhook_path_and_keep_metrics_inside() -> None:
@@ -449,12 +481,13 @@ def texts(outcome: Outcome) -> str:
 
 
 @pytest.fixture
-async def two_processes(any_db_url: str) -> AsyncIterator[tuple[Database, Database]]:
+async def two_processes(any_db: Backend) -> AsyncIterator[tuple[Database, Database]]:
     """On PostgreSQL two Database objects, like two bot processes (own pools, own locks).
-    SQLite serves one process: there both engines share it (e.g. Telegram and web chat)."""
-    first = Database(any_db_url)
+    SQLite serves one process: there both engines share it (e.g. Telegram and web chat),
+    on the in-loop driver's one connection or on aiosqlite's pool (SQLITE_INLINE=0)."""
+    first = any_db.open()
     await first.migrate()
-    second = Database(any_db_url) if any_db_url.startswith("postgresql") else first
+    second = first if any_db.sqlite else any_db.open()
     yield first, second
     await first.close()
     if second is not first:
@@ -543,3 +576,24 @@ async def postgres_url(any_db_url: str) -> str:
     if not any_db_url.startswith("postgresql"):
         pytest.skip("several processes at once: PostgreSQL only (SQLite serves one process)")
     return any_db_url
+
+
+SWITCHES = {
+    "FAST_AIOGRAM": "fast_aiogram",
+    "SQLITE_INLINE": "sqlite_inline",
+    "GC_FREEZE": "gc_freeze",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SWITCHES))
+def test_speed_switches_are_on_by_default_and_switch_off(name: str) -> None:
+    """Each speed trick is on unless its variable says 0 (docs/deploy.md, "Schalter");
+    a typo is an error, not silently "on"."""
+    field = SWITCHES[name]
+    assert getattr(Settings.from_env({}), field) is True
+    for value, on in [("1", True), ("yes", True), ("0", False), ("off", False), (" FALSE ", False)]:
+        assert getattr(Settings.from_env({name: value}), field) is on, value
+    with pytest.raises(ValueError, match=name):
+        Settings.from_env({name: "aus"})
+    documented = env_example()
+    assert documented[name][:2] == (False, "1"), f"{name}: shown commented, with its default"

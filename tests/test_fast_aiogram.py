@@ -1,4 +1,5 @@
-"""bot/telegram/fast_aiogram.py: aiogram with deferred schemas behaves as plain aiogram.
+"""bot/telegram/fast_aiogram.py: aiogram with deferred schemas behaves as plain aiogram;
+`lotse run` switches it on (FAST_AIOGRAM=0 off), a package import does not, a fallback warns.
 
 Each variant runs in a subprocess of its own (the import can happen once per process):
 plain `import aiogram`, the fast import, and the fast import whose self-check fails (the
@@ -9,12 +10,17 @@ API calls and reject the same invalid update; their outputs must be identical.
 from __future__ import annotations
 
 import json
+import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
+
+from bot.telegram import fast_aiogram
 
 ROOT = Path(__file__).resolve().parent.parent
 USER = {"id": 77, "is_bot": False, "first_name": "Ana", "language_code": "de"}
@@ -222,4 +228,101 @@ def test_fast_import_parses_and_serialises_as_plain_aiogram(plain: dict[str, Any
 def test_failed_self_check_builds_everything_as_plain_aiogram(plain: dict[str, Any]) -> None:
     fallback, log = _run("fallback")
     assert fallback == plain
-    assert "fast aiogram import failed its check" in log
+    # A WARNING (the start is about 2 s slower), with the reason.
+    assert "WARNING:bot.telegram.fast_aiogram:fast aiogram import failed its check" in log
+    assert "RuntimeError: simulated" in log
+
+
+# `lotse run` itself: BOT_TOKEN empty, so it stops after the imports, before any network.
+ENTRY = """
+import gc, json
+from bot import cli
+code = cli.main(["run"])
+import aiogram.types
+from bot.telegram import fast_aiogram
+print(json.dumps({
+    "code": code,
+    "outcome": fast_aiogram.outcome(),
+    "deferred": not aiogram.types.Poll.__pydantic_complete__,
+    "frozen": gc.get_freeze_count() > 0,
+}))
+"""
+# Importing the Telegram package (and its handlers, which import aiogram) installs nothing.
+IMPORT_ONLY = """
+import json, sys
+import bot.telegram.handlers.citizen
+import aiogram.types
+from bot.telegram import fast_aiogram
+hooks = [f for f in sys.meta_path if isinstance(f, fast_aiogram._Hook)]
+print(json.dumps({"hooks": len(hooks), "deferred": not aiogram.types.Poll.__pydantic_complete__}))
+"""
+
+
+def _python(script: str, **env: str) -> tuple[dict[str, Any], str]:
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.splitlines()[-1]), result.stderr
+
+
+@pytest.mark.slow
+def test_lotse_run_installs_it_before_aiogram_is_imported() -> None:
+    """The entry point, not a package import, switches it on: `lotse run` imports the
+    Telegram runtime with aiogram's types deferred (and the heap frozen, GC_FREEZE)."""
+    run, log = _python(ENTRY, BOT_TOKEN="")
+    assert run["code"] == 2  # BOT_TOKEN missing: stopped after the imports
+    assert run["outcome"].startswith("types built on first use") and run["deferred"]
+    assert run["frozen"]
+    assert "fast aiogram import" not in log
+
+
+@pytest.mark.slow
+def test_switched_off_lotse_run_imports_aiogram_plainly() -> None:
+    run, log = _python(ENTRY, BOT_TOKEN="", FAST_AIOGRAM="0", GC_FREEZE="0")
+    assert run["code"] == 2
+    assert run["outcome"].startswith("off") and not run["deferred"]
+    assert not run["frozen"]
+    assert "fast aiogram import" not in log  # off is not a fallback: no warning
+
+
+@pytest.mark.slow
+def test_importing_the_telegram_package_installs_nothing() -> None:
+    imported, _ = _python(IMPORT_ONLY)
+    assert imported == {"hooks": 0, "deferred": False}
+
+
+def test_install_after_aiogram_warns_and_changes_nothing(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Too late (aiogram already imported): a WARNING, no hook, the start-up log says so."""
+    monkeypatch.setattr(fast_aiogram, "_outcome", fast_aiogram._outcome)
+    monkeypatch.setitem(sys.modules, "aiogram", sys.modules.get("aiogram") or ModuleType("aiogram"))
+    hooks = list(sys.meta_path)
+    with caplog.at_level(logging.DEBUG, logger=fast_aiogram.__name__):
+        assert fast_aiogram.install() is False
+    assert sys.meta_path == hooks
+    [record] = caplog.records
+    assert record.levelno == logging.WARNING
+    assert "imported before install()" in record.getMessage()
+    assert "not applied" in fast_aiogram.outcome()
+
+
+def test_install_with_a_different_pydantic_warns_and_changes_nothing(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fast_aiogram, "_outcome", fast_aiogram._outcome)
+    monkeypatch.delitem(sys.modules, "aiogram", raising=False)
+    monkeypatch.setattr(fast_aiogram, "_pydantic_fits", lambda: False)
+    hooks = list(sys.meta_path)
+    with caplog.at_level(logging.DEBUG, logger=fast_aiogram.__name__):
+        assert fast_aiogram.install() is False
+    assert sys.meta_path == hooks
+    [record] = caplog.records
+    assert record.levelno == logging.WARNING and "model_rebuild differs" in record.getMessage()

@@ -58,14 +58,20 @@ def _hold_sqlite(
     return holder
 
 
+@pytest.mark.parametrize("sqlite_inline", [True, False], ids=["inline", "aiosqlite"])
 async def test_locked_sqlite_is_waited_out(
-    content: Content, matchers: Matchers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    content: Content,
+    matchers: Matchers,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    sqlite_inline: bool,
 ) -> None:
     """A lock held longer than the driver waits (BUSY_WAIT) makes the event fail once;
-    the core waits and runs it again, and the person gets the answer."""
+    the core waits and runs it again, and the person gets the answer. On both drivers:
+    aiosqlite waits as long (its busy timeout), in its thread."""
     monkeypatch.setattr(inline_sqlite, "BUSY_WAIT", 0.05)  # give up soon, instead of 5 s
     path = tmp_path / "locked.sqlite3"
-    db = Database(f"sqlite+aiosqlite:///{path}")
+    db = Database(f"sqlite+aiosqlite:///{path}", sqlite_inline=sqlite_inline)
     await db.migrate()
     chat = Chat(DialogEngine(content, db, matchers))
     await chat.say("Hallo")
@@ -103,11 +109,14 @@ async def _waiting_for_the_lock(statement: asyncio.Task[None]) -> None:
     assert not statement.done(), statement.exception() if statement.done() else None
 
 
-async def test_waiting_for_a_locked_sqlite_file_does_not_stop_the_bot(tmp_path: Path) -> None:
+@pytest.mark.parametrize("sqlite_inline", [True, False], ids=["inline", "aiosqlite"])
+async def test_waiting_for_a_locked_sqlite_file_does_not_stop_the_bot(
+    tmp_path: Path, sqlite_inline: bool
+) -> None:
     """Statements run in the event loop's thread; waiting for another program's lock
-    must not: other people's updates go on meanwhile."""
+    must not: other people's updates go on meanwhile (aiosqlite waits in its thread)."""
     path = tmp_path / "locked.sqlite3"
-    db = Database(f"sqlite+aiosqlite:///{path}")
+    db = Database(f"sqlite+aiosqlite:///{path}", sqlite_inline=sqlite_inline)
     await db.migrate()
     holding, release = threading.Event(), threading.Event()
     holder = _hold_sqlite(path, holding, release)
@@ -127,13 +136,14 @@ async def test_waiting_for_a_locked_sqlite_file_does_not_stop_the_bot(tmp_path: 
     await db.close()
 
 
+@pytest.mark.parametrize("sqlite_inline", [True, False], ids=["inline", "aiosqlite"])
 async def test_an_event_cancelled_while_waiting_for_the_lock_writes_nothing(
-    tmp_path: Path,
+    tmp_path: Path, sqlite_inline: bool
 ) -> None:
     """Cancelled while its statement waits in a worker thread, the transaction is rolled
     back, and the statement must not run later on its own (exactly-once)."""
     path = tmp_path / "locked.sqlite3"
-    db = Database(f"sqlite+aiosqlite:///{path}")
+    db = Database(f"sqlite+aiosqlite:///{path}", sqlite_inline=sqlite_inline)
     await db.migrate()
     holding, release = threading.Event(), threading.Event()
     holder = _hold_sqlite(path, holding, release)

@@ -1,7 +1,9 @@
-"""Storage on both backends: a real SQLite file and a real PostgreSQL server."""
+"""Storage on every backend: a real SQLite file on both drivers (the in-loop driver and
+plain aiosqlite, SQLITE_INLINE=0) and a real PostgreSQL server (fixture `any_db`)."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -16,11 +18,12 @@ from bot.messages import Event, Sender
 from bot.store import repo
 from bot.store.db import Database, alembic_config
 from bot.store.models import Conversation, HandledUpdate, Lead, StepCount, User
+from tests.helpers.backend import Backend
 from tests.helpers.chat import Chat
 
 
-async def test_migrations_create_schema_and_are_idempotent(any_db_url: str) -> None:
-    db = Database(any_db_url)
+async def test_migrations_create_schema_and_are_idempotent(any_db: Backend) -> None:
+    db = any_db.open()
     await db.migrate()
     await db.migrate()
     async with db.session() as session:
@@ -30,8 +33,8 @@ async def test_migrations_create_schema_and_are_idempotent(any_db_url: str) -> N
     await db.close()
 
 
-async def test_user_is_unique_per_channel(any_db_url: str) -> None:
-    db = Database(any_db_url)
+async def test_user_is_unique_per_channel(any_db: Backend) -> None:
+    db = any_db.open()
     await db.migrate()
     async with db.session() as session, session.begin():
         first, created = await repo.get_or_create_user(session, "telegram", "42", "de")
@@ -41,8 +44,8 @@ async def test_user_is_unique_per_channel(any_db_url: str) -> None:
     await db.close()
 
 
-async def test_conversation_state_round_trips(any_db_url: str) -> None:
-    db = Database(any_db_url)
+async def test_conversation_state_round_trips(any_db: Backend) -> None:
+    db = any_db.open()
     await db.migrate()
     answers = {
         "place": {"name": "Schönwölkau", "lat": 51.5},
@@ -66,11 +69,11 @@ async def test_conversation_state_round_trips(any_db_url: str) -> None:
 
 
 async def test_an_event_delivered_twice_is_handled_once(
-    any_db_url: str, content: Content, matchers: Matchers
+    any_db: Backend, content: Content, matchers: Matchers
 ) -> None:
     """The repeat (e.g. after a crash before Telegram got the offset) shows the question
     again and changes nothing: no step, no count, no second record of the update."""
-    db = Database(any_db_url)
+    db = any_db.open()
     await db.migrate()
     engine = DialogEngine(content, db, matchers)
     sender = Sender("telegram", "twice")
@@ -94,9 +97,9 @@ async def test_an_event_delivered_twice_is_handled_once(
 
 
 async def test_whole_journey_and_resume_on_each_backend(
-    any_db_url: str, content: Content, matchers: Matchers
+    any_db: Backend, content: Content, matchers: Matchers
 ) -> None:
-    db = Database(any_db_url)
+    db = any_db.open()
     await db.migrate()
     chat = Chat(DialogEngine(content, db, matchers), user="resume-me")
     await chat.say("Hallo")
@@ -104,7 +107,7 @@ async def test_whole_journey_and_resume_on_each_backend(
     await chat.say("Tiere")
     await db.close()  # the process stops mid-dialogue
 
-    db = Database(any_db_url)
+    db = any_db.open()
     await db.migrate()
     chat = Chat(DialogEngine(content, db, matchers), user="resume-me")
     await chat.say("Zschortau")
@@ -129,13 +132,14 @@ async def test_whole_journey_and_resume_on_each_backend(
     await db.close()
 
 
-async def test_sqlite_migration_is_all_or_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("sqlite_inline", [True, False], ids=["inline", "aiosqlite"])
+async def test_sqlite_migration_is_all_or_nothing(tmp_path: Path, sqlite_inline: bool) -> None:
     """A migration that fails halfway (like a process killed during its first start)
     leaves no half-made schema behind; the next start migrates from scratch."""
     from sqlalchemy import event, inspect
 
     url = f"sqlite+aiosqlite:///{tmp_path / 'half.sqlite3'}"
-    db = Database(url)
+    db = Database(url, sqlite_inline=sqlite_inline)
 
     def fail_at_searches(_conn: object, _cursor: object, statement: str, *_: object) -> None:
         if statement.lstrip().startswith("CREATE TABLE searches"):
@@ -149,9 +153,35 @@ async def test_sqlite_migration_is_all_or_nothing(tmp_path: Path) -> None:
     await db.close()
     assert tables == []  # users, conversations … were created before 'searches': rolled back
 
-    again = Database(url)
+    again = Database(url, sqlite_inline=sqlite_inline)
     await again.migrate()
     async with again.engine.connect() as connection:
         tables = await connection.run_sync(lambda c: inspect(c).get_table_names())
     await again.close()
     assert {"users", "searches", "alembic_version", "offer_submissions"} <= set(tables)
+
+
+@pytest.mark.parametrize(
+    ("sqlite_inline", "driver", "said"),
+    [(True, "lotse", "SQLite: in-loop driver"), (False, "aiosqlite", "SQLite: aiosqlite driver")],
+)
+async def test_the_sqlite_driver_follows_the_switch_and_says_so_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, sqlite_inline: bool, driver: str, said: str
+) -> None:
+    """SQLITE_INLINE picks the driver for the same sqlite+aiosqlite URL; the start-up log
+    names it (one INFO line, no path: the file name could say whose bot it is)."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'switch.sqlite3'}"
+    with caplog.at_level(logging.INFO, logger="bot.store.db"):
+        db = Database(url, sqlite_inline=sqlite_inline)
+        await db.migrate()
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("SQLite")]
+    assert len(lines) == 1 and lines[0].startswith(said) and str(tmp_path) not in lines[0]
+    assert db.engine.dialect.driver == driver
+    await db.close()
+
+
+@pytest.mark.parametrize("any_db_url", ["postgres"], indirect=True)
+async def test_postgres_ignores_the_sqlite_switch(any_db_url: str) -> None:
+    db = Database(any_db_url, sqlite_inline=False)
+    assert db.engine.dialect.driver == "asyncpg"
+    await db.close()

@@ -395,20 +395,49 @@ async def test_webhook_checks_secret(fake: FakeTelegram, running: Starter) -> No
     await fake.wait_for_text(1001, "willkommen")
 
 
+SPEED_OFF = {"FAST_AIOGRAM": "0", "SQLITE_INLINE": "0", "GC_FREEZE": "0"}
+
+
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    ("switches", "said"),
+    [
+        (
+            {},
+            [
+                "aiogram (FAST_AIOGRAM): types built on first use",
+                "SQLite: in-loop driver",
+                "GC freeze (GC_FREEZE): on",
+            ],
+        ),
+        (
+            SPEED_OFF,
+            [
+                "aiogram (FAST_AIOGRAM): off",
+                "SQLite: aiosqlite driver",
+                "GC freeze (GC_FREEZE): off",
+            ],
+        ),
+    ],
+    ids=["speed-ups on", "speed-ups off"],
+)
 async def test_lotse_run_as_process_answers_and_stops_on_sigterm(
-    fake: FakeTelegram, tmp_path: Path
+    fake: FakeTelegram, tmp_path: Path, switches: dict[str, str], said: list[str]
 ) -> None:
+    """Also with every speed-up switched off; the start-up log says which are in force."""
     log = tmp_path / "run.log"
-    process = lotse_process(fake, tmp_path / "run.sqlite3", log)
+    process = lotse_process(fake, tmp_path / "run.sqlite3", log, LOG_FORMAT="text", **switches)
     try:
         user = fake.user(1001)
         await user.send("Hallo")
-        await user.wait_for_text("willkommen", timeout=30)
+        await user.wait_for_text("willkommen", timeout=60)  # the process's start included
     finally:
         stderr = await stop_process(process, log)
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr
+    for line in said:
+        assert stderr.count(line) == 1, line
+    assert "WARNING" not in stderr
 
 
 @pytest.mark.slow

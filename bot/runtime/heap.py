@@ -6,6 +6,8 @@ updates and walks all of them: about 0.2 s of CPU each time, some 0.3 ms per upd
 average. `settle()` moves what exists now into the permanent generation (`gc.freeze`, which
 itself takes microseconds); reference counting still frees those objects, only reference
 cycles among them would stay (the start leaves none behind: a collection then finds 0).
+`lotse run` also keeps the collector off while importing and freezes what the imports left
+(bot/cli.py). GC_FREEZE=0 switches both off: nothing is frozen, `renewed` does nothing.
 """
 
 from __future__ import annotations

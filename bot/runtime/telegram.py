@@ -29,6 +29,7 @@ from bot.runtime.ticker import tick
 from bot.runtime.watch import ContentWatcher, Sources
 from bot.store.db import Database
 from bot.store.models import LotseAccount
+from bot.telegram import fast_aiogram
 from bot.telegram.bridge import CHANNEL, Bridge
 from bot.telegram.commands import COORDINATOR, LOTSE, register_default, register_for_chat
 from bot.telegram.handlers import citizen, coordinator, group
@@ -207,7 +208,8 @@ class TelegramApp:
 
     async def run(self, handle_signals: bool = True) -> None:
         await self.prepare()
-        heap.settle()  # content, matchers and aiogram stay; see bot/runtime/heap.py
+        if self.settings.gc_freeze:
+            heap.settle()  # content, matchers and aiogram stay; see bot/runtime/heap.py
         worker = asyncio.create_task(self.outbox.run(self.stop))
         scheduler = AsyncIOScheduler(timezone=dt.UTC)
         # APScheduler only ticks; what is due lives in the database (bot/runtime/ticker.py).
@@ -351,14 +353,22 @@ class TelegramApp:
 
 
 async def run_bot(settings: Settings, content: Content) -> None:
+    _log_switches(settings)
     bot = make_bot(settings)
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, sqlite_inline=settings.sqlite_inline)
     try:
         await db.migrate()
         await TelegramApp(settings, content, db, bot).run()
     finally:
         await bot.session.close()
         await db.close()
+
+
+def _log_switches(settings: Settings) -> None:
+    """Which speed tricks are in force, once at start-up (the SQLite driver is logged by
+    Database; all switches are in docs/deploy.md, "Schalter")."""
+    log.info("aiogram (FAST_AIOGRAM): %s", fast_aiogram.outcome())
+    log.info("GC freeze (GC_FREEZE): %s", "on" if settings.gc_freeze else "off")
 
 
 async def bot_username(settings: Settings) -> str:

@@ -39,7 +39,7 @@ async def run_web(settings: Settings, content: Content, stop: asyncio.Event | No
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, sqlite_inline=settings.sqlite_inline)
     await db.migrate()
     engine = DialogEngine(content, db, controller=settings.privacy_controller)
     background: list[asyncio.Task[None]] = []

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, func, select
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -15,26 +16,25 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from bot.store.inline_sqlite import BUSY_TIMEOUT_MS, file_db, inline_url
+from bot.store import inline_sqlite
 from bot.store.locks import PersonLocks
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 MIGRATION_LOCK = 0x4C6F747365_4D6967  # advisory lock key for migrations ("Lotse", "Mig")
 SCRUB = "lotse_scrub"  # in a connection's info: personal data was erased in its transaction
+log = logging.getLogger(__name__)
 
 
 class Database:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, sqlite_inline: bool = True) -> None:
+        """`sqlite_inline` (SQLITE_INLINE): a SQLite URL runs on the in-loop driver of
+        inline_sqlite.py; False: on the URL's own driver (aiosqlite: a thread per call)."""
         self.url = url
         parsed = make_url(url)
         if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         if parsed.get_backend_name() == "sqlite":
-            # One connection, used in the event loop's thread (see inline_sqlite): SQLite
-            # writes one transaction at a time anyway, and transactions now wait for the
-            # connection in asyncio instead of for the file lock in SQLite's sleep loop.
-            one = {"pool_size": 1, "max_overflow": 0} if file_db(parsed) else {}
-            self.engine: AsyncEngine = create_async_engine(inline_url(parsed), **one)
+            self.engine: AsyncEngine = _sqlite_engine(parsed, sqlite_inline)
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
             event.listen(self.engine.sync_engine.pool, "checkin", _scrub_wal)
         else:
@@ -67,6 +67,19 @@ class Database:
         await self.engine.dispose()
 
 
+def _sqlite_engine(url: URL, inline: bool) -> AsyncEngine:
+    if not inline:
+        log.info("SQLite: %s driver, a thread per call (SQLITE_INLINE=0)", url.get_driver_name())
+        # pre_ping as for PostgreSQL; a pool of connections, each waiting in its own thread.
+        return create_async_engine(url, pool_pre_ping=True)
+    log.info("SQLite: in-loop driver (bot/store/inline_sqlite.py; SQLITE_INLINE=0 switches it off)")
+    # One connection, used in the event loop's thread (see inline_sqlite): SQLite writes one
+    # transaction at a time anyway, and transactions now wait for the connection in asyncio
+    # instead of for the file lock in SQLite's sleep loop.
+    one = {"pool_size": 1, "max_overflow": 0} if inline_sqlite.file_db(url) else {}
+    return create_async_engine(inline_sqlite.inline_url(url), **one)
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -74,8 +87,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     # In WAL mode NORMAL is still crash-safe for the application (only an OS crash or power
     # loss can undo the very last commits) and makes each commit much cheaper.
     cursor.execute("PRAGMA synchronous=NORMAL")
-    # Longer waits for another process's lock happen off the event loop (inline_sqlite).
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    # The in-loop driver waits longer for another process's lock off the event loop
+    # (inline_sqlite); aiosqlite waits in its thread, as long as the in-loop driver at most.
+    inline = isinstance(dbapi_connection, inline_sqlite.Connection)
+    wait_ms = inline_sqlite.BUSY_TIMEOUT_MS if inline else int(inline_sqlite.BUSY_WAIT * 1000)
+    cursor.execute(f"PRAGMA busy_timeout={wait_ms}")
     # Erased personal data must not linger in free pages of the file: deleted content is
     # overwritten with zeros (see also _scrub_wal for the write-ahead log).
     cursor.execute("PRAGMA secure_delete=ON")

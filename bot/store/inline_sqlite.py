@@ -13,6 +13,9 @@ BUSY_WAIT seconds, while the loop goes on. Then "database is locked" is raised a
 
 The bot keeps one connection (`Database`): a second one of the same process would wait
 for the first one's lock in the loop's thread, where the first can never release it.
+
+On by default for sqlite+aiosqlite URLs; SQLITE_INLINE=0 (bot/config.py) keeps plain
+aiosqlite, and the start-up log says which driver runs (docs/deploy.md, "Schalter").
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine.url import URL
 from sqlalchemy.util.concurrency import await_, in_greenlet
 
-DRIVER = "lotse"  # URLs "sqlite+aiosqlite://…" are opened as "sqlite+lotse://…"
+DRIVER = "lotse"  # URLs "sqlite+aiosqlite://…" are opened as "sqlite+lotse://…" (Database)
 BUSY_TIMEOUT_MS = 20  # how long the loop's thread may wait for another process's lock
 BUSY_WAIT = 5.0  # then a worker thread waits this long before giving up
 T = TypeVar("T")

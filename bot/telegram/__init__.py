@@ -1,5 +1,1 @@
-"""The Telegram adapter (aiogram). Importing it first makes aiogram's import cheap."""
-
-from bot.telegram.fast_aiogram import install
-
-install()  # before any module of this package imports aiogram (see fast_aiogram.py)
+"""The Telegram adapter (aiogram). `lotse run` makes aiogram's import cheap first (fast_aiogram)."""

@@ -18,13 +18,16 @@ imported for the first time:
 - `TelegramMethod` gets `defer_build=True` before its subclasses are created;
 - a sample update is parsed and a sample `SendMessage` serialised. Should that fail (a
   pydantic or aiogram version that works differently), every type and method is built at
-  once, as a plain `import aiogram` does, and a debug line says so.
+  once, as a plain `import aiogram` does, and a WARNING says so (the bot works, it only
+  starts about 2 s slower).
 
 The import then takes about 0.5 s and 70 MB instead of 2.2 s and 170 MB (peak resident
 memory); the samples build Message, Update and SendMessage, which the first update needs
 anyway. Everything else is built on first use. `install()` must run before anything imports
-aiogram: `bot/telegram/__init__.py` and `bot/telegram/handlers/__init__.py` call it. The echo bot of
-the benchmark (bench/echo_bot.py) imports aiogram plainly on purpose, as the baseline.
+aiogram; importing this module does nothing by itself. The entry point calls it: `lotse run`
+(bot/cli.py), unless FAST_AIOGRAM=0. `outcome()` tells what happened, for the start-up log.
+The echo bot of the benchmark (bench/echo_bot.py) imports aiogram plainly on purpose, as
+the baseline.
 """
 
 from __future__ import annotations
@@ -54,14 +57,43 @@ SAMPLE_UPDATE: dict[str, Any] = {
 }
 
 
-def install() -> None:
-    """Make the first `import aiogram` defer schema building; idempotent, cheap."""
-    if "aiogram" in sys.modules or any(isinstance(f, _Hook) for f in sys.meta_path):
-        return
+SLOWER = "every type built at import (about 2 s longer start, 100 MB more)"
+# What the hook did in this process, for the start-up log (one process, one aiogram import).
+_outcome = "off: aiogram imported plainly"
+
+
+def install() -> bool:
+    """Make the first `import aiogram` defer schema building; idempotent, cheap.
+
+    False, with a WARNING, where it cannot apply (aiogram already imported, or pydantic
+    without the details this relies on): aiogram is then imported plainly.
+    """
+    if any(isinstance(f, _Hook) for f in sys.meta_path):
+        return True
+    if "aiogram" in sys.modules:
+        _fell_back("aiogram was imported before install()")
+        return False
     if not _pydantic_fits():
-        log.debug("fast aiogram import not applied: pydantic's model_rebuild differs")
-        return
+        _fell_back("pydantic's model_rebuild differs")
+        return False
     sys.meta_path.insert(0, _Hook())
+    _note("installed, aiogram not imported yet")
+    return True
+
+
+def outcome() -> str:
+    """One line for the start-up log: applied, fallen back, or off."""
+    return _outcome
+
+
+def _note(text: str) -> None:
+    global _outcome
+    _outcome = text
+
+
+def _fell_back(reason: str) -> None:
+    _note(f"fast import not applied ({reason}): {SLOWER}")
+    log.warning("fast aiogram import not applied (%s): %s", reason, SLOWER)
 
 
 def _pydantic_fits() -> bool:
@@ -155,13 +187,22 @@ class _Hook(importlib.abc.MetaPathFinder):
     def _check(self, rebuild: Callable[..., bool | None]) -> None:
         """Parse and serialise samples; if that fails, build everything now (plain aiogram)."""
         if not self.deferred and not self.methods_deferred:
-            log.debug("fast aiogram import: aiogram's schema loop not found, nothing deferred")
+            _fell_back("aiogram's schema loop not found, nothing deferred")
             return
         try:
             _sample_round_trip()
         except Exception as exc:
-            log.debug("fast aiogram import failed its check (%s): building all schemas now", exc)
+            # The samples are fixed data (no person's): the reason may be logged as it is.
+            _note(f"fast import failed its check: {SLOWER}")
+            log.warning(
+                "fast aiogram import failed its check (%s: %s): %s",
+                type(exc).__name__,
+                str(exc)[:200],
+                SLOWER,
+            )
             self._build_all(rebuild)
+            return
+        _note(f"types built on first use ({len(self.deferred)} deferred)")
 
     def _build_all(self, rebuild: Callable[..., bool | None]) -> None:
         from aiogram.methods.base import TelegramMethod

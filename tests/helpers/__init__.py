@@ -8,6 +8,7 @@ tests/conftest.py (which imports from here); no test module imports another test
 - ``tests.helpers.leads``: a Lotse joining, the outbox's rows
 - ``tests.helpers.offers``: a Verein entering an offer in the chat
 - ``tests.helpers.content_tree``: a private copy of content/ to break, and finding problems
+- ``tests.helpers.backend``: ``Backend``, a database URL with its SQLite driver switch
 - ``tests.helpers.tools``: system programs a test needs (skip locally, fail in CI)
 """
 
