@@ -420,7 +420,7 @@ class FakeUser:
         return self.fake.last_text(self.id)
 
     async def wait_for_text(
-        self, substring: str, timeout: float = 5.0, since: int | None = None
+        self, substring: str, timeout: float = 30.0, since: int | None = None
     ) -> FakeMessage:
         return await self.fake.wait_for_text(self.id, substring, timeout, since=since)
 
@@ -619,7 +619,7 @@ class FakeTelegram:
     async def wait_for(
         self,
         predicate: Callable[[], Any],
-        timeout: float = 5.0,
+        timeout: float = 30.0,
         message: str = "",
         poll: float | None = None,
     ) -> Any:
@@ -653,7 +653,7 @@ class FakeTelegram:
         self._changed = asyncio.Event()
 
     async def wait_for_text(
-        self, chat_id: ChatId, substring: str, timeout: float = 5.0, since: int | None = None
+        self, chat_id: ChatId, substring: str, timeout: float = 30.0, since: int | None = None
     ) -> FakeMessage:
         """Wait until a bot message in the chat (sent or edited, newest first) contains
         ``substring``; with ``since=fake.mark()`` only messages touched after the mark count."""
