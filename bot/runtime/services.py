@@ -59,6 +59,10 @@ FIRST_TICK_SECONDS = 5
 FAQ_READY_SECONDS = 1  # after the start: the first updates come first, then the FAQ learns
 RELOAD_SECONDS = 30  # how often content files are compared (hot reload)
 FREINET_SYNC = {"hour": 3, "minute": 0, "timezone": "Europe/Berlin"}  # nightly, when set
+# A run that starts late (a busy event loop, a slow start) still runs, once: APScheduler
+# would otherwise drop a run more than a second late, and the first tick, the FAQ warm-up
+# or the night's sync would wait a whole interval (a day for the sync).
+ONCE_EVEN_IF_LATE = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
 
 
 class Service(StrEnum):
@@ -199,7 +203,7 @@ class Background:
     def schedule(self, scheduler: AsyncIOScheduler) -> None:
         """The timed loops this process runs (APScheduler only times them; what is due lives
         in the database, see bot/runtime/ticker.py)."""
-        every = {"trigger": "interval", "max_instances": 1, "coalesce": True}
+        every = {"trigger": "interval", **ONCE_EVEN_IF_LATE}
         if Service.TICKER in self.wanted:
             first = clock.scheduler_time(FIRST_TICK_SECONDS)
             scheduler.add_job(
@@ -219,8 +223,7 @@ class Background:
                 self.sync_freinet,
                 "cron",
                 id="freinet",
-                max_instances=1,
-                coalesce=True,
+                **ONCE_EVEN_IF_LATE,
                 **FREINET_SYNC,
             )
 
