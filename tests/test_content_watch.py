@@ -19,7 +19,8 @@ from bot.config import Settings
 from bot.content.loader import load_content
 from bot.content.model import IMPORTED_OFFERS
 from bot.dialogs.engine import DialogEngine
-from bot.runtime.telegram import RELOAD_SECONDS, TelegramApp, make_bot
+from bot.runtime.services import RELOAD_SECONDS
+from bot.runtime.telegram import TelegramApp, make_bot
 from bot.runtime.watch import ContentWatcher, Sources
 from bot.store.db import Database
 from bot.store.models import OutboxMessage
@@ -184,17 +185,17 @@ async def test_app_schedules_reload_and_nightly_sync(
     dirs: Sources, db: Database, sqlite_url: str
 ) -> None:
     content = load_content(dirs.content_dir, dirs.knowledge_dir)
-    for env, expected in (({}, ["interval"]), ({"FREINET_URL": "https://x"}, ["interval", "cron"])):
+    for env, nightly in (({}, set()), ({"FREINET_URL": "https://x"}, {"freinet"})):
         settings = app_settings(dirs, sqlite_url, **env)
         app = TelegramApp(settings, content, db, make_bot(settings))
         scheduler = AsyncIOScheduler()
-        app._schedule_content(scheduler)
-        jobs = scheduler.get_jobs()
-        assert [type(j.trigger).__name__.removesuffix("Trigger").lower() for j in jobs] == expected
-        assert jobs[0].trigger.interval.total_seconds() == RELOAD_SECONDS
-        if len(jobs) > 1:
-            assert str(jobs[1].trigger) == "cron[hour='3', minute='0']"
-            assert str(jobs[1].trigger.timezone) == "Europe/Berlin"
+        app.background.schedule(scheduler)
+        jobs = {job.id: job.trigger for job in scheduler.get_jobs()}
+        assert set(jobs) == {"tick", "faq", "reload", *nightly}
+        assert jobs["reload"].interval.total_seconds() == RELOAD_SECONDS
+        if nightly:
+            assert str(jobs["freinet"]) == "cron[hour='3', minute='0']"
+            assert str(jobs["freinet"].timezone) == "Europe/Berlin"
         await app.bot.session.close()
 
 
@@ -209,7 +210,7 @@ async def test_nightly_sync_reaches_the_running_engine(
     )
     try:
         assert not any(o.id.startswith("fn-") for o in app.engine.content.offers)
-        await app._sync_freinet()
+        await app.background.sync_freinet()
         ids = {o.id for o in app.engine.content.offers}
         assert {"fn-4711", "fn-4712", "fn-4713", "fn-4716"} <= ids
         assert "fn-4711" in {o.id for o in app.engine.matchers.offers.offers}

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from bot.content.model import Content
 from bot.dialogs.engine import DialogEngine
 from bot.leads import invites
-from bot.runtime import telegram as telegram_app
+from bot.runtime import services
 from bot.store.db import Database
 from bot.store.models import Conversation, Lead, OfferSubmission, OutboxMessage, User
 from bot.telegram import middleware
@@ -100,7 +100,7 @@ async def test_the_faq_classifier_learns_in_the_background(
 ) -> None:
     """Soon after the start the classifier learns in a thread: the first question need
     not wait for it in the event loop."""
-    monkeypatch.setattr(telegram_app, "FAQ_READY_SECONDS", 0)
+    monkeypatch.setattr(services, "FAQ_READY_SECONDS", 0)
     learned = asyncio.Event()
     keep_faq_ready = DialogEngine.keep_faq_ready
 

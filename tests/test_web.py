@@ -7,12 +7,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-import os
 import re
-import signal
-import subprocess
-import sys
-import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from email import message_from_bytes
 from email.message import Message as EmailMessage
@@ -29,6 +24,7 @@ from bot.config import Settings
 from bot.content.model import Content
 from bot.dialogs.turn import Matchers
 from bot.leads import invites
+from bot.leads.lifecycle import aware
 from bot.messages import Event, Message, Sender
 from bot.privacy.personal_data import enforce_retention
 from bot.runtime.telegram import TelegramApp, make_bot
@@ -40,7 +36,7 @@ from bot.web.app import Limits
 from bot.web.mail import MailNotifier
 from tests.fakes.telegram_api import FakeTelegram
 from tests.helpers import free_port
-from tests.helpers.web import ChatServer, PageClient, walk_to_lead
+from tests.helpers.web import ChatServer, PageClient, WebProcess, walk_to_lead
 
 ROOT = Path(__file__).resolve().parent.parent
 LOTSE_CHAT = 5001  # the Telegram chat of lotse-rackwitz (Zschortau belongs to Rackwitz)
@@ -663,45 +659,58 @@ async def test_webhook_server_serves_the_web_chat(
 @pytest.mark.slow
 def test_lotse_web_command_serves_the_chat_and_stops_on_sigterm(tmp_path: Path) -> None:
     port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/lotse.sqlite3",
-        "WEB_PORT": str(port),
-        "BOT_TOKEN": "",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "web"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    process = WebProcess(
+        {
+            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/lotse.sqlite3",
+            "WEB_PORT": str(port),
+            "BOT_TOKEN": "",
+        }
     )
-    output: list[str] = []
-    listening = threading.Event()
-
-    def read() -> None:  # the whole output, so the pipe never fills
-        assert process.stdout is not None
-        for line in process.stdout:
-            output.append(line)
-            if "web chat on" in line:  # logged once the server listens
-                listening.set()
-        listening.set()  # ended: the assertion below says how
-
-    reader = threading.Thread(target=read)
-    reader.start()
     try:
-        # The first start builds the matchers: a minute is a guard, no timing check.
-        assert listening.wait(120) and process.poll() is None, "".join(output)
+        listening = process.wait_for("web chat on")  # logged once the server listens
+        assert listening and process.process.poll() is None, process.output
         html = asyncio.run(_fetch(f"http://127.0.0.1:{port}/chat"))
         assert "Engagement-Lotse" in html and 'name="csrf-token"' in html
     finally:
-        process.send_signal(signal.SIGTERM)
-        code = process.wait(timeout=30)
-        reader.join()
-    log = "".join(output)
+        code = process.stop()
+    log = process.output
     assert code == 0, log
     assert f"http://127.0.0.1:{port}/chat" in log
+    assert "ticker" in log  # what it runs is logged, the timed lead work included
+
+
+@pytest.mark.slow
+async def test_lotse_web_alone_reminds_the_lotse_of_a_web_lead(
+    start_server: Start, pages: Callable[..., PageClient], sqlite_url: str
+) -> None:
+    """A web-only installation (no token, no `lotse run`) does the timed lead work too:
+    a `lotse web` process whose clock is past a web lead's reminder time reminds the
+    Lotse, through the outbox, next to the server the lead came in on."""
+    server = await start_server(sqlite_url)
+    page = pages(server.base)
+    await page.open()
+    await walk_to_lead(page)
+    lead = await the_lead(server)
+    assert lead.status == "offered" and lead.due_kind == "remind" and lead.due_at is not None
+    # LOTSE_NOW (bot/clock.py) starts the process's clock just after the reminder is due.
+    later = aware(lead.due_at) + dt.timedelta(minutes=1)
+    process = WebProcess(
+        {
+            "DATABASE_URL": sqlite_url,
+            "WEB_PORT": str(free_port()),
+            "BOT_TOKEN": "",
+            "LOTSE_NOW": later.isoformat(),
+        }
+    )
+    try:
+        # Logged after the tick's transaction is committed (the first one runs soon).
+        ticked = await asyncio.to_thread(process.wait_for, "tick: ")
+    finally:
+        code = await asyncio.to_thread(process.stop)
+    assert ticked and code == 0, process.output
+    reminders = [row for row in await outbox(server, "lotse") if "Erinnerung" in row.text]
+    assert [(row.recipient_id, row.status) for row in reminders] == [(lead.lotse_id, "pending")]
+    assert (await the_lead(server)).due_kind == "escalate"
 
 
 async def _fetch(url: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import signal
 from contextlib import suppress
@@ -15,18 +14,21 @@ from aiogram.exceptions import TelegramUnauthorizedError
 from aiogram.types import TelegramObject, Update
 from aiogram.utils.token import TokenValidationError, validate_token
 from aiohttp import web
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select
 
-from bot import clock, logs
+from bot import logs
 from bot.config import Settings
 from bot.content.model import Content
 from bot.dialogs.engine import DialogEngine
-from bot.offers.importer import ImportFailed, sync_freinet
 from bot.runtime import heap
-from bot.runtime.http import http_get
-from bot.runtime.ticker import tick
-from bot.runtime.watch import ContentWatcher, Sources
+from bot.runtime.services import (
+    Background,
+    Service,
+    build_engine,
+    describe,
+    open_database,
+    services,
+)
 from bot.store.db import Database
 from bot.store.models import LotseAccount
 from bot.telegram import fast_aiogram
@@ -41,13 +43,6 @@ from bot.telegram.sender import RateLimiter, TelegramSender
 
 log = logging.getLogger(__name__)
 UPDATES = ["message", "edited_message", "callback_query"]
-TICK_SECONDS = 60
-# The first tick waits a little: after a restart it may have much to do, and updates that
-# arrived meanwhile are answered first (issue #9: startup to the first answer).
-FIRST_TICK_SECONDS = 5
-FAQ_READY_SECONDS = 1  # after the start: the first updates come first, then the FAQ learns
-RELOAD_SECONDS = 30  # how often content files are compared (hot reload)
-FREINET_SYNC = {"hour": 3, "minute": 0, "timezone": "Europe/Berlin"}  # nightly, when set
 POLL_SECONDS = 25
 
 
@@ -74,39 +69,36 @@ def make_bot(settings: Settings) -> Bot:
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=None))
 
 
+def telegram_outbox(
+    settings: Settings, bot: Bot, engine: DialogEngine, db: Database
+) -> tuple[TelegramSender, OutboxWorker]:
+    """The rate-limited sender and the outbox worker that delivers through it (`lotse run`,
+    and `lotse web` with a token)."""
+    location = engine.content.text("btn_share_location", engine.content.languages[0])
+    limiter = RateLimiter(per_second=settings.telegram_rate)
+    sender = TelegramSender(bot, lambda _chat: location, limiter)
+    worker = OutboxWorker(db, sender, lambda: engine.content, settings.coordinator_ids)
+    return sender, worker
+
+
 class TelegramApp:
-    """Everything `lotse run` holds: bot, dispatcher, sender, outbox worker, shutdown."""
+    """Everything `lotse run` holds: bot, dispatcher, sender, the background loops
+    (bot/runtime/services.py), shutdown."""
 
     def __init__(self, settings: Settings, content: Content, db: Database, bot: Bot) -> None:
         self.settings, self.db, self.bot = settings, db, bot
-        self.engine = DialogEngine(
-            content,
-            db,
-            controller=settings.privacy_controller,
-            coordinators={("telegram", str(i)) for i in settings.coordinator_ids},
-            on_switch=heap.renewed,
-        )
-        self.watcher = ContentWatcher(
-            Sources(settings.content_dir, settings.knowledge_dir, settings.faq_max_age_days),
-            db,
-            lambda: self.engine.content,
-            self.engine.replace_content,
-        )
-        location = content.text("btn_share_location", content.languages[0])
-        self.sender = TelegramSender(
-            bot, lambda _chat: location, RateLimiter(per_second=settings.telegram_rate)
-        )
-        self.outbox = OutboxWorker(
-            db, self.sender, lambda: self.engine.content, settings.coordinator_ids
-        )
+        self.engine = build_engine(settings, content, db)
+        self.sender, self.outbox = telegram_outbox(settings, bot, self.engine, db)
+        self.stop = asyncio.Event()
+        self.services = services("run", settings)
+        self.background = Background(settings, self.engine, db, self.services, self.stop)
+        self.background.deliver_with(self.outbox)
         self.gate = UserGate(on_flood=self._flood_notice)
         self.metrics = Metrics()
         self.metrics.watch(bot)
         self.ops = OpsEndpoints(db, self.metrics, "webhook" if settings.webhook_url else "polling")
         self.dispatcher = Dispatcher()
-        self.stop = asyncio.Event()
         self.bridge: Bridge | None = None
-        self._ticking = asyncio.Lock()
 
     async def prepare(self) -> None:
         try:
@@ -147,60 +139,6 @@ class TelegramApp:
         for chat_id in self.settings.coordinator_ids:
             await register_for_chat(self.bot, content, chat_id, COORDINATOR)
 
-    async def _tick(self) -> None:
-        if self.stop.is_set():
-            return
-        try:
-            async with self._ticking:
-                done = await tick(self.db, self.engine.content, clock.now())
-        except Exception as exc:
-            logs.failure(log, "tick failed; the next one retries", exc)
-            return
-        if done:
-            log.info("tick: %d steps done", len(done))
-            self.outbox.wake.set()
-
-    async def _keep_faq_ready(self) -> None:
-        try:
-            await self.engine.keep_faq_ready()
-        except asyncio.CancelledError:
-            if not self.stop.is_set():
-                raise
-            # stopped while the classifier learns: nothing lost, nothing to report
-
-    def _schedule_content(self, scheduler: AsyncIOScheduler) -> None:
-        """Hot reload every RELOAD_SECONDS; the Freinet sync nightly when FREINET_URL is set."""
-        scheduler.add_job(
-            self._check_content, "interval", seconds=RELOAD_SECONDS, max_instances=1, coalesce=True
-        )
-        if self.settings.freinet_url:
-            scheduler.add_job(
-                self._sync_freinet, "cron", max_instances=1, coalesce=True, **FREINET_SYNC
-            )
-
-    async def _check_content(self, settle: bool = True) -> None:
-        try:
-            outcome = await self.watcher.check(settle)
-        except Exception as exc:
-            logs.failure(log, "content check failed; the next one retries", exc)
-            return
-        if outcome == "failed":
-            self.outbox.wake.set()  # the coordinators' notice is in the outbox
-
-    async def _sync_freinet(self) -> None:
-        """Import Freinet's offer list; the watcher then switches the engine to it."""
-        try:
-            report = await sync_freinet(self.settings, http_get)
-        except ImportFailed as exc:
-            log.error("Freinet sync failed: %s", exc)
-            return
-        except Exception as exc:
-            logs.failure(log, "Freinet sync failed", exc)
-            return
-        log.info("Freinet sync: %s", report.counts())
-        if report.written:  # replaced atomically: no need to wait for it to settle
-            await self._check_content(settle=False)
-
     async def _flood_notice(self, event: TelegramObject) -> None:
         chat = getattr(getattr(event, "message", event), "chat", None)
         if chat is not None and self.bridge is not None:
@@ -210,29 +148,8 @@ class TelegramApp:
         await self.prepare()
         if self.settings.gc_freeze:
             heap.settle()  # content, matchers and aiogram stay; see bot/runtime/heap.py
-        worker = asyncio.create_task(self.outbox.run(self.stop))
-        scheduler = AsyncIOScheduler(timezone=dt.UTC)
-        # APScheduler only ticks; what is due lives in the database (bot/runtime/ticker.py).
-        scheduler.add_job(
-            self._tick,
-            "interval",
-            seconds=TICK_SECONDS,
-            max_instances=1,
-            coalesce=True,
-            next_run_time=clock.scheduler_time(FIRST_TICK_SECONDS),
-        )
-        # The FAQ classifier learns in a thread once the first updates are answered, and
-        # again after a content change (see DialogEngine.keep_faq_ready).
-        scheduler.add_job(
-            self._keep_faq_ready,
-            "interval",
-            seconds=RELOAD_SECONDS,
-            max_instances=1,
-            coalesce=True,
-            next_run_time=clock.scheduler_time(FAQ_READY_SECONDS),
-        )
-        self._schedule_content(scheduler)
-        scheduler.start()
+        log.info("lotse run: %s", describe("run", self.settings))
+        self.background.start()
         if handle_signals:
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGINT):
@@ -245,14 +162,12 @@ class TelegramApp:
             else:
                 await self._poll()
         finally:
-            async with self._ticking:  # let a running tick finish its transaction
-                scheduler.shutdown(wait=False)
+            await self.background.stop_timers()
             await self.gate.drain()
             self.stop.set()
             if ops_server is not None:
                 await ops_server.cleanup()
-            with suppress(asyncio.CancelledError):
-                await worker
+            await self.background.join()
             await self.bot.session.close()
 
     async def _serve_ops(self) -> web.AppRunner | None:
@@ -327,14 +242,16 @@ class TelegramApp:
             secret_token=self.settings.secret_token(),
         ).register(app, path=self.settings.webhook_path)
         self.ops.register(app)  # /health and /metrics
-        # The web chat (/chat …) on the same server, on the same engine and outbox.
-        mount_web_chat(
-            app,
-            self.engine,
-            self.settings,
-            bot_username=self.bridge.bot_username if self.bridge else self.settings.bot_username,
-            on_notify=self.outbox.wake.set,
-        )
+        if Service.WEB_CHAT in self.services:
+            # The web chat (/chat …) on the same server, on the same engine and outbox.
+            username = self.bridge.bot_username if self.bridge else self.settings.bot_username
+            mount_web_chat(
+                app,
+                self.engine,
+                self.settings,
+                bot_username=username,
+                on_notify=self.background.wake,
+            )
         setup_application(app, self.dispatcher, bot=self.bot)
         # No access log: it would hold web chat visitors' addresses (personal data).
         runner = web.AppRunner(app, access_log=None)
@@ -355,13 +272,14 @@ class TelegramApp:
 async def run_bot(settings: Settings, content: Content) -> None:
     _log_switches(settings)
     bot = make_bot(settings)
-    db = Database(settings.database_url, sqlite_inline=settings.sqlite_inline)
+    db: Database | None = None
     try:
-        await db.migrate()
+        db = await open_database(settings)
         await TelegramApp(settings, content, db, bot).run()
     finally:
         await bot.session.close()
-        await db.close()
+        if db is not None:
+            await db.close()
 
 
 def _log_switches(settings: Settings) -> None:

@@ -1,11 +1,18 @@
-"""A real web chat server on 127.0.0.1 and an HTTP client that behaves like its page.
+"""A real web chat server on 127.0.0.1, an HTTP client that behaves like its page, and
+`lotse web` as a process.
 
 Shared by tests/test_web.py (HTTP level) and tests/test_web_browser.py (Chromium).
 """
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +25,7 @@ from bot.dialogs.engine import DialogEngine
 from bot.dialogs.turn import Matchers
 from bot.store.db import Database
 from bot.web.app import Limits, WebServer, mount_web_chat
-from tests.helpers import free_port
+from tests.helpers import ROOT, free_port
 
 CSRF = re.compile(r'<meta name="csrf-token" content="([0-9a-f]+)">')
 
@@ -172,3 +179,55 @@ async def walk_to_lead(page: PageClient, contact: str = "0171 2345678") -> str:
     done = await page.say(contact)
     assert "Ihre Anfrage ist angekommen" in done
     return done
+
+
+class WebProcess:
+    """`lotse web` as a real process. A thread reads its whole output (so the pipe never
+    fills) and lets the test wait for a line."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "web"],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.lines: list[str] = []
+        self._ended = False
+        self._changed = threading.Condition()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            with self._changed:
+                self.lines.append(line)
+                self._changed.notify_all()
+        with self._changed:
+            self._ended = True
+            self._changed.notify_all()
+
+    def wait_for(self, text: str, timeout: float = 120) -> bool:
+        """Whether a line with `text` came before the process ended. The timeout is a guard
+        against a hang (a first start builds the matchers), not a timing check."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._seen(text) or self._ended, timeout)
+            return self._seen(text)
+
+    def _seen(self, text: str) -> bool:
+        return any(text in line for line in self.lines)
+
+    def stop(self) -> int:
+        """SIGTERM, as a service manager stops it; the exit code."""
+        self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(timeout=30)
+        self._reader.join()
+        return code
+
+    @property
+    def output(self) -> str:
+        with self._changed:
+            return "".join(self.lines)
