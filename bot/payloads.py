@@ -67,7 +67,16 @@ class _Field:
             return parse_id(text)
         if not text or SEPARATOR in text or (self.allowed and text not in self.allowed):
             return None
-        return text
+        return text if _encodable(text) else None
+
+
+def _encodable(text: str) -> bool:
+    """False for a lone surrogate (broken JSON may carry one): no button could hold it."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class Payload:
