@@ -14,7 +14,7 @@ from aiogram.types import (
 )
 
 from bot.messages import Button, Message
-from bot.payloads import MAX_BYTES, Nav
+from bot.payloads import MAX_BYTES, SEPARATOR, Nav
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ def _fits(button: Button) -> bool:
     size = len(button.data.encode())
     if size <= MAX_BYTES:
         return True
-    kind = button.data.partition(":")[0][:8]
+    kind = button.data.partition(SEPARATOR)[0][:8]
     log.warning(
         "button left out: its %r payload is %d bytes, Telegram takes %d", kind, size, MAX_BYTES
     )
