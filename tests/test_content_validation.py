@@ -99,6 +99,57 @@ def test_yaml_boolean_trap_in_option_value_asks_for_quotes(tree: Tree) -> None:
     find(tree.problems(), "dialog.yaml", line_of(dialog, "value: no,"), "Anführungszeichen", '"no"')
 
 
+# --- buttons: Telegram takes at most 64 bytes of data per button -----------------------
+
+
+def test_an_option_value_too_long_for_a_button_is_named_with_the_bytes_over(tree: Tree) -> None:
+    dialog = tree.path("dialog.yaml")
+    value = "ganz-egal-ob-einmal-oder-regelmäßig-hauptsache-es-passt-für-mich"
+    edit(dialog, "value: any, synonyms: [egal, beides", f"value: {value}, synonyms: [egal, beides")
+    over = len(f"s:time_kind:{value}".encode()) - 64
+
+    problem = find(
+        tree.problems(), "dialog.yaml", line_of(dialog, value), f"'{value}'", "'time_kind'"
+    )
+    assert f"{over} mehr als die erlaubten 64" in problem.message
+    assert f"um mindestens {over} Zeichen kürzen" in problem.message
+
+
+def test_a_step_name_too_long_with_the_longest_interest_id_is_reported(tree: Tree) -> None:
+    """The area buttons of an interests step carry the interest id: 'kinder-jugend' is
+    the longest, so this name fits with 'general' but not with it."""
+    dialog = tree.path("dialog.yaml")
+    name = "interessen_" + "a" * 39
+    edit(dialog, "\n  interests:\n    kind: interests", f"\n  {name}:\n    kind: interests")
+    edit(dialog, "value: volunteer, next: interests,", f"value: volunteer, next: {name},")
+    edit(dialog, "next: interests, synonyms", f"next: {name}, synonyms")
+
+    problems = tree.problems()
+
+    problem = find(problems, "dialog.yaml", line_of(dialog, f"  {name}:"), "Schritt-Name")
+    assert "kinder-jugend" in problem.message and "2 mehr als die erlaubten 64" in problem.message
+    assert [p for p in problems if p.severity == "error"] == [problem]
+
+
+def test_a_colon_in_an_option_value_would_split_the_button_data(tree: Tree) -> None:
+    dialog = tree.path("dialog.yaml")
+    edit(dialog, "value: any, synonyms: [egal, beides", "value: 'a:b', synonyms: [egal, beides")
+
+    find(tree.problems(), "dialog.yaml", line_of(dialog, "value: 'a:b'"), "'a:b'", "Doppelpunkt")
+
+
+def test_a_language_code_goes_into_the_language_buttons(tree: Tree) -> None:
+    texts = tree.path("texts.yaml")
+    code = "de-" + "x" * 61  # 'lang:' and 64 characters: 5 bytes too many
+    edit(texts, "languages: [de, en]", f"languages: [de, en, {code}, 'e:n']")
+
+    problems = tree.problems()
+
+    line = line_of(texts, "languages: [de, en")
+    find(problems, "texts.yaml", line, f"Sprache '{code}'", "5 mehr als die erlaubten 64")
+    find(problems, "texts.yaml", line, "Sprache 'e:n'", "Kürzel")
+
+
 # --- texts.yaml ------------------------------------------------------------------------
 
 

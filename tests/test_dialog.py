@@ -183,6 +183,46 @@ async def test_stale_or_forged_button_is_refused(chat: Chat, db: Database) -> No
     assert "früheren Frage" in chat.text
 
 
+# Malformed data under every prefix the bot uses, and well-formed data naming nothing.
+FORGED_PRESSES = [
+    "l:x:accept",
+    "l:²:accept",
+    "l:99999999999:accept",
+    "l:1:delete",
+    "l:1",
+    "w:abc",
+    "w:1:2",
+    "f:1:maybe",
+    "or:1:approve:now",
+    "or:x:approve",
+    "oc::keep",
+    "hq:maybe",
+    "del:perhaps",
+    "lang:",
+    "lang:xx",
+    "faq:",
+    "faq:no-such-entry",
+    "nav:sideways",
+    "s:interests",
+    "s:interests:sport:extra",
+    "s:interests:" + "ä" * 30,
+    "🙂:1",
+    ":::",
+    "",
+]
+
+
+@pytest.mark.parametrize("data", FORGED_PRESSES)
+async def test_forged_data_of_every_kind_is_a_stale_button(
+    chat: Chat, db: Database, data: str
+) -> None:
+    await chat.say("Hallo")
+    await chat.press("engagieren")
+    await chat.send(Event.button(chat.sender, data))
+    assert "früheren Frage" in chat.text
+    assert (await conversation_row(db)).step == "interests"
+
+
 async def test_full_path_creates_lead_and_notifies_lotse(chat: Chat, db: Database) -> None:
     await walk_to_results(chat)
     await chat.press("👉 1.")

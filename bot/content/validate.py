@@ -16,6 +16,7 @@ from bot.content import schema
 from bot.content.model import EVENTS, FREINET_MAPPING, INTENTS, Content
 from bot.content.offer_table import KIND_CODES, NO_END, OfferTable
 from bot.content.yamlio import LocatedDocument, Path_, Problem
+from bot.payloads import MAX_BYTES, SEPARATOR, Choice, Language, size
 
 FIXED_INTEREST_IDS = (
     "sport",
@@ -31,6 +32,10 @@ FIXED_INTEREST_IDS = (
     "beteiligung",
     "digital",
 )
+# Values the code itself gives a step's buttons besides its options: "c0" … for places and
+# offers to choose from, "general" for "no offer, general advice". The longest counts for
+# every step: a bound that holds without knowing which step kind uses which.
+CODE_VALUES = ("general", "c99")
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
@@ -61,6 +66,8 @@ def cross_check(
     problems: list[Problem] = []
     problems += _check_texts(content, docs["texts.yaml"])
     problems += _check_dialog(content, docs["dialog.yaml"])
+    problems += _check_buttons(content, docs["dialog.yaml"])
+    problems += _check_languages(content, docs["texts.yaml"])
     interest_ids = _all_interest_ids(content.taxonomy)
     problems += _check_taxonomy(content, docs["taxonomy.yaml"])
     problems += _check_places(content.places, docs["places.yaml"])
@@ -179,6 +186,65 @@ def _check_dialog(content: Content, doc: LocatedDocument) -> Iterator[Problem]:
         for index, key in _duplicates(enumerate(o.value or o.label for o in step.options)):
             yield doc.problem(
                 (*here, "options", index), f"Schaltfläche '{key}' doppelt in '{name}'"
+            )
+
+
+def _too_long(what: str, data: str, over: int, fix: str) -> str:
+    return (
+        f"{what} ist zu lang für Telegram: die Daten der Schaltfläche ('{data}') wären "
+        f"{len(data.encode())} Bytes lang, {over} mehr als die erlaubten {MAX_BYTES} – {fix} "
+        f"um mindestens {over} Zeichen kürzen (ä, ö, ü, ß zählen doppelt, Emoji vierfach)"
+    )
+
+
+def _check_buttons(content: Content, doc: LocatedDocument) -> Iterator[Problem]:
+    """A step's name and its options' values are packed into its buttons' data (`s:<step>:
+    <value>`): Telegram refuses more than 64 bytes, and a ':' would split the data wrongly."""
+    areas = [i.id for i in content.taxonomy.interests]
+    for name, step in content.dialog.steps.items():
+        here = ("steps", name)
+        if SEPARATOR in name:
+            yield doc.problem(here, f"Schritt-Name '{name}': bitte ohne Doppelpunkt (':')")
+            continue
+        own = [*CODE_VALUES, *(areas if step.kind == "interests" else ())]
+        widest = Choice(name, max(own, key=lambda v: len(v.encode())))
+        if (over := size(widest) - MAX_BYTES) > 0:
+            what = f"Schritt-Name '{name}'"
+            yield doc.problem(here, _too_long(what, widest.pack(), over, "bitte den Namen"))
+            continue  # shortening the name is needed anyway; it may fix the options too
+        for index, option in enumerate(step.options):
+            yield from _check_option(doc, name, index, option)
+
+
+def _check_option(
+    doc: LocatedDocument, step: str, index: int, option: schema.Option
+) -> Iterator[Problem]:
+    value = option.value or option.label  # without a value, the label's text key is sent
+    where = ("steps", step, "options", index, "value" if option.value else "label")
+    field = "den 'value'" if option.value else "einen kürzeren 'value' angeben oder den Schlüssel"
+    if not value:
+        return  # reported as a missing text
+    if SEPARATOR in value:
+        yield doc.problem(
+            where, f"Schaltfläche '{value}' in Schritt '{step}': bitte ohne Doppelpunkt (':')"
+        )
+        return
+    choice = Choice(step, value)
+    if (over := size(choice) - MAX_BYTES) > 0:
+        what = f"Schaltfläche '{value}' in Schritt '{step}'"
+        yield doc.problem(where, _too_long(what, choice.pack(), over, f"bitte {field}"))
+
+
+def _check_languages(content: Content, doc: LocatedDocument) -> Iterator[Problem]:
+    """The language codes go into the buttons of /sprache (`lang:<code>`)."""
+    for index, code in enumerate(content.languages):
+        if not code or SEPARATOR in code:
+            yield doc.problem(("languages", index), f"Sprache '{code}': bitte ein Kürzel wie 'de'")
+            continue
+        if (over := size(Language(code)) - MAX_BYTES) > 0:
+            data = Language(code).pack()
+            yield doc.problem(
+                ("languages", index), _too_long(f"Sprache '{code}'", data, over, "bitte")
             )
 
 

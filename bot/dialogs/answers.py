@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.content.schema import FaqEntry
 from bot.dialogs.turn import Turn
 from bot.messages import Button, Message
+from bot.payloads import FaqAnswer, Handoff
 from bot.text import fold
 
 # A question typed in the middle of the dialogue is answered only when the bot is this
@@ -16,8 +17,6 @@ QUESTION_STARTS = frozenset(
     "brauche brauch muss kann darf bin ist sind gibt bekomme bekommt krieg kriege habe hab "
     "do does am can is are".split()
 )
-FAQ_BUTTON = "faq:"
-HANDOFF_BUTTON = "hq:"  # pass the last question on to a person (bot/dialogs/handoff.py)
 MAX_QUESTION = 1000  # longer questions are cut before they are passed on
 
 
@@ -37,16 +36,16 @@ def answer_message(turn: Turn, entry: FaqEntry, key: str = "faq_answer_aside") -
 def question_buttons(entries: list[FaqEntry]) -> list[Button]:
     """One button per entry (at most three), labelled with its first question."""
     return [
-        Button(f"❓ {entry.questions[0]}"[:60], f"{FAQ_BUTTON}{entry.id}") for entry in entries[:3]
+        Button(f"❓ {entry.questions[0]}"[:60], FaqAnswer(entry.id).pack()) for entry in entries[:3]
     ]
 
 
-def entry_for_button(turn: Turn, data: str) -> FaqEntry | None:
-    wanted = data.removeprefix(FAQ_BUTTON)
-    return next((e for e in turn.content.faq if e.id == wanted), None)
+def entry_for(turn: Turn, pressed: FaqAnswer) -> FaqEntry | None:
+    """The entry a related-question button names; None once it is gone from the content."""
+    return next((e for e in turn.content.faq if e.id == pressed.entry), None)
 
 
 def remember_question(turn: Turn, text: str) -> Button:
     """Keep the question for a possible handoff; the button that offers it."""
     turn.state.pending["question"] = text[:MAX_QUESTION]
-    return Button(turn.t("btn_ask_human"), f"{HANDOFF_BUTTON}ask")
+    return Button(turn.t("btn_ask_human"), Handoff("ask").pack())

@@ -44,12 +44,13 @@ from bot.dialogs.steps import (
     Typed,
     events_aside,
 )
-from bot.dialogs.turn import BACK, RESTART, Matchers, State, Turn
+from bot.dialogs.turn import Matchers, State, Turn
 from bot.leads.lifecycle import not_before
 from bot.matching.facts import extract
 from bot.matching.options import pick
 from bot.messages import Button, Event, Message, Outcome
 from bot.offers import submissions
+from bot.payloads import Choice, Nav, unpack
 from bot.store import repo
 from bot.store.db import Database
 from bot.text import clean, fold
@@ -392,16 +393,15 @@ class DialogEngine:
         return [Message(turn.t("unknown_command")), *self._prompt(turn)]
 
     async def _button(self, turn: Turn, data: str) -> list[Message]:
-        if data == BACK:
-            return await self._back(turn)
-        if data == RESTART:
-            return await self._restart(turn)
-        kind, _, rest = data.partition(":")
-        step_name, _, value = rest.rpartition(":")
-        if kind != "s" or step_name != turn.state.step or not value:
-            # A button from an earlier question, another chat, or forged data.
-            return [Message(turn.t("stale_button")), *self._prompt(turn)]
-        return await self._step(turn, Pressed(value))
+        match unpack(data):
+            case Nav(to="back"):
+                return await self._back(turn)
+            case Nav(to="restart"):
+                return await self._restart(turn)
+            case Choice(step=step, value=value) if step == turn.state.step:
+                return await self._step(turn, Pressed(value))
+        # A button from an earlier question, another chat, or forged data.
+        return [Message(turn.t("stale_button")), *self._prompt(turn)]
 
     def _navigation(self, text: str) -> str | None:
         typed = fold(text)

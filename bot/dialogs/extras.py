@@ -11,23 +11,29 @@ from typing import Protocol
 
 from bot.content.model import Content
 from bot.dialogs import handoff
-from bot.dialogs.answers import FAQ_BUTTON, HANDOFF_BUTTON, answer_message, entry_for_button
+from bot.dialogs.answers import answer_message, entry_for
 from bot.dialogs.steps import QuestionStep, place_to_dict
 from bot.dialogs.turn import Turn
-from bot.ids import parse_id
 from bot.leads import invites
-from bot.leads.desk import (
-    CoordinatorDesk,
-    Desk,
-    DeskResult,
-    LeadDesk,
-    parse_lead_button,
-)
+from bot.leads.desk import CoordinatorDesk, Desk, DeskResult, LeadDesk
 from bot.leads.desk import subject as lead_subject
 from bot.leads.lifecycle import OPEN, change
 from bot.leads.routing import COORDINATION_ID
 from bot.messages import Attachment, Button, Event, Message, Notification, Recipient
 from bot.offers import submissions
+from bot.payloads import (
+    Erase,
+    FaqAnswer,
+    Followup,
+    Handoff,
+    Language,
+    LeadAction,
+    OfferCurrent,
+    OfferReview,
+    Payload,
+    Withdraw,
+    unpack,
+)
 from bot.posters import links
 from bot.privacy.personal_data import as_json, erase_person, personal_data, readable
 from bot.store import handover, repo
@@ -63,29 +69,8 @@ class Extras:
         self.desk = LeadDesk(flow.content)
 
     async def handle(self, turn: Turn, event: Event) -> list[Message] | None:
-        if event.kind == "button" and event.data.startswith("l:"):
-            return await self._lead_action(turn, event.data)
-        if event.kind == "button" and event.data.startswith(HANDOFF_BUTTON):
-            return await handoff.handle(turn, event.data)
-        if event.kind == "button" and event.data.startswith(submissions.REVIEW_BUTTON):
-            return await self._review_offer(turn, event.data)
-        if event.kind == "button" and event.data.startswith(submissions.CURRENT_BUTTON):
-            return await self._offer_still_current(turn, event.data)
-        if event.kind == "button" and event.data[:2] in ("w:", "f:"):
-            return await self._citizen_lead(turn, event.data)
-        if event.kind == "button" and event.data.startswith(FAQ_BUTTON):
-            entry = entry_for_button(turn, event.data)
-            if entry is None:
-                return [Message(turn.t("stale_button")), *self.flow.prompt(turn)]
-            turn.keep_prompt = False
-            step = self.flow.content.dialog.steps[turn.state.step]
-            if step.kind == "question":  # the answer is the step's question again
-                return [QuestionStep.answered(turn, turn.state.step, step, entry)]
-            return [answer_message(turn, entry), *self.flow.prompt(turn)]
-        if event.kind == "button" and event.data in ("del:yes", "del:no"):
-            return await self._erase(turn, event.data == "del:yes")
-        if event.kind == "button" and event.data.startswith("lang:"):
-            return await self._set_language(turn, event.data.removeprefix("lang:"))
+        if event.kind == "button":
+            return await self._pressed(turn, unpack(event.data))
         if event.kind == "command":
             if event.command == "start" and event.text:
                 return await self._start_payload(turn, event.text.split()[0])
@@ -106,6 +91,38 @@ class Extras:
             return self._desk_reply(turn, result, desk)
         return None
 
+    async def _pressed(self, turn: Turn, pressed: Payload | None) -> list[Message] | None:
+        """The buttons around the dialogue; None for the dialogue's own, and for data that
+        is none of ours (the engine answers it as a stale button)."""
+        match pressed:
+            case LeadAction():
+                return await self._lead_action(turn, pressed)
+            case Handoff():
+                return await handoff.handle(turn, pressed)
+            case OfferReview():
+                return await self._review_offer(turn, pressed)
+            case OfferCurrent():
+                return await self._offer_still_current(turn, pressed)
+            case Withdraw() | Followup():
+                return await self._citizen_lead(turn, pressed)
+            case FaqAnswer():
+                return self._faq_answer(turn, pressed)
+            case Erase(answer=answer):
+                return await self._erase(turn, answer == "yes")
+            case Language(code=code):
+                return await self._set_language(turn, code)
+        return None
+
+    def _faq_answer(self, turn: Turn, pressed: FaqAnswer) -> list[Message]:
+        entry = entry_for(turn, pressed)
+        if entry is None:
+            return [Message(turn.t("stale_button")), *self.flow.prompt(turn)]
+        turn.keep_prompt = False
+        step = self.flow.content.dialog.steps[turn.state.step]
+        if step.kind == "question":  # the answer is the step's question again
+            return [QuestionStep.answered(turn, turn.state.step, step, entry)]
+        return [answer_message(turn, entry), *self.flow.prompt(turn)]
+
     # --- Lotsen ---------------------------------------------------------------------
 
     def _desk(self, turn: Turn) -> Desk | None:
@@ -116,14 +133,12 @@ class Extras:
             return CoordinatorDesk(turn.state.pending.get(WRITING_KEY))
         return None
 
-    async def _lead_action(self, turn: Turn, data: str) -> list[Message]:
-        parsed = parse_lead_button(data)
+    async def _lead_action(self, turn: Turn, pressed: LeadAction) -> list[Message]:
         desk = self._desk(turn)
-        if desk is None or parsed is None:
-            log.warning("lead button refused: sender is no Lotse or data malformed")
+        if desk is None:
+            log.warning("lead button refused: sender is no Lotse")
             return [Message(turn.t("only_lotse")), *self.flow.prompt(turn)]
-        lead_id, action = parsed
-        result = await self.desk.act(turn.session, desk, lead_id, action, turn.lang)
+        result = await self.desk.act(turn.session, desk, pressed.lead, pressed.action, turn.lang)
         return self._desk_reply(turn, result, desk)
 
     async def _my_leads(self, turn: Turn) -> list[Message]:
@@ -144,18 +159,16 @@ class Extras:
 
     # --- Vereine's offers ------------------------------------------------------------------
 
-    async def _review_offer(self, turn: Turn, data: str) -> list[Message]:
-        """'or:<id>:approve|reject' – coordinators only."""
+    async def _review_offer(self, turn: Turn, pressed: OfferReview) -> list[Message]:
+        """Approve or reject a Verein's offer – coordinators only."""
         turn.keep_prompt = False
-        submission_id, action = _id_and_action(data)
         if not turn.is_coordinator:
             log.warning("offer review refused: sender is no coordinator")
             return [Message(turn.t("only_coordinator")), *self.flow.prompt(turn)]
-        if submission_id is None or action not in ("approve", "reject"):
-            return [Message(turn.t("stale_button"))]
+        action = pressed.action
         submission, notes = await submissions.decide(
             turn.session,
-            submission_id,
+            pressed.submission,
             action == "approve",
             actor="coordinator",
             content=self.content,
@@ -167,20 +180,15 @@ class Extras:
         self.flow.offers_changed()
         return [Message(turn.t(f"submission_{action}d_reply", title=submission.data["title"]))]
 
-    async def _offer_still_current(self, turn: Turn, data: str) -> list[Message]:
-        """'oc:<id>:keep|end' – only the person who submitted the offer."""
+    async def _offer_still_current(self, turn: Turn, pressed: OfferCurrent) -> list[Message]:
+        """Keep or end an offer – only the person who submitted it."""
         turn.keep_prompt = False
-        submission_id, action = _id_and_action(data)
-        submission = await turn.session.get(OfferSubmission, submission_id or 0)
-        if (
-            submission is None
-            or submission.user_id != turn.user.id
-            or action not in ("keep", "end")
-        ):
+        submission = await turn.session.get(OfferSubmission, pressed.submission)
+        if submission is None or submission.user_id != turn.user.id:
             log.warning("offer button refused: not the person's own offer")
             return [Message(turn.t("stale_button")), *self.flow.prompt(turn)]
         key = await submissions.answer_still_current(
-            turn.session, submission, action == "keep", self.content, turn.today()
+            turn.session, submission, pressed.answer == "keep", self.content, turn.today()
         )
         self.flow.offers_changed()
         until = f"{submission.expires_on:%d.%m.%Y}" if submission.expires_on else ""
@@ -206,8 +214,8 @@ class Extras:
         turn.keep_prompt = False
         turn.state.pending["erase_requested"] = True  # 'del:yes' counts only after this
         buttons = (
-            Button(turn.t("btn_erase_yes"), "del:yes"),
-            Button(turn.t("btn_erase_no"), "del:no"),
+            Button(turn.t("btn_erase_yes"), Erase("yes").pack()),
+            Button(turn.t("btn_erase_no"), Erase("no").pack()),
         )
         return [Message(turn.t("erase_confirm"), buttons)]
 
@@ -222,18 +230,15 @@ class Extras:
 
     # --- the citizen's own lead -----------------------------------------------------
 
-    async def _citizen_lead(self, turn: Turn, data: str) -> list[Message]:
-        """'w:<id>' withdraws the person's own open lead; 'f:<id>:<answer>' answers the
-        follow-up question. Anybody else's lead, or a closed one, is refused."""
-        kind, _, rest = data.partition(":")
-        lead_id, _, answer = rest.partition(":")
-        number = parse_id(lead_id)
-        lead = await turn.session.get(Lead, number) if number is not None else None
+    async def _citizen_lead(self, turn: Turn, pressed: Withdraw | Followup) -> list[Message]:
+        """Withdraw the person's own open lead, or answer its follow-up question.
+        Anybody else's lead, or a closed one, is refused."""
+        lead = await turn.session.get(Lead, pressed.lead)
         if lead is None or lead.user_id != turn.user.id:
             log.warning("lead button refused: not the person's own lead")
             return [Message(turn.t("stale_button")), *self.flow.prompt(turn)]
         timing = self.content.leads
-        if kind == "w" and lead.status in OPEN:
+        if isinstance(pressed, Withdraw) and lead.status in OPEN:
             notice = self.desk.card(
                 lead, self.content.languages[0], note=turn.t("lead_withdrawn_note")
             )
@@ -248,8 +253,8 @@ class Extras:
                 Notification(recipient, Message(notice.text), lead_subject(lead))
             )
             return [Message(turn.t("withdrawn"))]
-        if kind == "f" and answer in ("yes", "partly", "no") and lead.status == "placed":
-            lead.followup = answer
+        if isinstance(pressed, Followup) and lead.status == "placed":
+            answer = lead.followup = pressed.answer
             turn.session.add(
                 LeadEvent(
                     lead_id=lead.id,
@@ -393,7 +398,7 @@ class Extras:
     def _choose_language(self, turn: Turn) -> list[Message]:
         turn.keep_prompt = False
         buttons = tuple(
-            Button(LANGUAGE_NAMES.get(lang, lang), f"lang:{lang}")
+            Button(LANGUAGE_NAMES.get(lang, lang), Language(lang).pack())
             for lang in self.content.languages
         )
         return [Message(turn.t("choose_language"), buttons)]
@@ -407,10 +412,3 @@ class Extras:
         if step.kind in SIDE_EFFECT_KINDS:
             return [said, *self.flow.prompt(turn)]
         return [said, *await self.flow.enter(turn, turn.state.step)]
-
-
-def _id_and_action(data: str) -> tuple[int | None, str]:
-    """'xx:<id>:<action>' → (id, action); a malformed id gives None."""
-    _, _, rest = data.partition(":")
-    ident, _, action = rest.partition(":")
-    return parse_id(ident), action

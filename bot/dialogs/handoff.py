@@ -9,12 +9,13 @@ question is left without an answer. The answer is relayed by `LeadDesk.relay`.
 from __future__ import annotations
 
 from bot import clock
-from bot.dialogs.answers import HANDOFF_BUTTON, MAX_QUESTION
+from bot.dialogs.answers import MAX_QUESTION
 from bot.dialogs.steps import consent_version
 from bot.dialogs.turn import Turn
 from bot.leads.desk import open_lead
 from bot.leads.routing import find_lotse
 from bot.messages import Button, Message
+from bot.payloads import Handoff, Withdraw
 from bot.store.models import Lead
 
 QUESTION_KEY = "question"  # in the conversation's pending state: the last open question
@@ -30,9 +31,9 @@ def _to(turn: Turn) -> tuple[str | None, str]:
     return lotse.id, lotse.name
 
 
-async def handle(turn: Turn, data: str) -> list[Message]:
-    """'hq:ask' asks for consent, 'hq:yes' passes the question on, 'hq:no' keeps it."""
-    action = data.removeprefix(HANDOFF_BUTTON)
+async def handle(turn: Turn, pressed: Handoff) -> list[Message]:
+    """'ask' asks for consent, 'yes' passes the question on, 'no' keeps it."""
+    action = pressed.action
     pending = turn.state.pending
     question = pending.get(QUESTION_KEY)
     turn.keep_prompt = False  # the dialogue's question stays what it was
@@ -42,7 +43,7 @@ async def handle(turn: Turn, data: str) -> list[Message]:
     if action == "yes" and question and pending.pop(ASKED_KEY, False):
         pending.pop(QUESTION_KEY)
         lead, to = await _create(turn, question)
-        withdraw = Button(turn.t("btn_withdraw"), f"w:{lead.id}")
+        withdraw = Button(turn.t("btn_withdraw"), Withdraw(lead.id).pack())
         return [Message(turn.t("handoff_sent", to=to), (withdraw,))]
     if action == "no":
         pending.pop(ASKED_KEY, None)
@@ -53,8 +54,8 @@ async def handle(turn: Turn, data: str) -> list[Message]:
 def _consent(turn: Turn, question: str) -> Message:
     _, to = _to(turn)
     buttons = (
-        Button(turn.t("btn_handoff_yes"), f"{HANDOFF_BUTTON}yes"),
-        Button(turn.t("btn_handoff_no"), f"{HANDOFF_BUTTON}no"),
+        Button(turn.t("btn_handoff_yes"), Handoff("yes").pack()),
+        Button(turn.t("btn_handoff_no"), Handoff("no").pack()),
     )
     return Message(turn.t("handoff_consent", to=to, question=question[:MAX_QUESTION]), buttons)
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from bot import clock
 from bot.content.schema import FaqEntry, Option, Step
 from bot.dialogs.answers import (
-    HANDOFF_BUTTON,
     answer_message,
     question_buttons,
     remember_question,
@@ -31,6 +30,7 @@ from bot.matching.places import PlaceResult
 from bot.matching.ranking import DEFAULT_MAX_KM, Profile, RankedOffer
 from bot.messages import Button, Message
 from bot.offers import submissions
+from bot.payloads import Handoff, Withdraw
 from bot.store import repo
 from bot.store.models import Lead, OfferSubmission, Search
 
@@ -426,7 +426,7 @@ class LeadStep(StepKind):
         turn.state.history.clear()  # the lead is sent: no way 'back' into the form
         lotse = next((x for x in turn.content.lotsen if x.id == lead.lotse_id), None)
         text = turn.t(step.text, lotse=lotse.name) if lotse else turn.role_text(step, "no_lotse")
-        withdraw = Button(turn.t("btn_withdraw"), f"w:{lead.id}")
+        withdraw = Button(turn.t("btn_withdraw"), Withdraw(lead.id).pack())
         return [turn.ask(name, step, text=text, extra=[withdraw])]
 
     async def _create(self, turn: Turn, step: Step) -> Lead:
@@ -554,7 +554,7 @@ class QuestionStep(StepKind):
     def answered(turn: Turn, name: str, step: Step, entry: FaqEntry) -> Message:
         """The answer as the step's question: ask another, or pass this one to a person."""
         answer = answer_message(turn, entry, step.texts.get("answer", "faq_answer"))
-        not_helpful = Button(turn.t("btn_not_helpful"), f"{HANDOFF_BUTTON}ask")
+        not_helpful = Button(turn.t("btn_not_helpful"), Handoff("ask").pack())
         return turn.ask(name, step, text=answer.text, extra=[*answer.buttons, not_helpful])
 
 

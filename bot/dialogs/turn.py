@@ -18,11 +18,9 @@ from bot.matching.local_events import EventCalendar
 from bot.matching.places import PlaceResolver
 from bot.matching.ranking import OfferRanker
 from bot.messages import Button, Message, Notification
+from bot.payloads import Choice, Nav
 from bot.store.models import LotseAccount, User
 from bot.understanding import Reading, Understander
-
-BACK = "nav:back"
-RESTART = "nav:restart"
 
 
 @dataclass
@@ -100,7 +98,7 @@ class Turn:
         return self.t(step.texts.get(role, KIND_TEXTS[step.kind][role]), **values)
 
     def step_button(self, step_name: str, value: str, label: str) -> Button:
-        return Button(label, f"s:{step_name}:{value}")
+        return Button(label, Choice(step_name, value).pack())
 
     def option_buttons(self, step_name: str, step: Step) -> list[Button]:
         return [
@@ -109,7 +107,7 @@ class Turn:
         ]
 
     def nav_buttons(self) -> list[Button]:
-        return [Button(self.t("btn_back"), BACK)] if self.state.history else []
+        return [Button(self.t("btn_back"), Nav("back").pack())] if self.state.history else []
 
     def ask(
         self,

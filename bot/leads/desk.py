@@ -16,10 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content.model import Content
 from bot.content.schema import Lotse
-from bot.ids import parse_id
 from bot.leads.lifecycle import OPEN, change
 from bot.leads.routing import COORDINATION_ID, recipient_for
 from bot.messages import Button, Message, Notification, Recipient
+from bot.payloads import LeadAction
 from bot.store import repo
 from bot.store.models import Lead, LotseAccount
 
@@ -67,19 +67,6 @@ class CoordinatorDesk:
 def subject(lead: Lead) -> str:
     """What a notification about this lead is about (it may quote the person's words)."""
     return f"lead:{lead.id}"
-
-
-def lead_button(lead_id: int, action: str) -> str:
-    return f"l:{lead_id}:{action}"
-
-
-def parse_lead_button(data: str) -> tuple[int, str] | None:
-    kind, _, rest = data.partition(":")
-    text, _, action = rest.partition(":")
-    lead_id = parse_id(text)
-    if kind != "l" or lead_id is None or not action:
-        return None
-    return lead_id, action
 
 
 @dataclass
@@ -214,7 +201,9 @@ class LeadDesk:
             return DeskResult([Message(self.t("my_leads_none", lang))])
         lines = [self.t("my_leads_header", lang, count=len(leads))]
         lines += [self._summary_line(lead, lang) for lead in leads]
-        buttons = tuple(Button(f"#{lead.id}", lead_button(lead.id, "show")) for lead in leads[:30])
+        buttons = tuple(
+            Button(f"#{lead.id}", LeadAction(lead.id, "show").pack()) for lead in leads[:30]
+        )
         return DeskResult([Message("\n".join(lines), buttons)])
 
     def card(self, lead: Lead, lang: str, note: str = "") -> Message:
@@ -239,7 +228,7 @@ class LeadDesk:
         if note:
             text = f"{note}\n\n{text}"
         buttons = tuple(
-            Button(self.t(f"btn_lead_{action}", lang), lead_button(lead.id, action))
+            Button(self.t(f"btn_lead_{action}", lang), LeadAction(lead.id, action).pack())
             for action in _buttons(lead)
         )
         return Message(text, buttons)

@@ -23,12 +23,11 @@ from bot.content.model import Content
 from bot.content.schema import Offer, Schedule
 from bot.leads.routing import COORDINATION_ID
 from bot.messages import Button, Message, Notification, Recipient
+from bot.payloads import OfferCurrent, OfferReview
 from bot.store.models import OfferSubmission
 
 log = logging.getLogger(__name__)
 ID_PREFIX = "verein-"  # offer ids of approved submissions: verein-<submission id>
-REVIEW_BUTTON = "or:"  # or:<id>:approve|reject  (coordinators)
-CURRENT_BUTTON = "oc:"  # oc:<id>:keep|end  (the Verein that submitted it)
 _DATE = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.")
 
 
@@ -119,7 +118,7 @@ def review_card(submission: OfferSubmission, content: Content, lang: str) -> Mes
     buttons = tuple(
         Button(
             content.text(f"btn_submission_{action}", lang),
-            f"{REVIEW_BUTTON}{submission.id}:{action}",
+            OfferReview(submission.id, action).pack(),
         )
         for action in ("approve", "reject")
     )
@@ -207,7 +206,7 @@ async def ask_still_current(
         buttons = tuple(
             Button(
                 content.text(f"btn_current_{answer}", lang),
-                f"{CURRENT_BUTTON}{submission.id}:{answer}",
+                OfferCurrent(submission.id, answer).pack(),
             )
             for answer in ("keep", "end")
         )

@@ -112,12 +112,13 @@ class TelegramApp:
         )
         dp = self.dispatcher
         dp["bridge"] = self.bridge
+        dp[coordinator.COORDINATOR_IDS] = self.settings.coordinator_ids
         dp.update.outer_middleware(self.metrics.middleware)  # outermost: counts and times all
         for observer in (dp.message, dp.callback_query, dp.edited_message):
             observer.outer_middleware(self.gate)
         dp.include_routers(
             group.build_router(),
-            coordinator.build_router(self.settings.coordinator_ids),
+            coordinator.build_router(),
             citizen.build_router(),
         )
         await self._register_commands()

@@ -22,6 +22,7 @@ from bot.leads.routing import COORDINATION_ID, find_lotse
 from bot.leads.stats import counts
 from bot.messages import Button, Message, Notification, Recipient
 from bot.offers import submissions
+from bot.payloads import Followup
 from bot.privacy.personal_data import enforce_retention
 from bot.store import repo
 from bot.store.db import Database
@@ -140,7 +141,7 @@ class FollowUp:
 
     async def _followup(self, lead: Lead) -> str:
         buttons = tuple(
-            Button(self.t(f"btn_followup_{answer}"), f"f:{lead.id}:{answer}")
+            Button(self.t(f"btn_followup_{answer}"), Followup(lead.id, answer).pack())
             for answer in ("yes", "partly", "no")
         )
         self._to(

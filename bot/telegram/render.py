@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -13,9 +14,11 @@ from aiogram.types import (
 )
 
 from bot.messages import Button, Message
+from bot.payloads import MAX_BYTES, SEPARATOR, Nav
+
+log = logging.getLogger(__name__)
 
 MAX_TEXT = 4096  # Telegram's limit per message
-MAX_CALLBACK_BYTES = 64
 SHORT_LABEL = 18  # two buttons share a row when both are this short
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup
@@ -58,8 +61,8 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
 
 
 def keyboard(message: Message, location_label: str) -> Markup | None:
-    buttons = [b for b in message.buttons if len(b.data.encode()) <= MAX_CALLBACK_BYTES]
-    if message.request_location and all(b.data.startswith("nav:") for b in buttons):
+    buttons = [b for b in message.buttons if _fits(b)]
+    if message.request_location and all(_is_nav(b.data) for b in buttons):
         # Telegram can ask for a location only from a reply keyboard, not an inline one.
         rows = [[KeyboardButton(text=location_label, request_location=True)]]
         rows += [[KeyboardButton(text=b.label)] for b in buttons]
@@ -74,15 +77,35 @@ def _rows(buttons: list[Button]) -> list[list[InlineKeyboardButton]]:
     for button in buttons:
         item = InlineKeyboardButton(text=button.label[:64], callback_data=button.data)
         last = rows[-1] if rows else None
-        pairable = len(button.label) <= SHORT_LABEL and not button.data.startswith("nav:")
+        pairable = len(button.label) <= SHORT_LABEL and not _is_nav(button.data)
         if (
             last
             and len(last) == 1
             and pairable
             and len(last[0].text) <= SHORT_LABEL
-            and not (last[0].callback_data or "").startswith("nav:")
+            and not _is_nav(last[0].callback_data or "")
         ):
             last.append(item)
         else:
             rows.append([item])
     return rows
+
+
+def _is_nav(data: str) -> bool:
+    """'zurück' and 'neu starten' get a row of their own (and fit a reply keyboard)."""
+    return Nav.unpack(data) is not None
+
+
+def _fits(button: Button) -> bool:
+    """`lotse check` keeps content from making a payload longer than Telegram takes, so this
+    is a bug if it happens. Telegram would refuse the whole message; without the one button
+    the person still gets the answer and can type instead. Logged loudly, with the payload's
+    kind and size only: its fields may be ids of a person's request."""
+    size = len(button.data.encode())
+    if size <= MAX_BYTES:
+        return True
+    kind = button.data.partition(SEPARATOR)[0][:8]
+    log.warning(
+        "button left out: its %r payload is %d bytes, Telegram takes %d", kind, size, MAX_BYTES
+    )
+    return False

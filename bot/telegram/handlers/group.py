@@ -10,17 +10,18 @@ from bot.telegram.bridge import Bridge
 from bot.telegram.handlers.filters import inline
 
 
+async def on_start(message: Message, bridge: Bridge) -> None:
+    language = message.from_user.language_code if message.from_user else None
+    await bridge.hint(message.chat.id, language, "group_hint", bot=bridge.bot_username)
+
+
+async def ignore(_message: Message) -> None:
+    """Everything else in groups is not for the bot."""
+
+
 def build_router() -> Router:
     router = Router(name="group")
     router.message.filter(inline(F.chat.type.in_({"group", "supergroup"})))
-
-    @router.message(Command("start"))
-    async def on_start(message: Message, bridge: Bridge) -> None:
-        language = message.from_user.language_code if message.from_user else None
-        await bridge.hint(message.chat.id, language, "group_hint", bot=bridge.bot_username)
-
-    @router.message()
-    async def ignore(_message: Message) -> None:
-        """Everything else in groups is not for the bot."""
-
+    router.message.register(on_start, Command("start"))
+    router.message.register(ignore)
     return router
