@@ -380,14 +380,19 @@ def _lotsen_list(_args: argparse.Namespace, settings: Settings) -> int:
 def _lotsen_revoke(args: argparse.Namespace, settings: Settings) -> int:
     from bot.leads.accounts import revoke
 
-    revoked = asyncio.run(_with_db(settings, lambda db: revoke(db, args.lotse)))
-    if not revoked:
+    content = _load(settings)
+    if content is None:
+        return 1
+    moved = asyncio.run(_with_db(settings, lambda db: revoke(db, content, args.lotse)))
+    if moved is None:
         print(f"'{args.lotse}' hat keinen aktiven Zugang.", file=sys.stderr)
         return 1
     print(
         f"Zugang von {args.lotse} entzogen – ab sofort keine Anfragen und keine Kontaktdaten "
-        "mehr. Offene Anfragen bitte neu vergeben (lotse leads)."
+        "mehr. " + ("Offene Anfragen übergeben:" if moved else "Keine offenen Anfragen.")
     )
+    for line in moved:
+        print(f"  {line}")
     return 0
 
 
