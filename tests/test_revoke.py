@@ -1,10 +1,14 @@
-"""A revoked Lotse gets nothing new: routing skips them, their open leads move at once."""
+"""A revoked Lotse gets nothing new: routing skips them, their open leads move at once, and
+coordinators hand a lead to another Lotse (`lotse leads reassign`)."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
+import subprocess
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -15,14 +19,15 @@ from bot.content.model import Content
 from bot.dialogs.engine import DialogEngine
 from bot.dialogs.turn import Matchers
 from bot.leads import accounts, invites
-from bot.leads.lifecycle import aware
+from bot.leads.lifecycle import aware, change
+from bot.leads.reassign import reassign
 from bot.messages import Event, Message, Notification, Recipient
 from bot.runtime.ticker import tick
 from bot.store import repo
 from bot.store.db import Database
 from bot.store.models import Lead, LeadEvent
 from bot.telegram.outbox import OutboxWorker
-from tests.helpers.chat import Chat
+from tests.helpers.chat import Chat, run_lotse
 from tests.helpers.leads import join_as_lotse, outbox
 
 pytestmark = pytest.mark.small_content  # asserts on wording: the tests' own content
@@ -259,3 +264,96 @@ async def test_a_revoked_lotse_with_a_telegram_id_in_lotsen_yaml_gets_nothing(
     telegram.sent.clear()
     await worker.deliver_due(product_clock.now())
     assert 4242 not in [chat for chat, _ in telegram.sent]
+
+
+# --- 3. lotse leads reassign ----------------------------------------------------------
+
+
+async def test_coordinators_hand_a_lead_to_another_lotse(
+    any_db: Database, content: Content, matchers: Matchers
+) -> None:
+    engine = DialogEngine(content, any_db, matchers)
+    await make_lead(engine)
+    await join_as_lotse(engine, any_db, ANNA, "anna-chat")
+    mark = (await outbox(any_db))[-1].id
+    [lead] = await leads(any_db)
+
+    moved, line = await reassign(any_db, content, lead.id, CLAUDIA)
+
+    assert moved and line == f"Anfrage #{lead.id} an Claudia Probst ({CLAUDIA}) übergeben."
+    [lead] = await leads(any_db)
+    assert (lead.lotse_id, lead.status) == (CLAUDIA, "offered")
+    last = (await events(any_db, lead.id))[-1]
+    assert (last.actor, last.note) == ("coordinator", f"to:{CLAUDIA} (reassigned)")
+    new = {row.recipient_id: row for row in await outbox(any_db) if row.id > mark}
+    assert "übergeben" in new[CLAUDIA].text and "Anna Beispiel" in new[CLAUDIA].text
+    assert f"#{lead.id}" in new[ANNA].text  # the previous Lotse knows it is not theirs now
+    assert "Claudia Probst" in new[str(lead.user_id)].text
+    claudia = await join_as_lotse(engine, any_db, CLAUDIA, "claudia-chat")
+    await press_data(claudia, f"l:{lead.id}:accept")
+    assert "0171 2345678" in claudia.text
+
+
+async def test_reassign_refuses_what_it_cannot_do(
+    any_db: Database, content: Content, matchers: Matchers
+) -> None:
+    engine = DialogEngine(content, any_db, matchers)
+    await make_lead(engine)
+    [lead] = await leads(any_db)
+    await join_as_lotse(engine, any_db, BERND, "bernd-chat")
+    await revoke(any_db, content, BERND)
+    mark = (await outbox(any_db))[-1].id
+    refusals = {
+        (999_999, CLAUDIA): "Anfrage #999999 gibt es nicht.",
+        (lead.id, "niemand"): "Unbekannter Lotse 'niemand'.",
+        (lead.id, BERND): f"Bernd Musterhaus ({BERND}) hat keinen Zugang mehr",
+        (lead.id, ANNA): f"Anfrage #{lead.id} liegt schon bei Anna Beispiel",
+    }
+    for (lead_id, lotse_id), expected in refusals.items():
+        moved, line = await reassign(any_db, content, lead_id, lotse_id)
+        assert not moved and line.startswith(expected) and "\n" not in line
+    async with any_db.session() as session, session.begin():
+        closed = await session.get(Lead, lead.id)
+        assert closed is not None
+        change(session, closed, "withdrawn", actor="citizen", timing=content.leads)
+    moved, line = await reassign(any_db, content, lead.id, CLAUDIA)
+    assert not moved and line.startswith(f"Anfrage #{lead.id} ist abgeschlossen (zurückgezogen)")
+    [lead] = await leads(any_db)
+    assert (lead.lotse_id, lead.status) == (ANNA, "withdrawn")
+    assert [row for row in await outbox(any_db) if row.id > mark] == []
+
+
+def test_reassign_and_revoke_on_the_command_line(
+    tmp_path: Path, content: Content, matchers: Matchers
+) -> None:
+    db_file = tmp_path / "cli.sqlite3"
+    small = {
+        "CONTENT_DIR": "tests/content/content",
+        "KNOWLEDGE_DIR": "tests/content/knowledge",
+    }
+
+    def lotse(*args: str) -> subprocess.CompletedProcess[str]:
+        return run_lotse(*args, db=db_file, env=small)
+
+    async def a_lead() -> None:
+        db = Database(f"sqlite+aiosqlite:///{db_file}")
+        await db.migrate()
+        await make_lead(DialogEngine(content, db, matchers))
+        await db.close()
+
+    asyncio.run(a_lead())
+    refused = lotse("leads", "reassign", "1", "--to", "niemand")
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert refused.stderr.strip() == "Unbekannter Lotse 'niemand'. Bekannt: " + ", ".join(
+        lotse.id for lotse in content.lotsen
+    )
+    moved = lotse("leads", "reassign", "1", "--to", CLAUDIA)
+    assert moved.returncode == 0, moved.stderr
+    assert moved.stdout.strip() == f"Anfrage #1 an Claudia Probst ({CLAUDIA}) übergeben."
+    assert CLAUDIA in lotse("leads").stdout  # the list is still `lotse leads`
+    revoked = lotse("lotsen", "revoke", CLAUDIA)  # never joined, but a lead waits for her
+    assert revoked.returncode == 0, revoked.stderr
+    assert f"Anfrage #1 → Anna Beispiel ({ANNA})" in revoked.stdout  # back to Delitzsch's Lotse
+    refused = lotse("leads", "reassign", "1", "--to", CLAUDIA)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith(f"Claudia Probst ({CLAUDIA}) hat keinen Zugang mehr")

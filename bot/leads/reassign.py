@@ -1,5 +1,5 @@
 """Handing a lead to somebody else: when a Lotse's access is revoked (all their open
-leads, at once).
+leads, at once) or by the coordinators (`lotse leads reassign ID --to LOTSE`).
 
 The lead starts again as offered to the new Lotse (new with the coordinators when nobody
 can take it), with an audit event; they get the card, the previous Lotse a short note, and
@@ -21,9 +21,45 @@ from bot.leads.lifecycle import OPEN, change, not_before
 from bot.leads.routing import recipient_for, successor
 from bot.messages import Message, Notification, Recipient
 from bot.store import repo
+from bot.store.db import Database
 from bot.store.models import Lead
 
 ACTOR = "coordinator"  # both are the coordinators' decisions, made in the terminal
+
+
+async def reassign(db: Database, content: Content, lead_id: int, lotse_id: str) -> tuple[bool, str]:
+    """(handed over?, one line saying what happened or why not)"""
+    lotse = next((x for x in content.lotsen if x.id == lotse_id), None)
+    if lotse is None:
+        known = ", ".join(x.id for x in content.lotsen)
+        return False, f"Unbekannter Lotse '{lotse_id}'. Bekannt: {known}"
+    now = clock.now()
+    async with db.session() as session, session.begin():
+        lead = await session.get(Lead, lead_id, with_for_update=True)
+        refusal = await _refusal(session, content, lead, lead_id, lotse)
+        if lead is None or refusal:
+            return False, refusal or f"Anfrage #{lead_id} gibt es nicht."
+        notes = hand_over(session, content, lead, lotse, why="reassigned", now=now)
+        queue(session, content, notes, now)
+    return True, f"Anfrage #{lead_id} an {lotse.name} ({lotse.id}) übergeben."
+
+
+async def _refusal(
+    session: AsyncSession, content: Content, lead: Lead | None, lead_id: int, lotse: Lotse
+) -> str:
+    if lead is None:
+        return f"Anfrage #{lead_id} gibt es nicht."
+    if lotse.id in await repo.revoked_lotsen(session):
+        return (
+            f"{lotse.name} ({lotse.id}) hat keinen Zugang mehr (lotse lotsen revoke) – "
+            "bitte einen anderen Lotsen wählen."
+        )
+    if lead.status not in OPEN:
+        status = content.text(f"status_{lead.status}", content.languages[0])
+        return f"Anfrage #{lead_id} ist abgeschlossen ({status}) und wird nicht neu vergeben."
+    if lead.lotse_id == lotse.id:
+        return f"Anfrage #{lead_id} liegt schon bei {lotse.name} ({lotse.id}) – nichts geändert."
+    return ""
 
 
 async def hand_over_all(
