@@ -98,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     leads = commands.add_parser("leads", help="Anfragen (Leads) für die Koordination auflisten")
     leads.add_argument("--json", action="store_true", help="als JSON ausgeben")
     leads.set_defaults(func=_leads)
+    _leads_reassign_parser(leads)
 
     report = commands.add_parser(
         "report", help="Überblick für die Koordination: Nachfrage, Angebote, Anfragen, Verlauf"
@@ -139,6 +140,39 @@ def _parser() -> argparse.ArgumentParser:
     _offers_parser(commands)
     _poster_parser(commands)
     return parser
+
+
+def _leads_reassign_parser(leads: argparse.ArgumentParser) -> None:
+    """`lotse leads reassign ID --to LOTSE`; `lotse leads` alone still lists them."""
+    leads_commands = leads.add_subparsers(title="Befehle", metavar="BEFEHL")
+    reassign = leads_commands.add_parser(
+        "reassign", help="eine offene Anfrage einem anderen Lotsen geben"
+    )
+    reassign.add_argument("lead", type=_lead_id, metavar="ID", help="Nummer der Anfrage")
+    reassign.add_argument(
+        "--to", required=True, metavar="LOTSE", help="Kennung aus content/lotsen.yaml"
+    )
+    reassign.set_defaults(func=_leads_reassign)
+
+
+def _lead_id(text: str) -> int:
+    lead_id = parse_id(text.strip().removeprefix("#"))
+    if lead_id is None:
+        raise argparse.ArgumentTypeError(f"'{text}' ist keine Anfrage-Nummer, z. B. 12")
+    return lead_id
+
+
+def _leads_reassign(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.leads.reassign import reassign
+
+    content = _load(settings)
+    if content is None:
+        return 1
+    moved, line = asyncio.run(
+        _with_db(settings, lambda db: reassign(db, content, args.lead, args.to))
+    )
+    print(line, file=sys.stdout if moved else sys.stderr)
+    return 0 if moved else 1
 
 
 def _poster_parser(commands: argparse._SubParsersAction) -> None:
@@ -392,14 +426,19 @@ def _lotsen_list(_args: argparse.Namespace, settings: Settings) -> int:
 def _lotsen_revoke(args: argparse.Namespace, settings: Settings) -> int:
     from bot.leads.accounts import revoke
 
-    revoked = asyncio.run(_with_db(settings, lambda db: revoke(db, args.lotse)))
-    if not revoked:
+    content = _load(settings)
+    if content is None:
+        return 1
+    moved = asyncio.run(_with_db(settings, lambda db: revoke(db, content, args.lotse)))
+    if moved is None:
         print(f"'{args.lotse}' hat keinen aktiven Zugang.", file=sys.stderr)
         return 1
     print(
         f"Zugang von {args.lotse} entzogen – ab sofort keine Anfragen und keine Kontaktdaten "
-        "mehr. Offene Anfragen bitte neu vergeben (lotse leads)."
+        "mehr. " + ("Offene Anfragen übergeben:" if moved else "Keine offenen Anfragen.")
     )
+    for line in moved:
+        print(f"  {line}")
     return 0
 
 

@@ -170,7 +170,7 @@ def test_revoking_a_lotse_from_the_command_line(tmp_path: Path) -> None:
     def lotse(*args: str) -> subprocess.CompletedProcess[str]:
         return run_lotse(*args, db=db_file)
 
-    assert lotse("lotsen", "revoke", "lotse-delitzsch").returncode == 1  # nobody connected yet
+    assert lotse("lotsen", "revoke", "niemand").returncode == 1  # no such Lotse in lotsen.yaml
     import asyncio
 
     async def connect() -> None:

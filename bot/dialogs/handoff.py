@@ -13,7 +13,7 @@ from bot.dialogs.answers import MAX_QUESTION
 from bot.dialogs.steps import consent_version
 from bot.dialogs.turn import Turn
 from bot.leads.desk import open_lead
-from bot.leads.routing import find_lotse
+from bot.leads.routing import route
 from bot.messages import Button, Message
 from bot.payloads import Handoff, Withdraw
 from bot.store.models import Lead
@@ -22,10 +22,12 @@ QUESTION_KEY = "question"  # in the conversation's pending state: the last open 
 ASKED_KEY = "handoff_asked"  # consent was asked for this question
 
 
-def _to(turn: Turn) -> tuple[str | None, str]:
+async def _to(turn: Turn) -> tuple[str | None, str]:
     """(lotse id, how the person reads the recipient) for the person's Gemeinde."""
     place = turn.state.answers.get("place") or {}
-    lotse = find_lotse(turn.content.lotsen, place.get("gemeinde"), today=turn.today())
+    lotse = await route(
+        turn.session, turn.content.lotsen, place.get("gemeinde"), today=turn.today()
+    )
     if lotse is None:
         return None, turn.t("handoff_to_coordination")
     return lotse.id, lotse.name
@@ -39,7 +41,7 @@ async def handle(turn: Turn, pressed: Handoff) -> list[Message]:
     turn.keep_prompt = False  # the dialogue's question stays what it was
     if action == "ask" and question:
         pending[ASKED_KEY] = True
-        return [_consent(turn, question)]
+        return [await _consent(turn, question)]
     if action == "yes" and question and pending.pop(ASKED_KEY, False):
         pending.pop(QUESTION_KEY)
         lead, to = await _create(turn, question)
@@ -51,8 +53,8 @@ async def handle(turn: Turn, pressed: Handoff) -> list[Message]:
     return [Message(turn.t("handoff_no_question"))]
 
 
-def _consent(turn: Turn, question: str) -> Message:
-    _, to = _to(turn)
+async def _consent(turn: Turn, question: str) -> Message:
+    _, to = await _to(turn)
     buttons = (
         Button(turn.t("btn_handoff_yes"), Handoff("yes").pack()),
         Button(turn.t("btn_handoff_no"), Handoff("no").pack()),
@@ -62,7 +64,7 @@ def _consent(turn: Turn, question: str) -> Message:
 
 async def _create(turn: Turn, question: str) -> tuple[Lead, str]:
     place = turn.state.answers.get("place") or {}
-    lotse_id, to = _to(turn)
+    lotse_id, to = await _to(turn)
     lotse = next((x for x in turn.content.lotsen if x.id == lotse_id), None)
     language = turn.content.languages[0]
     consent_text = turn.content.text("handoff_consent", language)

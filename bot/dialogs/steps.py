@@ -23,7 +23,7 @@ from bot.dialogs.turn import Turn
 from bot.dialogs.understood import place_to_dict
 from bot.ids import parse_id
 from bot.leads.desk import open_lead
-from bot.leads.routing import find_lotse
+from bot.leads.routing import route
 from bot.matching.local_events import Period, asked_period, asks_whats_on
 from bot.matching.options import pick, pick_all
 from bot.matching.places import PlaceResult
@@ -435,12 +435,8 @@ class LeadStep(StepKind):
         interests = answers.get("interests", [])
         offer = turn.content.offers.get(answers.get("offer_id"))
         gemeinde = place.get("gemeinde") or (offer.gemeinde if offer else None)
-        lotse = find_lotse(
-            turn.content.lotsen,
-            gemeinde,
-            interests,
-            today=turn.today(),
-            open_leads=await repo.open_lead_counts(turn.session),
+        lotse = await route(
+            turn.session, turn.content.lotsen, gemeinde, interests, today=turn.today()
         )
         consent = answers["consent"]
         lead = Lead(

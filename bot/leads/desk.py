@@ -117,7 +117,7 @@ class LeadDesk:
         result = DeskResult()
         if action == "accept":
             result.notifications.append(
-                self._to_citizen(lead, "lead_taken", self._lotse_name(lead))
+                self._to_citizen(lead, "lead_taken", self.holder_name(lead))
             )
         result.replies.append(self.card(lead, lang))
         return result
@@ -159,7 +159,7 @@ class LeadDesk:
             return DeskResult([Message(self.t("lotse_not_yours", lang))])
         if lead.kind == "question":
             return self._answer(session, account, lead, text, lang)
-        note = self._to_citizen(lead, "lotse_message", self._lotse_name(lead), message=text[:3000])
+        note = self._to_citizen(lead, "lotse_message", self.holder_name(lead), message=text[:3000])
         if lead.status == "accepted":
             change(
                 session,
@@ -182,7 +182,7 @@ class LeadDesk:
         note = self._to_citizen(
             lead,
             "question_answered",
-            self._lotse_name(lead),
+            self.holder_name(lead),
             question=question,
             message=text[:3000],
         )
@@ -253,7 +253,8 @@ class LeadDesk:
             subject(lead),
         )
 
-    def _lotse_name(self, lead: Lead) -> str:
+    def holder_name(self, lead: Lead) -> str:
+        """Who has the lead now, by name (the coordination when no Lotse)."""
         return next(
             (lotse.name for lotse in self.content.lotsen if lotse.id == lead.lotse_id),
             self.t("coordination_name", "de"),

@@ -18,7 +18,7 @@ from bot.clock import today_in
 from bot.content.model import Content
 from bot.leads.desk import LeadDesk, subject
 from bot.leads.lifecycle import change, next_weekly, not_before
-from bot.leads.routing import COORDINATION_ID, find_lotse
+from bot.leads.routing import COORDINATION_ID, route
 from bot.leads.stats import counts
 from bot.messages import Button, Message, Notification, Recipient
 from bot.offers import submissions
@@ -105,13 +105,13 @@ class FollowUp:
     async def _escalate(self, lead: Lead) -> str:
         """No answer: the next available Lotse or deputy who has not had it, else coordinators."""
         previous = lead.lotse_id
-        deputy = find_lotse(
+        deputy = await route(
+            self.session,
             self.content.lotsen,
             lead.gemeinde,
             lead.interests,
             exclude=await self._offered_to(lead),
             today=today_in(self.content.leads.timezone, self.now),
-            open_leads=await repo.open_lead_counts(self.session),
         )
         if previous:
             self._to(

@@ -232,6 +232,14 @@ async def open_lead_counts(session: AsyncSession) -> dict[str, int]:
     return {lotse_id: count for lotse_id, count in rows.all()}
 
 
+async def revoked_lotsen(session: AsyncSession) -> set[str]:
+    """Lotsen whose access was revoked (`lotse lotsen revoke`): they get no leads."""
+    rows = await session.scalars(
+        select(LotseAccount.lotse_id).where(LotseAccount.revoked_at.is_not(None))
+    )
+    return set(rows.all())
+
+
 async def claim_due_lead(session: AsyncSession, now: dt.datetime) -> Lead | None:
     """Take one lead whose timed step is due; the caller runs it in this transaction.
 

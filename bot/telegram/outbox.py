@@ -174,14 +174,10 @@ class OutboxWorker:
                 if user and user.channel == "telegram" and not user.blocked:
                     return [int(user.external_id)]
                 return []
-            account = await session.scalar(
-                select(LotseAccount).where(
-                    LotseAccount.lotse_id == row.recipient_id,
-                    LotseAccount.channel == "telegram",
-                    LotseAccount.revoked_at.is_(None),
-                )
-            )
-            if account:
+            account = await session.get(LotseAccount, row.recipient_id)
+            if account is not None and account.revoked_at is not None:
+                return []  # revoked: not even to a telegram_id written in lotsen.yaml
+            if account is not None and account.channel == "telegram":
                 return [int(account.external_id)]
         configured = next(
             (lotse.telegram_id for lotse in self.content().lotsen if lotse.id == row.recipient_id),
