@@ -148,6 +148,7 @@ class PlaceResolver:
             self._add(
                 Place(town.name, None, town.lat, town.lon, "outside"), [town.name, *town.aliases]
             )
+        self._order = {place: n for n, place in enumerate(self.places)}
         self._keys = list(self._by_key)
         self._by_sound: dict[str, list[str]] = defaultdict(list)
         for key in self._keys:
@@ -167,7 +168,9 @@ class PlaceResolver:
         scores = self._score_spans(clean(text)[:300])
         if not scores:
             return PlaceResult("not_found")
-        return _decide(scores)
+        # Equal scores keep the order of places.yaml: the hand-listed neighbouring towns
+        # stand before the villages around them ("Leipzig-Gohlis" answers with Leipzig).
+        return _decide(dict(sorted(scores.items(), key=lambda item: self._order[item[0]])))
 
     def match_span(self, span: str) -> list[tuple[Place, float]]:
         """Places one span of words (without fillers) may name, with a score 0–100:
@@ -240,7 +243,11 @@ def _decide(scores: dict[Place, float]) -> PlaceResult:
     in_region = [p for p in top if p.in_region]
     if len(in_region) == 1:
         return PlaceResult("found", (in_region[0],))
-    return PlaceResult("ambiguous", tuple(in_region or top))
+    if not in_region:
+        # Only places outside: the answer is the same ("liegt außerhalb", offers nearby),
+        # so asking back which one would only cost a turn; the first listed answers.
+        return PlaceResult("outside", (top[0],))
+    return PlaceResult("ambiguous", tuple(in_region))
 
 
 def _clear_winner(ranked: list[tuple[Place, float]]) -> bool:
