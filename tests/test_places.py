@@ -87,6 +87,29 @@ def test_same_name_as_a_region_ortsteil_resolves_inside() -> None:
     assert (result.place.gemeinde, result.place.lat) == ("Zschepplin", 51.55)
 
 
+def test_a_shared_location_is_outside_only_when_clearly_nearer_to_a_neighbour() -> None:
+    places = PlacesFile.model_validate(
+        {
+            "gemeinden": [
+                {
+                    "name": "Löbnitz",
+                    "lat": 51.59,
+                    "lon": 12.47,
+                    "ortsteile": [{"name": "Löbnitz", "lat": 51.59, "lon": 12.47}],
+                }
+            ],
+            "outside": [{"name": "Nachbardorf", "lat": 51.59, "lon": 12.53}],  # 4.2 km east
+        }
+    )
+    resolver = PlaceResolver(places)
+    # 2.3 km from Löbnitz, 1.9 km from the neighbour: within the margin, so the region's.
+    between = resolver.nearest(51.59, 12.503)
+    assert (between.status, between.place.name if between.place else None) == ("found", "Löbnitz")
+    # Next to the neighbour, 4 km from Löbnitz: outside, named.
+    there = resolver.nearest(51.59, 12.529)
+    assert (there.status, there.place.name if there.place else None) == ("outside", "Nachbardorf")
+
+
 async def test_someone_from_an_outside_village_gets_the_honest_answer_and_offers_nearby(
     chat: Chat, content: Content, matchers: Matchers
 ) -> None:

@@ -22,6 +22,11 @@ from bot.matching.geo import haversine_km
 from bot.text import STOPWORDS, clean, fold
 
 Level = Literal["ortsteil", "gemeinde", "outside"]
+# A shared location counts as outside the region only when a neighbouring place is this
+# much nearer than the nearest place of the region: 29 villages of the region have no
+# coordinate of their own yet, and many are known to about ±1 km only – telling someone
+# in the region that they live outside it is the worse mistake.
+BORDER_MARGIN_KM = 2.0
 Status = Literal["found", "ambiguous", "unsure", "outside", "not_found"]
 
 # Words around a place name that are not part of it ("ich wohne in …", "OT …", "PLZ").
@@ -214,13 +219,21 @@ class PlaceResolver:
         return list(found.items())
 
     def nearest(self, lat: float, lon: float) -> PlaceResult:
-        """The place nearest to a shared location; outside when a neighbouring town is nearer."""
+        """The place nearest to a shared location; outside only when a neighbouring place is
+        clearly nearer than every place of the region (see BORDER_MARGIN_KM)."""
         known = [p for p in self.places if not p.approximate]
-        best = min(known, key=lambda p: haversine_km(lat, lon, p.lat, p.lon))
-        distance = haversine_km(lat, lon, best.lat, best.lon)
+        inside = min(
+            (p for p in known if p.in_region), key=lambda p: haversine_km(lat, lon, p.lat, p.lon)
+        )
+        distance = haversine_km(lat, lon, inside.lat, inside.lon)
         if distance > 30:
             return PlaceResult("outside", (Place("Ihr Standort", None, lat, lon, "outside"),))
-        return PlaceResult("outside" if not best.in_region else "found", (best,))
+        beyond = [p for p in known if not p.in_region]
+        if beyond:
+            other = min(beyond, key=lambda p: haversine_km(lat, lon, p.lat, p.lon))
+            if haversine_km(lat, lon, other.lat, other.lon) + BORDER_MARGIN_KM < distance:
+                return PlaceResult("outside", (other,))
+        return PlaceResult("found", (inside,))
 
 
 def _decide(scores: dict[Place, float]) -> PlaceResult:
