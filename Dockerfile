@@ -18,11 +18,14 @@ RUN PIP_CONSTRAINT=/src/constraints.txt /opt/lotse/bin/pip install .
 
 # --- run: the virtualenv, the content, nothing else (no compiler, no pip cache) ------
 FROM python:3.11-slim
-# METRICS_PORT: /health and /metrics also in polling mode (the HEALTHCHECK below needs them).
+# METRICS_PORT: /health and /metrics also in polling mode (the HEALTHCHECK below needs them);
+# METRICS_HOST: on all interfaces of the container, so the published port reaches them
+# (compose.yaml binds that port to 127.0.0.1 of the host; METRICS_TOKEN protects /metrics).
 ENV PATH=/opt/lotse/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     METRICS_PORT=8080 \
+    METRICS_HOST=0.0.0.0 \
     LEMMA_CACHE_DIR=/opt/lotse/lemmas
 RUN useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin lotse
 WORKDIR /app

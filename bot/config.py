@@ -52,8 +52,11 @@ class Settings:
     # Observability (docs/deploy.md): log format (None: text on a terminal, else JSON) and the
     # port of /health and /metrics in polling mode (None: off; webhook mode serves them anyway).
     log_format: str | None = None
-    metrics_host: str = "0.0.0.0"
+    # /metrics listens on this machine only unless METRICS_HOST says otherwise; with
+    # METRICS_TOKEN set it answers only `Authorization: Bearer <token>` (/health stays open).
+    metrics_host: str = "127.0.0.1"
     metrics_port: int | None = None
+    metrics_token: str | None = field(default=None, repr=False)  # never in logs
     # Speed tricks, each on by default and switchable off (docs/deploy.md, "Schalter"):
     # aiogram's types built on first use (bot/telegram/fast_aiogram.py), SQLite statements
     # in the event loop (bot/store/inline_sqlite.py), the long-lived heap frozen out of the
@@ -99,8 +102,9 @@ class Settings:
             smtp_from=env.get("SMTP_FROM") or None,
             smtp_tls=_choice(env, "SMTP_TLS", ("starttls", "ssl", "none")) or "starttls",
             log_format=_choice(env, "LOG_FORMAT", ("text", "json")),
-            metrics_host=env.get("METRICS_HOST") or "0.0.0.0",
+            metrics_host=env.get("METRICS_HOST") or "127.0.0.1",
             metrics_port=_port(env, "METRICS_PORT"),
+            metrics_token=env.get("METRICS_TOKEN") or None,
             fast_aiogram=_switch(env, "FAST_AIOGRAM"),
             sqlite_inline=_switch(env, "SQLITE_INLINE"),
             gc_freeze=_switch(env, "GC_FREEZE"),

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from bot import clock as product_clock
 from bot import logs
+from bot.config import Settings
 from bot.content.model import Content
 from bot.store.db import Database
 from bot.store.models import Lead, OutboxMessage, User
@@ -226,6 +227,36 @@ async def test_health_says_503_when_the_database_is_gone_and_metrics_still_answe
         samples = await scrape(port)
         assert value(samples, "lotse_database_up") == 0
         assert ("lotse_updates_total", (("kind", "message"),)) in samples
+    finally:
+        await runner.cleanup()
+        await db.close()
+
+
+def test_metrics_listen_on_this_machine_only_unless_told() -> None:
+    assert Settings.from_env({}).metrics_host == "127.0.0.1"
+    assert Settings.from_env({"METRICS_HOST": "0.0.0.0"}).metrics_host == "0.0.0.0"
+    assert "s3cret" not in repr(Settings.from_env({"METRICS_TOKEN": "s3cret"}))
+
+
+async def test_metrics_token_guards_metrics_but_not_health(tmp_path: Path) -> None:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path}/lotse.sqlite3")
+    await db.migrate()
+    ops = OpsEndpoints(db, Metrics(), "polling", token="s3cret")
+    port = free_port()
+    runner = await ops.serve("127.0.0.1", port)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        async with aiohttp.ClientSession() as http:
+            for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "s3cret"}):
+                async with http.get(f"{url}/metrics", headers=headers) as response:
+                    assert response.status == 401, headers
+                    assert "lotse_" not in await response.text()
+            authorised = {"Authorization": "Bearer s3cret"}
+            async with http.get(f"{url}/metrics", headers=authorised) as response:
+                assert response.status == 200
+                assert "lotse_database_up" in await response.text()
+        status, health = await get_json(f"{url}/health")
+        assert (status, health["status"]) == (200, "ok")
     finally:
         await runner.cleanup()
         await db.close()

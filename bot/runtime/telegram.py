@@ -96,7 +96,12 @@ class TelegramApp:
         self.gate = UserGate(on_flood=self._flood_notice)
         self.metrics = Metrics()
         self.metrics.watch(bot)
-        self.ops = OpsEndpoints(db, self.metrics, "webhook" if settings.webhook_url else "polling")
+        self.ops = OpsEndpoints(
+            db,
+            self.metrics,
+            "webhook" if settings.webhook_url else "polling",
+            token=settings.metrics_token,
+        )
         self.dispatcher = Dispatcher()
         self.bridge: Bridge | None = None
 

@@ -3,12 +3,16 @@
 `GET /health` answers 200 `{"status": "ok", ...}` when the process runs and its database
 answers within a few seconds, else 503 (a load balancer then sends updates elsewhere; the
 Docker HEALTHCHECK marks the container unhealthy). `GET /metrics` is the Prometheus text
-format (bot/telegram/metrics.py). Neither says anything about a person.
+format (bot/telegram/metrics.py). Neither says anything about a person, but the numbers
+say how the installation runs: with a token, /metrics answers only
+`Authorization: Bearer <METRICS_TOKEN>` (401 otherwise); /health stays open for load
+balancers and the Docker HEALTHCHECK.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 
 from aiohttp import web
@@ -22,8 +26,9 @@ DB_TIMEOUT = 3.0  # seconds; a health check must answer before the checker gives
 
 
 class OpsEndpoints:
-    def __init__(self, db: Database, metrics: Metrics, mode: str) -> None:
+    def __init__(self, db: Database, metrics: Metrics, mode: str, token: str | None = None) -> None:
         self.db, self.metrics, self.mode = db, metrics, mode
+        self._token = token
 
     def register(self, app: web.Application) -> None:
         app.router.add_get("/health", self.health)
@@ -46,8 +51,20 @@ class OpsEndpoints:
             return False
         return True
 
-    async def scrape(self, _request: web.Request) -> web.Response:
+    def _allowed(self, request: web.Request) -> bool:
+        if self._token is None:
+            return True
+        given = request.headers.get("Authorization", "")
+        return hmac.compare_digest(given.encode(), f"Bearer {self._token}".encode())
+
+    async def scrape(self, request: web.Request) -> web.Response:
         """The process's counters always; the database gauges when it answers in time."""
+        if not self._allowed(request):
+            return web.Response(
+                status=401,
+                text="METRICS_TOKEN erforderlich\n",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         try:
             async with asyncio.timeout(DB_TIMEOUT):
                 await self.metrics.refresh(self.db)
@@ -67,5 +84,5 @@ class OpsEndpoints:
         runner = web.AppRunner(app, access_log=None)  # scrapes every few seconds: no noise
         await runner.setup()
         await web.TCPSite(runner, host, port).start()
-        log.info("health and metrics on port %s", port)
+        log.info("health and metrics on %s:%s", host, port)
         return runner
