@@ -64,9 +64,11 @@ def _parser() -> argparse.ArgumentParser:
     doctor.set_defaults(func=_doctor)
 
     run = commands.add_parser("run", help="den Telegram-Bot starten (Long Polling oder Webhook)")
+    _listen_flags(run, "WEBHOOK_HOST", "WEBHOOK_PORT", "im Webhook-Betrieb")
     run.set_defaults(func=_run)
 
     web_chat = commands.add_parser("web", help="den Web-Chat starten (WEB_HOST:WEB_PORT/chat)")
+    _listen_flags(web_chat, "WEB_HOST", "WEB_PORT", "")
     web_chat.set_defaults(func=_web)
 
     invite = commands.add_parser("invite", help="Einladungslink für einen Lotsen erzeugen")
@@ -249,6 +251,27 @@ def _doctor(_args: argparse.Namespace) -> int:
 MAX_INVITE_DAYS = 90  # an invite is a key to leads: not for longer than a quarter
 
 
+def _listen_flags(parser: argparse.ArgumentParser, host: str, port: str, when: str) -> None:
+    """--host and --port, the usual flags of a server command; they override the environment."""
+    parser.add_argument("--host", help=f"Adresse {when} (statt {host})".replace("  ", " "))
+    parser.add_argument(
+        "--port", type=_tcp_port, help=f"Port {when} (statt {port})".replace("  ", " ")
+    )
+
+
+def _tcp_port(text: str) -> int:
+    port = parse_id(text.strip())
+    if port is None or not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError("Port von 1 bis 65535 erwartet")
+    return port
+
+
+def _listening(args: argparse.Namespace, settings: Settings, host: str, port: str) -> Settings:
+    """`settings` with --host/--port (when given) in the fields named `host` and `port`."""
+    given = {host: args.host, port: args.port}
+    return dataclasses.replace(settings, **{k: v for k, v in given.items() if v is not None})
+
+
 def _invite_days(text: str) -> int:
     days = parse_id(text.strip())
     if days is None or not 1 <= days <= MAX_INVITE_DAYS:
@@ -289,7 +312,8 @@ def _reason(exc: BaseException) -> str:
     return text.splitlines()[0][:200] if text else type(exc).__name__
 
 
-def _run(_args: argparse.Namespace, settings: Settings) -> int:
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    settings = _listening(args, settings, "webhook_host", "webhook_port")
     # Importing aiogram, SQLAlchemy, the content model and the rest leaves ~180k objects that
     # live as long as the process; the cyclic collector would only scan them again and again
     # (about 0.25 s of CPU, a fifth of the start, for a hundred objects freed). So it is off
@@ -326,7 +350,8 @@ def _fast_aiogram(settings: Settings) -> None:
         fast_aiogram.install()
 
 
-def _web(_args: argparse.Namespace, settings: Settings) -> int:
+def _web(args: argparse.Namespace, settings: Settings) -> int:
+    settings = _listening(args, settings, "web_host", "web_port")
     from bot.runtime.telegram import StartupError
     from bot.runtime.web import run_web
 

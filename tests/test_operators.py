@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from bot import cli
+from bot.config import Settings
 from tests.helpers import ROOT, free_port
 from tests.helpers.chat import run_lotse
 
@@ -37,3 +39,19 @@ def test_invite_refuses_days_out_of_range(tmp_path: Path, days: str) -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "--days: ganze Zahl von 1 bis 90 erwartet" in result.stderr
+
+
+def test_server_commands_take_host_and_port_flags_over_the_environment() -> None:
+    """`lotse web --host H --port P` and `lotse run --host H --port P` (webhook mode)."""
+    settings = Settings.from_env({"WEB_PORT": "8080", "WEBHOOK_PORT": "8443"})
+    web = cli._parser().parse_args(["web", "--host", "0.0.0.0", "--port", "8081"])
+    assert cli._listening(web, settings, "web_host", "web_port").web_port == 8081
+    assert cli._listening(web, settings, "web_host", "web_port").web_host == "0.0.0.0"
+    run = cli._parser().parse_args(["run", "--port", "9000"])
+    changed = cli._listening(run, settings, "webhook_host", "webhook_port")
+    assert (changed.webhook_port, changed.webhook_host) == (9000, settings.webhook_host)
+    untouched = cli._parser().parse_args(["web"])
+    assert cli._listening(untouched, settings, "web_host", "web_port") == settings
+    for bad in ("0", "65536", "acht", "²"):
+        with pytest.raises(SystemExit):
+            cli._parser().parse_args(["web", "--port", bad])

@@ -659,12 +659,14 @@ async def test_webhook_server_serves_the_web_chat(
 @pytest.mark.slow
 def test_lotse_web_command_serves_the_chat_and_stops_on_sigterm(tmp_path: Path) -> None:
     port = free_port()
-    process = WebProcess(
+    process = WebProcess(  # --host/--port override WEB_HOST/WEB_PORT (issue #20, point 6)
         {
             "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/lotse.sqlite3",
-            "WEB_PORT": str(port),
+            "WEB_HOST": "192.0.2.1",  # not this machine: listening there would fail
+            "WEB_PORT": "1",
             "BOT_TOKEN": "",
-        }
+        },
+        ["--host", "127.0.0.1", "--port", str(port)],
     )
     try:
         listening = process.wait_for("web chat on")  # logged once the server listens

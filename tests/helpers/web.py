@@ -12,7 +12,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -185,9 +185,9 @@ class WebProcess:
     """`lotse web` as a real process. A thread reads its whole output (so the pipe never
     fills) and lets the test wait for a line."""
 
-    def __init__(self, env: Mapping[str, str]) -> None:
+    def __init__(self, env: Mapping[str, str], args: Sequence[str] = ()) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "web"],
+            [sys.executable, "-m", "bot", "web", *args],
             cwd=ROOT,
             env={**os.environ, **env},
             stdout=subprocess.PIPE,
