@@ -36,6 +36,7 @@ from bot.report.render_text import render_text
 from bot.store.db import Database
 from bot.store.models import Lead, LeadEvent, Search, StepCount, User
 from tests.helpers.chat import run_lotse
+from tests.helpers.disclosure import assert_honest, assert_nothing_recoverable, shown_values
 from tests.helpers.tools import CHROMIUM_INSTALL, require_tool
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -468,6 +469,17 @@ def test_csv_report(report: Report) -> None:
     # Every Gemeinde × area is there, zeros too (a complete grid).
     cells = [r for r in rows if r["section"] == "zelle" and r["metric"] == "offers"]
     assert len(cells) == len(report.gemeinden) * 12
+
+
+def test_no_small_count_follows_from_the_totals(report: Report) -> None:
+    """Delitzsch's unmet searches: Kinder & Jugend 3, Sport 1, all areas 4. Without more
+    hidden, 4 − 3 would give the 1 away; now some other number on each line is hidden too."""
+    csv_text = render_csv(report)
+    shown = shown_values(csv_text)
+    row = [shown[("cell", "unmet", "Delitzsch", a)] for a in ("kinder-jugend", "sport", "alle")]
+    assert row[1] == "<3" and "·" in row
+    assert_nothing_recoverable(csv_text)
+    assert_honest(report, shown)
 
 
 def test_html_report(report: Report) -> None:
