@@ -106,7 +106,7 @@ def _split(draw: st.DrawFn, total: int, parts: int) -> list[int]:
 
 
 @settings(
-    max_examples=300,
+    max_examples=200,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

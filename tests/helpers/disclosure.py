@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from fractions import Fraction
 
 from bot.report import Report
-from bot.report.data import TOTAL
+from bot.report.data import NO_GEMEINDE, TOTAL
 
 SMALL, HIDDEN = "<3", "·"  # primary ("<3": 1 or 2) and secondary suppression, as shown
 CELL_PEOPLE = ("interested", "unmet", "leads", "accepted", "placed")
@@ -91,9 +91,17 @@ def single_hidden_lines(shown: Shown) -> list[Line]:
     ]
 
 
-def equations(shown: Shown) -> tuple[list[Key], list[list[Fraction]]]:
-    """The hidden values as unknowns and one row of coefficients per line (parts +1, total -1)."""
-    unknowns = [k for k, v in shown.items() if hidden(v)]
+def table(key: Key) -> Key:
+    """The table a value belongs to; lines never cross tables, so each is solved alone."""
+    if key[0] == "week":
+        return ("cell", *(m for m, w in WEEK_OF.items() if w == key[1]))
+    return ("entry", key[2]) if key[0] == "entry" else key[:2]
+
+
+def equations(shown: Shown, block: Key) -> tuple[list[Key], list[list[Fraction]]]:
+    """One table's hidden values as unknowns and one row of coefficients per line (parts +1,
+    total -1)."""
+    unknowns = [k for k, v in shown.items() if hidden(v) and table(k) == block]
     index = {k: i for i, k in enumerate(unknowns)}
     rows = []
     for total, parts in lines(shown):
@@ -125,13 +133,14 @@ def rank(rows: list[list[Fraction]]) -> int:
 
 def determined(shown: Shown) -> list[Key]:
     """Hidden values fixed by the lines: adding "x = ?" as a row does not raise the rank."""
-    unknowns, rows = equations(shown)
-    base = rank(rows)
     fixed = []
-    for i, key in enumerate(unknowns):
-        unit = [Fraction(int(j == i)) for j in range(len(unknowns))]
-        if rank([*rows, unit]) == base:
-            fixed.append(key)
+    for block in dict.fromkeys(table(k) for k in shown):
+        unknowns, rows = equations(shown, block)
+        base = rank(rows)
+        for i, key in enumerate(unknowns):
+            unit = [Fraction(int(j == i)) for j in range(len(unknowns))]
+            if rank([*rows, unit]) == base:
+                fixed.append(key)
     return fixed
 
 
@@ -167,7 +176,7 @@ def assert_honest(report: Report, shown: Shown) -> None:
     for gemeinde in [*report.gemeinden, TOTAL]:
         for area in [*report.areas, TOTAL]:
             cell = report.cell(gemeinde, area)
-            g = ALL if gemeinde == TOTAL else gemeinde
+            g = {TOTAL: ALL, NO_GEMEINDE: "ohne Gemeinde"}.get(gemeinde, gemeinde)
             a = ALL if area == TOTAL else area
             for metric in CELL_PEOPLE:
                 true, value = getattr(cell, metric), shown[("cell", metric, g, a)]
