@@ -36,6 +36,7 @@ from bot.report.render_text import render_text
 from bot.store.db import Database
 from bot.store.models import Lead, LeadEvent, Search, StepCount, User
 from tests.helpers.chat import run_lotse
+from tests.helpers.disclosure import assert_honest, assert_nothing_recoverable, shown_values
 from tests.helpers.tools import CHROMIUM_INSTALL, require_tool
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -406,7 +407,10 @@ def test_text_report(report: Report) -> None:
     assert "Zeitraum 02.11.2026 – 29.11.2026" in text and "erstellt am 30.11.2026 09:00" in text
     kids = _line(text, "Delitzsch", "Kinder & Jugend")
     offers = report.cell("Delitzsch", "kinder-jugend").offers
-    assert kids.split()[-8:] == [str(offers), "5", "3", "4", "3", "<3", "20", "Std."]
+    # Hidden as "·": next to the "<3" of Sport each of them would give that one away.
+    assert kids.split()[-8:] == [str(offers), "·", "·", "·", "·", "<3", "20", "Std."]
+    taucha = _line(text, "Taucha", "Kultur & Heimat")
+    assert taucha.split()[-6:] == ["4", "0", "0", "0", "0", "–"]
     sport = _line(text, "Delitzsch", "Sport & Bewegung")
     assert sport.split()[-6:] == ["<3", "<3", "0", "0", "<3", "–"]
     krostitz = _line(text, "Krostitz", "Umwelt")
@@ -414,7 +418,8 @@ def test_text_report(report: Report) -> None:
     assert re.search(r"^results\s+Angebote\s+18\s+44,4 %$", text, re.M)
     assert re.search(r"^name\s+Name\s+<3\s+–$", text, re.M)
     assert re.search(r"^question\s+Frage\s+<3$", text, re.M)
-    assert re.search(r"^KW 45/2026\s+02\.11\.–08\.11\.\s+3\s+<3\s+3\s+<3$", text, re.M)
+    assert re.search(r"^KW 45/2026\s+02\.11\.–08\.11\.\s+3\s+<3\s+·\s+<3$", text, re.M)
+    assert "· = ausgeblendet, damit kleine Zahlen nicht errechnet werden können" in text
     assert "Geheim" not in text and "0171" not in text
 
 
@@ -442,17 +447,19 @@ def test_csv_report(report: Report) -> None:
     assert value("zeitraum", "from") == "2026-11-02" and value("zeitraum", "to") == "2026-11-29"
     kids = {"gemeinde": "Delitzsch", "interest": "kinder-jugend"}
     assert [value("zelle", m, **kids) for m in ("interested", "unmet", "leads", "placed")] == [
-        "5",
-        "3",
-        "4",
+        "·",
+        "·",
+        "·",
         "<3",
     ]
+    assert value("zelle", "interested", gemeinde="Taucha", interest="kultur") == "4"
     assert value("zelle", "median_hours", **kids) == "20.0"
     assert value("zelle", "median_hours", gemeinde="Krostitz", interest="umwelt") == "<3"
     assert value("zelle", "median_hours", gemeinde="Taucha", interest="kultur") == ""
     assert value("zelle", "interested", gemeinde="Delitzsch", interest="sport") == "<3"
     assert value("zelle", "interested", gemeinde="Wiedemar", interest="sport") == "0"
-    assert value("zelle", "interested", gemeinde="ohne Gemeinde", interest="digital") == "3"
+    assert value("zelle", "unmet", gemeinde="ohne Gemeinde", interest="digital") == "3"
+    assert value("zelle", "interested", gemeinde="ohne Gemeinde", interest="digital") == "·"
     assert value("gesamt", "leads", gemeinde="alle", interest="alle") == "5"
     assert value("gesamt", "median_hours", gemeinde="alle", interest="alle") == "13.0"
     assert value("schritt", "entered", step="name") == "<3"
@@ -470,6 +477,17 @@ def test_csv_report(report: Report) -> None:
     assert len(cells) == len(report.gemeinden) * 12
 
 
+def test_no_small_count_follows_from_the_totals(report: Report) -> None:
+    """Delitzsch's unmet searches: Kinder & Jugend 3, Sport 1, all areas 4. Without more
+    hidden, 4 − 3 would give the 1 away; now some other number on each line is hidden too."""
+    csv_text = render_csv(report)
+    shown = shown_values(csv_text)
+    row = [shown[("cell", "unmet", "Delitzsch", a)] for a in ("kinder-jugend", "sport", "alle")]
+    assert row[1] == "<3" and "·" in row
+    assert_nothing_recoverable(csv_text)
+    assert_honest(report, shown)
+
+
 def test_html_report(report: Report) -> None:
     page = render_html(report)
     assert page.startswith("<!DOCTYPE html>") and '<html lang="de">' in page
@@ -479,7 +497,9 @@ def test_html_report(report: Report) -> None:
     sport = _heat_cell(page, "Delitzsch, Sport &amp; Bewegung")
     assert '<span class="n">&lt;3</span>' in sport and 'class="lvs"' in sport
     kids = _heat_cell(page, "Delitzsch, Kinder &amp; Jugend")
-    assert '<span class="n">5</span>' in kids
+    assert '<span class="n">·</span>' in kids and 'class="lvx"' in kids  # grey, any size
+    taucha = _heat_cell(page, "Taucha, Kultur &amp; Heimat")
+    assert '<span class="n">4</span>' in taucha
     assert "Taucha" in page and "ohne Gemeinde" in page
     # No shown count of 1 or 2 anywhere: in heat-map cells, table columns or chart labels.
     assert not re.search(r'<span class="n">[12]</span>', page)
@@ -565,7 +585,7 @@ async def test_cli_every_format(history: Database, tmp_path: Path) -> None:
         assert str(out) in result.stdout
         assert marker in out.read_text(encoding="utf-8")
     csv_text = (tmp_path / "out" / "bericht.csv").read_text(encoding="utf-8")
-    assert "zelle,Delitzsch,kinder-jugend,,,interested,5" in csv_text
+    assert "zelle,Taucha,kultur,,,interested,4" in csv_text
     default = report_cli("--format", "csv", db_path=db_path)  # the last 30 days, up to today
     assert default.returncode == 0, default.stderr
     assert default.stdout.startswith(",".join(COLUMNS))

@@ -2,7 +2,8 @@
 
 `data.build_report` computes plain numbers from the database and the content;
 `render_text`, `render_csv` and `render_html` show them, all through `present`, which
-applies the privacy rule (counts of 1 or 2 people appear as "<3").
+applies the privacy rule (counts of 1 or 2 people appear as "<3") and, through `suppress`,
+hides further counts as "·" wherever the totals would give a "<3" away.
 """
 
 from __future__ import annotations

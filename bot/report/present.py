@@ -1,16 +1,22 @@
 """How numbers are shown in every format: the "<3" rule, German labels, units.
 
 All three renderers go through these functions, so a count of one or two people can never
-slip out in one format while being hidden in another.
+slip out in one format while being hidden in another. `Shown` works out once per report
+which further counts are hidden ("·") so that no "<3" follows from the totals.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
+from bot.report import suppress
 from bot.report.data import MIN_SHOWN, NO_GEMEINDE, TOTAL, Cell, EntryRow, Report, WeekRow
 
 SMALL = f"<{MIN_SHOWN}"
+HIDDEN = "·"  # hidden so that a "<3" cannot be worked out (secondary suppression)
+HIDDEN_NOTE = "· = ausgeblendet, damit kleine Zahlen nicht errechnet werden können"
 NONE = "–"  # no value at all (no lead with a first contact, no drop-out to compute)
 
 METRIC_LABELS = {
@@ -51,6 +57,9 @@ KIND_LABELS = {
     "info": "Hinweis",
 }
 CELL_METRICS = ("offers", "interested", "unmet", "leads", "accepted", "placed")
+PEOPLE_METRICS = CELL_METRICS[1:]  # offers are public content, not people: never hidden
+WEEK_TOTALS = {"searches": "interested", "unmet": "unmet", "leads": "leads", "placed": "placed"}
+CONVERSATIONS = "conversations"
 
 
 def people(count: int) -> str:
@@ -69,7 +78,9 @@ def thousands(number: int) -> str:
 
 
 def metric(cell: Cell, name: str) -> str:
-    """One metric of a cell as shown: offers as they are, people with the "<3" rule."""
+    """One metric of a cell on its own: offers as they are, people with the "<3" rule.
+
+    In a report use `Shown.metric`, which also knows the counts hidden for the totals."""
     if name == "offers":
         return thousands(cell.offers)
     if name == "median_hours":
@@ -179,3 +190,100 @@ def entry_count(row: EntryRow, channel: str) -> int:
 
 def channel_label(channel: str) -> str:
     return CHANNEL_LABELS.get(channel, channel)
+
+
+# --- secondary suppression: what the totals would give away -------------------------------
+
+Key = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A report with the marks of its hidden counts ("<3" or "·"), worked out once.
+
+    The tables with totals – Gemeinde × area with the totals per Gemeinde, per area and
+    overall; the weeks, which add up to the overall total; a poster's channels, which add
+    up to its conversations – are handed to `suppress` as lines "total = sum of parts".
+    """
+
+    report: Report
+    marks: Mapping[Key, str]
+
+    @classmethod
+    def of(cls, report: Report) -> Shown:
+        marks: dict[Key, str] = {}
+        for values, lines in _tables(report):
+            found = suppress.suppress(values, lines, MIN_SHOWN)
+            marks |= {
+                key: SMALL if kind == suppress.SMALL else HIDDEN for key, kind in found.items()
+            }
+        return cls(report, marks)
+
+    def cell_mark(self, gemeinde: str, area: str, name: str) -> str | None:
+        return self.marks.get(cell_key(gemeinde, area, name))
+
+    def metric(self, gemeinde: str, area: str, name: str) -> str:
+        """One metric of a Gemeinde × area (either may be TOTAL) as shown in the report."""
+        mark = self.cell_mark(gemeinde, area, name)
+        return mark or metric(self.report.cell(gemeinde, area), name)
+
+    def week_mark(self, week: WeekRow, name: str) -> str | None:
+        return self.marks.get(("week", name, week.key))
+
+    def week(self, week: WeekRow, name: str) -> str:
+        return self.week_mark(week, name) or people(getattr(week, name))
+
+    def entry_mark(self, row: EntryRow, column: str) -> str | None:
+        """`column`: a channel column (see `entry_channels`) or CONVERSATIONS."""
+        return self.marks.get(("entry", column, row.source))
+
+    def entry(self, row: EntryRow, column: str) -> str:
+        count = row.conversations if column == CONVERSATIONS else entry_count(row, column)
+        return self.entry_mark(row, column) or people(count)
+
+
+def cell_key(gemeinde: str, area: str, name: str) -> Key:
+    return ("cell", name, gemeinde, area)
+
+
+Table = tuple[dict[Key, int], list[suppress.Line]]
+
+
+def _tables(report: Report) -> Iterator[Table]:
+    """Each metric's Gemeinde × area table (with its weeks), then the posters and links."""
+    for name in PEOPLE_METRICS:
+        yield _cell_table(report, name)
+    yield _entry_table(report)
+
+
+def _cell_table(report: Report, name: str) -> Table:
+    gemeinden, areas = [*report.gemeinden, TOTAL], [*report.areas, TOTAL]
+    values = {
+        cell_key(g, a, name): getattr(report.cell(g, a), name) for g in gemeinden for a in areas
+    }
+    lines = [
+        suppress.Line(cell_key(g, TOTAL, name), tuple(cell_key(g, a, name) for a in areas[:-1]))
+        for g in gemeinden
+    ]
+    lines += [
+        suppress.Line(cell_key(TOTAL, a, name), tuple(cell_key(g, a, name) for g in gemeinden[:-1]))
+        for a in areas
+    ]
+    week = next((w for w, total in WEEK_TOTALS.items() if total == name), None)
+    if week and report.weeks:
+        weeks = {("week", week, w.key): getattr(w, week) for w in report.weeks}
+        values |= weeks
+        lines.append(suppress.Line(cell_key(TOTAL, TOTAL, name), tuple(weeks)))
+    return values, lines
+
+
+def _entry_table(report: Report) -> Table:
+    channels = entry_channels(report)
+    values: dict[Key, int] = {}
+    lines = []
+    for row in report.entries:
+        parts = {("entry", c, row.source): entry_count(row, c) for c in channels}
+        total = ("entry", CONVERSATIONS, row.source)
+        values |= parts | {total: row.conversations}
+        lines.append(suppress.Line(total, tuple(parts)))
+    return values, lines

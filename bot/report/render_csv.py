@@ -3,7 +3,8 @@
 Columns: section, gemeinde, interest, step, week, metric, value, source. A column that does
 not apply to a section is empty; "alle" marks a total. One long table (instead of a wide one)
 loads the same way into a spreadsheet pivot table, R or pandas, and new metrics never
-shift columns. Counts of people follow the same "<3" rule as the other formats.
+shift columns. Counts of people follow the same "<3" rule as the other formats, and the
+same counts are hidden as "·" so that no "<3" follows from the totals.
 """
 
 from __future__ import annotations
@@ -31,14 +32,20 @@ def render_csv(report: Report) -> str:
 
 
 def rows(report: Report) -> Iterator[tuple[str, ...]]:
-    for part in (_period, _cells, _steps, _weeks):
-        for row in part(report):
+    shown = p.Shown.of(report)
+    yield from ((*row, "") for row in _period(report))
+    for part in (_cells, _steps, _weeks):
+        for row in part(shown):
             yield (*row, "")
-    yield from _entries(report)
+    yield from _entries(shown)
 
 
-def value(cell: Cell, metric: str) -> str:
-    """A cell's metric for machines: plain digits, '<3', median hours with a dot, or ''."""
+def value(cell: Cell, metric: str, mark: str | None = None) -> str:
+    """A cell's metric for machines: plain digits, '<3', '·', median hours with a dot, or ''.
+
+    `mark`: how the report shows this count when it is hidden (`Shown.cell_mark`)."""
+    if mark:
+        return mark
     if metric == "offers":
         return str(cell.offers)
     if metric == "median_hours":
@@ -64,8 +71,9 @@ def _period(report: Report) -> Iterator[Row]:
         yield ("zeitraum", "", "", "", "", metric, shown)
 
 
-def _cells(report: Report) -> Iterator[Row]:
+def _cells(shown: p.Shown) -> Iterator[Row]:
     """Every Gemeinde × area (zeros too), then the totals per Gemeinde, per area, overall."""
+    report = shown.report
     sections = [
         ("zelle", [(g, a) for g in report.gemeinden for a in report.areas]),
         ("gemeinde", [(g, TOTAL) for g in report.gemeinden]),
@@ -77,11 +85,12 @@ def _cells(report: Report) -> Iterator[Row]:
             cell = report.cell(gemeinde, area)
             interest = ALL if area == TOTAL else area
             for metric in CELL_METRICS:
-                yield (section, _name(gemeinde), interest, "", "", metric, value(cell, metric))
+                shown_value = value(cell, metric, shown.cell_mark(gemeinde, area, metric))
+                yield (section, _name(gemeinde), interest, "", "", metric, shown_value)
 
 
-def _steps(report: Report) -> Iterator[Row]:
-    for row in report.steps:
+def _steps(shown: p.Shown) -> Iterator[Row]:
+    for row in shown.report.steps:
         section = "schritt" if row.on_path else "schritt_weitere"
         yield (section, "", "", row.step, "", "entered", _people(row.entered))
         if row.on_path:
@@ -89,24 +98,29 @@ def _steps(report: Report) -> Iterator[Row]:
             yield (section, "", "", row.step, "", "drop_out_percent", drop)
 
 
-def _weeks(report: Report) -> Iterator[Row]:
-    for week in report.weeks:
+def _weeks(shown: p.Shown) -> Iterator[Row]:
+    for week in shown.report.weeks:
         for metric in p.WEEK_LABELS:
-            yield ("woche", "", "", "", week.key, metric, _people(getattr(week, metric)))
+            count = shown.week_mark(week, metric) or _people(getattr(week, metric))
+            yield ("woche", "", "", "", week.key, metric, count)
 
 
 def _people(count: int) -> str:
     return p.SMALL if p.hidden(count) else str(count)
 
 
-def _entries(report: Report) -> Iterator[tuple[str, ...]]:
+def _entries(shown: p.Shown) -> Iterator[tuple[str, ...]]:
     """Section "plakat": per poster or link (`source`, its payload), conversations per
     channel (`conversations_telegram`, `conversations_web`, `conversations_andere` when
     used), in all (`conversations`) and the leads from them (`leads`)."""
-    channels = p.entry_channels(report)
-    for row in report.entries:
-        counts = [(f"conversations_{c}", p.entry_count(row, c)) for c in channels]
-        counts += [("conversations", row.conversations), ("leads", row.leads)]
+    channels = p.entry_channels(shown.report)
+    for row in shown.report.entries:
+        counts = [
+            (f"conversations_{c}", shown.entry_mark(row, c) or _people(p.entry_count(row, c)))
+            for c in channels
+        ]
+        conversations = shown.entry_mark(row, p.CONVERSATIONS) or _people(row.conversations)
+        counts += [(p.CONVERSATIONS, conversations), ("leads", _people(row.leads))]
         for metric, count in counts:
             where = (row.gemeinde or "", row.interest or "")
-            yield ("plakat", *where, "", "", metric, _people(count), row.source)
+            yield ("plakat", *where, "", "", metric, count, row.source)

@@ -3,7 +3,8 @@
 Inline CSS and inline SVG only; a Content-Security-Policy forbids loading anything else,
 so the file can be mailed or put on a stick and shows the same everywhere. The heat maps,
 the funnel and the weekly bars use the values *as shown* (after the "<3" rule): a bar or a
-colour never tells 1 from 2. Every chart has a table with the same numbers next to it.
+colour never tells 1 from 2, and a count hidden as "·" gets neither a bar nor a colour of its
+own. Every chart has a table with the same numbers next to it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 from html import escape
 
 from bot.report import present as p
-from bot.report.data import TOTAL, Cell, Report, StepRow, WeekRow
+from bot.report.data import TOTAL, Report, StepRow, WeekRow
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'"  # nothing but this file's own styles
 SUMMARY_METRICS = (*p.CELL_METRICS, "median_hours")
@@ -58,6 +59,7 @@ tr.total th, tr.total td { border-top: 2px solid #6b7280; font-weight: 700; }
 .heat td.lv0 .n { font-weight: 400; }
 .lv0 { background: #ffffff; color: #4b5563; }
 .lvs { background: repeating-linear-gradient(45deg, #e5e7eb 0 3px, #ffffff 3px 7px); }
+.lvx { background: #e5e7eb; color: #4b5563; }
 .b1 { background: #dbeafe; } .b2 { background: #93c5fd; } .b3 { background: #60a5fa; }
 .b4 { background: #1e3a8a; color: #ffffff; }
 .r1 { background: #ffedd5; } .r2 { background: #fdba74; } .r3 { background: #f97316; }
@@ -82,18 +84,19 @@ summary { cursor: pointer; font-weight: 600; }
 
 def render_html(report: Report) -> str:
     title = f"Überblick Engagement-Lotse · {p.period_text(report)}"
+    shown = p.Shown.of(report)
     body = "\n".join(
         [
             _header(report),
             "<main>",
-            _kpis(report),
-            _heat_section(report, "interested", "b", "Interesse je Gemeinde und Bereich"),
-            _heat_section(report, "unmet", "r", "Suchen ohne gut passendes Angebot"),
-            _summary_section(report),
+            _kpis(shown),
+            _heat_section(shown, "interested", "b", "Interesse je Gemeinde und Bereich"),
+            _heat_section(shown, "unmet", "r", "Suchen ohne gut passendes Angebot"),
+            _summary_section(shown),
             _funnel_section(report),
-            _entries_section(report),
-            _weeks_section(report),
-            _details_section(report),
+            _entries_section(shown),
+            _weeks_section(shown),
+            _details_section(shown),
             _definitions(),
             "</main>",
         ]
@@ -116,15 +119,15 @@ def _header(report: Report) -> str:
         f'<p class="sub">Engagement-Lotse Delitzscher Land · Zeitraum '
         f"<strong>{p.period_text(report)}</strong> · erstellt am {p.generated_text(report)}</p>\n"
         '<p class="note">Zahlen von 1 oder 2 Personen erscheinen als „&lt;3“ (Datenschutz); '
-        "0 heißt: niemand. Angebote zählen keine Personen und erscheinen immer genau.</p>\n"
+        "0 heißt: niemand. Angebote zählen keine Personen und erscheinen immer genau. "
+        f"{escape(p.HIDDEN_NOTE)}.</p>\n"
         "</header>"
     )
 
 
-def _kpis(report: Report) -> str:
-    total = report.cell()
+def _kpis(shown: p.Shown) -> str:
     items = "".join(
-        f'<li><span class="v">{escape(p.metric(total, m))}</span>'
+        f'<li><span class="v">{escape(shown.metric(TOTAL, TOTAL, m))}</span>'
         f'<span class="l">{escape(p.METRIC_LABELS[m])}</span></li>'
         for m in ("interested", "unmet", "leads", "accepted", "placed", "median_hours", "offers")
     )
@@ -134,14 +137,15 @@ def _kpis(report: Report) -> str:
     )
 
 
-def _heat_section(report: Report, metric: str, palette: str, title: str) -> str:
+def _heat_section(shown: p.Shown, metric: str, palette: str, title: str) -> str:
+    report = shown.report
     head = "".join(
         f'<th scope="col" class="area"><span>{escape(p.area_label(report, a))}</span></th>'
         for a in [*report.areas, TOTAL]
     )
-    top = _top(report, metric)
+    top = _top(shown, metric)
     rows = [
-        _heat_row(report, g, metric, palette, top, total=g == TOTAL)
+        _heat_row(shown, g, metric, palette, top, total=g == TOTAL)
         for g in [*report.gemeinden, TOTAL]
     ]
     anchor = f"h-heat-{metric}"
@@ -158,20 +162,30 @@ def _heat_section(report: Report, metric: str, palette: str, title: str) -> str:
     )
 
 
-def _top(report: Report, metric: str) -> int:
-    """The largest shown count among the Gemeinde × area cells (the colour scale's top)."""
-    values = [getattr(report.cell(g, a), metric) for g in report.gemeinden for a in report.areas]
-    return max([v for v in values if not p.hidden(v)], default=0)
+def _top(shown: p.Shown, metric: str) -> int:
+    """The largest shown count among the Gemeinde × area cells (the colour scale's top).
+
+    Hidden counts stay out: the legend shows the top, so it would give a "·" away."""
+    report = shown.report
+    values = [
+        getattr(report.cell(g, a), metric)
+        for g in report.gemeinden
+        for a in report.areas
+        if not shown.cell_mark(g, a, metric)
+    ]
+    return max(values, default=0)
 
 
 def _heat_row(
-    report: Report, gemeinde: str, metric: str, palette: str, top: int, total: bool
+    shown: p.Shown, gemeinde: str, metric: str, palette: str, top: int, total: bool
 ) -> str:
+    report = shown.report
     cells = []
     for area in [*report.areas, TOTAL]:
         cell = report.cell(gemeinde, area)
         count = getattr(cell, metric)
-        css = "sum" if total or area == TOTAL else _level(count, top, palette)
+        mark = shown.cell_mark(gemeinde, area, metric)
+        css = "sum" if total or area == TOTAL else _level(count, top, palette, mark)
         offers = (
             f'<span class="o">{p.thousands(cell.offers)} Ang.</span>'
             if metric == "interested"
@@ -179,7 +193,8 @@ def _heat_row(
         )
         label = f"{p.gemeinde_label(gemeinde)}, {p.area_label(report, area)}"
         cells.append(
-            f'<td class="{css}" title="{escape(label)}"><span class="n">{_people(count)}</span>'
+            f'<td class="{css}" title="{escape(label)}">'
+            f'<span class="n">{escape(shown.metric(gemeinde, area, metric))}</span>'
             f"{offers}</td>"
         )
     css = ' class="total"' if total else ""
@@ -187,11 +202,14 @@ def _heat_row(
     return f'<tr{css}><th scope="row">{name}</th>{"".join(cells)}</tr>'
 
 
-def _level(count: int, top: int, palette: str) -> str:
-    """A colour class from the shown value: 0, '<3' (hatched, one class for 1 and 2), 1–4.
+def _level(count: int, top: int, palette: str, mark: str | None = None) -> str:
+    """A colour class from the shown value: 0, '<3' (hatched, one class for 1 and 2), '·'
+    (grey, whatever the count), 1–4.
 
     Level k holds the counts above (k-1)/4 and up to k/4 of the largest one shown.
     """
+    if mark == p.HIDDEN:
+        return "lvx"
     if count == 0:
         return "lv0"
     if p.hidden(count) or not top:
@@ -211,7 +229,7 @@ def _levels(top: int) -> list[tuple[int, int, int]]:
 
 
 def _legend(palette: str, top: int) -> str:
-    steps = [("lv0", "0"), ("lvs", "&lt;3")]
+    steps = [("lv0", "0"), ("lvs", "&lt;3"), ("lvx", p.HIDDEN)]
     steps += [
         (f"{palette}{level}", str(low) if low == high else f"{low}–{high}")
         for level, low, high in _levels(top)
@@ -220,29 +238,35 @@ def _legend(palette: str, top: int) -> str:
     return f'<ul class="legend" aria-label="Farbskala">{items}</ul>'
 
 
-def _summary_section(report: Report) -> str:
+def _summary_section(shown: p.Shown) -> str:
+    report = shown.report
     headers = "".join(f'<th scope="col">{escape(p.SHORT_LABELS[m])}</th>' for m in SUMMARY_METRICS)
-    by_gemeinde = [(p.gemeinde_label(g), report.cell(g, TOTAL)) for g in report.gemeinden]
-    by_area = [(p.area_label(report, a), report.cell(TOTAL, a)) for a in report.areas]
-    total = ("insgesamt", report.cell())
+    by_gemeinde = [(p.gemeinde_label(g), (g, TOTAL)) for g in report.gemeinden]
+    by_area = [(p.area_label(report, a), (TOTAL, a)) for a in report.areas]
+    total = ("insgesamt", (TOTAL, TOTAL))
     return (
         '<section aria-labelledby="h-sum" class="card">\n'
         '<h2 id="h-sum">Angebote, Nachfrage und Anfragen</h2>\n<div class="stack">\n'
-        + _metric_table("Je Gemeinde", "Gemeinde", headers, by_gemeinde, total)
-        + _metric_table("Je Interessengebiet", "Interessengebiet", headers, by_area, total)
+        + _metric_table(shown, ("Je Gemeinde", "Gemeinde", headers), by_gemeinde, total)
+        + _metric_table(shown, ("Je Interessengebiet", "Interessengebiet", headers), by_area, total)
         + "</div>\n</section>"
     )
 
 
+Where = tuple[str, str]  # (Gemeinde, area), either may be TOTAL
+
+
 def _metric_table(
-    caption: str,
-    first: str,
-    headers: str,
-    rows: Sequence[tuple[str, Cell]],
-    total: tuple[str, Cell],
+    shown: p.Shown,
+    head: tuple[str, str, str],
+    rows: Sequence[tuple[str, Where]],
+    total: tuple[str, Where],
 ) -> str:
-    def row(name: str, cell: Cell, css: str = "") -> str:
-        values = "".join(f"<td>{escape(p.metric(cell, m))}</td>" for m in SUMMARY_METRICS)
+    """A table of the summary metrics; `head`: caption, first column's name, other headers."""
+    caption, first, headers = head
+
+    def row(name: str, where: Where, css: str = "") -> str:
+        values = "".join(f"<td>{escape(shown.metric(*where, m))}</td>" for m in SUMMARY_METRICS)
         return f'<tr{css}><th scope="row">{escape(name)}</th>{values}</tr>'
 
     body = "\n".join([*(row(n, c) for n, c in rows), row(*total, ' class="total"')])
@@ -292,7 +316,7 @@ def _funnel_svg(path: list[StepRow]) -> str:
     """Centred bars, one per step, as wide as the shown count (a funnel)."""
     width, row_h, label_w, value_w = 760, 30, 170, 150
     middle_w = width - label_w - value_w
-    top = max(SCALE_MIN, *(_shown(s.entered) for s in path))
+    top = max([SCALE_MIN, *(_shown(s.entered) for s in path)])
     parts = [_hatch("hatch-funnel", "#1d4ed8")]
     for index, step in enumerate(path):
         y = 6 + index * row_h
@@ -337,8 +361,9 @@ def _hatch(name: str, colour: str) -> str:
     )
 
 
-def _entries_section(report: Report) -> str:
+def _entries_section(shown: p.Shown) -> str:
     """Which poster or link brought how many conversations, per channel, and leads."""
+    report = shown.report
     heading = (
         '<section aria-labelledby="h-entries" class="card">\n'
         '<h2 id="h-entries">Plakate und Links</h2>\n'
@@ -353,8 +378,9 @@ def _entries_section(report: Report) -> str:
     head = "".join(f'<th scope="col">{escape(n)}</th>' for n in names)
     rows = "\n".join(
         f'<tr><th scope="row">{escape(row.source)}</th><td class="t">{escape(row.target)}</td>'
-        + "".join(f"<td>{_people(p.entry_count(row, c))}</td>" for c in channels)
-        + f"<td>{_people(row.conversations)}</td><td>{_people(row.leads)}</td></tr>"
+        + "".join(f"<td>{escape(shown.entry(row, c))}</td>" for c in channels)
+        + f"<td>{escape(shown.entry(row, p.CONVERSATIONS))}</td>"
+        + f"<td>{_people(row.leads)}</td></tr>"
         for row in report.entries
     )
     return (
@@ -366,30 +392,36 @@ def _entries_section(report: Report) -> str:
     )
 
 
-def _weeks_section(report: Report) -> str:
-    charts = "\n".join(
-        _week_chart(report.weeks, metric, label) for metric, label in p.WEEK_LABELS.items()
-    )
+def _weeks_section(shown: p.Shown) -> str:
+    charts = "\n".join(_week_chart(shown, metric, label) for metric, label in p.WEEK_LABELS.items())
     return (
         '<section aria-labelledby="h-weeks" class="card">\n'
         '<h2 id="h-weeks">Verlauf nach Kalenderwochen</h2>\n'
-        f'<div class="charts">\n{charts}\n</div>\n{_weeks_table(report.weeks)}\n</section>'
+        f'<div class="charts">\n{charts}\n</div>\n{_weeks_table(shown)}\n</section>'
     )
 
 
-def _week_chart(weeks: list[WeekRow], metric: str, label: str) -> str:
+def _week_length(shown: p.Shown, week: WeekRow, metric: str) -> float:
+    """A week's bar length: none for a count hidden as "·" (a bar would show its size)."""
+    if shown.week_mark(week, metric) == p.HIDDEN:
+        return 0.0
+    return _shown(getattr(week, metric))
+
+
+def _week_chart(shown: p.Shown, metric: str, label: str) -> str:
+    weeks = shown.report.weeks
     colour = WEEK_COLOURS[metric]
     width, height, base, top_pad = 320, 170, 140, 18
     slot = (width - 20) / max(1, len(weeks))
     every = max(1, -(-len(weeks) // 12))  # at most 12 week labels under the bars
-    top = max(SCALE_MIN, *(_shown(getattr(w, metric)) for w in weeks))
+    top = max([SCALE_MIN, *(_week_length(shown, w, metric) for w in weeks)])
     parts = [
         _hatch(f"hatch-{metric}", colour),
         f'<line x1="10" x2="{width - 10}" y1="{base}" y2="{base}" stroke="#6b7280"/>',
     ]
     for index, week in enumerate(weeks):
         count = getattr(week, metric)
-        bar = (base - top_pad - 4) * _shown(count) / top if count else 0
+        bar = (base - top_pad - 4) * _week_length(shown, week, metric) / top
         x = 10 + index * slot + slot * 0.15
         fill = f"url(#hatch-{metric})" if p.hidden(count) else colour
         centre = x + slot * 0.35
@@ -400,7 +432,7 @@ def _week_chart(weeks: list[WeekRow], metric: str, label: str) -> str:
             )
         parts.append(
             f'<text x="{centre:.1f}" y="{base - bar - 4:.1f}" text-anchor="middle">'
-            f"{_people(count)}</text>"
+            f"{escape(shown.week(week, metric))}</text>"
         )
         if index % every == 0:
             parts.append(
@@ -413,11 +445,12 @@ def _week_chart(weeks: list[WeekRow], metric: str, label: str) -> str:
     )
 
 
-def _weeks_table(weeks: list[WeekRow]) -> str:
+def _weeks_table(shown: p.Shown) -> str:
+    weeks = shown.report.weeks
     head = "".join(f'<th scope="col">{escape(v)}</th>' for v in p.WEEK_LABELS.values())
     rows = "\n".join(
         f'<tr><th scope="row">{p.week_label(w)}</th><td class="t">{p.week_days(w)}</td>'
-        + "".join(f"<td>{_people(getattr(w, m))}</td>" for m in p.WEEK_LABELS)
+        + "".join(f"<td>{escape(shown.week(w, m))}</td>" for m in p.WEEK_LABELS)
         + "</tr>"
         for w in weeks
     )
@@ -429,14 +462,15 @@ def _weeks_table(weeks: list[WeekRow]) -> str:
     )
 
 
-def _details_section(report: Report) -> str:
+def _details_section(shown: p.Shown) -> str:
+    report = shown.report
     headers = "".join(f'<th scope="col">{escape(p.SHORT_LABELS[m])}</th>' for m in SUMMARY_METRICS)
     rows = "\n".join(
         f'<tr><th scope="row">{escape(p.gemeinde_label(g))}</th>'
         f'<td class="t">{escape(p.area_label(report, a))}</td>'
-        + "".join(f"<td>{escape(p.metric(c, m))}</td>" for m in SUMMARY_METRICS)
+        + "".join(f"<td>{escape(shown.metric(g, a, m))}</td>" for m in SUMMARY_METRICS)
         + "</tr>"
-        for g, a, c in p.active_cells(report)
+        for g, a, _ in p.active_cells(report)
     )
     return (
         '<section aria-labelledby="h-cells" class="card">\n'

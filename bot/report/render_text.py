@@ -1,4 +1,4 @@
-"""`lotse report` for the terminal: plain tables, German labels, the "<3" rule."""
+"""`lotse report` for the terminal: plain tables, German labels, the "<3" rule and "·"."""
 
 from __future__ import annotations
 
@@ -13,21 +13,22 @@ HEADERS = [*(p.SHORT_LABELS[m] for m in p.CELL_METRICS), "Median"]  # narrow for
 
 
 def render_text(report: Report) -> str:
+    shown = p.Shown.of(report)
     parts = [
-        _title(report),
-        _by_gemeinde(report),
-        _by_area(report),
-        _cells(report),
+        _title(shown),
+        _by_gemeinde(shown),
+        _by_area(shown),
+        _cells(shown),
         _funnel(report),
-        _entries(report),
-        _weeks(report),
+        _entries(shown),
+        _weeks(shown),
     ]
     return "\n\n".join(parts) + "\n"
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], left: int = 1) -> str:
     """Columns padded to their widest value: `left` name columns, then right-aligned numbers."""
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
 
     def line(values: Sequence[str]) -> str:
         cells = [
@@ -44,17 +45,19 @@ def _heading(text: str) -> str:
     return f"{text}\n{'=' * len(text)}"
 
 
-def _title(report: Report) -> str:
-    total = report.cell()
+def _title(shown: p.Shown) -> str:
+    report = shown.report
     width = max(len(p.METRIC_LABELS[m]) for m in SUMMARY_METRICS) + 1
     facts = [
-        f"  {(p.METRIC_LABELS[m] + ':').ljust(width)} {p.metric(total, m)}" for m in SUMMARY_METRICS
+        f"  {(p.METRIC_LABELS[m] + ':').ljust(width)} {shown.metric(TOTAL, TOTAL, m)}"
+        for m in SUMMARY_METRICS
     ]
     return "\n".join(
         [
             _heading("Überblick für die Koordination – Engagement-Lotse Delitzscher Land"),
             f"Zeitraum {p.period_text(report)} · erstellt am {p.generated_text(report)}",
             "Zahlen von 1 oder 2 Personen erscheinen als „<3“ (Datenschutz).",
+            p.HIDDEN_NOTE + ".",
             "Median = Zeit von der Anfrage bis zum ersten Kontakt (ab 3 Anfragen).",
             "",
             "Insgesamt im Zeitraum",
@@ -63,36 +66,40 @@ def _title(report: Report) -> str:
     )
 
 
-def _summary_rows(report: Report, keys: Sequence[tuple[str, str]], label: int) -> list[list[str]]:
+def _summary_rows(shown: p.Shown, keys: Sequence[tuple[str, str]], label: int) -> list[list[str]]:
     rows = []
     for key in keys:
-        cell = report.cell(*key)
-        name = p.gemeinde_label(key[0]) if label == 0 else p.area_label(report, key[1])
-        rows.append([name, *(p.metric(cell, m) for m in SUMMARY_METRICS)])
+        name = p.gemeinde_label(key[0]) if label == 0 else p.area_label(shown.report, key[1])
+        rows.append([name, *(shown.metric(*key, m) for m in SUMMARY_METRICS)])
     return rows
 
 
-def _by_gemeinde(report: Report) -> str:
-    keys = [(g, TOTAL) for g in [*report.gemeinden, TOTAL]]
+def _by_gemeinde(shown: p.Shown) -> str:
+    keys = [(g, TOTAL) for g in [*shown.report.gemeinden, TOTAL]]
     headers = ["Gemeinde", *HEADERS]
-    return _heading("Je Gemeinde") + "\n" + table(headers, _summary_rows(report, keys, 0))
+    return _heading("Je Gemeinde") + "\n" + table(headers, _summary_rows(shown, keys, 0))
 
 
-def _by_area(report: Report) -> str:
-    keys = [(TOTAL, a) for a in [*report.areas, TOTAL]]
+def _by_area(shown: p.Shown) -> str:
+    keys = [(TOTAL, a) for a in [*shown.report.areas, TOTAL]]
     headers = ["Interessengebiet", *HEADERS]
-    return _heading("Je Interessengebiet") + "\n" + table(headers, _summary_rows(report, keys, 1))
+    return _heading("Je Interessengebiet") + "\n" + table(headers, _summary_rows(shown, keys, 1))
 
 
-def _cells(report: Report) -> str:
+def _cells(shown: p.Shown) -> str:
     heading = _heading("Gemeinde × Interessengebiet")
+    report = shown.report
     found = p.active_cells(report)
     if not found:
         return heading + "\nKeine Angebote, Suchen oder Anfragen."
     headers = ["Gemeinde", "Interessengebiet", *HEADERS]
     rows = [
-        [p.gemeinde_label(g), p.area_label(report, a), *(p.metric(c, m) for m in SUMMARY_METRICS)]
-        for g, a, c in found
+        [
+            p.gemeinde_label(g),
+            p.area_label(report, a),
+            *(shown.metric(g, a, m) for m in SUMMARY_METRICS),
+        ]
+        for g, a, _ in found
     ]
     note = "Nur Felder mit Angeboten, Suchen oder Anfragen."
     return f"{heading}\n{note}\n{table(headers, rows, left=2)}"
@@ -116,17 +123,18 @@ def _funnel(report: Report) -> str:
     )
 
 
-def _weeks(report: Report) -> str:
+def _weeks(shown: p.Shown) -> str:
     headers = ["Woche", "Tage", *p.WEEK_LABELS.values()]
     rows = [
-        [p.week_label(w), p.week_days(w), *(p.people(getattr(w, m)) for m in p.WEEK_LABELS)]
-        for w in report.weeks
+        [p.week_label(w), p.week_days(w), *(shown.week(w, m) for m in p.WEEK_LABELS)]
+        for w in shown.report.weeks
     ]
     return _heading("Verlauf nach Kalenderwochen") + "\n" + table(headers, rows, left=2)
 
 
-def _entries(report: Report) -> str:
+def _entries(shown: p.Shown) -> str:
     heading = _heading("Plakate und Links")
+    report = shown.report
     if not report.entries:
         return heading + "\nKeine Gespräche über Plakate oder Links im Zeitraum."
     channels = p.entry_channels(report)
@@ -135,8 +143,8 @@ def _entries(report: Report) -> str:
         [
             row.source,
             row.target,
-            *(p.people(p.entry_count(row, c)) for c in channels),
-            p.people(row.conversations),
+            *(shown.entry(row, c) for c in channels),
+            shown.entry(row, p.CONVERSATIONS),
             p.people(row.leads),
         ]
         for row in report.entries
