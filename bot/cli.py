@@ -431,7 +431,8 @@ def _tick(args: argparse.Namespace, settings: Settings) -> int:
     now = args.at or clock.now()
 
     done = asyncio.run(_with_db(settings, lambda db: tick(db, content, now)))
-    print(f"Stand {now.isoformat(timespec='minutes')}: {len(done)} erledigt")
+    local = now.astimezone(ZoneInfo(content.leads.timezone))  # what coordinators read
+    print(f"Stand {local:%d.%m.%Y %H:%M} ({content.leads.timezone}): {len(done)} erledigt")
     for line in done:
         print(f"  {line}")
     return 0

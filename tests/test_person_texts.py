@@ -16,7 +16,9 @@ from bot.content.model import Content
 from bot.dialogs.engine import DialogEngine
 from bot.dialogs.turn import Matchers
 from bot.messages import Event
+from bot.runtime.ticker import FollowUp
 from bot.store.db import Database
+from bot.store.models import Lead
 from tests.helpers.chat import Chat, run_lotse
 from tests.helpers.content_tree import edit, shipped_copy
 from tests.helpers.leads import join_as_lotse
@@ -131,3 +133,10 @@ async def test_lotse_leads_shows_kind_language_and_local_time(
     [lead] = json.loads(run_lotse("leads", "--json", db=path).stdout)
     assert (lead["kind"], lead["language"]) == ("help", "en")
     assert lead["created"] == "2026-12-01T09:30:00+01:00"
+
+
+async def test_tick_says_in_german_what_it_did_not_do(content: Content, db: Database) -> None:
+    async with db.session() as session:
+        step = FollowUp(session, content, WINTER)
+        line = await step.run(Lead(id=7, due_kind="remind", status="accepted"))
+    assert line == "Anfrage #7: nichts zu tun (Erinnerung, Status „angenommen“)"
