@@ -124,8 +124,9 @@ async def test_lotse_leads_shows_kind_language_and_local_time(
 
     table = run_lotse("leads", db=path)
     assert table.returncode == 0, table.stderr
-    header, row = table.stdout.splitlines()
-    assert "Zeit (Europe/Berlin)" in header and "Art" in header and "Sprache" in header
+    caption, header, _, row = table.stdout.splitlines()  # a help request: no interests
+    assert caption == "Zeiten: Ortszeit Europe/Berlin"
+    assert header.split()[:5] == ["Nr.", "Zeit", "Art", "Spr.", "Gemeinde"]
     assert "2026-12-01 09:30" in row and "Hilfe gesucht" in row and " en " in row
     assert "wartet auf Annahme" in row and "offered" not in row
     assert all(len(line) <= 100 for line in table.stdout.splitlines())
