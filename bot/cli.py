@@ -431,7 +431,8 @@ def _tick(args: argparse.Namespace, settings: Settings) -> int:
     now = args.at or clock.now()
 
     done = asyncio.run(_with_db(settings, lambda db: tick(db, content, now)))
-    print(f"Stand {now.isoformat(timespec='minutes')}: {len(done)} erledigt")
+    local = now.astimezone(ZoneInfo(content.leads.timezone))  # what coordinators read
+    print(f"Stand {local:%d.%m.%Y %H:%M} ({content.leads.timezone}): {len(done)} erledigt")
     for line in done:
         print(f"  {line}")
     return 0
@@ -482,8 +483,14 @@ async def _with_db(settings: Settings, work: Callable[[Database], Awaitable[T]])
 def _leads(args: argparse.Namespace, settings: Settings) -> int:
     from bot.leads.overview import lead_rows, render_table
 
-    rows = asyncio.run(_with_db(settings, lead_rows))
-    print(json.dumps(rows, ensure_ascii=False, indent=2) if args.json else render_table(rows))
+    content = _load(settings)  # the words and the time zone of the table
+    if content is None:
+        return 1
+    rows = asyncio.run(_with_db(settings, lambda db: lead_rows(db, content)))
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        print(render_table(rows, content))
     return 0
 
 

@@ -83,7 +83,7 @@ async def test_reminder_then_escalation_to_coordinators(engine: DialogEngine, db
     assert await lead_steps(db, engine.content, start + 25 * H) == []  # never twice
     mark = await last_outbox_id(db)
     done = await lead_steps(db, engine.content, start + 72 * H)
-    assert done == [f"Anfrage #{lead.id}: ohne Antwort von lotse-delitzsch → coordinators"]
+    assert done == [f"Anfrage #{lead.id}: ohne Antwort von lotse-delitzsch → Koordination"]
     lead = await reload(db, lead)
     assert (lead.status, lead.lotse_id) == ("new", None)
     rows = [r for r in await outbox(db, mark) if "Wochenüberblick" not in r.text]

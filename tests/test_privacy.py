@@ -183,7 +183,7 @@ def test_revoking_a_lotse_from_the_command_line(tmp_path: Path) -> None:
         await database.close()
 
     asyncio.run(connect())
-    assert "verbunden über telegram" in lotse("lotsen", "list").stdout
+    assert "verbunden über Telegram seit" in lotse("lotsen", "list").stdout  # the channel by name
     result = lotse("lotsen", "revoke", "lotse-delitzsch")
     assert result.returncode == 0 and "entzogen" in result.stdout
     assert "entzogen am" in lotse("lotsen", "list").stdout

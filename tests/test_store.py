@@ -127,7 +127,7 @@ async def test_whole_journey_and_resume_on_each_backend(
         "lotse-rackwitz",
         ["umwelt"],
     )
-    rows = await lead_rows(db)
+    rows = await lead_rows(db, content)
     assert rows[0]["lotse"] == "lotse-rackwitz" and "contact" not in rows[0]
     await db.close()
 

@@ -36,7 +36,8 @@ def explain(error: dict[str, Any]) -> str:
             "a–z, Ziffern und '-', höchstens 40 Zeichen"
         )
     if kind == "literal_error":
-        allowed = error.get("ctx", {}).get("expected", "")
+        # pydantic lists the values in English ("'a', 'b' or 'c'"); the sentence is German
+        allowed = str(error.get("ctx", {}).get("expected", "")).replace(" or ", " oder ")
         return f"{field}: ungültiger Wert {error.get('input')!r} – erlaubt: {allowed}"
     if kind in {"date_from_datetime_parsing", "date_parsing", "date_type"}:
         return (

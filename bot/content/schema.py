@@ -270,6 +270,10 @@ class Absence(Strict):
 class Lotse(Strict):
     id: str = Field(pattern=SLUG_PATTERN)
     name: str
+    # How the texts introduce this Lotse to a person: "Ihre Engagementlotsin", "Ihr
+    # Engagementlotse" or a neutral form (texts lotse_title_*). Files from before the
+    # field keep their wording: the default is today's "Lotse".
+    anrede: Literal["lotsin", "lotse", "neutral"] = "lotse"
     gemeinden: list[str] = Field(min_length=1)
     topics: list[str] = []
     deputies: list[str] = []  # Lotse ids, asked in this order when this Lotse cannot
@@ -470,5 +474,6 @@ web_location_failed web_privacy web_telegram_button web_telegram_link web_telegr
 web_replies_here web_replies_mail web_download web_rate_limited web_forbidden web_unavailable
 web_widget_open web_widget_close web_mail_subject web_mail_body handover_welcome
 handover_invalid lead_card_channel channel_web channel_telegram
+lotse_title_lotsin lotse_title_lotse lotse_title_neutral lotse_title_coordination
 """.split()
 )

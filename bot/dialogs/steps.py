@@ -22,7 +22,7 @@ from bot.dialogs.event_lines import event_line
 from bot.dialogs.turn import Turn
 from bot.dialogs.understood import place_to_dict
 from bot.ids import parse_id
-from bot.leads.desk import open_lead
+from bot.leads.desk import introduce, open_lead
 from bot.leads.routing import route
 from bot.matching.local_events import Period, asked_period, asks_whats_on
 from bot.matching.options import pick, pick_all
@@ -425,7 +425,10 @@ class LeadStep(StepKind):
             answers["lead_id"] = lead.id
         turn.state.history.clear()  # the lead is sent: no way 'back' into the form
         lotse = next((x for x in turn.content.lotsen if x.id == lead.lotse_id), None)
-        text = turn.t(step.text, lotse=lotse.name) if lotse else turn.role_text(step, "no_lotse")
+        if lotse:
+            text = turn.t(step.text, **introduce(turn.content, lotse, turn.lang))
+        else:
+            text = turn.role_text(step, "no_lotse")
         withdraw = Button(turn.t("btn_withdraw"), Withdraw(lead.id).pack())
         return [turn.ask(name, step, text=text, extra=[withdraw])]
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import clock
 from bot.content.model import Content
+from bot.leads.lifecycle import aware
 from bot.leads.reassign import hand_over_all
 from bot.store.db import Database
 from bot.store.models import Invite, LotseAccount, OutboxMessage
@@ -27,11 +29,23 @@ async def list_accounts(db: Database, content: Content) -> list[str]:
         if account is None:
             state = "nicht verbunden (lotse invite --lotse " + lotse.id + ")"
         elif account.revoked_at is not None:
-            state = f"entzogen am {account.revoked_at:%d.%m.%Y}"
+            state = f"entzogen am {local_day(content, account.revoked_at)}"
         else:
-            state = f"verbunden über {account.channel} seit {account.joined_at:%d.%m.%Y}"
+            channel = channel_name(content, account.channel)
+            state = f"verbunden über {channel} seit {local_day(content, account.joined_at)}"
         lines.append(f"{lotse.id:<22} {lotse.name:<24} {state}")
     return lines
+
+
+def channel_name(content: Content, channel: str) -> str:
+    """'Telegram', 'Web-Chat' (texts channel_<name>); an unnamed channel as stored."""
+    key = f"channel_{channel}"
+    return content.text(key, content.languages[0]) if key in content.texts.texts else channel
+
+
+def local_day(content: Content, moment: dt.datetime) -> str:
+    """The day in the region (stored times are UTC: 00:30 MEZ is the day before in UTC)."""
+    return f"{aware(moment).astimezone(ZoneInfo(content.leads.timezone)):%d.%m.%Y}"
 
 
 async def revoke(db: Database, content: Content, lotse_id: str) -> list[str] | None:

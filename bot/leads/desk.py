@@ -116,9 +116,7 @@ class LeadDesk:
         )
         result = DeskResult()
         if action == "accept":
-            result.notifications.append(
-                self._to_citizen(lead, "lead_taken", self.holder_name(lead))
-            )
+            result.notifications.append(self._to_citizen(lead, "lead_taken"))
         result.replies.append(self.card(lead, lang))
         return result
 
@@ -159,7 +157,7 @@ class LeadDesk:
             return DeskResult([Message(self.t("lotse_not_yours", lang))])
         if lead.kind == "question":
             return self._answer(session, account, lead, text, lang)
-        note = self._to_citizen(lead, "lotse_message", self.holder_name(lead), message=text[:3000])
+        note = self._to_citizen(lead, "lotse_message", message=text[:3000])
         if lead.status == "accepted":
             change(
                 session,
@@ -182,7 +180,6 @@ class LeadDesk:
         note = self._to_citizen(
             lead,
             "question_answered",
-            self.holder_name(lead),
             question=question,
             message=text[:3000],
         )
@@ -246,19 +243,21 @@ class LeadDesk:
             f"{self.t(f'status_{lead.status}', lang)}"
         )
 
-    def _to_citizen(self, lead: Lead, key: str, lotse: str, **values: object) -> Notification:
+    def _to_citizen(self, lead: Lead, key: str, **values: object) -> Notification:
+        holder = introduce(self.content, self.holder(lead), "de")
         return Notification(
             Recipient("citizen", str(lead.user_id), ""),
-            Message(self.t(key, "de", lotse=lotse, **values)),
+            Message(self.t(key, "de", **holder, **values)),
             subject(lead),
         )
 
+    def holder(self, lead: Lead) -> Lotse | None:
+        """The Lotse who has the lead now (None: the coordination)."""
+        return next((lotse for lotse in self.content.lotsen if lotse.id == lead.lotse_id), None)
+
     def holder_name(self, lead: Lead) -> str:
         """Who has the lead now, by name (the coordination when no Lotse)."""
-        return next(
-            (lotse.name for lotse in self.content.lotsen if lotse.id == lead.lotse_id),
-            self.t("coordination_name", "de"),
-        )
+        return introduce(self.content, self.holder(lead), "de")["lotse"]
 
     def _interests(self, lead: Lead, lang: str) -> str:
         labels = {i.id: i.label.get(lang, i.id) for i in self.content.taxonomy.interests}
@@ -272,6 +271,17 @@ class LeadDesk:
     def _offer(self, lead: Lead) -> str:
         offer = self.content.offers.get(lead.offer_id)
         return offer.title if offer else "–"
+
+
+def introduce(content: Content, lotse: Lotse | None, lang: str) -> dict[str, str]:
+    """{lotse} and {lotse_title} for texts to the person: the name, and how this Lotse is
+    introduced (lotsen.yaml `anrede`: "Ihre Engagementlotsin", "Ihr Engagementlotse", …)."""
+    if lotse is None:
+        return {
+            "lotse": content.text("coordination_name", lang),
+            "lotse_title": content.text("lotse_title_coordination", lang),
+        }
+    return {"lotse": lotse.name, "lotse_title": content.text(f"lotse_title_{lotse.anrede}", lang)}
 
 
 def _actor(account: Desk) -> str:

@@ -1,20 +1,46 @@
-"""`lotse leads`: the coordinators' list of leads (no contact details)."""
+"""`lotse leads`: the coordinators' list of leads (no contact details).
+
+The JSON keeps the stored names (kind "help", status "offered") for scripts; the table
+says the same in the content's words, in the region's local time, within 100 columns."""
 
 from __future__ import annotations
 
-from bot.store import repo
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from bot.content.model import Content
+from bot.leads.lifecycle import aware
 from bot.store.db import Database
+from bot.store.models import Lead, User
 
-COLUMNS = ("id", "created", "gemeinde", "interests", "offer", "lotse", "status")
+WIDTH = 100  # a terminal's width: longer lines are cut
+HEADINGS = {
+    "id": "Nr.",
+    "created": "Zeit",
+    "kind": "Art",
+    "language": "Spr.",
+    "gemeinde": "Gemeinde",
+    "lotse": "Lotse",
+    "status": "Status",
+}
+# Interests and offer ids can be long: a line of their own under their lead.
+ABOUT = "Interessen · Angebot"
 
 
-async def lead_rows(db: Database) -> list[dict]:
+async def lead_rows(db: Database, content: Content) -> list[dict[str, Any]]:
+    """Every lead with the person's language; times local, with their UTC offset."""
+    zone = ZoneInfo(content.leads.timezone)
+    query = select(Lead, User.language).join(User, User.id == Lead.user_id).order_by(Lead.id)
     async with db.session() as session:
-        leads = await repo.list_leads(session)
+        found = (await session.execute(query)).all()
     return [
         {
             "id": lead.id,
-            "created": lead.created_at.isoformat(timespec="seconds"),
+            "created": aware(lead.created_at).astimezone(zone).isoformat(timespec="seconds"),
+            "kind": lead.kind,
+            "language": language,
             "gemeinde": lead.gemeinde,
             "place": lead.place,
             "interests": list(lead.interests),
@@ -22,21 +48,60 @@ async def lead_rows(db: Database) -> list[dict]:
             "lotse": lead.lotse_id,
             "status": lead.status,
         }
-        for lead in leads
+        for lead, language in found
     ]
 
 
-def render_table(rows: list[dict]) -> str:
+def render_table(rows: list[dict[str, Any]], content: Content) -> str:
     if not rows:
         return "Noch keine Anfragen."
-    cells = [[_cell(row[c]) for c in COLUMNS] for row in rows]
-    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(COLUMNS)]
-    line = "  ".join(c.ljust(w) for c, w in zip(COLUMNS, widths, strict=True))
-    body = ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in cells]
-    return "\n".join([line, *body])
+    caption = f"Zeiten: Ortszeit {content.leads.timezone}"
+    cells = [[_cell(value) for value in _shown(row, content).values()] for row in rows]
+    titles = list(HEADINGS.values())
+    widths = [max(len(t), *(len(r[i]) for r in cells)) for i, t in enumerate(titles)]
+    indent = " " * (widths[0] + 2)
+    lines = [caption, _line(titles, widths), indent + ABOUT]
+    for row, shown in zip(rows, cells, strict=True):
+        lines.append(_line(shown, widths))
+        about = [", ".join(row["interests"]), row["offer"] or ""]
+        if any(about):
+            lines.append(_cut(indent + " · ".join(filter(None, about))))
+    return "\n".join(lines)
+
+
+def _shown(row: dict[str, Any], content: Content) -> dict[str, object]:
+    """The row in the table's words, in the order of HEADINGS."""
+    lang = content.languages[0]
+    return {
+        "id": row["id"],
+        "created": row["created"][:16].replace("T", " "),
+        "kind": kind_label(content, row["kind"], lang),
+        "language": row["language"],
+        "gemeinde": row["gemeinde"],
+        "lotse": row["lotse"],
+        "status": content.text(f"status_{row['status']}", lang),
+    }
+
+
+def kind_label(content: Content, kind: str, lang: str) -> str:
+    """'Hilfe gesucht': texts lead_kind_short_<kind>, else the card's label without its
+    emoji (a kind a coordinator added to dialog.yaml), else the stored name."""
+    texts = content.texts.texts
+    if f"lead_kind_short_{kind}" in texts:
+        return content.text(f"lead_kind_short_{kind}", lang)
+    if f"lead_kind_{kind}" in texts:
+        label = content.text(f"lead_kind_{kind}", lang)
+        return label if label[:1].isalpha() else label.split(" ", 1)[-1]
+    return kind
+
+
+def _line(cells: list[str], widths: list[int]) -> str:
+    return _cut("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
+
+
+def _cut(line: str) -> str:
+    return line if len(line) <= WIDTH else line[: WIDTH - 1] + "…"
 
 
 def _cell(value: object) -> str:
-    if isinstance(value, list):
-        return ",".join(map(str, value)) or "–"
-    return "–" if value is None else str(value)
+    return "–" if value is None or value == "" else str(value)

@@ -26,6 +26,7 @@ from bot.leads.lifecycle import CLOSED, OPEN, aware, change
 from bot.leads.routing import COORDINATION_ID
 from bot.messages import Message, Notification, Recipient
 from bot.offers.submissions import subject as offer_subject
+from bot.privacy.labels import answer_lines, local_date
 from bot.store.db import scrub_after_commit
 from bot.store.handover import WAITING
 from bot.store.models import (
@@ -93,6 +94,7 @@ async def personal_data(session: AsyncSession, user: User) -> dict[str, Any]:
                 "consent_version": lead.consent_version,
                 "consent_given": _iso(lead.consent_at),
                 "followup_answer": lead.followup,
+                "details": lead.details,  # what was passed on, as the Lotse reads it
             }
             for lead in leads
         ],
@@ -120,37 +122,21 @@ def as_json(data: dict[str, Any]) -> bytes:
 
 
 def readable(data: dict[str, Any], content: Content, lang: str) -> str:
-    """The same data in sentences for the chat."""
+    """The same data in sentences for the chat, in the content's words (not stored keys)."""
     person, conversation = data["person"], data["conversation"]
     lines = [
         content.text(
             "my_data_person",
             lang,
-            channel=person["channel"],
-            since=person["first_contact"][:10],
-            language=person["language"],
+            channel=_named(content, f"channel_{person['channel']}", person["channel"], lang),
+            since=local_date(content, person["first_contact"]),
+            language=_named(content, f"language_{person['language']}", person["language"], lang),
         )
     ]
     if conversation:
-        answers = (
-            ", ".join(f"{key}: {_short(value)}" for key, value in conversation["answers"].items())
-            or "–"
-        )
+        answers = " · ".join(answer_lines(conversation["answers"], content, lang)) or "–"
         lines.append(content.text("my_data_conversation", lang, answers=answers))
-    for lead in data["requests"]:
-        lines.append(
-            content.text(
-                "my_data_request",
-                lang,
-                number=lead["number"],
-                created=lead["created"][:10],
-                status=content.text(f"status_{lead['status']}", lang),
-                place=lead["place"] or "–",
-                name=lead["name"] or "–",
-                contact=lead["contact"] or "–",
-                lotse=lead["lotse"] or "–",
-            )
-        )
+    lines += [_request(lead, content, lang) for lead in data["requests"]]
     for offer in data.get("offers", []):
         lines.append(
             content.text(
@@ -166,6 +152,28 @@ def readable(data: dict[str, Any], content: Content, lang: str) -> str:
         lines.append(content.text("my_data_nothing", lang))
     lines.append(content.text("my_data_footer", lang))
     return "\n\n".join(lines)
+
+
+def _request(lead: dict[str, Any], content: Content, lang: str) -> str:
+    lotse = next((x.name for x in content.lotsen if x.id == lead["lotse"]), lead["lotse"])
+    text = content.text(
+        "my_data_request",
+        lang,
+        number=lead["number"],
+        created=local_date(content, lead["created"]),
+        status=content.text(f"status_{lead['status']}", lang),
+        place=lead["place"] or "–",
+        name=lead["name"] or "–",
+        contact=lead["contact"] or "–",
+        lotse=lotse or "–",
+    )
+    details = " · ".join(f"{k}: {v}" for k, v in (lead.get("details") or {}).items())
+    return text + ("\n" + content.text("my_data_details", lang, details=details) if details else "")
+
+
+def _named(content: Content, key: str, stored: str, lang: str) -> str:
+    """A stored name in words when the texts have it ('telegram' → 'Telegram')."""
+    return content.text(key, lang) if key in content.texts.texts else stored
 
 
 async def erase_person(
@@ -341,11 +349,3 @@ async def _closed_at(session: AsyncSession, lead: Lead) -> dt.datetime:
 
 def _iso(moment: dt.datetime | None) -> str:
     return aware(moment).isoformat(timespec="seconds") if moment else ""
-
-
-def _short(value: Any) -> str:
-    if isinstance(value, dict):
-        return str(value.get("label") or value.get("name") or value.get("version") or "…")
-    if isinstance(value, list):
-        return ", ".join(map(str, value))
-    return str(value)

@@ -32,6 +32,14 @@ log = logging.getLogger(__name__)
 DIGEST = "weekly_digest"
 RETENTION = "retention"  # daily: delete or anonymize what is past its retention period
 MAX_STEPS = 10_000  # per tick; the rest waits for the next one
+# The due steps in `lotse tick`'s German lines (the stored names stay English).
+STEP_NAMES = {
+    "remind": "Erinnerung",
+    "escalate": "Weitergabe",
+    "outcome": "Ergebnis erfragen",
+    "followup": "Nachfrage",
+    "expire": "Ablauf",
+}
 
 
 async def tick(db: Database, content: Content, now: dt.datetime) -> list[str]:
@@ -91,7 +99,8 @@ class FollowUp:
         }
         if kind not in expected or lead.status not in expected[kind]:
             lead.due_kind = None
-            return f"Anfrage #{lead.id}: nichts zu tun ({kind}, Status {lead.status})"
+            step, status = STEP_NAMES.get(kind or "", kind), self.t(f"status_{lead.status}")
+            return f"Anfrage #{lead.id}: nichts zu tun ({step}, Status „{status}“)"
         return await getattr(self, f"_{kind}")(lead)
 
     async def _remind(self, lead: Lead) -> str:
@@ -131,7 +140,8 @@ class FollowUp:
         card = self.desk.card(lead, self.lang, note=self.t("escalated_note"))
         self._to_lotse(lead, card)
         self._to(Recipient("citizen", str(lead.user_id), ""), Message(self.t("escalated_citizen")))
-        return f"Anfrage #{lead.id}: ohne Antwort von {previous} → {to}"
+        shown = deputy.id if deputy else "Koordination"  # `to` is the event note's English
+        return f"Anfrage #{lead.id}: ohne Antwort von {previous} → {shown}"
 
     async def _outcome(self, lead: Lead) -> str:
         self._to_lotse(lead, self.desk.card(lead, self.lang, note=self.t("outcome_note")))

@@ -1,0 +1,80 @@
+"""The answers of a conversation in the content's words, for /meine_daten: 'Art der Hilfe:
+🚗 Fahrten, z. B. zum Arzt' instead of the stored 'help_kind: lifts'. The attached JSON
+file keeps the stored names; it is meant for machines.
+
+A field is named by the text my_data_field_<name>, else by a lead step's `details` (the
+label the Lotse sees), else by its stored name; a value by the label of the option that
+saved it, the interest, the offer or the place it stands for."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.content.model import Content
+
+INTEREST_FIELDS = ("interests", "subtopics", "offer_interests")
+NUMBER_FIELDS = ("lead_id", "submission_id")  # a request's or an offer's number
+
+
+def answer_lines(answers: dict[str, Any], content: Content, lang: str) -> list[str]:
+    return [
+        f"{field_label(content, key, lang)}: {value_text(content, key, value, lang)}"
+        for key, value in answers.items()
+    ]
+
+
+def field_label(content: Content, key: str, lang: str) -> str:
+    own = f"my_data_field_{key}"
+    if own in content.texts.texts:
+        return content.text(own, lang)
+    for step in content.dialog.steps.values():
+        if key in step.details:
+            return content.text(step.details[key], lang)
+    return key
+
+
+def value_text(content: Content, key: str, value: Any, lang: str) -> str:
+    if key == "consent" and isinstance(value, dict) and value.get("at"):
+        return content.text("my_data_consent", lang, date=local_date(content, value["at"]))
+    if key in NUMBER_FIELDS:
+        return f"#{value}"
+    if key == "offer_id":
+        offer = content.offers.get(value)
+        return offer.title if offer else str(value)
+    if isinstance(value, dict):  # a place
+        return str(value.get("label") or value.get("name") or "–")
+    if isinstance(value, list):
+        return ", ".join(value_text(content, key, item, lang) for item in value) or "–"
+    if value is True:
+        return content.text("my_data_yes", lang)
+    if key in INTEREST_FIELDS:
+        return interest_label(content, str(value), lang)
+    return option_label(content, key, str(value), lang)
+
+
+def option_label(content: Content, key: str, value: str, lang: str) -> str:
+    """The button that saved `value` under `key` ('lifts' → '🚗 Fahrten, z. B. zum Arzt')."""
+    for step in content.dialog.steps.values():
+        if step.save != key:
+            continue
+        for option in step.options:
+            if (option.value or option.label) == value:
+                return content.text(option.label, lang)
+    return value
+
+
+def interest_label(content: Content, interest_id: str, lang: str) -> str:
+    for interest in content.taxonomy.interests:
+        for item in (interest, *interest.subtopics):
+            if item.id == interest_id:
+                return item.label.get(lang) or next(iter(item.label.values()))
+    return interest_id
+
+
+def local_date(content: Content, iso: str) -> str:
+    """The day in the region of a stored time (UTC: 00:30 MEZ is the day before)."""
+    moment = dt.datetime.fromisoformat(iso)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(ZoneInfo(content.leads.timezone)).date().isoformat()
