@@ -312,10 +312,8 @@ def test_saturday_mornings_put_fitting_offers_first(
             ["sport-training"],
             slots=("weekday",),
             short="mo 16 Uhr",
-        ),  # fmt: skip
-        offer(
-            "saturday", "Taucha", "Taucha", ["sport"], slots=("weekend",), short="sa vormittags"
-        ),  # fmt: skip
+        ),
+        offer("saturday", "Taucha", "Taucha", ["sport"], slots=("weekend",), short="sa vormittags"),
         offer(
             "sat-evening",
             "Delitzsch",
@@ -323,7 +321,7 @@ def test_saturday_mornings_put_fitting_offers_first(
             ["sport-training"],
             slots=("weekend",),
             short="sa 19 Uhr",
-        ),  # fmt: skip
+        ),
     )
     asked = profile(
         matchers,
@@ -333,7 +331,7 @@ def test_saturday_mornings_put_fitting_offers_first(
         parts=frozenset({"morning"}),
     )
     ranked = ranker.rank(asked)
-    assert [r.offer.id for r in ranked][0] == "saturday"
+    assert ranked[0].offer.id == "saturday"
     by_id = {r.offer.id: r for r in ranked}
     assert by_id["saturday"].fits_time and not by_id["monday"].fits_time
     assert by_id["monday"].misfit == "days" and by_id["sat-evening"].misfit == "parts"
@@ -367,7 +365,7 @@ def test_far_one_off_ranks_below_fitting_regular_offers(
             kind="once",
             date=far,
             slots=("weekend",),
-        ),  # fmt: skip
+        ),
         offer("regular", "Taucha", "Taucha", ["sport"], slots=("weekend",)),
     )
     interests = ("sport", "sport-training")
