@@ -9,8 +9,10 @@ A mask of 0 means "not known".
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from bot.content.schema import Schedule
 from bot.text import fold
@@ -126,12 +128,19 @@ def words_parts(text: str) -> frozenset[str]:
 
 def schedule_cells(schedule: Schedule) -> int:
     """When an offer takes place, as cells; 0 when its schedule does not say."""
-    if schedule.kind == "once" and schedule.date is not None:
-        days: frozenset[int] = frozenset({schedule.date.weekday()})
+    slots = tuple(schedule.slots)
+    return _cells(schedule.kind, schedule.date, schedule.short, schedule.text, slots)
+
+
+# Imported offers repeat their schedules ("nach Absprache"): read each wording once.
+@lru_cache(maxsize=4096)
+def _cells(kind: str, date: dt.date | None, short: str, text: str, slots: tuple[str, ...]) -> int:
+    if kind == "once" and date is not None:
+        days: frozenset[int] = frozenset({date.weekday()})
     else:
-        days = words_days(fold(schedule.short), short=True) or words_days(fold(schedule.text))
-    parts = words_parts(schedule.short) or words_parts(schedule.text)
-    coarse = slot_cells(schedule.slots)
+        days = words_days(fold(short), short=True) or words_days(fold(text))
+    parts = words_parts(short) or words_parts(text)
+    coarse = slot_cells(slots)
     if not days and not parts:
         return coarse
     fine = grid(days or ALL_DAYS, parts or ALL_PARTS)
