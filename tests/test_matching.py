@@ -199,6 +199,7 @@ def offer(
     updated: dt.date = TODAY,
     date: dt.date | None = None,
     hours: float | None = None,
+    short: str = "…",
 ) -> Offer:
     return Offer(
         id=oid,
@@ -210,7 +211,7 @@ def offer(
         summary="…",
         contact="Lotse",
         schedule=Schedule(
-            kind=kind, slots=list(slots), text="…", short="…", date=date, hours_per_week=hours
+            kind=kind, slots=list(slots), text="…", short=short, date=date, hours_per_week=hours
         ),
         updated=updated,
     )
@@ -296,6 +297,96 @@ def test_time_fit_and_freshness_order_equal_offers(
         profile(matchers, interests=("sport",), time_kind="regular", slots=frozenset({"evening"}))
     )
     assert [r.offer.id for r in ranked] == ["evening", "evening-old", "weekend"]
+
+
+def test_saturday_mornings_put_fitting_offers_first(
+    ranker_for: RankerFor, matchers: Matchers
+) -> None:
+    """'samstags vormittags': an offer on Saturday morning a little further away and of the
+    area only comes before a nearer sub-topic match on Monday afternoon, which says why."""
+    ranker = ranker_for(
+        offer(
+            "monday",
+            "Delitzsch",
+            "Delitzsch",
+            ["sport-training"],
+            slots=("weekday",),
+            short="mo 16 Uhr",
+        ),
+        offer("saturday", "Taucha", "Taucha", ["sport"], slots=("weekend",), short="sa vormittags"),
+        offer(
+            "sat-evening",
+            "Delitzsch",
+            "Delitzsch",
+            ["sport-training"],
+            slots=("weekend",),
+            short="sa 19 Uhr",
+        ),
+    )
+    asked = profile(
+        matchers,
+        interests=("sport", "sport-training"),
+        slots=frozenset({"weekend"}),
+        days=frozenset({5}),
+        parts=frozenset({"morning"}),
+    )
+    ranked = ranker.rank(asked)
+    assert ranked[0].offer.id == "saturday"
+    by_id = {r.offer.id: r for r in ranked}
+    assert by_id["saturday"].fits_time and not by_id["monday"].fits_time
+    assert by_id["monday"].misfit == "days" and by_id["sat-evening"].misfit == "parts"
+
+
+def test_coarse_slots_alone_put_fitting_offers_first(
+    ranker_for: RankerFor, matchers: Matchers
+) -> None:
+    ranker = ranker_for(
+        offer("weekday", "Delitzsch", "Delitzsch", ["sport-training"], slots=("weekday",)),
+        offer("weekend", "Taucha", "Taucha", ["sport"], slots=("weekend",)),
+    )
+    ranked = ranker.rank(
+        profile(matchers, interests=("sport", "sport-training"), slots=frozenset({"weekend"}))
+    )
+    assert [r.offer.id for r in ranked] == ["weekend", "weekday"]
+    assert ranked[1].misfit == "days"
+
+
+def test_far_one_off_ranks_below_fitting_regular_offers(
+    ranker_for: RankerFor, matchers: Matchers
+) -> None:
+    """A Pflegetag ten months away is no answer to 'what can I do?' – unless asked for."""
+    far = TODAY + dt.timedelta(days=300)
+    ranker = ranker_for(
+        offer(
+            "far-once",
+            "Delitzsch",
+            "Delitzsch",
+            ["sport-training"],
+            kind="once",
+            date=far,
+            slots=("weekend",),
+        ),
+        offer("regular", "Taucha", "Taucha", ["sport"], slots=("weekend",)),
+    )
+    interests = ("sport", "sport-training")
+    ranked = ranker.rank(profile(matchers, interests=interests))
+    assert [r.offer.id for r in ranked] == ["regular", "far-once"]
+    assert ranked[1].misfit == "once" and not ranked[1].fits_time
+    asked_once = ranker.rank(profile(matchers, interests=interests, time_kind="once"))
+    assert asked_once[0].offer.id == "far-once" and asked_once[0].fits_time
+
+
+def test_near_one_off_competes_with_regular_offers(
+    ranker_for: RankerFor, matchers: Matchers
+) -> None:
+    soon = TODAY + dt.timedelta(days=20)
+    ranker = ranker_for(
+        offer("soon-once", "Delitzsch", "Delitzsch", ["sport"], kind="once", date=soon),
+        offer("regular", "Taucha", "Taucha", ["sport"]),
+    )
+    ranked = ranker.rank(profile(matchers, interests=("sport",)))
+    assert [r.offer.id for r in ranked] == ["soon-once", "regular"]
+    assert all(r.fits_time for r in ranked)
 
 
 def test_hours_per_week_prefers_offers_that_fit(ranker_for: RankerFor, matchers: Matchers) -> None:

@@ -19,6 +19,7 @@ from typing import overload
 import numpy as np
 
 from bot.content.schema import Offer
+from bot.content.times import schedule_cells
 
 BLOCK = 64  # offers per compressed block: one look-up decompresses some 30 KB
 COMPRESSION = 3  # zlib level: level 6 is 10 % smaller and twice as slow
@@ -41,6 +42,7 @@ class OfferColumns:
     vocabulary: tuple[str, ...]
     kind: np.ndarray  # int8, KIND_CODES
     slots: np.ndarray  # int8, SLOT_BITS of the offer's slots
+    when: np.ndarray  # int32, weekday × part-of-day cells (bot/content/times.py), 0 unknown
     hours: np.ndarray  # float64, NaN when not given (or 0)
     updated: np.ndarray  # int64 ordinal
     ends: np.ndarray  # int64 ordinal of a one-off's date, NO_END for every other offer
@@ -147,6 +149,7 @@ def _join(first: OfferTable, second: OfferTable) -> OfferTable:
         vocabulary=tuple(vocabulary),
         kind=np.concatenate([a.kind, b.kind]),
         slots=np.concatenate([a.slots, b.slots]),
+        when=np.concatenate([a.when, b.when]),
         hours=np.concatenate([a.hours, b.hours]),
         updated=np.concatenate([a.updated, b.updated]),
         ends=np.concatenate([a.ends, b.ends]),
@@ -168,6 +171,7 @@ class OfferTableBuilder:
         self._vocabulary: dict[str, int] = {}
         self._kind = array("b")
         self._slots = array("b")
+        self._when = array("i")
         self._hours = array("d")
         self._updated = array("q")
         self._ends = array("q")
@@ -188,6 +192,7 @@ class OfferTableBuilder:
         self._starts.append(len(self._interests))
         self._kind.append(KIND_CODES[schedule.kind])
         self._slots.append(sum(SLOT_BITS[slot] for slot in set(schedule.slots)))
+        self._when.append(schedule_cells(schedule))
         self._hours.append(schedule.hours_per_week or math.nan)  # 0 hours: not given
         self._updated.append(offer.updated.toordinal())
         once = schedule.kind == "once" and schedule.date is not None
@@ -214,6 +219,7 @@ class OfferTableBuilder:
             vocabulary=tuple(self._vocabulary),
             kind=np.frombuffer(self._kind, np.int8).copy(),
             slots=np.frombuffer(self._slots, np.int8).copy(),
+            when=np.frombuffer(self._when, np.int32).copy(),
             hours=np.frombuffer(self._hours, np.float64).copy(),
             updated=np.frombuffer(self._updated, np.int64).copy(),
             ends=np.frombuffer(self._ends, np.int64).copy(),

@@ -402,6 +402,7 @@ KIND_TEXTS: dict[str, dict[str, str]] = {
         "intro": "offers_intro",
         "weak": "offers_weak",
         "none": "offers_none",
+        "time_none": "offers_time_none",
         "general": "btn_general",
     },
     "consent": {"unknown": "choice_unknown", "declined": "consent_declined"},
@@ -456,6 +457,9 @@ status_not_fit status_unreachable status_withdrawn status_expired
 btn_lead_accept btn_lead_decline btn_lead_write btn_lead_contacted btn_lead_placed
 btn_lead_not_fit btn_lead_unreachable
 event_line event_link event_time event_date event_days weekdays_short events_period_weeks
+offer_date_year offer_once_on offer_only offer_regular days_plural days_on days_workdays
+days_weekend parts_plural parts_in parts_daytime time_days_parts word_and time_once
+time_regular
 events_period_today events_period_tomorrow events_period_weekend events_period_this_week
 events_period_next_week
 btn_ask_human btn_not_helpful question_aside_unsure handoff_consent handoff_to_coordination

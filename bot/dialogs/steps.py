@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 
 from bot import clock
 from bot.content.schema import FaqEntry, Option, Step
+from bot.content.times import PARTS
 from bot.dialogs.answers import (
     answer_message,
     question_buttons,
     remember_question,
 )
 from bot.dialogs.event_lines import event_line
+from bot.dialogs.offer_lines import misfit_words, schedule_words, time_words
 from bot.dialogs.turn import Turn
 from bot.dialogs.understood import place_to_dict
 from bot.ids import parse_id
@@ -259,6 +261,8 @@ def profile_from(answers: dict, today: dt.date) -> Profile:
         time_kind=kind if kind in ("once", "regular") else None,
         slots=frozenset(s for s in slots if s in ("weekday", "evening", "weekend")),
         today=today,
+        days=frozenset(d for d in answers.get("time_days") or [] if d in range(7)),
+        parts=frozenset(p for p in answers.get("time_parts") or [] if p in PARTS),
     )
 
 
@@ -266,8 +270,8 @@ class OffersStep(StepKind):
     """The best offers with a reason each, and the question whether a Lotse should call."""
 
     async def enter(self, turn: Turn, name: str, step: Step) -> list[Message]:
-        answers = turn.state.answers
-        ranked = turn.matchers.offers.rank(profile_from(answers, turn.today()), limit=3)
+        profile = profile_from(turn.state.answers, turn.today())
+        ranked = turn.matchers.offers.rank(profile, limit=3)
         await self._record_demand(turn, ranked)
         turn.state.pending["offers"] = [r.offer.id for r in ranked]
         if not ranked:
@@ -279,9 +283,8 @@ class OffersStep(StepKind):
                     extra=[self._general(turn, name, step)],
                 )
             ]
-        role = "intro" if ranked[0].good else "weak"
-        lines = [turn.role_text(step, role)]
-        lines += [self._line(turn, n, r) for n, r in enumerate(ranked, start=1)]
+        lines = [self._intro(turn, step, ranked, profile)]
+        lines += [self._line(turn, n, r, profile.today) for n, r in enumerate(ranked, start=1)]
         lines.append(turn.t(step.text))
         buttons = [
             turn.step_button(name, f"c{i}", turn.t("btn_offer", n=i + 1, title=r.offer.title))
@@ -299,7 +302,17 @@ class OffersStep(StepKind):
     def _general(self, turn: Turn, name: str, step: Step) -> Button:
         return turn.step_button(name, "general", turn.role_text(step, "general"))
 
-    def _line(self, turn: Turn, n: int, ranked: RankedOffer) -> str:
+    def _intro(self, turn: Turn, step: Step, ranked: list[RankedOffer], profile: Profile) -> str:
+        """'Das könnte passen', or honestly that nothing fits well – or nothing at the
+        person's time, which they said (the offers' lines say when each one is)."""
+        said = profile.when != 0 or profile.time_kind is not None
+        if said and not any(r.fits_time for r in ranked):
+            time = time_words(turn, profile.when) if profile.when else ""
+            time = time or turn.t(f"time_{profile.time_kind}")
+            return turn.role_text(step, "time_none", time=time)
+        return turn.role_text(step, "intro" if ranked[0].good else "weak")
+
+    def _line(self, turn: Turn, n: int, ranked: RankedOffer, today: dt.date) -> str:
         offer = ranked.offer
         km = ranked.distance_km
         distance = (
@@ -307,7 +320,9 @@ class OffersStep(StepKind):
             if km is not None and km < 1
             else (turn.t("distance_km", km=f"{km:.0f}") if km is not None else "")
         )
-        parts = [turn.interest_label(ranked.interest), distance, offer.schedule.short]
+        when = schedule_words(turn, offer, today, ranked.misfit)
+        parts = [turn.interest_label(ranked.interest), distance, when]
+        parts.append(misfit_words(turn, offer, ranked.misfit))
         reason = " · ".join(p for p in parts if p)
         return turn.t(
             "offer_line",

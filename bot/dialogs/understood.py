@@ -6,7 +6,8 @@ step whose answer is known is not asked: see `answered`), and says in one short 
 was taken ("Verstanden: Feuerwehr & Rettung · 📍 Kletzen (Krostitz) · Vormittags").
 
 The slot names are the `save` names of content/dialog.yaml's steps (the stable contract of
-`lotse understand`): interests, place, max_km, time_kind, time_slots, help_kind.
+`lotse understand`): interests, place, max_km, time_kind, time_slots, help_kind. With the
+slots go the days and parts of the day named (time_days, time_parts), for the ranking only.
 """
 
 from __future__ import annotations
@@ -72,6 +73,9 @@ def values(reading: Reading) -> dict[str, Any]:
         found["time_kind"] = reading.time_kind
     if reading.time_slots:
         found["time_slots"] = list(reading.time_slots)
+        # finer, and replaced with the slots: "samstags vormittags" after "abends"
+        found["time_days"] = list(reading.time_days)
+        found["time_parts"] = list(reading.time_parts)
     if reading.help_kind:
         found["help_kind"] = reading.help_kind
     return found

@@ -1,5 +1,9 @@
 """Rank offers for one person: interest fit, distance, time fit and freshness.
 
+Time fit compares when an offer takes place (weekday × part of the day, see
+bot/content/times.py) with when the person has time ("samstags vormittags", or only the
+coarse slots weekday/evening/weekend), whether it is a one-off or regular, and the hours.
+
 All offers are laid out once as numpy columns (coordinates, interest bit masks, schedule
 codes, taken from the content's compact OfferTable), so ranking 100,000 offers is a handful
 of vectorised operations instead of a Python loop per offer. Only the few winners are
@@ -17,16 +21,29 @@ from typing import overload
 import numpy as np
 
 from bot import clock
-from bot.content.offer_table import KIND_CODES, SLOT_BITS, OfferColumns, OfferTable
+from bot.content.offer_table import KIND_CODES, OfferColumns, OfferTable
 from bot.content.schema import Offer, TaxonomyFile
+from bot.content.times import ALL_DAYS, ALL_PARTS, days_of, grid, narrowed, slot_cells
 from bot.matching.geo import EARTH_RADIUS_KM
 from bot.matching.places import Place
 
-WEIGHTS = {"interest": 0.45, "distance": 0.30, "time": 0.20, "fresh": 0.05}
-GOOD_FIT = 0.55  # below this the bot says honestly that nothing fits well
+# Time weighs most: an offer at a time the person cannot come is no offer for them. Within
+# reach (max_km, 25 km by default) distance and interest together span at most
+# 0.21 × (1 − e^-2.5) + 0.34 × 0.2 ≈ 0.26 (next door vs. at the edge, sub-topic vs. area),
+# less than time's 0.40 between fitting (1) and not (0) or 0.32 for the wrong kind (0.2):
+# so a fitting offer of a wanted area in reach comes before one that does not fit.
+# Interest and distance keep their old ratio (3 : 2): a sub-topic match is worth a few km.
+WEIGHTS = {"interest": 0.34, "distance": 0.21, "time": 0.40, "fresh": 0.05}
+GOOD_FIT = 0.55  # below this (or not at the person's time) the bot says honestly so
 DEFAULT_MAX_KM = 25.0
 DISTANCE_SCALE_KM = 10.0
 FRESH_DAYS, STALE_DAYS = 180, 730  # full score up to half a year, none after two years
+# A one-off further away than about three months is no answer to "what can I do?": it
+# ranks like the wrong kind, below offers that fit, unless the person asked for one-offs.
+FAR_ONE_OFF_DAYS = 92
+UNKNOWN_WHEN = 0.6  # an offer that does not say when: maybe, neither yes nor no
+KIND_FIT = {"same": 1.0, "flexible": 0.8, "other": 0.2}
+TOO_MANY_HOURS = 0.7  # more hours than wished: a smaller matter than the wrong day
 
 
 @dataclass(frozen=True)
@@ -39,6 +56,15 @@ class Profile:
     slots: frozenset[str] = field(default_factory=frozenset)  # weekday/evening/weekend; empty = any
     hours_per_week: float | None = None
     today: dt.date = field(default_factory=clock.today)
+    days: frozenset[int] = field(default_factory=frozenset)  # 0 = Monday; empty = not said
+    parts: frozenset[str] = field(default_factory=frozenset)  # morning/afternoon/evening
+
+    @property
+    def when(self) -> int:
+        """The cells the person has time in; 0 when they said nothing about it."""
+        said = self.days or self.parts
+        fine = grid(self.days or ALL_DAYS, self.parts or ALL_PARTS) if said else 0
+        return narrowed(fine, slot_cells(self.slots))
 
 
 @dataclass(frozen=True)
@@ -47,10 +73,17 @@ class RankedOffer:
     score: float
     distance_km: float | None
     interest: str  # the id (sub-topic if it matched, else top-level) that made it fit
+    # Why it does not fit the person's time: "days", "parts" (of the day), "once" (a one-off
+    # when regular was asked, or one far away), "regular" (when one-offs were asked); None fits.
+    misfit: str | None = None
+
+    @property
+    def fits_time(self) -> bool:
+        return self.misfit is None
 
     @property
     def good(self) -> bool:
-        return self.score >= GOOD_FIT
+        return self.score >= GOOD_FIT and self.fits_time
 
 
 class OfferRanker:
@@ -92,6 +125,7 @@ class OfferRanker:
         self._subs = self._masks(table, parents=False)[rows]
         self._kind = table.kind[rows]
         self._slots = table.slots[rows]
+        self._when = table.when[rows]
         self._hours = table.hours[rows]
         self._updated = table.updated[rows]
         self._ends = table.ends[rows]
@@ -131,7 +165,9 @@ class OfferRanker:
         score = self._score(profile, distance, sub_mask)
         score = np.where(fits, score, -1.0)
         chosen = self._pick(score, tops, limit)
-        return [self._ranked(int(i), float(score[i]), distance[i], tops, subs) for i in chosen]
+        return [
+            self._ranked(int(i), float(score[i]), distance[i], tops, subs, profile) for i in chosen
+        ]
 
     def _distance(self, profile: Profile) -> np.ndarray:
         if profile.lat is None or profile.lon is None:
@@ -162,23 +198,52 @@ class OfferRanker:
         )
 
     def _time_fit(self, profile: Profile) -> np.ndarray:
-        flexible = self._kind == KIND_CODES["flexible"]
+        """1 when the offer is at the person's time and of the kind asked; the parts multiply,
+        so the wrong day is not made up for by the right kind."""
+        fit = self._when_fit(profile) * self._kind_fit(profile)
+        if profile.hours_per_week is None:
+            return fit
+        too_much = self._hours > profile.hours_per_week * 1.5  # NaN compares False
+        return fit * np.where(too_much, TOO_MANY_HOURS, 1.0)
+
+    def _when_fit(self, profile: Profile) -> np.ndarray:
+        wanted = profile.when
+        if not wanted:
+            return np.ones(len(self.offers))
+        meets = (self._when & np.int32(wanted)) != 0
+        return np.where(self._when == 0, UNKNOWN_WHEN, np.where(meets, 1.0, 0.0))
+
+    def _kind_fit(self, profile: Profile) -> np.ndarray:
         if profile.time_kind is None:
-            kind = np.ones(len(self.offers))
+            kind = np.full(len(self.offers), KIND_FIT["same"])
         else:
             same = self._kind == KIND_CODES[profile.time_kind]
-            kind = np.where(flexible, 0.8, np.where(same, 1.0, 0.3))
-        wanted_slots = sum(SLOT_BITS[s] for s in profile.slots)
-        if not wanted_slots:
-            slots = np.ones(len(self.offers))
-        else:
-            slots = np.where(
-                self._slots == 0, 0.7, np.where((self._slots & wanted_slots) != 0, 1.0, 0.2)
-            )
-        if profile.hours_per_week is None:
-            return (kind + slots) / 2
-        too_much = self._hours > profile.hours_per_week * 1.5  # NaN compares False
-        return (kind + slots + np.where(too_much, 0.4, 1.0)) / 3
+            flexible = self._kind == KIND_CODES["flexible"]
+            other = np.where(flexible, KIND_FIT["flexible"], KIND_FIT["other"])
+            kind = np.where(same, KIND_FIT["same"], other)
+        if profile.time_kind == "once":
+            return kind
+        far = self._far(profile)
+        return np.where(far, KIND_FIT["other"], kind)
+
+    def _far(self, profile: Profile) -> np.ndarray:
+        """One-offs more than FAR_ONE_OFF_DAYS away (every other offer ends at NO_END)."""
+        once = self._kind == KIND_CODES["once"]
+        return once & (self._ends - profile.today.toordinal() > FAR_ONE_OFF_DAYS)
+
+    def _misfit(self, index: int, profile: Profile) -> str | None:
+        """Why offer `index` does not fit the person's time, in the order a person would
+        notice it first: a one-off date, the day, the part of the day."""
+        kind = int(self._kind[index])
+        far = profile.time_kind != "once" and bool(self._far(profile)[index])
+        if kind == KIND_CODES["once"] and (far or profile.time_kind == "regular"):
+            return "once"
+        if kind == KIND_CODES["regular"] and profile.time_kind == "once":
+            return "regular"
+        offered, wanted = int(self._when[index]), profile.when
+        if not offered or not wanted or offered & wanted:
+            return None
+        return "parts" if days_of(offered) & days_of(wanted) else "days"
 
     def _pick(self, score: np.ndarray, tops: list[str], limit: int) -> list[int]:
         """The best offer of each wanted area first (so every interest is served), then the rest."""
@@ -199,13 +264,20 @@ class OfferRanker:
         return sorted(chosen, key=lambda i: -score[i])
 
     def _ranked(
-        self, index: int, score: float, distance: float, tops: list[str], subs: list[str]
+        self,
+        index: int,
+        score: float,
+        distance: float,
+        tops: list[str],
+        subs: list[str],
+        profile: Profile,
     ) -> RankedOffer:
         offer = self.offers[index]
         matched = [i for i in offer.interests if i in subs]
         matched += [t for t in tops if any(self.parent.get(i) == t for i in offer.interests)]
         km = None if np.isnan(distance) else float(distance)
-        return RankedOffer(offer, round(score, 4), km, matched[0] if matched else tops[0])
+        interest = matched[0] if matched else tops[0]
+        return RankedOffer(offer, round(score, 4), km, interest, self._misfit(index, profile))
 
 
 class _Rows(Sequence[Offer]):

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
+from bot.content.times import words_days, words_parts
 from bot.matching.options import pick
 from bot.text import fold
 
@@ -401,16 +402,35 @@ def time_slots(text: str, options: Sequence[tuple[str, Sequence[str]]]) -> tuple
     A day named with a time of day is that time ("dienstags abends" is the evening,
     "Saturday mornings" the weekend); greetings ("Guten Abend") and clauses saying when
     someone works or cannot ("weil ich nachts arbeite") name no slot."""
-    raw = re.sub(r"[,.;:!?()]", " , ", text.lower())
-    clauses = [_without_greetings(fold(c)) for c in _CLAUSE_SPLIT.split(raw) if fold(c)]
     found: set[str] = set()
-    for clause in clauses:
-        # "after work", "nach der Arbeit" say when someone is free, not when they work
-        if not _UNAVAILABLE & set(_AFTER_WORK.sub(" ", f" {clause} ").split()):
-            found |= set(_clause_slots(clause, options))
+    for clause in _free_clauses(text):
+        found |= set(_clause_slots(clause, options))
     if "any" in found and len(found) > 1:
         found.discard("any")
     return tuple(sorted(found, key=lambda slot: SLOT_ORDER.get(slot, len(SLOT_ORDER))))
+
+
+def days_and_parts(text: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """'samstags vormittags' → ((5,), ("morning",)): the weekdays (0 = Monday) and parts of
+    the day a person has time, finer than the slots and read from the same clauses."""
+    days: set[int] = set()
+    parts: set[str] = set()
+    for clause in _free_clauses(text):
+        days |= words_days(clause)
+        parts |= words_parts(clause)
+    return tuple(sorted(days)), tuple(p for p in ("morning", "afternoon", "evening") if p in parts)
+
+
+def _free_clauses(text: str) -> list[str]:
+    """The folded clauses of `text` without greetings that do not say when someone is busy."""
+    raw = re.sub(r"[,.;:!?()]", " , ", text.lower())
+    clauses = [_without_greetings(fold(c)) for c in _CLAUSE_SPLIT.split(raw) if fold(c)]
+    # "after work", "nach der Arbeit" say when someone is free, not when they work
+    return [
+        clause
+        for clause in clauses
+        if not _UNAVAILABLE & set(_AFTER_WORK.sub(" ", f" {clause} ").split())
+    ]
 
 
 def _clause_slots(clause: str, options: Sequence[tuple[str, Sequence[str]]]) -> list[str]:

@@ -25,6 +25,8 @@ class Reading:
     max_km: float | None = None  # how far the person can travel
     time_kind: str | None = None  # time_kind option value: once / regular / any
     time_slots: tuple[str, ...] = ()  # time_slots option values: weekday/evening/weekend/any
+    time_days: tuple[int, ...] = ()  # weekdays named, 0 = Monday ("samstags" → 5)
+    time_parts: tuple[str, ...] = ()  # morning/afternoon/evening named ("vormittags")
     yes_no: YesNo | None = None
     ordinal: int | None = None  # 1 = first item; -1 = the last one
     navigation: Navigation | None = None
@@ -47,5 +49,7 @@ class Reading:
         data["interests"] = list(self.interests)
         data["subtopics"] = list(self.subtopics)
         data["time_slots"] = list(self.time_slots)
+        data["time_days"] = list(self.time_days)
+        data["time_parts"] = list(self.time_parts)
         data["intent_score"] = round(self.intent_score, 3)
         return data

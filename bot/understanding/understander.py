@@ -304,6 +304,7 @@ class Understander:
             cues.time_kind(text, self._time_kind, occasions) if self._time_kind and timed else None
         )
         time_slots = cues.time_slots(text, self._time_slots) if self._time_slots and timed else ()
+        days, parts = cues.days_and_parts(text) if time_slots else ((), ())
         return Reading(
             text=text,
             intent=intent,
@@ -314,6 +315,8 @@ class Understander:
             max_km=travel_km(text, self.content.dialog.travel),
             time_kind=time_kind,
             time_slots=time_slots,
+            time_days=days,
+            time_parts=parts,
             yes_no=cues.yes_no(text),
             ordinal=cues.ordinal(text),
             navigation=cues.navigation(text, self._navigation),
