@@ -291,7 +291,9 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
         return 1
 
     async def chat(db: Database) -> None:
-        engine = DialogEngine(content, db, controller=settings.privacy_controller)
+        engine = DialogEngine(
+            content, db, controller=settings.privacy_controller, operator=settings.operator
+        )
         await run_chat(engine, args.user, args.lang)
 
     try:

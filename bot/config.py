@@ -15,6 +15,22 @@ DEFAULT_CONTROLLER = "die Koordinierungsstelle des Netzwerks Engagement im Delit
 
 
 @dataclass(frozen=True)
+class Operator:
+    """Who runs this installation (OPERATOR_*, IMPRINT_URL, PRIVACY_URL): named at the foot
+    of the web page and in /datenschutz, as a public body's service must be. All optional."""
+
+    name: str | None = None
+    address: str | None = None
+    contact: str | None = None  # e-mail or phone, as it should be shown
+    imprint_url: str | None = None
+    privacy_url: str | None = None
+
+    @property
+    def configured(self) -> bool:
+        return any((self.name, self.address, self.contact, self.imprint_url, self.privacy_url))
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     content_dir: Path
@@ -64,6 +80,12 @@ class Settings:
     fast_aiogram: bool = True
     sqlite_inline: bool = True
     gc_freeze: bool = True
+    # Who runs the service (see `Operator`); optional, but a public web chat needs them.
+    operator_name: str | None = None
+    operator_address: str | None = None
+    operator_contact: str | None = None
+    imprint_url: str | None = None
+    privacy_url: str | None = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -108,6 +130,21 @@ class Settings:
             fast_aiogram=_switch(env, "FAST_AIOGRAM"),
             sqlite_inline=_switch(env, "SQLITE_INLINE"),
             gc_freeze=_switch(env, "GC_FREEZE"),
+            operator_name=(env.get("OPERATOR_NAME") or "").strip() or None,
+            operator_address=(env.get("OPERATOR_ADDRESS") or "").strip() or None,
+            operator_contact=(env.get("OPERATOR_CONTACT") or "").strip() or None,
+            imprint_url=_web_address(env, "IMPRINT_URL"),
+            privacy_url=_web_address(env, "PRIVACY_URL"),
+        )
+
+    @property
+    def operator(self) -> Operator:
+        return Operator(
+            self.operator_name,
+            self.operator_address,
+            self.operator_contact,
+            self.imprint_url,
+            self.privacy_url,
         )
 
     def secret_token(self) -> str:
@@ -146,6 +183,14 @@ def _switch(env: dict[str, str], name: str, default: bool = True) -> bool:
     if value not in ON + OFF:
         raise ValueError(f"{name}: '{value}' – erlaubt: 1 (an) oder 0 (aus)")
     return value in ON
+
+
+def _web_address(env: dict[str, str], name: str) -> str | None:
+    """An http(s) address: it becomes a link on the page, where javascript: must not."""
+    value = (env.get(name) or "").strip()
+    if value and not value.lower().startswith(("https://", "http://")):
+        raise ValueError(f"{name}: '{value}' – bitte eine Adresse mit https:// angeben")
+    return value or None
 
 
 def _port(env: dict[str, str], name: str) -> int | None:

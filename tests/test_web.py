@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from bot import clock as product_clock
 from bot.config import Settings
 from bot.content.model import Content
+from bot.dialogs.engine import DialogEngine
 from bot.dialogs.turn import Matchers
 from bot.leads import invites
 from bot.leads.lifecycle import aware
@@ -29,6 +30,7 @@ from bot.messages import Event, Message, Sender
 from bot.privacy.personal_data import enforce_retention
 from bot.runtime.telegram import TelegramApp, make_bot
 from bot.store import handover
+from bot.store.db import Database
 from bot.store.models import Conversation, Lead, OutboxMessage, User, WebMessage
 from bot.telegram.outbox import OutboxWorker
 from bot.web import transcript
@@ -718,3 +720,99 @@ async def test_lotse_web_alone_reminds_the_lotse_of_a_web_lead(
 async def _fetch(url: str) -> str:
     async with aiohttp.ClientSession() as http, http.get(url) as response:
         return await response.text()
+
+
+# --- texts name the page's buttons, not Telegram's commands; the operator -------------
+
+
+async def test_web_texts_name_the_pages_buttons_instead_of_slash_commands(
+    start_server: Start, pages: Callable[..., PageClient], sqlite_url: str
+) -> None:
+    server = await start_server(sqlite_url)
+    page = pages(server.base)
+    html_page = await page.open()
+    for command in ("meine_daten", "loeschen", "datenschutz", "sprache"):
+        assert f'data-command="{command}"' in html_page
+    await walk_to_lead(page)
+    await page.send(command="datenschutz")
+    await page.say("hilfe")
+    shown = "\n".join(line["text"] for line in page.lines)
+    assert "Datenschutz beim Engagement-Lotsen" in shown and "„📄 Meine Daten“" in shown
+    for command in ("/meine_daten", "/loeschen", "/datenschutz", "/start", "/hilfe"):
+        assert command not in shown, command
+
+
+async def test_the_pages_buttons_export_and_delete_the_data(
+    start_server: Start, pages: Callable[..., PageClient], sqlite_url: str
+) -> None:
+    server = await start_server(sqlite_url)
+    page = pages(server.base)
+    await page.open()
+    await page.send(start="")
+    await page.press("engagieren")
+    lines = await page.send(command="meine_daten")
+    assert lines[0] == {**lines[0], "from": "user", "text": "📄 Meine Daten"}
+    [export] = [line for line in lines if "attachment" in line]
+    assert json.loads(export["attachment"]["text"])["person"]["channel"] == "web"
+    assert "Wirklich alle Ihre Daten löschen?" in _said(await page.send(command="loeschen"))
+    await page.press("Ja, alles löschen")
+    assert (await page.history())["started"] is False
+    status, _ = await page.post("send", {"command": "stats"})  # only the page's buttons
+    assert status == 400
+
+
+def _said(lines: list[dict[str, Any]]) -> str:
+    return "\n".join(line["text"] for line in lines)
+
+
+async def test_footer_and_privacy_notice_name_the_operator_escaped(
+    start_server: Start, pages: Callable[..., PageClient], sqlite_url: str
+) -> None:
+    server = await start_server(
+        sqlite_url,
+        OPERATOR_NAME="Landratsamt <script>alert(1)</script>",
+        OPERATOR_ADDRESS="Richard-Wagner-Str. 7a, 04509 Delitzsch",
+        OPERATOR_CONTACT="engagement@example.org",
+        IMPRINT_URL="https://example.org/impressum?a=1&b=2",
+        PRIVACY_URL="https://example.org/datenschutz",
+    )
+    page = pages(server.base)
+    html_page = await page.open()
+    footer = html_page[html_page.index("<footer") : html_page.index("</footer>")]
+    assert "<script>alert" not in html_page
+    assert 'aria-label="Betreiber"' in footer
+    assert "Landratsamt &lt;script&gt;alert(1)&lt;/script&gt;" in footer
+    assert "04509 Delitzsch" in footer and "engagement@example.org" in footer
+    assert '<a href="https://example.org/impressum?a=1&amp;b=2">Impressum</a>' in footer
+    assert '<a href="https://example.org/datenschutz">Datenschutzerklärung</a>' in footer
+    await page.send(start="")
+    notice = _said(await page.send(command="datenschutz"))
+    assert "Betreiber: Landratsamt <script>alert(1)</script>, Richard-Wagner-Str." in notice
+    assert "Impressum: https://example.org/impressum?a=1&b=2" in notice
+
+
+async def test_without_operator_settings_the_footer_names_nobody(
+    start_server: Start, pages: Callable[..., PageClient], sqlite_url: str
+) -> None:
+    server = await start_server(sqlite_url)
+    assert 'class="operator"' not in await pages(server.base).open()
+
+
+def test_operator_links_must_be_web_addresses() -> None:
+    with pytest.raises(ValueError, match="IMPRINT_URL"):
+        Settings.from_env({"IMPRINT_URL": "javascript:alert(1)"})
+
+
+async def test_telegram_keeps_its_slash_commands(content: Content, sqlite_url: str) -> None:
+    db = Database(sqlite_url)
+    await db.migrate()
+    try:
+        engine = DialogEngine(content, db)
+        person = Sender("telegram", "77", "de")
+        notice = (await engine.handle(Event.message(person, "/datenschutz"))).replies[0].text
+        assert "/meine_daten zeigt alles" in notice and "/loeschen löscht es" in notice
+        help_text = (await engine.handle(Event.message(person, "/hilfe"))).replies[0].text
+        assert "„neu starten“ oder /start – von vorn beginnen" in help_text
+        assert "/meine_daten – was über Sie gespeichert ist; /loeschen – alles löschen" in help_text
+    finally:
+        await db.close()

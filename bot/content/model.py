@@ -66,23 +66,39 @@ class Content:
     def languages(self) -> list[str]:
         return self.texts.languages
 
-    def text(self, key: str, lang: str, **values: Any) -> str:
+    def text(self, key: str, lang: str, *, via: str | None = None, **values: Any) -> str:
+        """The text in `lang`, its {placeholders} filled. A command placeholder such as
+        {/meine_daten} names the command the way channel `via` offers it: its text
+        `<via>_command_meine_daten` (the web chat's buttons), else '/meine_daten' as typed
+        on Telegram and in the terminal."""
         variants = self.texts.texts.get(key)
         if variants is None:  # validation makes this unreachable for keys named in content
             return key
         template = variants.get(lang) or variants[self.languages[0]]
-        if not values:
+        if not values and "{/" not in template:
             return template
         try:
-            return template.format_map(_KeepUnknown(values))
+            return template.format_map(_KeepUnknown(values, self, lang, via))
         except (ValueError, IndexError):  # a stray brace in a coordinator's text
             return template
 
+    def command_ref(self, command: str, lang: str, via: str | None) -> str:
+        """How people on channel `via` give `command` (without the slash)."""
+        own = f"{via}_command_{command}"
+        return self.text(own, lang) if via and own in self.texts.texts else f"/{command}"
+
 
 class _KeepUnknown(dict[str, Any]):
-    """Placeholders without a value stay visible as {name} instead of failing."""
+    """Placeholders without a value stay visible as {name} instead of failing; {/command}
+    is the channel's way to give that command."""
+
+    def __init__(self, values: dict[str, Any], content: Content, lang: str, via: str | None):
+        super().__init__(values)
+        self.content, self.lang, self.via = content, lang, via
 
     def __missing__(self, key: str) -> str:
+        if key.startswith("/") and key[1:].isidentifier():
+            return self.content.command_ref(key[1:], self.lang, self.via)
         return "{" + key + "}"
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import logs
 from bot.clock import today_in
-from bot.config import DEFAULT_CONTROLLER
+from bot.config import DEFAULT_CONTROLLER, Operator
 from bot.content.model import Content
 from bot.content.schema import Step
 from bot.dialogs import understood
@@ -80,6 +80,7 @@ class DialogEngine:
         matchers: Matchers | None = None,
         *,
         controller: str = DEFAULT_CONTROLLER,
+        operator: Operator | None = None,
         coordinators: Collection[tuple[str, str]] = (),
         today: Callable[[], dt.date] | None = None,
         on_switch: Callable[[], None] = lambda: None,
@@ -96,6 +97,7 @@ class DialogEngine:
         self.today = today or self._regional_today
         self.db = db
         self.controller = controller
+        self.operator = operator or Operator()  # named in /datenschutz
         self.matchers = matchers or Matchers.build(content)
         self.extras = Extras(self)
         self._on_switch = on_switch
@@ -157,7 +159,7 @@ class DialogEngine:
                 return await self._handle_with_retries(event, record)
         except Exception as exc:
             logs.failure(log, f"{event.kind} event failed", exc)
-            return Outcome([Message(self._safe_text("error"))])
+            return Outcome([Message(self._safe_text("error", event.sender.channel))])
 
     async def _handle_with_retries(self, event: Event, record: Record | None) -> Outcome:
         """A locked SQLite file or a restarting PostgreSQL server is waited out: the whole
@@ -176,9 +178,9 @@ class DialogEngine:
                 delay = min(delay * 2, DB_RETRY_MAX)
         return await self._handle(event, record)
 
-    def _safe_text(self, key: str) -> str:
+    def _safe_text(self, key: str, channel: str) -> str:
         try:
-            return self.content.text(key, self.content.languages[0])
+            return self.content.text(key, self.content.languages[0], via=channel)
         except Exception:
             return LAST_RESORT
 

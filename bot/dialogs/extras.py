@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
+from bot.config import Operator
 from bot.content.model import Content
 from bot.dialogs import handoff
 from bot.dialogs.answers import answer_message, entry_for
@@ -52,6 +53,9 @@ class Flow(Protocol):
 
     @property
     def content(self) -> Content: ...
+
+    @property
+    def operator(self) -> Operator: ...
 
     def prompt(self, turn: Turn) -> list[Message]: ...
 
@@ -198,11 +202,25 @@ class Extras:
 
     def _privacy_notice(self, turn: Turn) -> str:
         keep = self.content.leads.retention
-        return turn.t(
+        notice = turn.t(
             "privacy_notice",
             conversations_days=keep.conversations_days,
             closed_leads_days=keep.closed_leads_days,
         )
+        return "\n".join([notice, *self._operator_lines(turn)])
+
+    def _operator_lines(self, turn: Turn) -> list[str]:
+        """Who runs the service and where its imprint and privacy policy are (OPERATOR_*)."""
+        operator = self.flow.operator
+        lines = []
+        named = ", ".join(filter(None, (operator.name, operator.address, operator.contact)))
+        if named:
+            lines.append(turn.t("privacy_operator", operator=named))
+        if operator.imprint_url:
+            lines.append(turn.t("privacy_imprint", url=operator.imprint_url))
+        if operator.privacy_url:
+            lines.append(turn.t("privacy_policy", url=operator.privacy_url))
+        return lines
 
     async def _my_data(self, turn: Turn) -> list[Message]:
         data = await personal_data(turn.session, turn.user)

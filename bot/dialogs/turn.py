@@ -91,7 +91,10 @@ class Turn:
         )
 
     def t(self, key: str, **values: Any) -> str:
-        return self.content.text(key, self.lang, controller=self.controller, **values)
+        # {/command} in a text: as the person's channel offers it (a button on the web).
+        return self.content.text(
+            key, self.lang, via=self.user.channel, controller=self.controller, **values
+        )
 
     def role_text(self, step: Step, role: str, **values: Any) -> str:
         """A step's text for a role ('unsure', 'ambiguous' …), overridable per step in YAML."""

@@ -133,6 +133,7 @@ def build_engine(settings: Settings, content: Content, db: Database) -> DialogEn
         content,
         db,
         controller=settings.privacy_controller,
+        operator=settings.operator,
         coordinators={("telegram", str(i)) for i in settings.coordinator_ids},
         on_switch=heap.renewed,
     )

@@ -7,6 +7,7 @@ Routes (all under /chat, so they fit next to the Telegram webhook on one server)
     GET  /chat/static/NAME   chat.css, chat.js
     GET  /chat/api/history   the conversation so far and messages that waited for it
     POST /chat/api/send      {"text"} | {"button"} | {"start"} | {"location": {lat, lon}}
+                             | {"command"} (the page's buttons: meine_daten, loeschen …)
     POST /chat/api/telegram  a one-time link that continues the conversation on Telegram
     GET  /chat/health        {"status": "ok"}
 
@@ -36,7 +37,7 @@ from bot.dialogs.engine import DialogEngine
 from bot.ids import parse_id
 from bot.store import repo
 from bot.web import security
-from bot.web.chat import Said, WebChat
+from bot.web.chat import COMMANDS, Said, WebChat
 from bot.web.mail import MailNotifier, mail_configured
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,9 @@ PAGE_TEXTS = (
     "web_input_hint",
     "web_send",
     "web_privacy",
+    "web_my_data",
+    "web_erase",
+    "web_language",
     "web_telegram_button",
 )
 
@@ -137,6 +141,7 @@ class WebServer:
                 "web_replies_mail" if mail_configured(self.settings) else "web_replies_here", lang
             ),
             "telegram_hidden": "" if self.chat.bot_username else " hidden",
+            "operator": self._operator_html(lang),
         }
         config = {
             "texts": {name: self.content.text(key, lang) for name, key in SCRIPT_TEXTS.items()},
@@ -150,10 +155,33 @@ class WebServer:
         self._page_headers(response, embed)
         return response
 
+    def _operator_html(self, lang: str) -> str:
+        """The operator at the foot of the page (OPERATOR_*), every value escaped; nothing
+        when none is set (`lotse doctor` warns about that for a public web chat)."""
+        operator = self.settings.operator
+        if not operator.configured:
+            return ""
+        lines = [html.escape(v) for v in (operator.name, operator.address, operator.contact) if v]
+        links = [
+            f'<a href="{html.escape(url)}">{html.escape(self.content.text(k, lang))}</a>'
+            for url, k in (
+                (operator.imprint_url, "web_imprint"),
+                (operator.privacy_url, "web_privacy_policy"),
+            )
+            if url
+        ]
+        label = html.escape(self.content.text("web_operator_label", lang), quote=True)
+        parts = [f'<address class="who">{"<br>".join(lines)}</address>'] if lines else []
+        if links:
+            parts.append(f'<p class="links">{" · ".join(links)}</p>')
+        return f'<section class="operator" aria-label="{label}">{"".join(parts)}</section>'
+
     def _fill(self, values: dict[str, str], config: dict[str, Any]) -> str:
         page = self.template
         for key, value in values.items():
-            escaped = value if key == "telegram_hidden" else html.escape(value, quote=True)
+            # Built here already escaped: the attribute and the operator's footer.
+            raw = key in ("telegram_hidden", "operator")
+            escaped = value if raw else html.escape(value, quote=True)
             page = page.replace("{{" + key + "}}", escaped)
         return page.replace("{{config}}", _script_json(config))
 
@@ -350,6 +378,9 @@ async def _body(request: web.Request) -> dict[str, Any]:
 def _said(data: dict[str, Any]) -> Said:
     """What the page sent, checked: exactly one known field of the right type."""
     text, button, start, location = (data.get(k) for k in ("text", "button", "start", "location"))
+    command = data.get("command")
+    if isinstance(command, str) and command in COMMANDS:
+        return Said(command=command)
     if isinstance(text, str) and text.strip():
         return Said(text=text)
     if isinstance(button, str) and 0 < len(button) <= 64:

@@ -28,6 +28,14 @@ CHANNEL = "web"
 # Links for Telegram only: an invite would make a web session a Lotse, and a web session
 # cannot take over another web conversation.
 _NOT_HERE = (invites.PREFIX, handover.PREFIX)
+# The page's own buttons for commands (Telegram's /meine_daten …), with the text of the
+# button: the web texts name these buttons instead of telling people to type a command.
+COMMANDS = {
+    "meine_daten": "web_my_data",
+    "loeschen": "web_erase",
+    "datenschutz": "web_privacy",
+    "sprache": "web_language",
+}
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,7 @@ class Said:
     button: str | None = None
     start: str | None = None  # a deep-link payload ('' for a plain /start)
     location: tuple[float, float] | None = None
+    command: str | None = None  # one of COMMANDS: a button of the page
 
 
 @dataclass
@@ -130,6 +139,10 @@ class WebChat:
         if said.location is not None:
             label = self.engine.content.text("web_share_location", self.engine.content.languages[0])
             return Line("user", label), Event.location(sender, *said.location)
+        if said.command in COMMANDS:
+            content = self.engine.content
+            label = content.text(COMMANDS[said.command], sender.language or content.languages[0])
+            return Line("user", label), Event(sender, "command", command=said.command)
         if said.start is not None:
             payload = said.start if valid_payload(said.start) else ""
             return None, _safe(Event(sender, "command", text=payload, command="start"))

@@ -62,7 +62,7 @@ class ChatServer:
         )
         db = Database(db_url)
         await db.migrate()
-        engine = DialogEngine(content, db, matchers)
+        engine = DialogEngine(content, db, matchers, operator=settings.operator)
         app = web.Application()
         notified: list[int] = []
         server = mount_web_chat(

@@ -204,8 +204,11 @@
     if (!(await send({ text: text }, true))) input.value = text;
   });
 
-  document.getElementById("privacy").addEventListener("click", function () {
-    if (!busy) send({ text: "/datenschutz" }, true);
+  // The page's buttons for what Telegram offers as commands (/meine_daten, /loeschen …).
+  document.querySelectorAll("button[data-command]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      if (!busy) send({ command: button.dataset.command }, true);
+    });
   });
 
   const telegram = document.getElementById("telegram");
