@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from pathlib import Path
 
 from bot.clock import ManualClock
 from bot.content.model import Content
@@ -12,9 +13,12 @@ from bot.dialogs.engine import DialogEngine
 from bot.dialogs.turn import Matchers
 from bot.leads.lifecycle import aware
 from bot.leads.reassign import reassign
+from bot.messages import Event
 from bot.runtime.ticker import tick
 from bot.store.db import Database
 from bot.store.models import Lead
+from tests.helpers.chat import run_lotse
+from tests.helpers.leads import join_as_lotse
 from tests.test_followup import last_outbox_id, lead_steps, new_lead, outbox, reload
 
 H = dt.timedelta(hours=1)
@@ -119,3 +123,30 @@ async def test_two_tickers_remind_once_a_day(
     assert (await reload(setup, lead)).status == "new"
     for database in (first, second, setup):
         await database.close()
+
+
+async def test_overdue_lists_unanswered_leads_oldest_first(
+    engine: DialogEngine, db: Database, clock: ManualClock, tmp_path: Path
+) -> None:
+    clock.set(dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC))  # Monday 10:00 in Berlin
+    first = await new_lead(engine, "a")
+    taken = await new_lead(engine, "b")
+    lotse = await join_as_lotse(engine, db, "lotse-delitzsch", "lotse")
+    await lotse.send(Event.button(lotse.sender, f"l:{taken.id}:accept"))
+    clock.set(dt.datetime(2026, 12, 7, 9, 30, tzinfo=dt.UTC))
+    second = await new_lead(engine, "c", "Taucha")
+    clock.set(dt.datetime(2026, 12, 8, 9, 0, tzinfo=dt.UTC))
+    young = await new_lead(engine, "d")
+    database = tmp_path / "lotse.sqlite3"  # the `db` fixture's file
+    thursday = {"LOTSE_NOW": "2026-12-10T11:00:00+01:00"}  # 73 h after Monday 10:00
+    result = run_lotse("leads", "--overdue", db=database, env=thursday)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "72 Stunden" in lines[0] and "Überfällig" in lines[0]
+    rows = [line.split() for line in lines if line.startswith("#")]
+    assert [row[0] for row in rows] == [f"#{first.id}", f"#{second.id}"]
+    assert rows[0][1:5] == ["wartet", "3", "T.", "1"]
+    later = run_lotse("leads", "--overdue", db=database, env={"LOTSE_NOW": "2026-12-20T11:00"})
+    assert f"#{young.id}" in later.stdout and f"#{taken.id}" not in later.stdout
+    none = run_lotse("leads", "--overdue", db=database, env={"LOTSE_NOW": "2026-12-07T12:00"})
+    assert none.returncode == 0 and "Keine Anfrage ist überfällig" in none.stdout
