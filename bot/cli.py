@@ -99,6 +99,11 @@ def _parser() -> argparse.ArgumentParser:
 
     leads = commands.add_parser("leads", help="Anfragen (Leads) für die Koordination auflisten")
     leads.add_argument("--json", action="store_true", help="als JSON ausgeben")
+    leads.add_argument(
+        "--overdue",
+        action="store_true",
+        help="nur überfällige: älter als das Versprechen (promise_hours), noch ohne Antwort",
+    )
     leads.set_defaults(func=_leads)
     _leads_reassign_parser(leads)
 
@@ -483,16 +488,20 @@ async def _with_db(settings: Settings, work: Callable[[Database], Awaitable[T]])
 
 
 def _leads(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.leads.overview import lead_rows, render_table
+    from bot.leads.overview import lead_rows, overdue_rows, render_overdue, render_table
 
     content = _load(settings)  # the words and the time zone of the table
     if content is None:
         return 1
-    rows = asyncio.run(_with_db(settings, lambda db: lead_rows(db, content)))
+    if args.overdue:
+        now = clock.now()
+        rows = asyncio.run(_with_db(settings, lambda db: overdue_rows(db, content, now)))
+    else:
+        rows = asyncio.run(_with_db(settings, lambda db: lead_rows(db, content)))
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        print(render_table(rows, content))
+        print((render_overdue if args.overdue else render_table)(rows, content))
     return 0
 
 

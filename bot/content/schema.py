@@ -331,6 +331,10 @@ class LeadsFile(Strict):
     outcome_reminder_after_days: float = Field(default=7, gt=0)
     followup_after_days: float = Field(default=14, gt=0)
     expire_after_days: float = Field(default=60, gt=0)
+    # A lead with the coordinators is reminded to them this often until someone acts.
+    coordination_reminder_days: float = Field(default=1, gt=0)
+    # The network's promise: a person answers every request within this time.
+    promise_hours: float = Field(default=72, gt=0)
     quiet_hours: QuietHours = QuietHours()
     digest: Digest = Digest()
     retention: Retention = Retention()

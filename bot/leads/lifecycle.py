@@ -1,7 +1,8 @@
 """Lead status changes, their audit trail, and the timed step that each status implies.
 
 One function changes a lead's status (`change`); it records who, when and why, and sets
-the lead's next due step (remind, escalate, outcome, followup, expire). The ticker
+the lead's next due step (remind, escalate, outcome, followup, a daily reminder to
+the coordinators, expire). The ticker
 (`bot/runtime/ticker.py`) carries out due steps. Times come from content/leads.yaml.
 """
 
@@ -64,8 +65,23 @@ def _schedule(lead: Lead, timing: LeadsFile, now: dt.datetime) -> None:
     elif lead.status == "placed":
         due = (now + timing.followup_after_days * days, "followup")
     elif lead.status == "new":  # with the coordinators
-        due = (now + timing.expire_after_days * days, "expire")
+        due = coordination_due(now, now, timing)
     lead.due_at, lead.due_kind = due if due else (None, None)
+
+
+def coordination_due(
+    since: dt.datetime, now: dt.datetime, timing: LeadsFile
+) -> tuple[dt.datetime, str]:
+    """A lead with the coordinators since `since`: its next reminder after `now`, else expiry.
+
+    Reminders keep to the rhythm of `since` (a late tick does not shift the next one, a
+    missed day is not sent twice) and are moved out of the quiet hours.
+    """
+    step = dt.timedelta(days=timing.coordination_reminder_days)
+    expiry = aware(since) + dt.timedelta(days=timing.expire_after_days)
+    periods = (aware(now) - aware(since)) // step + 1
+    remind = not_before(aware(since) + periods * step, timing)
+    return (remind, "coordination") if remind < expiry else (expiry, "expire")
 
 
 def not_before(moment: dt.datetime, timing: LeadsFile) -> dt.datetime:

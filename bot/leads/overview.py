@@ -1,19 +1,22 @@
 """`lotse leads`: the coordinators' list of leads (no contact details).
 
 The JSON keeps the stored names (kind "help", status "offered") for scripts; the table
-says the same in the content's words, in the region's local time, within 100 columns."""
+says the same in the content's words, in the region's local time, within 100 columns.
+`--overdue` keeps only the leads past the promise (leads.yaml `promise_hours`) that no
+person has answered yet, oldest first."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from bot.content.model import Content
-from bot.leads.lifecycle import aware
+from bot.leads.lifecycle import OPEN, aware
 from bot.store.db import Database
-from bot.store.models import Lead, User
+from bot.store.models import Lead, LeadEvent, User
 
 WIDTH = 100  # a terminal's width: longer lines are cut
 HEADINGS = {
@@ -27,6 +30,8 @@ HEADINGS = {
 }
 # Interests and offer ids can be long: a line of their own under their lead.
 ABOUT = "Interessen · Angebot"
+# A person has answered once a Lotse or the coordinators took the lead or wrote back.
+ANSWERED = ("accepted", "contacted", "answered")
 
 
 async def lead_rows(db: Database, content: Content) -> list[dict[str, Any]]:
@@ -50,6 +55,44 @@ async def lead_rows(db: Database, content: Content) -> list[dict[str, Any]]:
         }
         for lead, language in found
     ]
+
+
+async def overdue_rows(db: Database, content: Content, now: dt.datetime) -> list[dict[str, Any]]:
+    """Open leads older than the promise without any answer from a person, oldest first;
+    with how long they have waited (whole hours)."""
+    cutoff = now - dt.timedelta(hours=content.leads.promise_hours)
+    answered = select(LeadEvent.lead_id).where(LeadEvent.to_status.in_(ANSWERED))
+    query = (
+        select(Lead.id, Lead.created_at)
+        .where(Lead.status.in_(OPEN), Lead.created_at < cutoff, Lead.id.not_in(answered))
+        .order_by(Lead.created_at, Lead.id)
+    )
+    async with db.session() as session:
+        waiting = {row.id: aware(row.created_at) for row in (await session.execute(query)).all()}
+    by_id = {row["id"]: row for row in await lead_rows(db, content)}
+    return [
+        {**by_id[lead_id], "waiting_hours": int((now - created) / dt.timedelta(hours=1))}
+        for lead_id, created in waiting.items()
+    ]
+
+
+def render_overdue(rows: list[dict[str, Any]], content: Content) -> str:
+    promise = f"{content.leads.promise_hours:g} Stunden"
+    if not rows:
+        return f"Keine Anfrage ist überfällig (älter als {promise} ohne Antwort eines Menschen)."
+    lines = [
+        f"Überfällig: {len(rows)} Anfrage(n) älter als {promise}, "
+        "auf die noch kein Mensch geantwortet hat – die älteste zuerst.",
+        f"Zeiten: Ortszeit {content.leads.timezone}",
+    ]
+    for row in rows:
+        shown = _shown(row, content)
+        days, hours = divmod(row["waiting_hours"], 24)
+        where = row["lotse"] or content.text("coordination_name", content.languages[0])
+        cells = [f"#{row['id']}", f"wartet {days} T. {hours} Std.", shown["created"], where]
+        cells += [_cell(shown["gemeinde"]), str(shown["status"])]
+        lines.append(_cut("  ".join(cells)))
+    return "\n".join(lines)
 
 
 def render_table(rows: list[dict[str, Any]], content: Content) -> str:

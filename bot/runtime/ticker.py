@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import today_in
 from bot.content.model import Content
 from bot.leads.desk import LeadDesk, subject
-from bot.leads.lifecycle import change, next_weekly, not_before
+from bot.leads.lifecycle import aware, change, coordination_due, next_weekly, not_before
 from bot.leads.routing import COORDINATION_ID, route
 from bot.leads.stats import counts
 from bot.messages import Button, Message, Notification, Recipient
@@ -38,6 +38,7 @@ STEP_NAMES = {
     "escalate": "Weitergabe",
     "outcome": "Ergebnis erfragen",
     "followup": "Nachfrage",
+    "coordination": "Erinnerung an die Koordination",
     "expire": "Ablauf",
 }
 
@@ -95,6 +96,7 @@ class FollowUp:
             "escalate": ("offered",),
             "outcome": ("accepted", "contacted"),
             "followup": ("placed",),
+            "coordination": ("new",),
             "expire": ("new", "offered", "accepted", "contacted"),
         }
         if kind not in expected or lead.status not in expected[kind]:
@@ -142,6 +144,25 @@ class FollowUp:
         self._to(Recipient("citizen", str(lead.user_id), ""), Message(self.t("escalated_citizen")))
         shown = deputy.id if deputy else "Koordination"  # `to` is the event note's English
         return f"Anfrage #{lead.id}: ohne Antwort von {previous} → {shown}"
+
+    async def _coordination(self, lead: Lead) -> str:
+        """Still with the coordinators: remind them, with the lead's number and age."""
+        age = (self.now - aware(lead.created_at)) // dt.timedelta(days=1)
+        days = self.t("age_one_day") if age == 1 else self.t("age_days", days=age)
+        note = self.t("coordination_reminder_note", id=lead.id, age=days)
+        self._to_lotse(lead, self.desk.card(lead, self.lang, note=note))
+        since = await self._with_coordination_since(lead)
+        lead.due_at, lead.due_kind = coordination_due(since, self.now, self.content.leads)
+        return f"Anfrage #{lead.id}: Erinnerung an die Koordination"
+
+    async def _with_coordination_since(self, lead: Lead) -> dt.datetime:
+        """When the lead last came to the coordinators (the rhythm of their reminders)."""
+        since = await self.session.scalar(
+            select(func.max(LeadEvent.at)).where(
+                LeadEvent.lead_id == lead.id, LeadEvent.to_status == "new"
+            )
+        )
+        return aware(since or lead.created_at)
 
     async def _outcome(self, lead: Lead) -> str:
         self._to_lotse(lead, self.desk.card(lead, self.lang, note=self.t("outcome_note")))
