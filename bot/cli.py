@@ -43,7 +43,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{exc} – `lotse doctor` prüft alle Einstellungen.", file=sys.stderr)
         return 2
     logs.configure(logging.WARNING, settings.log_format)
-    return args.func(args, settings)
+    try:
+        return args.func(args, settings)
+    except BrokenPipeError:
+        # The reader went away (`lotse eval … | head`): not an error. Point stdout at
+        # /dev/null so that the interpreter's last flush does not fail again (Python's
+        # documented way, see the `signal` module's note on SIGPIPE).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -296,6 +296,27 @@ async def test_doctor_says_all_is_ready_on_sqlite_and_postgres(
     assert fake.token not in output and SECRET not in output
 
 
+async def test_doctor_warns_when_a_public_web_chat_names_no_operator(
+    fake: FakeTelegram, sqlite_url: str
+) -> None:
+    await migrated(sqlite_url)
+    public = base_env(fake, sqlite_url, WEB_PUBLIC_URL="https://lotse.example.org")
+    code, output = await doctor(public)
+    assert code == 0, output  # a warning, not a failure
+    warning = next(line for line in output.splitlines() if "Web-Chat öffentlich" in line)
+    assert warning.startswith("!") and "OPERATOR_NAME" in warning and "IMPRINT_URL" in warning
+    named = {
+        "OPERATOR_NAME": "Netzwerk Ehrenamt Delitzscher Land",
+        "OPERATOR_CONTACT": "info@example.org",
+        "IMPRINT_URL": "https://example.org/impressum",
+    }
+    _code, output = await doctor({**public, **named})
+    assert "Web-Chat öffentlich" not in output
+    assert "✓ Betreiber: Netzwerk Ehrenamt Delitzscher Land" in output
+    _code, output = await doctor(base_env(fake, sqlite_url))  # only this machine: no warning
+    assert "Web-Chat öffentlich" not in output
+
+
 async def test_doctor_finds_a_database_without_schema_and_creates_nothing(
     fake: FakeTelegram, any_db_url: str
 ) -> None:

@@ -55,3 +55,27 @@ def test_server_commands_take_host_and_port_flags_over_the_environment() -> None
     for bad in ("0", "65536", "acht", "²"):
         with pytest.raises(SystemExit):
             cli._parser().parse_args(["web", "--port", bad])
+
+
+def test_output_piped_into_a_reader_that_stops_is_no_error(tmp_path: Path) -> None:
+    """`lotse eval … | head`: the reader goes away; lotse stops quietly, no traceback."""
+    # Misses are listed one per line: far more than a pipe holds (64 KiB), so lotse is
+    # still writing when the reader goes away.
+    cases = tmp_path / "cases.yaml"
+    padding = "x" * 40
+    lines = [f"  - {{text: 'qqq zzz {n} {padding}', expect: [sport]}}\n" for n in range(3000)]
+    cases.write_text("interests:\n" + "".join(lines))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "eval", str(cases)],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/lotse.sqlite3"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.readline()  # like `head -1`: one line, then the pipe is closed
+    process.stdout.close()
+    errors = process.stderr.read()
+    assert process.wait(timeout=120) == 0, errors
+    assert "Traceback" not in errors and "BrokenPipe" not in errors

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -122,6 +123,7 @@ def check_settings(env: Mapping[str, str]) -> tuple[list[Check], Settings | None
             checks.append(Check("fail", reason))
         return checks, None
     checks.append(_observability(settings))
+    checks.append(_operator(settings))
     return checks, None if database else settings
 
 
@@ -278,6 +280,28 @@ def _freinet(env: Mapping[str, str]) -> list[Check]:
             )
         ]
     return [Check("ok", "Freinet-Abgleich eingerichtet (nachts um 03:00)")]
+
+
+def _operator(settings: Settings) -> Check:
+    """A web chat others can reach must say who runs it (Impressum, privacy page)."""
+    host = urlsplit(settings.web_public_url).hostname or ""
+    local = host in {"127.0.0.1", "localhost", "::1"}
+    missing = [
+        name
+        for name, value in (
+            ("OPERATOR_NAME", settings.operator_name),
+            ("OPERATOR_CONTACT", settings.operator_contact),
+            ("IMPRINT_URL", settings.imprint_url),
+        )
+        if not value
+    ]
+    if local or not missing:
+        return Check("ok", "Betreiber: " + (settings.operator_name or "nur lokal, nicht nötig"))
+    return Check(
+        "warn",
+        f"Web-Chat öffentlich ({settings.web_public_url}), aber {', '.join(missing)} fehlt – "
+        "die Seite muss sagen, wer sie betreibt (Impressum); siehe .env.example",
+    )
 
 
 def _observability(settings: Settings) -> Check:
