@@ -265,10 +265,9 @@ MAX_INVITE_DAYS = 90  # an invite is a key to leads: not for longer than a quart
 
 def _listen_flags(parser: argparse.ArgumentParser, host: str, port: str, when: str) -> None:
     """--host and --port, the usual flags of a server command; they override the environment."""
-    parser.add_argument("--host", help=f"Adresse {when} (statt {host})".replace("  ", " "))
-    parser.add_argument(
-        "--port", type=_tcp_port, help=f"Port {when} (statt {port})".replace("  ", " ")
-    )
+    where = f" {when}" if when else ""
+    parser.add_argument("--host", help=f"Adresse{where} (statt {host})")
+    parser.add_argument("--port", type=_tcp_port, help=f"Port{where} (statt {port})")
 
 
 def _tcp_port(text: str) -> int:

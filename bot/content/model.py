@@ -82,6 +82,14 @@ class Content:
         except (ValueError, IndexError):  # a stray brace in a coordinator's text
             return template
 
+    def interest_label(self, interest_id: str, lang: str) -> str:
+        """An area's or sub-topic's label in `lang` (else its first); the id if unknown."""
+        for area in self.taxonomy.interests:
+            for item in (area, *area.subtopics):
+                if item.id == interest_id:
+                    return item.label.get(lang) or next(iter(item.label.values()))
+        return interest_id
+
     def command_ref(self, command: str, lang: str, via: str | None) -> str:
         """How people on channel `via` give `command` (without the slash)."""
         own = f"{via}_command_{command}"

@@ -126,10 +126,4 @@ class Turn:
         return Message(text or self.t(step.text), tuple(buttons), request_location=location)
 
     def interest_label(self, interest_id: str) -> str:
-        for interest in self.content.taxonomy.interests:
-            if interest.id == interest_id:
-                return interest.label.get(self.lang) or next(iter(interest.label.values()))
-            for sub in interest.subtopics:
-                if sub.id == interest_id:
-                    return sub.label.get(self.lang) or next(iter(sub.label.values()))
-        return interest_id
+        return self.content.interest_label(interest_id, self.lang)

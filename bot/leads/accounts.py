@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,7 +44,7 @@ def channel_name(content: Content, channel: str) -> str:
 
 def local_day(content: Content, moment: dt.datetime) -> str:
     """The day in the region (stored times are UTC: 00:30 MEZ is the day before in UTC)."""
-    return f"{aware(moment).astimezone(ZoneInfo(content.leads.timezone)):%d.%m.%Y}"
+    return f"{clock.today_in(content.leads.timezone, aware(moment)):%d.%m.%Y}"
 
 
 async def revoke(db: Database, content: Content, lotse_id: str) -> list[str] | None:

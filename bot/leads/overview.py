@@ -37,24 +37,7 @@ ANSWERED = ("accepted", "contacted", "answered")
 async def lead_rows(db: Database, content: Content) -> list[dict[str, Any]]:
     """Every lead with the person's language; times local, with their UTC offset."""
     zone = ZoneInfo(content.leads.timezone)
-    query = select(Lead, User.language).join(User, User.id == Lead.user_id).order_by(Lead.id)
-    async with db.session() as session:
-        found = (await session.execute(query)).all()
-    return [
-        {
-            "id": lead.id,
-            "created": aware(lead.created_at).astimezone(zone).isoformat(timespec="seconds"),
-            "kind": lead.kind,
-            "language": language,
-            "gemeinde": lead.gemeinde,
-            "place": lead.place,
-            "interests": list(lead.interests),
-            "offer": lead.offer_id,
-            "lotse": lead.lotse_id,
-            "status": lead.status,
-        }
-        for lead, language in found
-    ]
+    return [_row(lead, language, zone) for lead, language in await _leads(db, (), (Lead.id,))]
 
 
 async def overdue_rows(db: Database, content: Content, now: dt.datetime) -> list[dict[str, Any]]:
@@ -62,18 +45,39 @@ async def overdue_rows(db: Database, content: Content, now: dt.datetime) -> list
     with how long they have waited (whole hours)."""
     cutoff = now - dt.timedelta(hours=content.leads.promise_hours)
     answered = select(LeadEvent.lead_id).where(LeadEvent.to_status.in_(ANSWERED))
-    query = (
-        select(Lead.id, Lead.created_at)
-        .where(Lead.status.in_(OPEN), Lead.created_at < cutoff, Lead.id.not_in(answered))
-        .order_by(Lead.created_at, Lead.id)
-    )
-    async with db.session() as session:
-        waiting = {row.id: aware(row.created_at) for row in (await session.execute(query)).all()}
-    by_id = {row["id"]: row for row in await lead_rows(db, content)}
+    late = (Lead.status.in_(OPEN), Lead.created_at < cutoff, Lead.id.not_in(answered))
+    zone = ZoneInfo(content.leads.timezone)
     return [
-        {**by_id[lead_id], "waiting_hours": int((now - created) / dt.timedelta(hours=1))}
-        for lead_id, created in waiting.items()
+        {
+            **_row(lead, language, zone),
+            "waiting_hours": int((now - aware(lead.created_at)) / dt.timedelta(hours=1)),
+        }
+        for lead, language in await _leads(db, late, (Lead.created_at, Lead.id))
     ]
+
+
+async def _leads(
+    db: Database, where: tuple[Any, ...], order: tuple[Any, ...]
+) -> list[tuple[Lead, str | None]]:
+    query = select(Lead, User.language).join(User, User.id == Lead.user_id)
+    async with db.session() as session:
+        found = await session.execute(query.where(*where).order_by(*order))
+        return [(lead, language) for lead, language in found.all()]
+
+
+def _row(lead: Lead, language: str | None, zone: ZoneInfo) -> dict[str, Any]:
+    return {
+        "id": lead.id,
+        "created": aware(lead.created_at).astimezone(zone).isoformat(timespec="seconds"),
+        "kind": lead.kind,
+        "language": language,
+        "gemeinde": lead.gemeinde,
+        "place": lead.place,
+        "interests": list(lead.interests),
+        "offer": lead.offer_id,
+        "lotse": lead.lotse_id,
+        "status": lead.status,
+    }
 
 
 def render_overdue(rows: list[dict[str, Any]], content: Content) -> str:

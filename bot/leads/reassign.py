@@ -37,8 +37,8 @@ async def reassign(db: Database, content: Content, lead_id: int, lotse_id: str) 
     async with db.session() as session, session.begin():
         lead = await session.get(Lead, lead_id, with_for_update=True)
         refusal = await _refusal(session, content, lead, lead_id, lotse)
-        if lead is None or refusal:
-            return False, refusal or f"Anfrage #{lead_id} gibt es nicht."
+        if refusal or lead is None:  # _refusal names a missing lead too
+            return False, refusal
         notes = hand_over(session, content, lead, lotse, why="reassigned", now=now)
         queue(session, content, notes, now)
     return True, f"Anfrage #{lead_id} an {lotse.name} ({lotse.id}) übergeben."

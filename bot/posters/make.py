@@ -119,7 +119,7 @@ def _poster(
     content: Content, lang: str, interest: str, place: Place, telegram: str, web: str
 ) -> Poster:
     """Every word from content: texts.yaml in `lang`, the interest's label from the taxonomy."""
-    label = _interest_label(content, interest, lang)
+    label = content.interest_label(interest, lang)
     return Poster(
         headline=content.text("poster_headline", lang, interest=label, place=place.name),
         body=content.text("poster_body", lang),
@@ -130,11 +130,3 @@ def _poster(
         ),
         title=f"{label} – {place.label}",
     )
-
-
-def _interest_label(content: Content, interest: str, lang: str) -> str:
-    for area in content.taxonomy.interests:
-        for item in (area, *area.subtopics):
-            if item.id == interest:
-                return item.label.get(lang) or next(iter(item.label.values()))
-    return interest

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from bot import clock
 from bot.content.model import Content
+from bot.leads.lifecycle import aware
 
 INTEREST_FIELDS = ("interests", "subtopics", "offer_interests")
 NUMBER_FIELDS = ("lead_id", "submission_id")  # a request's or an offer's number
@@ -50,7 +51,7 @@ def value_text(content: Content, key: str, value: Any, lang: str) -> str:
     if value is True:
         return content.text("my_data_yes", lang)
     if key in INTEREST_FIELDS:
-        return interest_label(content, str(value), lang)
+        return content.interest_label(str(value), lang)
     return option_label(content, key, str(value), lang)
 
 
@@ -65,16 +66,7 @@ def option_label(content: Content, key: str, value: str, lang: str) -> str:
     return value
 
 
-def interest_label(content: Content, interest_id: str, lang: str) -> str:
-    for interest in content.taxonomy.interests:
-        for item in (interest, *interest.subtopics):
-            if item.id == interest_id:
-                return item.label.get(lang) or next(iter(item.label.values()))
-    return interest_id
-
-
 def local_date(content: Content, iso: str) -> str:
     """The day in the region of a stored time (UTC: 00:30 MEZ is the day before)."""
-    moment = dt.datetime.fromisoformat(iso)
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(ZoneInfo(content.leads.timezone)).date().isoformat()
+    moment = aware(dt.datetime.fromisoformat(iso))
+    return clock.today_in(content.leads.timezone, moment).isoformat()
