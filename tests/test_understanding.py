@@ -71,6 +71,8 @@ def test_place_with_a_typo_and_the_issue_example(understander: Understander) -> 
         "möchte gerne was mit Kindern machen, hab viel Zeit",
         "ich wohne hier und helfe gern",
         "Hallo, ich interessiere mich für ein Ehrenamt",
+        # sound alike a place ("Kölsa") but share few of its letters
+        "Mein Sohn geht in die class 5 und braucht Nachhilfe",
     ],
 )
 def test_ordinary_words_are_no_place(understander: Understander, text: str) -> None:
@@ -308,6 +310,11 @@ def test_content_loads_without_intents_file(tmp_path: Path) -> None:
         ("Can I join the choir even if I can't read music?", "volunteer"),
         ("Kann ich bei der Streuobstwiese mithelfen?", "volunteer"),
         ("Wir wollen einen Lauftreff neu gründen", "idea"),
+        # the writer offers help and asks who wants it (own sentences, December 2026)
+        ("Wer braucht Hilfe beim Holzhacken? Hab ne Axt und Zeit", "volunteer"),
+        ("Braucht vielleicht jemand meine Hilfe? Bin Rentner in Löbnitz", "volunteer"),
+        ("Who needs help with their garden? I have tools", "volunteer"),
+        ("Wer kann mir beim Holzhacken helfen?", "need_help"),
     ],
 )
 def test_intent_error_classes(understander: Understander, text: str, intent: str) -> None:
@@ -362,6 +369,8 @@ def test_time_kind_error_classes(understander: Understander, text: str, kind: st
         ("am Wochenende kann ich nicht, aber dienstags", ("weekday",)),
         ("übers WE", ("weekend",)),
         ("ich bin zeitlich an nichts gebunden", ("any",)),
+        ("nur sonntags, unter der Woche bin ich auf Montage", ("weekend",)),
+        ("samstags gern, die Woche über bin ich beruflich unterwegs", ("weekend",)),
     ],
 )
 def test_time_slots_error_classes(

@@ -85,6 +85,7 @@ FILLERS = (
     | STOPWORDS
 )
 SURE, MAYBE = 88, 75
+SOUND_LETTERS = 45  # letters (fuzz.ratio) a sound-alike must share to count as a typo
 CLEAR, CLEAR_MARGIN = 82, 10  # below SURE, still found when no other name comes close
 
 
@@ -215,7 +216,10 @@ class PlaceResolver:
         }
         if len(span) >= 5:
             for key in self._by_sound.get(_phonetic(span), ()):
-                found[key] = max(found.get(key, 0.0), 90.0)
+                # Sounding alike is not enough for words that share few letters: "class"
+                # sounds like "Kölsa", "Leihoma" like "Leuna" (typos keep most letters).
+                if fuzz.ratio(span, key) >= SOUND_LETTERS:
+                    found[key] = max(found.get(key, 0.0), 90.0)
         return list(found.items())
 
     def nearest(self, lat: float, lon: float) -> PlaceResult:

@@ -577,7 +577,17 @@ _OTHERS = (
     r"neighbours|neighbors|seniors)"
 )
 _OFFER = r"(?:konnte|kann|wurde|mochte|will|helfe|tat|wurd|mocht|would|could|can|want|help)"
+# "Wer braucht Hilfe beim Rasenmähen? Hab nen Mäher", "Kann jemand meine Hilfe gebrauchen?",
+# "does anyone need a hand": the writer offers help and asks who wants it
+_OFFERED = (
+    r"\b(?:wer|who)\s+(?:braucht|brauch|benotigt|needs|could use)\s+(?:\S+\s+){0,2}?"
+    r"(?:hilfe|unterstutzung|help|a hand)\b|"
+    r"\b(?:braucht|gebrauchen|brauchen|need|needs|use)\s+(?:\S+\s+){0,2}?(?:meine|my)\s+"
+    r"(?:hilfe|unterstutzung|help)\b|"
+    r"\b(?:kann|konnte|can|could)\s+(?:\S+\s+){0,2}?(?:meine|my)\s+(?:hilfe|help)\b"
+)
 _DOER = re.compile(
+    rf"{_OFFERED}|"
     rf"\b(?:ich|i|isch)\s+{_OFFER}\s+(?:\S+\s+){{0,3}}?{_OTHERS}\b|"
     rf"\b(?:kann|konnte|darf|durfte|can|could|may)\s+(?:ich|i|isch)\s+(?:\S+\s+){{0,3}}?{_OTHERS}\b"
 )
@@ -602,6 +612,11 @@ _FOUNDING = re.compile(
 def founding(text: str) -> bool:
     """The writer wants to found or start something."""
     return bool(_FOUNDING.search(fold(text)))
+
+
+def offers_help(text: str) -> bool:
+    """The writer asks who wants their help ("Wer braucht Hilfe beim …? Hab Zeit")."""
+    return bool(re.search(_OFFERED, fold(text)))
 
 
 def direction(text: str) -> str | None:
