@@ -71,8 +71,9 @@ def test_place_with_a_typo_and_the_issue_example(understander: Understander) -> 
         "möchte gerne was mit Kindern machen, hab viel Zeit",
         "ich wohne hier und helfe gern",
         "Hallo, ich interessiere mich für ein Ehrenamt",
-        # sound alike a place ("Kölsa") but share few of its letters
+        # sound alike a place ("Kölsa", "Leuna") but share few of its letters or name an area
         "Mein Sohn geht in die class 5 und braucht Nachhilfe",
+        "Ich wäre gern Leihoma für eine Familie",
     ],
 )
 def test_ordinary_words_are_no_place(understander: Understander, text: str) -> None:
@@ -332,6 +333,12 @@ def test_intent_error_classes(understander: Understander, text: str, intent: str
         ("ich würde mich gern nützlich machen", ()),
         ("Ich würde gern Handballtraining für Jungs geben", ("sport", "kinder-jugend")),
         ("Unser Heimatverein sucht Helfer für den Weihnachtsmarkt", ("dorfleben",)),
+        # own sentences for the error classes of a third author's development set
+        ("Ich habe in Syrien als Lehrer gearbeitet, jetzt will ich hier helfen", ()),
+        ("I worked as a nurse in Kyiv and want to help here", ()),
+        ("Ich lese Kindern gern was vor, in der Kita vielleicht", ("kinder-jugend",)),
+        ("Ich würde gern Leihopa werden", ("soziales",)),
+        ("Wir suchen Betreuer für unsere Jugendmannschaft im Fußball", ("sport", "kinder-jugend")),
     ],
 )
 def test_only_the_area_of_the_activity_is_an_interest(

@@ -7,9 +7,9 @@ import re
 from bot.content.model import Content
 from bot.content.schema import Step
 from bot.matching.facts import travel_km
-from bot.matching.interests import COMPOUND, InterestMatcher, InterestScore
+from bot.matching.interests import COMPOUND, EXACT, InterestMatcher, InterestScore
 from bot.matching.options import pick_all
-from bot.matching.places import FILLERS, PlaceResolver
+from bot.matching.places import FILLERS, Place, PlaceResolver
 from bot.text import content_words, fold
 from bot.understanding import cues, slots
 from bot.understanding.intents import IntentModel
@@ -54,6 +54,11 @@ _INCIDENTAL = re.compile(
             r"\bim\s+ruhestand\b|\bin\s+rente\b|\bretired\b",
             r"\b(?:für|fuer|for)\s+(?:die\s+|meine\s+|the\s+|my\s+)?schule\b|\bfor\s+school\b|"
             r"\bsozialstunden\b|\bschulpraktikum\b",
+            # what the writer did before: "habe in der Ukraine als Ärztin gearbeitet",
+            # "worked as a teacher in Syria", "30 Jahre bei der Post gearbeitet"
+            r"\b(?:in|im|bei)\s+(?:der\s+|dem\s+|den\s+)?[\w-]+\s+(?:als\s+\w+\s+)?"
+            r"(?:gearbeitet|gelebt|gewohnt|studiert|gelehrt|unterrichtet)\b",
+            r"\b(?:worked|lived|studied|taught)\s+(?:as\s+an?\s+\w+\s+)?(?:in|at)\s+(?:the\s+)?[\w-]+",
             # new here: "neu zugezogen", "neu in Deutschland", "kenn noch keinen", "new in town"
             r"\b(?:ganz\s+|erst\s+|noch\s+)?neu\s+(?:zugezogen|hergezogen|hierher\w*|hier|"
             r"in\s+[\w-]+|im\s+ort|im\s+dorf)\b|\b(?:neu\s+)?(?:zugezogen\w*|hergezogen)\b",
@@ -138,6 +143,7 @@ _BESIDE = tuple(
         # means
         r"\b(?:kaffee\s+kochen|kuchen\s+backen|kaffee|kuchen|fotos?|fotograf\w*|besuchsdienst\w*|"
         r"renovier\w*|streichen|vorlesen|vorzulesen|aufbauen|abbauen|aufbau|abbau|"
+        r"lese\w*\s+(?:\S+\s+){0,3}?vor\b|"
         r"photos?|baking|coffee)\b",
         # audience
         r"\b(?:für|fuer|mit|for|with)?\s*(?:den\s+|die\s+|unsere[nm]?\s+|the\s+|our\s+)?"
@@ -278,6 +284,8 @@ class Understander:
     def read(self, text: str) -> Reading:
         text = text[:MAX_LENGTH]
         place, where = self.places.find(text)
+        if where is not None and self._area_word(text[where[0] : where[1]], place):
+            place, where = None, None  # "Leihoma" sounds like Leuna but names an area
         # The place's own words are no interest ("Sportplatz Krostitz" → sport, not more).
         rest = text if where is None else f"{text[: where[0]]} {text[where[1] :]}"
         rest = " ".join(w for w in rest.split() if fold(w) not in self._menu_words)
@@ -354,6 +362,13 @@ class Understander:
                     found = [*found, InterestScore(KIDS, COMPOUND)]
                     break
         return found
+
+    def _area_word(self, span: str, place: Place | None) -> bool:
+        """A place read from a word that is not its name but an area's own word."""
+        if place is None or any(score >= 100 for _, score in self.places.resolver.match_span(span)):
+            return False  # the place's own name (or a known spelling of it)
+        found = self.interests.classify(span)
+        return bool(found) and found[0].score >= EXACT
 
     def _only_slots(self, text: str) -> bool:
         """Every word names an interest, a place or a time ("Feuerwehr, Krostitz, abends")."""
