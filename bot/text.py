@@ -242,11 +242,10 @@ def lemmatize(word: str) -> str:
 @lru_cache(maxsize=65536)
 def lemma_forms(word: str) -> tuple[str, ...]:
     """Folded forms of a word: itself, its lemma (as noun and as other word), a crude stem."""
-    forms = {fold(word)}
-    for variant in (word.capitalize(), word):
-        forms.add(fold(lemmatize(variant)))
-    forms.add(stem(fold(word)))
-    return tuple(f for f in forms if f)
+    # in a fixed order (not a set's, which changes with the hash seed between processes)
+    forms = [fold(word), *(fold(lemmatize(v)) for v in (word.capitalize(), word))]
+    forms.append(stem(fold(word)))
+    return tuple(f for f in dict.fromkeys(forms) if f)
 
 
 def stem(folded: str) -> str:

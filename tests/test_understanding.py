@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -710,3 +713,32 @@ def test_time_kind_habit_or_preference(
     understander: Understander, text: str, kind: str | None
 ) -> None:
     assert understander.read(text).time_kind == kind
+
+
+# --- the same reading in every process ------------------------------------------------------
+
+_TIES = """
+from pathlib import Path
+from bot.content.loader import load_content
+from bot.matching.interests import InterestMatcher
+matcher = InterestMatcher(load_content(Path("content"), Path("knowledge")).taxonomy)
+for text in ("Jugendfeuerwehr", "Kinderturnen im Sportverein", "Garten und Kirche", "Chor 🎵 ⚽"):
+    print([s.id for s in matcher.classify(text)])
+"""
+
+
+def test_interests_come_in_the_same_order_whatever_the_hash_seed() -> None:
+    """Ties between areas ("Jugendfeuerwehr": fire brigade and youth) once came out in the
+    order of a Python set, which changes from process to process with the hash seed."""
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", _TIES],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in (0, 1, 2, 3)
+    }
+    assert len(runs) == 1, runs

@@ -39,16 +39,19 @@ class _Target:
 
 class InterestMatcher:
     def __init__(self, taxonomy: TaxonomyFile) -> None:
-        self._words: dict[str, set[_Target]] = defaultdict(set)
-        self._phrases: dict[str, set[_Target]] = defaultdict(set)
-        self._symbols: dict[str, set[_Target]] = defaultdict(set)
-        self._acronyms: dict[str, set[_Target]] = defaultdict(set)  # case-sensitive: "IT", "EDV"
+        # Ordered sets (dicts with None values): a plain set of targets iterates in an order
+        # that changes with Python's hash seed, so ties between two areas ("Jugendfeuerwehr")
+        # came out in a different order from one process to the next.
+        self._words: dict[str, dict[_Target, None]] = defaultdict(dict)
+        self._phrases: dict[str, dict[_Target, None]] = defaultdict(dict)
+        self._symbols: dict[str, dict[_Target, None]] = defaultdict(dict)
+        self._acronyms: dict[str, dict[_Target, None]] = defaultdict(dict)  # "IT", "EDV"
         for interest in taxonomy.interests:
             self._add_terms(
                 interest.id, None, [interest.id, *interest.label.values(), *interest.synonyms]
             )
             if interest.emoji:
-                self._symbols[interest.emoji.rstrip("\ufe0f")].add(_Target(interest.id, None))
+                self._symbols[interest.emoji.rstrip("\ufe0f")][_Target(interest.id, None)] = None
             for sub in interest.subtopics:
                 self._add_terms(interest.id, sub.id, [*sub.label.values(), *sub.synonyms])
         self._vocabulary = list(self._words)
@@ -59,18 +62,18 @@ class InterestMatcher:
         target = _Target(interest, subtopic)
         for term in terms:
             if not fold(term):  # an emoji or symbol
-                self._symbols[term.strip().rstrip("\ufe0f")].add(target)
+                self._symbols[term.strip().rstrip("\ufe0f")][target] = None
                 continue
             if term.isupper() and len(term) <= 4:
-                self._acronyms[term].add(target)
+                self._acronyms[term][target] = None
                 continue
             for part in term.replace("&", ",").replace("/", ",").split(","):
                 folded = fold(part)
                 if " " in folded:
-                    self._phrases[folded].add(target)
+                    self._phrases[folded][target] = None
                 elif folded:
-                    self._words[folded].add(target)
-                    self._words[stem(folded)].add(target)
+                    self._words[folded][target] = None
+                    self._words[stem(folded)][target] = None
 
     def classify(self, text: str) -> list[InterestScore]:
         """All interests the text speaks of, best first."""
