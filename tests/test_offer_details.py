@@ -118,6 +118,21 @@ async def test_choosing_from_the_details_leads_to_consent_for_that_offer(
     assert lead.offer_id == "ta-jugendclub-abende" and lead.consent_version
 
 
+@pytest.mark.parametrize(("answer", "step"), [("ja, gerne", "consent"), ("nee", "results")])
+async def test_yes_at_the_details_chooses_that_offer_and_no_goes_back(
+    chat: Chat, db: Database, answer: str, step: str
+) -> None:
+    await walk_to_results(chat)
+    listed = chat.last_message()
+    await chat.press("Mehr zu 3")
+    await chat.say(answer)
+    assert (await conversation(db)).step == step
+    if step == "results":
+        assert chat.last.replies == [listed]
+    else:
+        assert (await conversation(db)).answers["offer_id"] == LISTED[2]
+
+
 @pytest.mark.parametrize(
     ("typed", "number"),
     [

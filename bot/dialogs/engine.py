@@ -258,6 +258,8 @@ class DialogEngine:
         details = offer_details.asked(turn, reading)  # "mehr zu 2" opens, does not choose
         if details is not None:
             return Event.button(event.sender, details.pack())
+        if data := offer_details.answered(turn, reading):  # "ja" at an offer's details
+            return Event.button(event.sender, data)
         labels = [(data, [label]) for label, data in shown]
         says_more = bool(reading.interests or reading.place)  # "Erste Hilfe", "zweite Heimat"
         choice = None if says_more else reading.ordinal

@@ -21,7 +21,7 @@ from bot.dialogs.turn import Turn
 from bot.matching.options import pick, pick_all
 from bot.messages import Button, Message
 from bot.offers.build import clip
-from bot.payloads import OfferDetails, OfferList
+from bot.payloads import Choice, OfferDetails, OfferList
 from bot.understanding import Reading, cues
 
 MAX_DESCRIPTION = 1200  # characters of a long (imported) description shown in the chat
@@ -40,6 +40,17 @@ def viewing(turn: Turn) -> bool:
     """Whether the last buttons the person got are those of an offer's details."""
     shown = turn.state.pending.get("buttons") or []
     return any(OfferList.unpack(data) is not None for _label, data in shown)
+
+
+def answered(turn: Turn, reading: Reading) -> str | None:
+    """At an offer's details 'ja' chooses it and 'nein' goes back to the list (the data of
+    that button); None anywhere else. Without this, 'ja' would read as the offer step's
+    'yes' – advice in general, not this offer."""
+    if reading.yes_no is None or not viewing(turn):
+        return None
+    wanted = Choice if reading.yes_no == "yes" else OfferList
+    shown = turn.state.pending.get("buttons") or []
+    return next((data for _label, data in shown if wanted.unpack(data) is not None), None)
 
 
 def asked(turn: Turn, reading: Reading) -> OfferDetails | None:
