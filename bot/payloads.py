@@ -216,3 +216,16 @@ class Language(Payload, prefix="lang"):
     """Switch the conversation to one of the content's languages."""
 
     code: str
+
+
+@dataclass(frozen=True)
+class OfferDetails(Payload, prefix="od"):
+    """'ℹ️ Mehr' under the offer list: show what this offer involves before choosing it.
+    An offer id is at most 40 characters (schema), so the payload stays under 64 bytes."""
+
+    offer: str
+
+
+@dataclass(frozen=True)
+class OfferList(Payload, prefix="ol"):
+    """Back from an offer's details to the same list, in the same order."""

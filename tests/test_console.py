@@ -55,6 +55,38 @@ def test_conversation_continues_in_a_new_process(tmp_path: Path) -> None:
     assert "einmal mit anpacken oder sich regelmäßig" in second.stdout
 
 
+DETAILS_SCRIPT = """Hallo
+1
+was mit Kindern
+Delitzsch
+regelmässig
+abends
+5
+2
+mehr zu 1
+1
+"""
+
+
+def test_offer_details_by_number_and_by_words_then_consent(tmp_path: Path) -> None:
+    """In the terminal the details buttons are numbered like all others: [5] opens the
+    second offer, [2] goes back to the list, [1] of the details chooses the offer."""
+    chat = run_lotse("chat", stdin=DETAILS_SCRIPT, db=tmp_path / "details.sqlite3")
+    assert chat.returncode == 0, chat.stderr
+    out = chat.stdout
+    listed = out.split("\n> 5\n")[0].rsplit("\n> abends\n", 1)[1]
+    assert "[4] ℹ️ Mehr zu 1\n[5] ℹ️ Mehr zu 2\n[6] ℹ️ Mehr zu 3\n" in listed
+    opened = out.split("\n> 5\n")[1].split("\n> 2\n")[0]
+    assert "\nℹ️ 2. " in opened and "🗓 Wann:" in opened and "👥 Wer steht dahinter:" in opened
+    assert "[1] ✅ Das möchte ich\n[2] ↩️ Zurück zur Liste\n" in opened
+    back = out.split("\n> 2\n")[1].split("\n> mehr zu 1\n")[0]
+    assert back == listed  # the same list, same order, nothing asked again
+    typed = out.split("\n> mehr zu 1\n")[1].split("\n> 1\n")[0]
+    assert "\nℹ️ 1. " in typed
+    assert "Sind Sie damit einverstanden?" in out.rsplit("\n> 1\n", 1)[1]
+    assert "Traceback" not in out + chat.stderr
+
+
 def test_database_file_is_created_on_first_run(tmp_path: Path) -> None:
     db = tmp_path / "nested" / "dir" / "new.sqlite3"
     result = run_lotse("chat", stdin="/start\n", db=db)

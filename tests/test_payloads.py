@@ -25,6 +25,8 @@ from bot.payloads import (
     LeadAction,
     Nav,
     OfferCurrent,
+    OfferDetails,
+    OfferList,
     OfferReview,
     Payload,
     Withdraw,
@@ -49,6 +51,8 @@ ON_THE_WIRE = [
     (OfferCurrent(4, "end"), "oc:4:end"),
     (Erase("yes"), "del:yes"),
     (Language("en"), "lang:en"),
+    (OfferDetails("dz-tafel-ausgabe"), "od:dz-tafel-ausgabe"),
+    (OfferList(), "ol"),
 ]
 
 FORGED = [
@@ -81,6 +85,10 @@ FORGED = [
     "s:consent:" + "ä" * 40,  # well-formed, but longer than Telegram ever delivers
     "\x00:\x00",
     "lang:\ud800",  # a lone surrogate, as broken JSON may carry
+    "od:",  # an offer without id
+    "od:a:b",
+    "ol:",  # the list takes no field
+    "ol:1",
 ]
 
 
@@ -174,7 +182,7 @@ def test_a_prefix_is_declared_once() -> None:
 
 
 def test_kinds_without_content_fields_always_fit_telegram() -> None:
-    """Ids, fixed actions and FAQ ids (slugs of at most 40 characters) fit at their widest;
+    """Ids, fixed actions, FAQ and offer ids (slugs of at most 40 characters) fit at their widest;
     step names, option values and language codes come from content: `lotse check`."""
     widest = [
         LeadAction(MAX_ID, "unreachable"),
@@ -186,6 +194,8 @@ def test_kinds_without_content_fields_always_fit_telegram() -> None:
         Erase("yes"),
         Nav("restart"),
         FaqAnswer("f" * 40),
+        OfferDetails("o" * 40),  # offer ids are slugs of at most 40 characters too
+        OfferList(),
     ]
     assert max(size(p) for p in widest) <= MAX_BYTES
 

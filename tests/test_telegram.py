@@ -29,6 +29,7 @@ from tests.helpers import ROOT, free_port
 from tests.helpers.chat import Chat
 from tests.helpers.telegram import (
     COORDINATOR,
+    ZSCHORTAU,
     Running,
     at_any_hour,
     lotse_process,
@@ -148,6 +149,52 @@ async def test_lotse_onboarding_accepting_and_closing(fake: FakeTelegram, runnin
     await lotse.wait_for_text("keine offenen Anfragen")
     async with run.db.session() as session:
         assert (await session.scalars(select(Lead.status))).one() == "placed"
+
+
+async def test_an_offer_opens_in_place_and_goes_back_to_the_same_list(
+    fake: FakeTelegram, running: Starter
+) -> None:
+    """'ℹ️ Mehr zu 2' turns the list into the offer's details (an edit, no new message);
+    'Zurück zur Liste' turns it back into the very same list; 'Das möchte ich' consents."""
+    await bot_up(fake, running)
+    user = fake.user(1001)
+    await user.send("Hallo")
+    await user.wait_for_text("willkommen")
+    await user.press_button("engagieren")
+    await user.wait_for_text("Was interessiert Sie")
+    await user.send("was mit Kindern")
+    await user.wait_for_text("In welchem Ort")
+    await user.share_location(*ZSCHORTAU)
+    await user.wait_for_text("einmal mit anpacken")
+    await user.press_button("Regelmäßig")
+    await user.wait_for_text("Wann haben Sie")
+    await user.send("abends")
+    listed = await user.wait_for_text("Möchten Sie, dass sich ein Lotse")
+    rows = [[b["text"] for b in row] for row in listed.reply_markup["inline_keyboard"]]
+    assert ["ℹ️ Mehr zu 1", "ℹ️ Mehr zu 2", "ℹ️ Mehr zu 3"] in rows  # one row, not three
+
+    mark = fake.mark()
+    await user.press_button("Mehr zu 2")
+    details = await user.wait_for_text("🗓 Wann:", since=mark)
+    assert details.message_id == listed.message_id  # the list turned into the details
+    assert details.text.startswith("ℹ️ 2. ") and "👥 Wer steht dahinter:" in details.text
+    assert [label for label, _ in details.buttons] == ["✅ Das möchte ich", "↩️ Zurück zur Liste"]
+
+    mark = fake.mark()
+    await user.press_button("Zurück zur Liste")
+    again = await user.wait_for_text("Möchten Sie, dass sich ein Lotse", since=mark)
+    assert (again.message_id, again.text, again.buttons) == (
+        listed.message_id,
+        listed.text,
+        listed.buttons,
+    )
+
+    mark = fake.mark()
+    await user.send("was ist das erste genau?")  # typed, too
+    typed = await user.wait_for_text("🗓 Wann:", since=mark)
+    assert typed.text.startswith("ℹ️ 1. ")
+    await user.press_button("Das möchte ich")
+    await user.wait_for_text("Sind Sie damit einverstanden", since=mark)
 
 
 @pytest.mark.slow

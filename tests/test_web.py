@@ -296,6 +296,42 @@ async def test_conversation_survives_a_reload_with_the_cookie(
     assert await stranger.history() == {"lines": [], "started": False}
 
 
+async def test_an_offer_opens_before_choosing_and_the_list_comes_back(
+    start_server: Start, pages: Callable[..., PageClient], sqlite_url: str
+) -> None:
+    server = await start_server(sqlite_url)
+    page = pages(server.base)
+    await page.open()
+    await page.send(start="")
+    await page.press("engagieren")
+    await page.say("was mit Kindern")
+    await page.say("Zschortau")
+    await page.press("Regelmäßig")
+    [listed] = bot_lines(await page.send(text="abends"))
+    assert [b["label"] for b in listed["buttons"][3:6]] == [f"ℹ️ Mehr zu {n}" for n in (1, 2, 3)]
+
+    [details] = bot_lines(await page.send(button=listed["buttons"][4]["data"]))
+    assert details["text"].startswith("ℹ️ 2. ") and "🗓 Wann:" in details["text"]
+    labels = [b["label"] for b in details["buttons"]]
+    assert labels == ["✅ Das möchte ich", "↩️ Zurück zur Liste"]
+    [again] = bot_lines(await page.send(button=details["buttons"][1]["data"]))
+    assert (again["text"], again["buttons"]) == (listed["text"], listed["buttons"])
+
+    # A forged or stale details button is answered kindly, over HTTP like any other.
+    status, data = await page.post("send", {"button": "od:no-such-offer"})
+    assert status == 200 and "früheren Frage" in bot_lines(data["lines"])[0]["text"]
+
+    assert bot_lines(await page.send(text="mehr zu 1"))[0]["text"].startswith("ℹ️ 1. ")
+    assert "Sind Sie damit einverstanden" in await page.press("Das möchte ich")
+    # After a reload the page shows where the person is: the consent, with its buttons.
+    history = (await page.history())["lines"]
+    assert "einverstanden" in history[-1]["text"] and history[-1]["buttons"]
+
+
+def bot_lines(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [line for line in lines if line["from"] == "bot"]
+
+
 async def test_nul_bytes_and_lone_surrogates_are_cleaned_before_anything_is_stored(
     start_server: Start, pages: Callable[..., PageClient], any_db_url: str
 ) -> None:

@@ -72,6 +72,8 @@ class Step(Strict):
     # lead: answers carried into the lead for the Lotse, answer key → text key of its label
     details: dict[str, str] = {}
     place_step: str | None = None  # events: the step that asks the place when it is unknown
+    # offers: words that ask about one offer of the list ("mehr zu 2", "was ist das erste?")
+    more_words: list[str] = []
 
 
 class TravelRule(Strict):
@@ -162,7 +164,8 @@ class Offer(Strict):
     gemeinde: str | None = None
     interests: list[str] = Field(min_length=1)
     summary: str
-    needed: str = ""
+    needed: str = ""  # what a volunteer should bring or be able to do
+    accessibility: str = ""  # step-free access, parking, who it suits; shown in the details
     schedule: Schedule
     contact: str
     updated: dt.date
@@ -442,6 +445,10 @@ CODE_TEXTS = tuple(
     """
 btn_back help stale_button unsupported empty unknown_command error coordination_name
 consent_declined interests_understood btn_offer offer_line distance_km distance_here
+btn_offer_details btn_offer_choose btn_offer_list offer_details_title offer_details_what
+offer_details_where offer_details_in_gemeinde offer_details_when offer_details_hours
+offer_details_who offer_details_needed offer_details_access offer_details_link offer_details_ask
+offer_gone decimal_point
 choose_language language_set deeplink_offer deeplink_unknown lotse_welcome invite_invalid
 deeplink_poster network_name poster_headline poster_body poster_scan_telegram poster_scan_web
 only_lotse only_coordinator lead_card lead_card_contact contact_via_chat lotse_not_yours

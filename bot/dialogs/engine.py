@@ -25,7 +25,7 @@ from bot.clock import today_in
 from bot.config import DEFAULT_CONTROLLER, Operator
 from bot.content.model import Content
 from bot.content.schema import Step
-from bot.dialogs import understood
+from bot.dialogs import offer_details, understood
 from bot.dialogs.answers import (
     ASIDE_SCORE,
     answer_message,
@@ -255,6 +255,11 @@ class DialogEngine:
         reading, shown = turn.reading, turn.state.pending.get("buttons")
         if reading is None or not shown or reading.navigation or self._writing(turn):
             return event
+        details = offer_details.asked(turn, reading)  # "mehr zu 2" opens, does not choose
+        if details is not None:
+            return Event.button(event.sender, details.pack())
+        if data := offer_details.answered(turn, reading):  # "ja" at an offer's details
+            return Event.button(event.sender, data)
         labels = [(data, [label]) for label, data in shown]
         says_more = bool(reading.interests or reading.place)  # "Erste Hilfe", "zweite Heimat"
         choice = None if says_more else reading.ordinal
@@ -319,6 +324,9 @@ class DialogEngine:
         if not text:
             return [Message(turn.t("empty")), *self._prompt(turn)]
         navigation = self._navigation(text)
+        if navigation == "back" and offer_details.viewing(turn):  # from an offer to its list
+            turn.keep_prompt = False
+            return offer_details.the_list(turn, self._prompt(turn))
         if navigation == "back":
             return await self._back(turn)
         if navigation == "restart":

@@ -11,7 +11,7 @@ from typing import Protocol
 
 from bot.config import Operator
 from bot.content.model import Content
-from bot.dialogs import handoff
+from bot.dialogs import handoff, offer_details
 from bot.dialogs.answers import answer_message, entry_for
 from bot.dialogs.steps import QuestionStep, place_to_dict
 from bot.dialogs.turn import Turn
@@ -30,6 +30,8 @@ from bot.payloads import (
     Language,
     LeadAction,
     OfferCurrent,
+    OfferDetails,
+    OfferList,
     OfferReview,
     Payload,
     Withdraw,
@@ -111,6 +113,10 @@ class Extras:
                 return await self._citizen_lead(turn, pressed)
             case FaqAnswer():
                 return self._faq_answer(turn, pressed)
+            case OfferDetails():
+                return offer_details.show(turn, pressed, self.flow.prompt(turn))
+            case OfferList():
+                return offer_details.the_list(turn, self.flow.prompt(turn))
             case Erase(answer=answer):
                 return await self._erase(turn, answer == "yes")
             case Language(code=code):

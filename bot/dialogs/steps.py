@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from bot import clock
 from bot.content.schema import FaqEntry, Option, Step
 from bot.content.times import PARTS
+from bot.dialogs import offer_details
 from bot.dialogs.answers import (
     answer_message,
     question_buttons,
@@ -290,12 +291,15 @@ class OffersStep(StepKind):
             turn.step_button(name, f"c{i}", turn.t("btn_offer", n=i + 1, title=r.offer.title))
             for i, r in enumerate(ranked)
         ]
+        # Choosing stays first (a typed "2" still chooses the second offer); the details
+        # buttons follow as one short row, so the keyboard grows by one row, not three.
+        details = offer_details.buttons(turn, turn.state.pending["offers"])
         return [
             turn.ask(
                 name,
                 step,
                 text="\n\n".join(lines),
-                extra=[*buttons, self._general(turn, name, step)],
+                extra=[*buttons, *details, self._general(turn, name, step)],
             )
         ]
 

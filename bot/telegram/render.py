@@ -14,12 +14,14 @@ from aiogram.types import (
 )
 
 from bot.messages import Button, Message
-from bot.payloads import MAX_BYTES, SEPARATOR, Nav
+from bot.payloads import MAX_BYTES, SEPARATOR, Nav, OfferDetails
 
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 4096  # Telegram's limit per message
 SHORT_LABEL = 18  # two buttons share a row when both are this short
+# "ℹ️ Mehr zu 1 | 2 | 3" under an offer list: one row, not three (they fit a 320 px phone)
+PER_ROW = {"short": 2, "details": 3}
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup
 
@@ -74,21 +76,26 @@ def keyboard(message: Message, location_label: str) -> Markup | None:
 
 def _rows(buttons: list[Button]) -> list[list[InlineKeyboardButton]]:
     rows: list[list[InlineKeyboardButton]] = []
+    groups: list[str | None] = []  # the group of each row's buttons
     for button in buttons:
         item = InlineKeyboardButton(text=button.label[:64], callback_data=button.data)
-        last = rows[-1] if rows else None
-        pairable = len(button.label) <= SHORT_LABEL and not _is_nav(button.data)
-        if (
-            last
-            and len(last) == 1
-            and pairable
-            and len(last[0].text) <= SHORT_LABEL
-            and not _is_nav(last[0].callback_data or "")
-        ):
-            last.append(item)
+        group = _group(button)
+        if rows and group is not None and groups[-1] == group and len(rows[-1]) < PER_ROW[group]:
+            rows[-1].append(item)
         else:
             rows.append([item])
+            groups.append(group)
     return rows
+
+
+def _group(button: Button) -> str | None:
+    """Buttons of one group share a row: the "ℹ️ Mehr zu N" of an offer list, short labels
+    in pairs. Long labels and 'zurück' / 'neu starten' get a row of their own."""
+    if OfferDetails.unpack(button.data) is not None:
+        return "details"
+    if _is_nav(button.data) or len(button.label) > SHORT_LABEL:
+        return None
+    return "short"
 
 
 def _is_nav(data: str) -> bool:
