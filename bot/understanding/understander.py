@@ -54,6 +54,10 @@ _INCIDENTAL = re.compile(
             r"\bim\s+ruhestand\b|\bin\s+rente\b|\bretired\b",
             r"\b(?:für|fuer|for)\s+(?:die\s+|meine\s+|the\s+|my\s+)?schule\b|\bfor\s+school\b|"
             r"\bsozialstunden\b|\bschulpraktikum\b",
+            # where the writer lives, also a place the bot does not know ("wohne in
+            # Tiefensee" names no lake): "wohne in X", "lebe in X", "I live in X"
+            r"\b(?:wohne|wohnen|wohn|lebe|leben|live|living|wohnhaft)\s+(?:in|im|bei|at|near)\s+"
+            r"(?:der\s+|dem\s+|the\s+)?(?-i:[A-ZÄÖÜ])[\w-]+",
             # what the writer did before: "habe in der Ukraine als Ärztin gearbeitet",
             # "worked as a teacher in Syria", "30 Jahre bei der Post gearbeitet"
             r"\b(?:in|im|bei)\s+(?:der\s+|dem\s+|den\s+)?[\w-]+\s+(?:als\s+\w+\s+)?"
