@@ -95,6 +95,7 @@ class OfferBuilder:
         taxonomy = content.taxonomy.interests
         self.interest_ids = [i.id for i in taxonomy] + [s.id for i in taxonomy for s in i.subtopics]
         self.matcher = InterestMatcher(content.taxonomy)
+        self._order = {interest.id: n for n, interest in enumerate(taxonomy)}
 
     def make_id(self, prefix: str, raw: str) -> str:
         ident = f"{prefix}-{slug(raw)}"
@@ -124,7 +125,11 @@ class OfferBuilder:
         read = ""
         for text in texts:
             read = f"{read}\n{text}" if read else text
-            scores = self.matcher.classify(read)
+            # Equal scores in the taxonomy's order: the matcher's order of ties follows set
+            # iteration, which differs between processes – and a re-import must not churn.
+            scores = sorted(
+                self.matcher.classify(read), key=lambda s: (-s.score, self._order[s.id])
+            )
             chosen = self.matcher.confident_ids(scores)
             if chosen:
                 by_id = {s.id: s.subtopic for s in scores}
