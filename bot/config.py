@@ -200,15 +200,15 @@ def _web_address(env: dict[str, str], name: str) -> str | None:
 
 
 def _seconds(env: dict[str, str], name: str, default: float) -> float:
-    value = (env.get(name) or "").strip().replace(",", ".")
+    value = (env.get(name) or "").strip()
     if not value:
         return default
     try:
         seconds = float(value)
     except ValueError:
         seconds = -1.0
-    if not 0 <= seconds <= 3600:
-        raise ValueError(f"{name}: '{value}' – erlaubt: Sekunden von 0 bis 3600, z. B. 1.5")
+    if not 0 < seconds <= 3600:
+        raise ValueError(f"{name}: '{value}' – erlaubt: Sekunden über 0 bis 3600, z. B. 1.5")
     return seconds
 
 

@@ -1026,3 +1026,31 @@ def test_each_source_archives_only_its_own_offers(tree: Tree) -> None:
     active = {i for i, o in offers.items() if not o.get("archived")}
     assert active == csv_ids - archived
     assert tree.lotse("check")[0] == 0
+
+
+def test_detail_request_and_its_settings() -> None:
+    from bot.offers.details import detail_request_for
+
+    portal = Settings.from_env(
+        {"FREINET_URL": "https://f.example", "FREINET_PORTAL_ID": "9", "FREINET_KEY": "k"}
+    )
+    assert not portal.freinet_details
+    assert portal.freinet_details_interval == 1.0
+    assert detail_request_for(portal, "4711") == (
+        "https://f.example/query/api/portal/v1/OfferServiceEndpoint.php",
+        {"offerId": "4711", "portalId": "9", "accessKey": "k"},
+    )
+    full = Settings.from_env(
+        {
+            "FREINET_URL": "https://f.example/x/MatchingServiceEndpoint.php",
+            "FREINET_AGENCY_ID": "7",
+            "FREINET_KEY": "k",
+            "FREINET_DETAILS": "1",
+            "FREINET_DETAILS_INTERVAL": "0.5",
+        }
+    )
+    assert (full.freinet_details, full.freinet_details_interval) == (True, 0.5)
+    assert detail_request_for(full, "1")[0] == "https://f.example/x/OfferServiceEndpoint.php"
+    for wrong in ("0", "schnell", "7200"):
+        with pytest.raises(ValueError, match="FREINET_DETAILS_INTERVAL"):
+            Settings.from_env({"FREINET_DETAILS_INTERVAL": wrong})

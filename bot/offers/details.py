@@ -193,7 +193,7 @@ async def add_details(
 def _needs_none(element: Element) -> bool:
     """The list named areas itself, or the offer seeks nobody (it will not be imported)."""
     sought = text_of(element, "anzahl_gesuche").strip()
-    return bool(names_in(element, AREA_TAGS + GROUP_TAGS)) or sought in {"0", "0.0"}
+    return bool(names_in(element, AREA_TAGS)) or sought in {"0", "0.0"}
 
 
 async def _fetch_detail(settings: Settings, get: HttpGet, offer_id: str) -> bytes:
