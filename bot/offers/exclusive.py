@@ -26,14 +26,24 @@ SYNC = "Freinet-Abgleich"
 NIGHTLY = "nächtlicher Freinet-Abgleich"
 
 
-class ImportBusy(Exception):
+class ImportLockError(Exception):
+    """The lock could not be taken; the message says why, in German."""
+
+
+class ImportBusy(ImportLockError):
     """Another import holds the lock; the message says which, in German."""
 
 
 @contextmanager
 def exclusive(content_dir: Path, what: str) -> Iterator[None]:
     """Hold the import lock while the block runs, or raise ImportBusy at once."""
-    fd = os.open(content_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(content_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:  # the folder is not writable: the import could not write either
+        raise ImportLockError(
+            f"{content_dir / LOCK_FILE}: Sperrdatei nicht anlegbar ({exc.strerror}) – "
+            "Schreibrechte für den Inhaltsordner prüfen"
+        ) from exc
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

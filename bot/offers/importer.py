@@ -31,7 +31,7 @@ from bot.content.schema import Offer
 from bot.offers.build import OfferBuilder, Parsed, Rejection, SourceError
 from bot.offers.csv_source import parse_csv
 from bot.offers.details import DetailStats, Pace, add_details
-from bot.offers.exclusive import MANUAL, SYNC, ImportBusy, exclusive
+from bot.offers.exclusive import MANUAL, SYNC, ImportBusy, ImportLockError, exclusive
 from bot.offers.freinet import HttpGet, fetch_offer_list, parse_freinet
 
 Format = Literal["csv", "freinet"]
@@ -195,6 +195,8 @@ def _exclusive(settings: Settings, who: str) -> Iterator[None]:
             yield
     except ImportBusy as exc:
         raise ImportRunning(str(exc)) from exc
+    except ImportLockError as exc:
+        raise ImportFailed(str(exc)) from exc
 
 
 def merge(existing: list[Offer], parsed: Parsed) -> tuple[list[Offer], ImportReport]:
