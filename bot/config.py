@@ -52,6 +52,10 @@ class Settings:
     freinet_agency_id: str | None = None
     freinet_portal_id: str | None = None
     freinet_key: str | None = field(default=None, repr=False)  # never in logs
+    # The detail endpoint's areas for offers the list sends without (FREINET_DETAILS=1), one
+    # request per FREINET_DETAILS_INTERVAL seconds, only for offers changed since last time.
+    freinet_details: bool = False
+    freinet_details_interval: float = 1.0
     # The web chat (`lotse web`, and mounted on the webhook server).
     web_host: str = "127.0.0.1"
     web_port: int = 8080
@@ -110,6 +114,8 @@ class Settings:
             freinet_agency_id=env.get("FREINET_AGENCY_ID") or None,
             freinet_portal_id=env.get("FREINET_PORTAL_ID") or None,
             freinet_key=env.get("FREINET_KEY") or None,
+            freinet_details=_switch(env, "FREINET_DETAILS", default=False),
+            freinet_details_interval=_seconds(env, "FREINET_DETAILS_INTERVAL", 1.0),
             web_host=env.get("WEB_HOST") or "127.0.0.1",
             web_port=_port(env, "WEB_PORT") or 8080,
             web_public_url=(env.get("WEB_PUBLIC_URL") or DEFAULT_WEB_PUBLIC_URL).rstrip("/"),
@@ -191,6 +197,19 @@ def _web_address(env: dict[str, str], name: str) -> str | None:
     if value and not value.lower().startswith(("https://", "http://")):
         raise ValueError(f"{name}: '{value}' – bitte eine Adresse mit https:// angeben")
     return value or None
+
+
+def _seconds(env: dict[str, str], name: str, default: float) -> float:
+    value = (env.get(name) or "").strip()
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 3600:
+        raise ValueError(f"{name}: '{value}' – erlaubt: Sekunden über 0 bis 3600, z. B. 1.5")
+    return seconds
 
 
 def _port(env: dict[str, str], name: str) -> int | None:

@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.content.loader import load_content
 from bot.content.model import IMPORTED_OFFERS
 from bot.dialogs.engine import DialogEngine
+from bot.offers.exclusive import MANUAL, exclusive
 from bot.runtime.services import RELOAD_SECONDS
 from bot.runtime.telegram import TelegramApp, make_bot
 from bot.runtime.watch import ContentWatcher, Sources
@@ -215,5 +216,30 @@ async def test_nightly_sync_reaches_the_running_engine(
         assert {"fn-4711", "fn-4712", "fn-4713", "fn-4716"} <= ids
         assert "fn-4711" in {o.id for o in app.engine.matchers.offers.offers}
         await asyncio.sleep(0)
+    finally:
+        await app.bot.session.close()
+
+
+async def test_nightly_sync_skips_while_a_coordinator_imports(
+    dirs: Sources,
+    db: Database,
+    sqlite_url: str,
+    freinet_server: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    settings = app_settings(
+        dirs, sqlite_url, FREINET_URL=freinet_server, FREINET_AGENCY_ID="1", FREINET_KEY="k"
+    )
+    app = TelegramApp(
+        settings, load_content(dirs.content_dir, dirs.knowledge_dir), db, make_bot(settings)
+    )
+    try:
+        with exclusive(dirs.content_dir, MANUAL):
+            await app.background.sync_freinet()  # no exception: the next night retries
+        assert not (dirs.content_dir / IMPORTED_OFFERS).exists()
+        assert "Freinet sync skipped, another import runs" in caplog.text
+        assert "manueller Import seit" in caplog.text
+        await app.background.sync_freinet()  # the lock is free again
+        assert any(o.id.startswith("fn-") for o in app.engine.content.offers)
     finally:
         await app.bot.session.close()

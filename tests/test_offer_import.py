@@ -20,11 +20,14 @@ import yaml
 from aiohttp import web
 
 from bot.cli import main
+from bot.config import Settings
 from bot.content.loader import load_content
 from bot.content.model import IMPORTED_OFFERS, ContentError
 from bot.dialogs.turn import Matchers
 from bot.matching.ranking import Profile
+from bot.offers.exclusive import LOCK_FILE
 from bot.offers.htmltext import html_to_text
+from bot.offers.importer import ImportReport
 
 ROOT = Path(__file__).resolve().parent.parent
 FREINET = ROOT / "tests" / "data" / "freinet"
@@ -439,7 +442,9 @@ def test_malformed_xml_exits_1_and_changes_nothing(tree: Tree) -> None:
         f"{FREINET / 'kaputt.xml'}: kein gültiges XML (mismatched tag: line 5, column 34)"
     ]
     assert tree.imported.read_bytes() == before
-    assert [p.name for p in tree.content.iterdir() if p.name.startswith(".")] == []
+    # No temporary file is left behind (the lock file stays: see bot/offers/exclusive.py).
+    hidden = [p.name for p in tree.content.iterdir() if p.name.startswith(".")]
+    assert hidden in ([], [LOCK_FILE])
 
 
 def test_xml_with_entity_declarations_is_refused(tree: Tree) -> None:
@@ -660,7 +665,6 @@ def test_detail_url_and_dry_run(tree: Tree) -> None:
 
 
 def test_request_per_agency_or_portal() -> None:
-    from bot.config import Settings
     from bot.offers.freinet import request_for
 
     agency = Settings.from_env(
@@ -700,3 +704,353 @@ def test_ids_that_differ_only_in_spelling(tree: Tree) -> None:
     out = tree.lotse("offers", "import", str(respelled))[1]
     assert counts(out)["archiviert"] == 0
     assert tree.offers()["csv-tafel-1"]["source_id"] == "Tafel 1"
+
+
+# --- a real list: no areas (issue #19) -------------------------------------------------
+
+WITHOUT_AREAS = FREINET / "liste-ohne-bereiche.xml"
+
+
+def test_list_without_areas_gets_interests_from_title_and_description(tree: Tree) -> None:
+    code, out, err = tree.lotse("offers", "import", str(WITHOUT_AREAS))
+    assert code == 0, err
+    assert counts(out) == {
+        "neu": 4,
+        "aktualisiert": 0,
+        "archiviert": 0,
+        "unverändert": 0,
+        "abgelehnt": 2,
+    }
+    assert (
+        "  Interessen erschlossen aus Titel/Beschreibung: 4 Angebote – bitte prüfen "
+        "(interests_inferred: true): fn-4801, fn-4802, fn-4803, fn-4805"
+    ) in out.splitlines()
+    assert (
+        "angebotsId 4804: kein Tätigkeitsbereich zugeordnet (keine angegeben) und aus "
+        "Titel/Beschreibung kein Interessengebiet erkennbar"
+    ) in out
+    offers = tree.offers()
+    assert {i: o["interests"] for i, o in offers.items()} == {
+        "fn-4801": ["kinder-jugend", "kinder-lernen"],
+        "fn-4802": ["soziales", "soziales-senioren"],  # not "vorlesen" of its description
+        "fn-4803": ["kinder-jugend", "kinder-jugendarbeit", "rettung", "rettung-feuerwehr"],
+        "fn-4805": ["umwelt", "umwelt-naturschutz"],  # not "Groß und Klein"
+    }
+    assert all(o["interests_inferred"] is True for o in offers.values())
+    text = tree.imported.read_text(encoding="utf-8")
+    assert "interests_inferred: true" in text.split("offers:")[0]  # the header explains it
+    code, out, _ = tree.lotse("check")
+    assert code == 0
+    assert "Angebote (4 mit erschlossenen Interessen – bitte prüfen)" in out
+    # The people who search find them.
+    assert "fn-4802" in ranked_ids(tree, ("soziales-senioren",), KROSTITZ)
+
+
+def test_reimporting_a_list_without_areas_changes_nothing(tree: Tree) -> None:
+    tree.lotse("offers", "import", str(WITHOUT_AREAS))
+    before = tree.imported.read_bytes()
+    stamp = tree.imported.stat().st_mtime_ns
+    code, out, _ = tree.lotse("offers", "import", str(WITHOUT_AREAS))
+    assert code == 0
+    assert counts(out) == {
+        "neu": 0,
+        "aktualisiert": 0,
+        "archiviert": 0,
+        "unverändert": 4,
+        "abgelehnt": 2,
+    }
+    assert "Datei unverändert" in out
+    assert tree.imported.read_bytes() == before
+    assert tree.imported.stat().st_mtime_ns == stamp  # not even rewritten
+
+
+def test_corrected_interests_survive_the_next_import(tree: Tree) -> None:
+    tree.lotse("offers", "import", str(WITHOUT_AREAS))
+    text = tree.imported.read_text(encoding="utf-8")
+    start = text.index("- id: fn-4803")
+    end = text.index("- id: fn-4805")
+    corrected = text[start:end].replace(
+        "  interests:\n  - kinder-jugend\n  - kinder-jugendarbeit\n  - rettung\n"
+        "  - rettung-feuerwehr\n  interests_inferred: true\n",
+        "  interests:\n  - rettung-feuerwehr\n",
+    )
+    assert corrected != text[start:end]
+    tree.imported.write_text(text[:start] + corrected + text[end:], encoding="utf-8")
+    code, out, _ = tree.lotse("offers", "import", str(WITHOUT_AREAS))
+    assert code == 0
+    assert counts(out)["unverändert"] == 4
+    assert "Interessen erschlossen aus Titel/Beschreibung: 3 Angebote" in out
+    offer = tree.offers()["fn-4803"]
+    assert offer["interests"] == ["rettung-feuerwehr"]
+    assert "interests_inferred" not in offer
+
+
+# --- sync-freinet with the detail endpoint (FREINET_DETAILS=1) -------------------------
+
+
+def detail_xml(*areas: str, groups: tuple[str, ...] = ()) -> bytes:
+    def elements(names: tuple[str, ...]) -> str:
+        return "".join(f"<element>{n}</element>" for n in names)
+
+    return (
+        "<angebot><angebot_details><angebotsname>x</angebotsname><geo_x>0</geo_x>"
+        f"<globalbereiche>{elements(areas)}</globalbereiche>"
+        f"<zielgruppen>{elements(groups)}</zielgruppen>"
+        "<kenntnisse><element>Geduld</element></kenntnisse></angebot_details></angebot>"
+    ).encode()
+
+
+@dataclass
+class FakeFreinetWithDetails:
+    """The list without areas, and each offer's detail with its areas (or an error)."""
+
+    body: bytes
+    details: dict[str, tuple[int, bytes]]
+    asked: list[dict[str, str]] = field(default_factory=list)
+
+    async def listing(self, request: web.Request) -> web.Response:
+        return web.Response(body=self.body, content_type="text/xml")
+
+    async def detail(self, request: web.Request) -> web.Response:
+        self.asked.append(dict(request.query))
+        status, body = self.details.get(request.query.get("offerId", ""), (404, b""))
+        return web.Response(body=body, status=status, content_type="text/xml")
+
+    def offer_ids(self) -> list[str]:
+        ids = [q["offerId"] for q in self.asked]
+        self.asked.clear()
+        return ids
+
+
+@pytest.fixture
+async def freinet_details(
+    monkeypatch: pytest.MonkeyPatch,
+) -> AsyncIterator[FakeFreinetWithDetails]:
+    fake = FakeFreinetWithDetails(
+        WITHOUT_AREAS.read_bytes(),
+        {
+            "4801": (200, detail_xml("Bildung", groups=("Kinder",))),
+            "4802": (200, detail_xml("Senioren")),
+            "4803": (500, b"kaputt"),  # this one fails: inferred for now, asked again
+            "4804": (200, detail_xml("Kreatives Gestalten")),  # unknown: inferred, nothing
+            "4805": (200, detail_xml("Umwelt- und Naturschutz")),
+        },
+    )
+    app = web.Application()
+    app.router.add_get("/query/api/MatchingServiceEndpoint.php", fake.listing)
+    app.router.add_get("/query/api/OfferServiceEndpoint.php", fake.detail)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    for name, value in (
+        ("FREINET_URL", f"http://127.0.0.1:{port}"),
+        ("FREINET_AGENCY_ID", AGENCY),
+        ("FREINET_KEY", KEY),
+        ("FREINET_DETAILS", "1"),
+        ("FREINET_DETAILS_INTERVAL", "2.5"),
+    ):
+        monkeypatch.setenv(name, value)
+    yield fake
+    await runner.cleanup()
+
+
+class FakeTime:
+    """The pace's clock: time passes only when the pace sleeps (no test waits)."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.sleeps: list[float] = []
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+async def sync_with_details(time: FakeTime) -> ImportReport:
+    from bot.offers.details import Pace
+    from bot.offers.importer import sync_freinet
+    from bot.runtime.http import http_get
+
+    settings = Settings.from_env()
+    pace = Pace(settings.freinet_details_interval, time.sleep, time.monotonic)
+    return await sync_freinet(settings, http_get, pace=pace)
+
+
+async def test_sync_fetches_the_areas_paced_and_caches_them(
+    tree: Tree, freinet_details: FakeFreinetWithDetails
+) -> None:
+    time = FakeTime()
+    report = await sync_with_details(time)
+    # 4806 seeks nobody: not asked. One request per 2.5 s.
+    assert freinet_details.asked[0] == {"offerId": "4801", "agencyId": AGENCY, "accessKey": KEY}
+    assert freinet_details.offer_ids() == ["4801", "4802", "4803", "4804", "4805"]
+    assert time.sleeps == [2.5] * 4
+    lines = report.lines()
+    assert (
+        "  Freinet-Details: 4 abgerufen, 0 aus dem Zwischenspeicher (unverändert seit dem "
+        "letzten Abruf), 1 nicht abrufbar – zuletzt: Freinet antwortet mit HTTP 500 Internal "
+        "Server Error – später erneut versuchen; Interessen dieser Angebote erschlossen"
+    ) in lines
+    assert report.counts() == "4 neu, 0 aktualisiert, 0 archiviert, 0 unverändert, 2 abgelehnt"
+    offers = tree.offers()
+    assert offers["fn-4801"]["interests"] == ["kinder-lernen", "kinder-jugend"]  # mapped
+    assert offers["fn-4802"]["interests"] == ["soziales", "soziales-senioren"]
+    assert offers["fn-4805"]["interests"] == ["umwelt", "umwelt-naturschutz"]
+    assert [i for i, o in offers.items() if o.get("interests_inferred")] == ["fn-4803"]
+    assert report.inferred == ["fn-4803"]
+    assert report.unknown_areas == {"Kreatives Gestalten": 1}
+    assert KEY not in (tree.content / ".freinet-details.json").read_text(encoding="utf-8")
+
+    # Next night: only the one that failed is asked again; the rest come from the cache.
+    time.sleeps.clear()
+    freinet_details.details["4803"] = (200, detail_xml("Feuerwehr"))
+    report = await sync_with_details(time)
+    assert freinet_details.offer_ids() == ["4803"]
+    assert time.sleeps == []  # 2.5 s have long passed
+    assert report.details is not None
+    assert (report.details.fetched, report.details.cached, report.details.failed) == (1, 4, 0)
+    assert tree.offers()["fn-4803"]["interests"] == ["rettung", "rettung-feuerwehr"]
+    assert "interests_inferred" not in tree.offers()["fn-4803"]
+    assert report.inferred == []
+
+    # An offer edited in Freinet (`bearbeitet` moves) is asked again; nothing else.
+    freinet_details.body = freinet_details.body.replace(
+        b"<bearbeitet>1762000000<", b"<bearbeitet>1764000000<"
+    )
+    freinet_details.details["4802"] = (200, detail_xml("Nachbarschaftshilfe"))
+    report = await sync_with_details(time)
+    assert freinet_details.offer_ids() == ["4802"]
+    assert tree.offers()["fn-4802"]["interests"] == ["soziales", "soziales-nachbarschaft"]
+    assert report.updated == ["fn-4802"]
+
+
+async def test_sync_stops_asking_a_failing_detail_endpoint(
+    tree: Tree, freinet_details: FakeFreinetWithDetails
+) -> None:
+    freinet_details.details = {}  # every detail: 404
+    time = FakeTime()
+    report = await sync_with_details(time)
+    assert freinet_details.offer_ids() == ["4801", "4802", "4803"]
+    assert report.details is not None
+    assert (report.details.failed, report.details.skipped) == (3, 2)
+    assert "2 nicht mehr abgefragt" in report.details.line()
+    # The import itself goes on: interests from the text, as without details.
+    assert report.counts() == "4 neu, 0 aktualisiert, 0 archiviert, 0 unverändert, 2 abgelehnt"
+    assert len(report.inferred) == 4
+
+
+async def test_sync_without_details_setting_asks_no_detail(
+    tree: Tree, freinet_details: FakeFreinetWithDetails, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FREINET_DETAILS", "0")
+    code, out, err = await sync(tree)
+    assert code == 0, err
+    assert freinet_details.asked == []
+    assert "Interessen erschlossen aus Titel/Beschreibung: 4 Angebote" in out
+    assert "Freinet-Details" not in out
+
+
+# --- one import at a time; each source archives only its own offers -------------------
+
+
+def test_manual_import_refused_while_the_nightly_sync_runs(tree: Tree) -> None:
+    from bot.offers.exclusive import NIGHTLY, exclusive
+
+    tree.lotse("offers", "import", str(FREINET / "angebote.xml"))
+    before = tree.imported.read_bytes()
+    with exclusive(tree.content, NIGHTLY):  # as `lotse run` holds it at 03:00
+        code, out, err = tree.lotse("offers", "import", str(WITHOUT_AREAS))
+        assert code == 1
+        assert out == ""
+        assert re.fullmatch(
+            r"Es läuft schon ein Import der Angebote \(nächtlicher Freinet-Abgleich seit "
+            r"\d\d\.\d\d\.\d{4} \d\d:\d\d Uhr \(Prozess \d+\)\) – nichts geändert\. Bitte "
+            r"warten, bis er fertig ist, und dann erneut starten\.",
+            err.strip(),
+        ), err
+        # Only looking is fine meanwhile.
+        code, out, _ = tree.lotse("offers", "import", "--dry-run", str(WITHOUT_AREAS))
+        assert code == 0
+        assert "Datei unverändert" in out
+    assert tree.imported.read_bytes() == before
+    code, out, _ = tree.lotse("offers", "import", str(WITHOUT_AREAS))  # afterwards it runs
+    assert code == 0
+    assert counts(out)["neu"] == 4
+
+
+async def test_nightly_sync_skipped_while_a_manual_import_runs(
+    tree: Tree, freinet: FakeFreinet
+) -> None:
+    from bot.offers.exclusive import MANUAL, exclusive
+    from bot.offers.importer import ImportRunning, sync_freinet
+    from bot.runtime.http import http_get
+
+    with exclusive(tree.content, MANUAL):
+        code, _, err = await sync(tree)
+        assert code == 1
+        assert err.startswith("Es läuft schon ein Import der Angebote (manueller Import seit ")
+        with pytest.raises(ImportRunning):
+            await sync_freinet(Settings.from_env(), http_get)
+        assert freinet.requests == []  # not even fetched
+    assert not tree.imported.exists()
+    assert (await sync(tree))[0] == 0
+
+
+def test_each_source_archives_only_its_own_offers(tree: Tree) -> None:
+    template = ROOT / "docs" / "offers-template.csv"
+    tree.lotse("offers", "import", str(template))
+    csv_ids = {i for i in tree.offers() if i.startswith("csv-")}
+    assert len(csv_ids) == 3
+    # Freinet knows nothing of the CSV offers: they stay active.
+    out = tree.lotse("offers", "import", str(FREINET / "angebote.xml"))[1]
+    assert counts(out)["archiviert"] == 0
+    assert not any(o.get("archived") for o in tree.offers().values())
+    # A shorter CSV archives CSV offers only.
+    rows = template.read_text(encoding="utf-8").splitlines()
+    shorter = tree.csv("kuerzer.csv", rows[0], rows[1])
+    out = tree.lotse("offers", "import", str(shorter))[1]
+    assert counts(out)["archiviert"] == 2
+    archived = {i for i, o in tree.offers().items() if o.get("archived")}
+    assert len(archived) == 2 and archived < csv_ids
+    # An empty Freinet list archives the Freinet offers, never the CSV one left.
+    empty = tree.root / "leer.xml"
+    empty.write_text("<angebotsliste></angebotsliste>", encoding="utf-8")
+    out = tree.lotse("offers", "import", str(empty))[1]
+    assert counts(out)["archiviert"] == 4
+    offers = tree.offers()
+    active = {i for i, o in offers.items() if not o.get("archived")}
+    assert active == csv_ids - archived
+    assert tree.lotse("check")[0] == 0
+
+
+def test_detail_request_and_its_settings() -> None:
+    from bot.offers.details import detail_request_for
+
+    portal = Settings.from_env(
+        {"FREINET_URL": "https://f.example", "FREINET_PORTAL_ID": "9", "FREINET_KEY": "k"}
+    )
+    assert not portal.freinet_details
+    assert portal.freinet_details_interval == 1.0
+    assert detail_request_for(portal, "4711") == (
+        "https://f.example/query/api/portal/v1/OfferServiceEndpoint.php",
+        {"offerId": "4711", "portalId": "9", "accessKey": "k"},
+    )
+    full = Settings.from_env(
+        {
+            "FREINET_URL": "https://f.example/x/MatchingServiceEndpoint.php",
+            "FREINET_AGENCY_ID": "7",
+            "FREINET_KEY": "k",
+            "FREINET_DETAILS": "1",
+            "FREINET_DETAILS_INTERVAL": "0.5",
+        }
+    )
+    assert (full.freinet_details, full.freinet_details_interval) == (True, 0.5)
+    assert detail_request_for(full, "1")[0] == "https://f.example/x/OfferServiceEndpoint.php"
+    for wrong in ("0", "schnell", "7200"):
+        with pytest.raises(ValueError, match="FREINET_DETAILS_INTERVAL"):
+            Settings.from_env({"FREINET_DETAILS_INTERVAL": wrong})

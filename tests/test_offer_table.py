@@ -42,7 +42,13 @@ def offer(n: int, **changes: object) -> Offer:
 
 
 def test_table_gives_back_every_offer(content: Content) -> None:
-    offers = [*content.offers, *(offer(n, archived=n % 7 == 0) for n in range(3 * BLOCK + 5))]
+    offers = [
+        *content.offers,
+        *(
+            offer(n, archived=n % 7 == 0, interests_inferred=n % 3 == 0)
+            for n in range(3 * BLOCK + 5)
+        ),
+    ]
     table = OfferTable.of(offers)
 
     assert len(table) == len(offers)
@@ -52,6 +58,8 @@ def test_table_gives_back_every_offer(content: Content) -> None:
     assert table.get("o-100") == offers[len(content.offers) + 100]
     assert table.get("nicht-da") is None and table.get(None) is None
     assert table.count_archived() == sum(o.archived for o in offers)
+    # Inferred interests to be checked: only of offers still shown.
+    assert table.count_inferred() == sum(o.interests_inferred and not o.archived for o in offers)
     with pytest.raises(IndexError):
         table[len(offers)]
 

@@ -123,8 +123,12 @@ def summary(content: Content) -> str:
     """One line for `lotse check` and /reload: what was loaded."""
     places = sum(len(g.ortsteile) for g in content.places.gemeinden)
     archived = content.offers.count_archived()
+    inferred = content.offers.count_inferred()
+    notes = [f"+{archived} archiviert"] if archived else []
+    if inferred:  # interests_inferred: read from the offer's own text, a person should look
+        notes.append(f"{inferred} mit erschlossenen Interessen – bitte prüfen")
     offers = f"{len(content.offers) - archived} Angebote" + (
-        f" (+{archived} archiviert)" if archived else ""
+        f" ({', '.join(notes)})" if notes else ""
     )
     return (
         f"{len(content.dialog.steps)} Dialogschritte, {len(content.texts.texts)} Texte, "

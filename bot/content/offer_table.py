@@ -35,6 +35,7 @@ class OfferColumns:
 
     ids: np.ndarray  # bytes (UTF-8), numpy 'S'
     archived: np.ndarray  # bool
+    inferred: np.ndarray  # bool: interests read from the offer's text (interests_inferred)
     place: np.ndarray  # int32, index into `places`
     places: tuple[PlaceKey, ...]
     interests: np.ndarray  # int32, index into `vocabulary`, all offers one after another
@@ -119,6 +120,10 @@ class OfferTable(Sequence[Offer]):
     def count_archived(self) -> int:
         return int(self.columns.archived.sum())
 
+    def count_inferred(self) -> int:
+        """Active offers whose interests were read from their text: to be checked."""
+        return int((self.columns.inferred & ~self.columns.archived).sum())
+
     def with_extra(self, offers: Iterable[Offer]) -> OfferTable:
         """These offers and then `offers` (e.g. Vereine's approved ones); shares the blocks."""
         extra = OfferTable.of(offers)
@@ -140,6 +145,7 @@ def _join(first: OfferTable, second: OfferTable) -> OfferTable:
     columns = OfferColumns(
         ids=np.concatenate([a.ids, b.ids]),
         archived=np.concatenate([a.archived, b.archived]),
+        inferred=np.concatenate([a.inferred, b.inferred]),
         place=np.concatenate([a.place, remap_places[b.place] if len(b.place) else b.place]),
         places=tuple(places),
         interests=np.concatenate(
@@ -164,6 +170,7 @@ class OfferTableBuilder:
     def __init__(self) -> None:
         self._ids: list[bytes] = []
         self._archived = array("b")
+        self._inferred = array("b")
         self._place = array("i")
         self._places: dict[PlaceKey, int] = {}
         self._interests = array("i")
@@ -185,6 +192,7 @@ class OfferTableBuilder:
         schedule = offer.schedule
         self._ids.append(offer.id.encode())
         self._archived.append(offer.archived)
+        self._inferred.append(offer.interests_inferred)
         place = (offer.gemeinde, offer.place)
         self._place.append(self._places.setdefault(place, len(self._places)))
         for interest in offer.interests:
@@ -212,6 +220,7 @@ class OfferTableBuilder:
         columns = OfferColumns(
             ids=np.array(self._ids, dtype=bytes) if count else np.array([], dtype="S1"),
             archived=np.frombuffer(self._archived, np.int8).astype(bool),
+            inferred=np.frombuffer(self._inferred, np.int8).astype(bool),
             place=np.frombuffer(self._place, np.int32).copy(),
             places=tuple(self._places),
             interests=np.frombuffer(self._interests, np.int32).copy(),

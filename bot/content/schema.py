@@ -163,6 +163,9 @@ class Offer(Strict):
     place: str
     gemeinde: str | None = None
     interests: list[str] = Field(min_length=1)
+    # Freinet sent no mapped area: the interests were read from the offer's own title and
+    # description by the dialogue's interest matcher, and a coordinator should check them.
+    interests_inferred: bool = False
     summary: str
     needed: str = ""  # what a volunteer should bring or be able to do
     accessibility: str = ""  # step-free access, parking, who it suits; shown in the details

@@ -20,6 +20,7 @@ from bot.content.documents import explain
 from bot.content.model import Content
 from bot.content.schema import SLUG_PATTERN, Offer
 from bot.content.validate import suggest
+from bot.matching.interests import InterestMatcher
 from bot.matching.places import Place, PlaceResolver
 
 MAX_DESCRIPTION = 3000
@@ -49,6 +50,7 @@ class Parsed:
     offers: list[Offer] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
     undated: set[str] = field(default_factory=set)  # source ids without a date of their own
+    inferred: set[str] = field(default_factory=set)  # source ids with interests from their text
     unknown_areas: Counter[str] = field(default_factory=Counter)
     unknown_groups: Counter[str] = field(default_factory=Counter)
     ignored_columns: list[str] = field(default_factory=list)
@@ -92,6 +94,8 @@ class OfferBuilder:
         self.resolver = PlaceResolver(content.places)
         taxonomy = content.taxonomy.interests
         self.interest_ids = [i.id for i in taxonomy] + [s.id for i in taxonomy for s in i.subtopics]
+        self.matcher = InterestMatcher(content.taxonomy)
+        self._order = {interest.id: n for n, interest in enumerate(taxonomy)}
 
     def make_id(self, prefix: str, raw: str) -> str:
         ident = f"{prefix}-{slug(raw)}"
@@ -111,6 +115,27 @@ class OfferBuilder:
         if not ids:
             raise Reject("kein Interessengebiet angegeben")
         return list(dict.fromkeys(ids))
+
+    def infer_interests(self, *texts: str) -> list[str]:
+        """Interest ids read from an offer's own text, as the dialogue reads a person's
+        message (`InterestMatcher.classify`, only confident hits). `texts` go from the most
+        to the least specific (title, short text, description): the longer text is read only
+        when the shorter names nothing, since a long description also mentions what the
+        activity is not about ("für Groß und Klein", "wir lesen vor")."""
+        read = ""
+        for text in texts:
+            read = f"{read}\n{text}" if read else text
+            # Equal scores in the taxonomy's order: the matcher's order of ties follows set
+            # iteration, which differs between processes – and a re-import must not churn.
+            scores = sorted(
+                self.matcher.classify(read), key=lambda s: (-s.score, self._order[s.id])
+            )
+            chosen = self.matcher.confident_ids(scores)
+            if chosen:
+                by_id = {s.id: s.subtopic for s in scores}
+                ids = [i for top in chosen for i in (top, by_id[top]) if i]
+                return list(dict.fromkeys(ids))
+        return []
 
     def place(self, lat: float | None, lon: float | None, text: str) -> Place:
         """Coordinates first (nearest place), else the place name; outside → rejected."""

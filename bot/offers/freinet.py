@@ -82,7 +82,7 @@ def parse_freinet(
     return parsed
 
 
-def _text(element: Element, *tags: str) -> str:
+def text_of(element: Element, *tags: str) -> str:
     """Text of the first child named like one of `tags`; inner markup kept as HTML."""
     for tag in tags:
         child = element.find(tag)
@@ -92,7 +92,7 @@ def _text(element: Element, *tags: str) -> str:
     return ""
 
 
-def _names(element: Element, tags: tuple[str, ...]) -> list[str]:
+def names_in(element: Element, tags: tuple[str, ...]) -> list[str]:
     """Area or target group names: `<element>` children, or one text split at , ; |."""
     names: list[str] = []
     for tag in tags:
@@ -137,7 +137,7 @@ class _Reader:
         self.seen: set[str] = set()
 
     def read(self, element: Element, position: int) -> None:
-        source_id = (element.get("angebotsId") or _text(element, "angebotsId")).strip()
+        source_id = (element.get("angebotsId") or text_of(element, "angebotsId")).strip()
         where = f"angebotsId {source_id}" if source_id else f"Angebot Nr. {position}"
         try:
             if not source_id:
@@ -157,23 +157,26 @@ class _Reader:
             self.parsed.undated.add(source_id)
 
     def _offer(self, element: Element, source_id: str) -> tuple[Offer, bool]:
-        sought = _text(element, "anzahl_gesuche")
+        sought = text_of(element, "anzahl_gesuche")
         if sought.strip() in {"0", "0.0"}:
             raise _Withdrawn("sucht derzeit niemanden (anzahl_gesuche 0)")
-        title = shorten(html_to_text(_text(element, "angebotsname")), 80)
-        organisation = shorten(html_to_text(_text(element, "einrichtungsname")), 120)
+        title = shorten(html_to_text(text_of(element, "angebotsname")), 80)
+        organisation = shorten(html_to_text(text_of(element, "einrichtungsname")), 120)
         for value, tag in ((title, "angebotsname"), (organisation, "einrichtungsname")):
             if not value:
                 raise Reject(f"{tag} fehlt")
-        interests = self._interests(element)
+        description = clip(html_to_text(text_of(element, "beschreibung")), MAX_DESCRIPTION)
+        short = html_to_text(text_of(element, "kurz_beschreibung"))
+        interests, inferred = self._interests(element, (title, short, description))
         place = self.builder.place(
-            _coordinate(_text(element, "geo_breite", "geo_x"), -90, 90),
-            _coordinate(_text(element, "geo_laenge", "geo_y"), -180, 180),
-            " ".join(_text(element, tag) for tag in ("plz", "ort")),
+            _coordinate(text_of(element, "geo_breite", "geo_x"), -90, 90),
+            _coordinate(text_of(element, "geo_laenge", "geo_y"), -180, 180),
+            " ".join(text_of(element, tag) for tag in ("plz", "ort")),
         )
-        description = clip(html_to_text(_text(element, "beschreibung")), MAX_DESCRIPTION)
-        summary = html_to_text(_text(element, "kurz_beschreibung")) or description.split("\n")[0]
-        changed = _timestamp(_text(element, "bearbeitet")) or _timestamp(_text(element, "erstellt"))
+        summary = short or description.split("\n")[0]
+        changed = _timestamp(text_of(element, "bearbeitet")) or _timestamp(
+            text_of(element, "erstellt")
+        )
         defaults = self.mapping.defaults
         url = defaults.detail_url.replace("{id}", quote(source_id)) if defaults.detail_url else None
         offer = self.builder.offer(
@@ -184,6 +187,7 @@ class _Reader:
                 "place": place.name,
                 "gemeinde": place.gemeinde,
                 "interests": interests,
+                "interests_inferred": inferred,
                 "summary": shorten(summary, SUMMARY_CHARS) or title,
                 "schedule": {
                     "kind": "flexible",
@@ -198,15 +202,19 @@ class _Reader:
                 "description": description,
             }
         )
+        if inferred:
+            self.parsed.inferred.add(source_id)
         return offer, changed is not None
 
-    def _interests(self, element: Element) -> list[str]:
-        """Mapped areas first, then target groups; unknown names are counted for the report."""
+    def _interests(self, element: Element, texts: tuple[str, ...]) -> tuple[list[str], bool]:
+        """Mapped areas first, then target groups; unknown names are counted for the report.
+        Without any mapped one (the list endpoint carries no areas), the interests are read
+        from the offer's own text – marked as inferred, for a coordinator to check."""
         ids: list[str] = []
-        areas = _names(element, AREA_TAGS)
+        areas = names_in(element, AREA_TAGS)
         for table, names, unknown in (
             (self.areas, areas, self.parsed.unknown_areas),
-            (self.groups, _names(element, GROUP_TAGS), self.parsed.unknown_groups),
+            (self.groups, names_in(element, GROUP_TAGS), self.parsed.unknown_groups),
         ):
             for name in names:
                 mapped = table.get(name.casefold())
@@ -214,13 +222,17 @@ class _Reader:
                     unknown[name] += 1
                 else:
                     ids += mapped
-        if not ids:
-            listed = ", ".join(f"'{a}'" for a in areas) or "keine angegeben"
-            raise Reject(
-                f"kein Tätigkeitsbereich zugeordnet ({listed}) – in content/freinet-mapping.yaml "
-                "ergänzen"
-            )
-        return self.builder.check_interests(ids)
+        if ids:
+            return self.builder.check_interests(ids), False
+        inferred = self.builder.infer_interests(*texts)
+        if inferred:
+            return self.builder.check_interests(inferred), True
+        listed = ", ".join(f"'{a}'" for a in areas) or "keine angegeben"
+        raise Reject(
+            f"kein Tätigkeitsbereich zugeordnet ({listed}) und aus Titel/Beschreibung kein "
+            "Interessengebiet erkennbar – Bereich in content/freinet-mapping.yaml ergänzen "
+            "oder in Freinet angeben"
+        )
 
 
 # --- fetching --------------------------------------------------------------------------
@@ -277,13 +289,20 @@ async def fetch_offer_list(
 ) -> bytes:
     """The XML bytes; errors as SourceError that never show the access key."""
     url, params = request_for(settings)
+    return await fetch(get, url, params, timeout=timeout, max_bytes=MAX_BYTES)
+
+
+async def fetch(
+    get: HttpGet, url: str, params: Mapping[str, str], *, timeout: float, max_bytes: int
+) -> bytes:
+    """One answer of Freinet (list or detail); errors as SourceError without the key."""
     try:
-        response = await get(url, params, timeout=timeout, max_bytes=MAX_BYTES)
+        response = await get(url, params, timeout=timeout, max_bytes=max_bytes)
     except TimeoutError as exc:
         raise SourceError(f"Freinet antwortet nicht innerhalb von {timeout:.0f} s") from exc
     except ResponseTooLarge as exc:
         raise SourceError(
-            f"Antwort von Freinet größer als {MAX_BYTES >> 20} MB – abgebrochen"
+            f"Antwort von Freinet größer als {max_bytes >> 20} MB – abgebrochen"
         ) from exc
     except Unreachable as exc:
         raise SourceError(f"Freinet nicht erreichbar ({exc})") from exc

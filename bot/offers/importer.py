@@ -14,6 +14,8 @@ import io
 import os
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TextIO
@@ -28,6 +30,8 @@ from bot.content.offers_file import read_offers
 from bot.content.schema import Offer
 from bot.offers.build import OfferBuilder, Parsed, Rejection, SourceError
 from bot.offers.csv_source import parse_csv
+from bot.offers.details import DetailStats, Pace, add_details
+from bot.offers.exclusive import MANUAL, SYNC, ImportBusy, ImportLockError, exclusive
 from bot.offers.freinet import HttpGet, fetch_offer_list, parse_freinet
 
 Format = Literal["csv", "freinet"]
@@ -36,11 +40,21 @@ HEADER = """\
 # Jeder neue Import überschreibt diese Datei. Eigene Angebote gehören in offers.yaml;
 # Freinet-Bereiche werden in freinet-mapping.yaml zugeordnet. archived: true = nicht mehr
 # in der Quelle (wird nicht angezeigt, bleibt für bestehende Anfragen erhalten).
+# interests_inferred: true = Freinet nannte keinen zugeordneten Bereich, die Interessen sind
+# aus Titel/Beschreibung erschlossen – bitte prüfen. Einzige erlaubte Handarbeit: `interests`
+# korrigieren und die Zeile `interests_inferred: true` löschen; der nächste Import behält sie.
 """
+
+
+INFERRED_SHOWN = 10  # ids named in the summary; the file marks every one
 
 
 class ImportFailed(Exception):
     """Nothing was changed; the message is one line (plus content problems, if any)."""
+
+
+class ImportRunning(ImportFailed):
+    """Another import holds the lock (`exclusive.py`); nothing was changed."""
 
 
 @dataclass
@@ -57,6 +71,8 @@ class ImportReport:
     unknown_areas: Counter[str] = field(default_factory=Counter)
     unknown_groups: Counter[str] = field(default_factory=Counter)
     ignored_columns: list[str] = field(default_factory=list)
+    inferred: list[str] = field(default_factory=list)  # active offers, interests from their text
+    details: DetailStats | None = None  # sync-freinet with FREINET_DETAILS
     written: Path | None = None
 
     def counts(self) -> str:
@@ -82,6 +98,19 @@ class ImportReport:
             if names:
                 listed = ", ".join(f"{n} ({c}×)" for n, c in sorted(names.items()))
                 out.append(f"  {title} – in content/freinet-mapping.yaml ergänzen: {listed}")
+        if self.inferred:
+            shown = ", ".join(self.inferred[:INFERRED_SHOWN])
+            more = (
+                f" und {len(self.inferred) - INFERRED_SHOWN} weitere"
+                if len(self.inferred) > INFERRED_SHOWN
+                else ""
+            )
+            out.append(
+                f"  Interessen erschlossen aus Titel/Beschreibung: {len(self.inferred)} Angebote "
+                f"– bitte prüfen (interests_inferred: true): {shown}{more}"
+            )
+        if self.details is not None:
+            out.append(f"  {self.details.line()}")
         if self.ignored_columns:
             out.append(f"  unbekannte Spalten ignoriert: {', '.join(self.ignored_columns)}")
         out.append(f"  geschrieben: {self.written}" if self.written else "  Datei unverändert")
@@ -101,7 +130,15 @@ def detect_format(name: str, data: bytes) -> Format:
 def import_offers(
     settings: Settings, data: bytes, name: str, *, dry_run: bool = False
 ) -> ImportReport:
-    """Import one file's bytes; raise ImportFailed (nothing changed) when it is unusable."""
+    """Import one file's bytes; raise ImportFailed (nothing changed) when it is unusable or
+    another import runs (a dry run only reads, so it runs beside one)."""
+    if dry_run:
+        return _import(settings, data, name, dry_run=True)
+    with _exclusive(settings, MANUAL):
+        return _import(settings, data, name, dry_run=False)
+
+
+def _import(settings: Settings, data: bytes, name: str, *, dry_run: bool) -> ImportReport:
     content = _current_content(settings)
     builder = OfferBuilder(content)
     try:
@@ -118,14 +155,48 @@ def import_offers(
     return report
 
 
-async def sync_freinet(settings: Settings, get: HttpGet, *, dry_run: bool = False) -> ImportReport:
-    """Fetch the agency's offer list from Freinet (by `get`) and import it."""
+async def sync_freinet(
+    settings: Settings,
+    get: HttpGet,
+    *,
+    dry_run: bool = False,
+    pace: Pace | None = None,
+    who: str = SYNC,
+) -> ImportReport:
+    """Fetch the agency's offer list from Freinet (by `get`) and import it; with
+    FREINET_DETAILS, first the areas of offers the list sends without (`details.py`)."""
+    if dry_run:
+        return await _sync(settings, get, dry_run=True, pace=pace)
+    with _exclusive(settings, who):  # the whole run: the details take a while
+        return await _sync(settings, get, dry_run=False, pace=pace)
+
+
+async def _sync(
+    settings: Settings, get: HttpGet, *, dry_run: bool, pace: Pace | None
+) -> ImportReport:
+    stats: DetailStats | None = None
     try:
         data = await fetch_offer_list(settings, get)
+        if settings.freinet_details:
+            pace = pace or Pace(settings.freinet_details_interval)
+            data, stats = await add_details(settings, get, data, pace, save=not dry_run)
     except SourceError as exc:
         raise ImportFailed(str(exc)) from exc
     # Parsing, place matching and validation take a while: keep the event loop free.
-    return await asyncio.to_thread(import_offers, settings, data, "Freinet", dry_run=dry_run)
+    report = await asyncio.to_thread(_import, settings, data, "Freinet", dry_run=dry_run)
+    report.details = stats
+    return report
+
+
+@contextmanager
+def _exclusive(settings: Settings, who: str) -> Iterator[None]:
+    try:
+        with exclusive(settings.content_dir, who):
+            yield
+    except ImportBusy as exc:
+        raise ImportRunning(str(exc)) from exc
+    except ImportLockError as exc:
+        raise ImportFailed(str(exc)) from exc
 
 
 def merge(existing: list[Offer], parsed: Parsed) -> tuple[list[Offer], ImportReport]:
@@ -155,6 +226,9 @@ def merge(existing: list[Offer], parsed: Parsed) -> tuple[list[Offer], ImportRep
 
 
 def _merge_one(old: Offer | None, new: Offer, parsed: Parsed, report: ImportReport) -> Offer:
+    new = _keep_known_interests(old, new)
+    if new.interests_inferred:
+        report.inferred.append(new.id)
     if old is None:
         report.new.append(new.id)
         return new
@@ -170,6 +244,15 @@ def _merge_one(old: Offer | None, new: Offer, parsed: Parsed, report: ImportRepo
     if new.source_id in parsed.undated:
         new = new.model_copy(update={"updated": clock.today()})
     return new
+
+
+def _keep_known_interests(old: Offer | None, new: Offer) -> Offer:
+    """Interests read from the text never replace better ones of the earlier import: those
+    from Freinet's areas (say, the detail endpoint failed tonight) or those a coordinator
+    corrected (by deleting `interests_inferred: true`)."""
+    if old is None or not new.interests_inferred or old.interests_inferred:
+        return new
+    return new.model_copy(update={"interests": old.interests, "interests_inferred": False})
 
 
 def _current_content(settings: Settings) -> Content:

@@ -33,7 +33,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot import clock
-from bot.config import DEFAULT_CONTROLLER, Settings, _ids
+from bot.config import DEFAULT_CONTROLLER, ON, Settings, _ids
 from bot.content.loader import load_content
 from bot.content.model import ContentError, summary
 from bot.runtime.telegram import StartupError, make_bot
@@ -52,6 +52,7 @@ NUMBERS = {  # checked only for their form here; from_env reads them
     "SMTP_PORT": "port",
     "TELEGRAM_RATE": "number",
     "FAQ_MAX_AGE_DAYS": "days",
+    "FREINET_DETAILS_INTERVAL": "number",
 }
 NOT_CHECKED = "Datenbank, Inhalte, Telegram nicht geprüft – erst die Einstellungen beheben"
 CHOICES = {"LOG_FORMAT": ("text", "json"), "SMTP_TLS": ("starttls", "ssl", "none")}
@@ -279,7 +280,9 @@ def _freinet(env: Mapping[str, str]) -> list[Check]:
                 "oder FREINET_URL leeren",
             )
         ]
-    return [Check("ok", "Freinet-Abgleich eingerichtet (nachts um 03:00)")]
+    details = (env.get("FREINET_DETAILS") or "").strip().lower() in ON
+    how = "; Bereiche über die Detailabfrage" if details else ""
+    return [Check("ok", f"Freinet-Abgleich eingerichtet (nachts um 03:00{how})")]
 
 
 def _operator(settings: Settings) -> Check:

@@ -43,7 +43,8 @@ from bot import clock, logs
 from bot.config import Settings
 from bot.content.model import Content
 from bot.dialogs.engine import DialogEngine
-from bot.offers.importer import ImportFailed, sync_freinet
+from bot.offers.exclusive import NIGHTLY
+from bot.offers.importer import ImportFailed, ImportRunning, sync_freinet
 from bot.runtime import heap
 from bot.runtime.http import http_get
 from bot.runtime.ticker import tick
@@ -261,7 +262,10 @@ class Background:
     async def sync_freinet(self) -> None:
         """Import Freinet's offer list; the watcher then switches the engine to it."""
         try:
-            report = await sync_freinet(self.settings, http_get)
+            report = await sync_freinet(self.settings, http_get, who=NIGHTLY)
+        except ImportRunning as exc:  # a coordinator's import right now: theirs goes first
+            log.warning("Freinet sync skipped, another import runs; next night retries: %s", exc)
+            return
         except ImportFailed as exc:
             log.error("Freinet sync failed: %s", exc)
             return
@@ -269,6 +273,8 @@ class Background:
             logs.failure(log, "Freinet sync failed", exc)
             return
         log.info("Freinet sync: %s", report.counts())
+        if report.details is not None:
+            log.info("Freinet sync: %s", report.details.line())
         if report.written:  # replaced atomically: no need to wait for it to settle
             await self.check_content(settle=False)
 
