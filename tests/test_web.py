@@ -742,6 +742,35 @@ async def test_web_texts_name_the_pages_buttons_instead_of_slash_commands(
         assert command not in shown, command
 
 
+async def test_here_in_the_chat_says_what_it_means_in_a_browser(
+    start_server: Start, pages: Callable[..., PageClient], sqlite_url: str, content: Content
+) -> None:
+    """On the web 'Hier im Chat' works only in this browser: the question says so and
+    asks for a phone number or e-mail instead; Telegram keeps its own wording."""
+    server = await start_server(sqlite_url)
+    page = pages(server.base)
+    await page.open()
+    await page.send(start="")
+    await page.press("engagieren")
+    await page.say("was mit Kindern")
+    await page.say("Zschortau")
+    await page.press("Regelmäßig")
+    await page.say("abends")
+    await page.press("beraten")
+    await page.press("Ja, einverstanden")
+    asked = await page.say("Maria")
+    assert "Telefonnummer oder E-Mail-Adresse" in asked
+    assert "im selben Browser" in asked and "Cookies" in asked and "anderes Gerät" in asked
+    assert "💬 Hier im Chat (nur dieser Browser)" in [b["label"] for b in page.buttons()]
+    assert "nur in diesem Browser" in await page.say("irgendwann mal")
+    assert "Ihre Anfrage ist angekommen" in await page.press("Hier im Chat")
+    # Telegram and the terminal: 'here in the chat' is the person's messenger, as before.
+    for via in ("telegram", "console"):
+        assert content.text("ask_contact", "de", via=via) == content.text("ask_contact", "de")
+        assert content.text("btn_contact_chat", "en", via=via) == "💬 Here in the chat"
+    assert "same browser" in content.text("ask_contact", "en", via="web")
+
+
 async def test_the_pages_buttons_export_and_delete_the_data(
     start_server: Start, pages: Callable[..., PageClient], sqlite_url: str
 ) -> None:

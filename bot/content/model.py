@@ -27,6 +27,8 @@ IMPORTED_OFFERS = "offers-imported.yaml"
 FREINET_MAPPING = "freinet-mapping.yaml"
 # The regional calendar ("Was ist los?"); without the file the calendar is empty.
 EVENTS = "events.yaml"
+# `ask_contact@web`: the web chat's own wording of the text `ask_contact` (Content.text).
+VARIANT = "@"
 # Example first messages per menu option (bot/understanding); without it only synonyms count.
 INTENTS = "intents.yaml"
 # Offers files are streamed, one offer at a time, into a compact table (offer_table.py).
@@ -67,11 +69,13 @@ class Content:
         return self.texts.languages
 
     def text(self, key: str, lang: str, *, via: str | None = None, **values: Any) -> str:
-        """The text in `lang`, its {placeholders} filled. A command placeholder such as
-        {/meine_daten} names the command the way channel `via` offers it: its text
-        `<via>_command_meine_daten` (the web chat's buttons), else '/meine_daten' as typed
-        on Telegram and in the terminal."""
-        variants = self.texts.texts.get(key)
+        """The text in `lang`, its {placeholders} filled. Channel `via` may have its own
+        wording, the text `<key>@<via>` (e.g. `ask_contact@web`: what "here in the chat"
+        means in a browser). A command placeholder such as {/meine_daten} names the
+        command the way `via` offers it: its text `<via>_command_meine_daten` (the web
+        chat's buttons), else '/meine_daten' as typed on Telegram and in the terminal."""
+        own = self.texts.texts.get(f"{key}{VARIANT}{via}") if via else None
+        variants = own or self.texts.texts.get(key)
         if variants is None:  # validation makes this unreachable for keys named in content
             return key
         template = variants.get(lang) or variants[self.languages[0]]

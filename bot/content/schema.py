@@ -438,6 +438,9 @@ KINDS_WITH_OPTIONS = {"menu", "choice", "consent", "info"}
 KINDS_WITH_NEXT = {"interests", "place", "text", "contact", "choice", "offers"}
 
 # Text keys the code itself uses (outside any step); `lotse check` makes sure they exist.
+# The channels a text may have its own wording for (`ask_contact@web`, Content.text).
+CHANNELS = ("telegram", "web", "console", "whatsapp")
+
 CODE_TEXTS = tuple(
     """
 btn_back help stale_button unsupported empty unknown_command error coordination_name
