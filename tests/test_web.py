@@ -29,6 +29,7 @@ from bot.leads.lifecycle import aware
 from bot.messages import Event, Message, Sender
 from bot.privacy.personal_data import enforce_retention
 from bot.runtime.telegram import TelegramApp, make_bot
+from bot.runtime.ticker import tick
 from bot.store import handover
 from bot.store.db import Database
 from bot.store.models import Conversation, Lead, OutboxMessage, User, WebMessage
@@ -845,3 +846,58 @@ async def test_telegram_keeps_its_slash_commands(content: Content, sqlite_url: s
         assert "/meine_daten – was über Sie gespeichert ist; /loeschen – alles löschen" in help_text
     finally:
         await db.close()
+
+
+async def test_the_page_shows_commands_named_in_texts_as_buttons(
+    start_server: Start, pages: Callable[..., PageClient], sqlite_url: str
+) -> None:
+    server = await start_server(sqlite_url)
+    page = pages(server.base)
+    html_page = await page.open()
+    config = json.loads(re.search(r'id="chat-config">(.*?)</script>', html_page)[1])  # type: ignore[index]
+    refs = {(item["ref"], item["label"], item["command"]) for item in config["commands"]}
+    assert ("„📄 Meine Daten“", "📄 Meine Daten", "meine_daten") in refs
+    assert ('"🔄 Start over"', "🔄 Start over", "start") in refs  # a waiting note may be English
+    await page.send(start="")
+    await page.press("engagieren")
+    # The buttons in a text give their command: 'Neu beginnen' and 'Hilfe' as well.
+    helped = await page.send(command="hilfe")
+    assert helped[0]["text"] == "❓ Hilfe" and "„🔄 Neu beginnen“" in _said(helped)
+    restarted = await page.send(command="start")
+    assert restarted[0]["text"] == "🔄 Neu beginnen"
+    assert "Ich möchte mich engagieren" in page.buttons()[0]["label"]
+
+
+async def test_queued_messages_name_the_command_as_the_persons_channel_gives_it(
+    start_server: Start, pages: Callable[..., PageClient], sqlite_url: str
+) -> None:
+    """'Ihre Anfrage ist abgelaufen … {/start}' is written by the ticker before anyone
+    knows where it will be read: the page shows its button, Telegram gets /start (here
+    after the person moved their conversation there)."""
+    server = await start_server(sqlite_url)
+    content = server.engine.content
+    web_page, moving = pages(server.base), pages(server.base)
+    for page in (web_page, moving):
+        await page.open()
+        await walk_to_lead(page)
+    now = product_clock.now()
+    async with server.db.session() as session, session.begin():
+        for lead in await session.scalars(select(Lead)):
+            lead.due_kind, lead.due_at = "expire", now - dt.timedelta(minutes=1)
+    done = await tick(server.db, content, now)
+    assert sum("abgelaufen" in line for line in done) == 2
+    assert all("{/start}" in row.text for row in await outbox(server, "citizen"))
+    # The web page: the page's own words (its button), never a slash command.
+    notes = [line for line in (await web_page.history())["lines"] if line["from"] == "note"]
+    [expired] = [note["text"] for note in notes if "abgelaufen" in note["text"]]
+    assert "tippen Sie gern auf „🔄 Neu beginnen“, dann" in expired
+    assert "/start" not in expired and "{/" not in expired
+    # Telegram: the person moved there before the message went out.
+    _, data = await moving.post("telegram", {})
+    anna = Sender("telegram", "777", "de")
+    await server.engine.handle(Event.message(anna, "/start " + data["link"].split("start=")[1]))
+    telegram = StubTelegram()
+    worker = OutboxWorker(server.db, telegram, lambda: content, frozenset())  # type: ignore[arg-type]
+    await worker.deliver_due(now + dt.timedelta(days=1))
+    [to_anna] = [m.text for chat, m in telegram.sent if chat == 777 and "abgelaufen" in m.text]
+    assert "tippen Sie gern auf /start, dann" in to_anna

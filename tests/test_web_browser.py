@@ -175,7 +175,13 @@ async def test_axe_finds_no_serious_accessibility_problem(
     await expect(page.locator(".line.bot").last).to_contain_text("Bereich")
     await page.get_by_role("button", name="Datenschutz").click()
     await expect(log).to_contain_text("Verantwortlich:")
+    # The notice names the page's commands as buttons in its sentences, not as /commands.
+    notice = page.locator(".line.bot", has_text="Datenschutz beim")
+    await expect(notice.locator("button.command", has_text="📄 Meine Daten")).to_be_visible()
+    assert "/meine_daten" not in await notice.inner_text()
     assert await serious_violations(page) == []
+    await notice.locator("button.command", has_text="🗑 Daten löschen").click()
+    await expect(page.locator(".line.bot").last).to_contain_text("Wirklich alle Ihre Daten")
     await page.goto(f"{server.base}/chat?embed=1")  # as inside the widget (its own cookie)
     await expect(page.get_by_role("log")).to_contain_text("Hallo und willkommen")
     assert await serious_violations(page) == []

@@ -61,7 +61,40 @@
 
   // --- showing lines -----------------------------------------------------------------
 
+  // A text names the page's commands as '„📄 Meine Daten“' (never '/meine_daten'): here
+  // each such name is a button that gives the command, where the text mentions it.
   function fillText(element, text) {
+    const named = config.commands.filter(function (item) {
+      return text.includes(item.ref);
+    });
+    let rest = text;
+    while (named.length) {
+      let next = null;
+      let at = -1;
+      for (const item of named) {
+        const found = rest.indexOf(item.ref);
+        if (found >= 0 && (at < 0 || found < at)) {
+          next = item;
+          at = found;
+        }
+      }
+      if (!next) break;
+      fillLinks(element, rest.slice(0, at));
+      element.append(commandButton(next));
+      rest = rest.slice(at + next.ref.length);
+    }
+    fillLinks(element, rest);
+  }
+
+  function commandButton(item) {
+    const button = makeButton(item.label, function () {
+      send({ command: item.command }, true);
+    });
+    button.className = "command";
+    return button;
+  }
+
+  function fillLinks(element, text) {
     let last = 0;
     for (const match of text.matchAll(URL_PATTERN)) {
       element.append(text.slice(last, match.index));
