@@ -844,6 +844,8 @@ async def test_telegram_keeps_its_slash_commands(content: Content, sqlite_url: s
         help_text = (await engine.handle(Event.message(person, "/hilfe"))).replies[0].text
         assert "„neu starten“ oder /start – von vorn beginnen" in help_text
         assert "/meine_daten – was über Sie gespeichert ist; /loeschen – alles löschen" in help_text
+        faq = await engine.handle(Event.message(person, "Wie lösche ich meine Daten?"))
+        assert "Tippen Sie auf /loeschen." in faq.replies[0].text
     finally:
         await db.close()
 
@@ -863,6 +865,9 @@ async def test_the_page_shows_commands_named_in_texts_as_buttons(
     # The buttons in a text give their command: 'Neu beginnen' and 'Hilfe' as well.
     helped = await page.send(command="hilfe")
     assert helped[0]["text"] == "❓ Hilfe" and "„🔄 Neu beginnen“" in _said(helped)
+    # An FAQ answer, too: '{/loeschen}' in knowledge/faq.yaml.
+    answered = await page.say("Wie lösche ich meine Daten?")
+    assert "Tippen Sie auf „🗑 Daten löschen“" in answered and "/loeschen" not in answered
     restarted = await page.send(command="start")
     assert restarted[0]["text"] == "🔄 Neu beginnen"
     assert "Ich möchte mich engagieren" in page.buttons()[0]["label"]
