@@ -354,3 +354,49 @@ async def test_the_input_bar_covers_no_button(
     await buttons.last.click()  # ⬅️ Zurück
     await expect(page.locator(".line.bot").last).to_contain_text("Wann haben Sie")
     await context.close()
+
+
+async def test_the_page_names_its_operator_with_imprint_and_privacy_policy(
+    browser: Browser, content: Content, matchers: Matchers, sqlite_url: str, screenshots: Path
+) -> None:
+    running = await ChatServer.start(
+        sqlite_url,
+        content,
+        matchers,
+        OPERATOR_NAME="Landratsamt Nordsachsen",
+        OPERATOR_ADDRESS="Dr.-Belian-Str. 4–5, 04838 Eilenburg",
+        OPERATOR_CONTACT="engagement@example.org",
+        IMPRINT_URL="https://example.org/impressum",
+        PRIVACY_URL="https://example.org/datenschutz",
+    )
+    try:
+        context = await browser.new_context(
+            locale="de-DE", viewport=SCREENS["phone-375"], bypass_csp=True
+        )
+        page = await context.new_page()
+        await page.goto(f"{running.base}/chat")
+        await expect(page.get_by_role("log")).to_contain_text("Hallo und willkommen")
+        operator = page.get_by_role("region", name="Betreiber")
+        await operator.scroll_into_view_if_needed()
+        await expect(operator).to_contain_text("Landratsamt Nordsachsen")
+        await expect(operator).to_contain_text("04838 Eilenburg")
+        await expect(operator).to_contain_text("engagement@example.org")
+        imprint = operator.get_by_role("link", name="Impressum")
+        await expect(imprint).to_have_attribute("href", "https://example.org/impressum")
+        policy = operator.get_by_role("link", name="Datenschutzerklärung")
+        await expect(policy).to_have_attribute("href", "https://example.org/datenschutz")
+        assert await serious_violations(page) == []
+        shot = screenshots / "operator-phone-375.png"
+        await page.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot: {shot}")
+        # /datenschutz (the page's button) names the operator too.
+        await page.get_by_role("button", name="Datenschutz").click()
+        notice = page.locator(".line.bot", has_text="Datenschutz beim")
+        await expect(notice).to_contain_text("Landratsamt Nordsachsen")
+        await expect(notice).to_contain_text("https://example.org/impressum")
+        shot = screenshots / "privacy-notice-phone-375.png"  # its commands as buttons
+        await page.screenshot(path=str(shot))
+        print(f"screenshot: {shot}")
+        await context.close()
+    finally:
+        await running.stop()
