@@ -906,3 +906,30 @@ async def test_queued_messages_name_the_command_as_the_persons_channel_gives_it(
     await worker.deliver_due(now + dt.timedelta(days=1))
     [to_anna] = [m.text for chat, m in telegram.sent if chat == 777 and "abgelaufen" in m.text]
     assert "tippen Sie gern auf /start, dann" in to_anna
+
+
+async def test_a_mailed_message_names_the_pages_button_not_a_command(
+    start_server: Start, pages: Callable[..., PageClient], sqlite_url: str, smtp: Any
+) -> None:
+    inbox, port = smtp
+    server = await start_server(
+        sqlite_url,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(port),
+        SMTP_FROM="lotse@example.org",
+        SMTP_TLS="none",
+    )
+    maria = pages(server.base)
+    await maria.open()
+    await walk_to_lead(maria, contact="maria@example.org")
+    now = product_clock.now()
+    async with server.db.session() as session, session.begin():
+        lead = (await session.scalars(select(Lead))).one()
+        lead.due_kind, lead.due_at = "expire", now - dt.timedelta(minutes=1)
+    await tick(server.db, server.engine.content, now)
+    notifier = MailNotifier(server.db, server.server.settings, lambda: server.engine.content)
+    assert await notifier.deliver_due(now + dt.timedelta(days=1)) == 1
+    [(_, mail)] = inbox.mails
+    body = mail.get_payload(decode=True).decode()
+    assert "tippen Sie gern auf „🔄 Neu beginnen“" in body
+    assert "/start" not in body and "{/" not in body
