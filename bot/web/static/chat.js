@@ -133,7 +133,8 @@
     who.className = "sr-only";
     who.textContent = (line.from === "user" ? T.you : line.from === "note" ? T.note : T.bot) + ": ";
     text.append(who);
-    fillText(text, line.text);
+    if (line.from === "user") fillLinks(text, line.text); // what the person typed stays text
+    else fillText(text, line.text);
     item.append(text);
     const locate = line.location && canLocate();
     if (line.buttons.length || locate) {
