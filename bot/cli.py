@@ -591,7 +591,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
                     else {
                         "id": answer.entry.id,
                         "score": answer.score,
-                        "text": answer.entry.answer,
+                        "text": content.commands(answer.entry.answer, "de", None),
                         "source": answer.entry.source,
                         "checked": answer.entry.checked.isoformat(),
                     },
@@ -613,7 +613,8 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         )
     else:
         print(
-            f"[{answer.entry.id}, Wert {answer.score:.2f}]\n{answer.entry.answer.strip()}\n"
+            f"[{answer.entry.id}, Wert {answer.score:.2f}]\n"
+            f"{content.commands(answer.entry.answer.strip(), 'de', None)}\n"
             f"Quelle: {answer.entry.source} (Stand: {answer.entry.checked:%d.%m.%Y})"
         )
     print(

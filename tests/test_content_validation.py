@@ -88,6 +88,16 @@ def test_text_key_missing_in_texts_but_used_by_a_step(tree: Tree) -> None:
     )
 
 
+def test_a_channels_wording_needs_a_known_channel_and_its_base_text(tree: Tree) -> None:
+    texts = tree.path("texts.yaml")
+    edit(texts, "  ask_contact@web:\n", "  ask_contact@browser:\n")
+    edit(texts, "  contact_invalid@web:\n", "  contact_wrong@web:\n")
+
+    problems = tree.problems()
+    find(problems, "texts.yaml", line_of(texts, "ask_contact@browser:"), "'browser'", "web")
+    find(problems, "texts.yaml", line_of(texts, "contact_wrong@web:"), "'contact_wrong'")
+
+
 def test_yaml_boolean_trap_in_option_value_asks_for_quotes(tree: Tree) -> None:
     dialog = tree.path("dialog.yaml")
     edit(

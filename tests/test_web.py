@@ -29,6 +29,7 @@ from bot.leads.lifecycle import aware
 from bot.messages import Event, Message, Sender
 from bot.privacy.personal_data import enforce_retention
 from bot.runtime.telegram import TelegramApp, make_bot
+from bot.runtime.ticker import tick
 from bot.store import handover
 from bot.store.db import Database
 from bot.store.models import Conversation, Lead, OutboxMessage, User, WebMessage
@@ -778,6 +779,35 @@ async def test_web_texts_name_the_pages_buttons_instead_of_slash_commands(
         assert command not in shown, command
 
 
+async def test_here_in_the_chat_says_what_it_means_in_a_browser(
+    start_server: Start, pages: Callable[..., PageClient], sqlite_url: str, content: Content
+) -> None:
+    """On the web 'Hier im Chat' works only in this browser: the question says so and
+    asks for a phone number or e-mail instead; Telegram keeps its own wording."""
+    server = await start_server(sqlite_url)
+    page = pages(server.base)
+    await page.open()
+    await page.send(start="")
+    await page.press("engagieren")
+    await page.say("was mit Kindern")
+    await page.say("Zschortau")
+    await page.press("Regelmäßig")
+    await page.say("abends")
+    await page.press("beraten")
+    await page.press("Ja, einverstanden")
+    asked = await page.say("Maria")
+    assert "Telefonnummer oder E-Mail-Adresse" in asked
+    assert "im selben Browser" in asked and "Cookies" in asked and "anderes Gerät" in asked
+    assert "💬 Hier im Chat (nur dieser Browser)" in [b["label"] for b in page.buttons()]
+    assert "nur in diesem Browser" in await page.say("irgendwann mal")
+    assert "Ihre Anfrage ist angekommen" in await page.press("Hier im Chat")
+    # Telegram and the terminal: 'here in the chat' is the person's messenger, as before.
+    for via in ("telegram", "console"):
+        assert content.text("ask_contact", "de", via=via) == content.text("ask_contact", "de")
+        assert content.text("btn_contact_chat", "en", via=via) == "💬 Here in the chat"
+    assert "same browser" in content.text("ask_contact", "en", via="web")
+
+
 async def test_the_pages_buttons_export_and_delete_the_data(
     start_server: Start, pages: Callable[..., PageClient], sqlite_url: str
 ) -> None:
@@ -850,5 +880,92 @@ async def test_telegram_keeps_its_slash_commands(content: Content, sqlite_url: s
         help_text = (await engine.handle(Event.message(person, "/hilfe"))).replies[0].text
         assert "„neu starten“ oder /start – von vorn beginnen" in help_text
         assert "/meine_daten – was über Sie gespeichert ist; /loeschen – alles löschen" in help_text
+        faq = await engine.handle(Event.message(person, "Wie lösche ich meine Daten?"))
+        assert "Tippen Sie auf /loeschen." in faq.replies[0].text
     finally:
         await db.close()
+
+
+async def test_the_page_shows_commands_named_in_texts_as_buttons(
+    start_server: Start, pages: Callable[..., PageClient], sqlite_url: str
+) -> None:
+    server = await start_server(sqlite_url)
+    page = pages(server.base)
+    html_page = await page.open()
+    config = json.loads(re.search(r'id="chat-config">(.*?)</script>', html_page)[1])  # type: ignore[index]
+    refs = {(item["ref"], item["label"], item["command"]) for item in config["commands"]}
+    assert ("„📄 Meine Daten“", "📄 Meine Daten", "meine_daten") in refs
+    assert ('"🔄 Start over"', "🔄 Start over", "start") in refs  # a waiting note may be English
+    await page.send(start="")
+    await page.press("engagieren")
+    # The buttons in a text give their command: 'Neu beginnen' and 'Hilfe' as well.
+    helped = await page.send(command="hilfe")
+    assert helped[0]["text"] == "❓ Hilfe" and "„🔄 Neu beginnen“" in _said(helped)
+    # An FAQ answer, too: '{/loeschen}' in knowledge/faq.yaml.
+    answered = await page.say("Wie lösche ich meine Daten?")
+    assert "Tippen Sie auf „🗑 Daten löschen“" in answered and "/loeschen" not in answered
+    restarted = await page.send(command="start")
+    assert restarted[0]["text"] == "🔄 Neu beginnen"
+    assert "Ich möchte mich engagieren" in page.buttons()[0]["label"]
+
+
+async def test_queued_messages_name_the_command_as_the_persons_channel_gives_it(
+    start_server: Start, pages: Callable[..., PageClient], sqlite_url: str
+) -> None:
+    """'Ihre Anfrage ist abgelaufen … {/start}' is written by the ticker before anyone
+    knows where it will be read: the page shows its button, Telegram gets /start (here
+    after the person moved their conversation there)."""
+    server = await start_server(sqlite_url)
+    content = server.engine.content
+    web_page, moving = pages(server.base), pages(server.base)
+    for page in (web_page, moving):
+        await page.open()
+        await walk_to_lead(page)
+    now = product_clock.now()
+    async with server.db.session() as session, session.begin():
+        for lead in await session.scalars(select(Lead)):
+            lead.due_kind, lead.due_at = "expire", now - dt.timedelta(minutes=1)
+    done = await tick(server.db, content, now)
+    assert sum("abgelaufen" in line for line in done) == 2
+    assert all("{/start}" in row.text for row in await outbox(server, "citizen"))
+    # The web page: the page's own words (its button), never a slash command.
+    notes = [line for line in (await web_page.history())["lines"] if line["from"] == "note"]
+    [expired] = [note["text"] for note in notes if "abgelaufen" in note["text"]]
+    assert "tippen Sie gern auf „🔄 Neu beginnen“, dann" in expired
+    assert "/start" not in expired and "{/" not in expired
+    # Telegram: the person moved there before the message went out.
+    _, data = await moving.post("telegram", {})
+    anna = Sender("telegram", "777", "de")
+    await server.engine.handle(Event.message(anna, "/start " + data["link"].split("start=")[1]))
+    telegram = StubTelegram()
+    worker = OutboxWorker(server.db, telegram, lambda: content, frozenset())  # type: ignore[arg-type]
+    await worker.deliver_due(now + dt.timedelta(days=1))
+    [to_anna] = [m.text for chat, m in telegram.sent if chat == 777 and "abgelaufen" in m.text]
+    assert "tippen Sie gern auf /start, dann" in to_anna
+
+
+async def test_a_mailed_message_names_the_pages_button_not_a_command(
+    start_server: Start, pages: Callable[..., PageClient], sqlite_url: str, smtp: Any
+) -> None:
+    inbox, port = smtp
+    server = await start_server(
+        sqlite_url,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(port),
+        SMTP_FROM="lotse@example.org",
+        SMTP_TLS="none",
+    )
+    maria = pages(server.base)
+    await maria.open()
+    await walk_to_lead(maria, contact="maria@example.org")
+    now = product_clock.now()
+    async with server.db.session() as session, session.begin():
+        lead = (await session.scalars(select(Lead))).one()
+        lead.due_kind, lead.due_at = "expire", now - dt.timedelta(minutes=1)
+    await tick(server.db, server.engine.content, now)
+    notifier = MailNotifier(server.db, server.server.settings, lambda: server.engine.content)
+    assert await notifier.deliver_due(now + dt.timedelta(days=1)) == 1
+    [(_, mail)] = inbox.mails
+    body = mail.get_payload(decode=True).decode()
+    assert "tippen Sie gern auf „🔄 Neu beginnen“" in body
+    assert "/start" not in body and "{/" not in body

@@ -9,6 +9,7 @@ fail in CI.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -174,7 +175,13 @@ async def test_axe_finds_no_serious_accessibility_problem(
     await expect(page.locator(".line.bot").last).to_contain_text("Bereich")
     await page.get_by_role("button", name="Datenschutz").click()
     await expect(log).to_contain_text("Verantwortlich:")
+    # The notice names the page's commands as buttons in its sentences, not as /commands.
+    notice = page.locator(".line.bot", has_text="Datenschutz beim")
+    await expect(notice.locator("button.command", has_text="📄 Meine Daten")).to_be_visible()
+    assert "/meine_daten" not in await notice.inner_text()
     assert await serious_violations(page) == []
+    await notice.locator("button.command", has_text="🗑 Daten löschen").click()
+    await expect(page.locator(".line.bot").last).to_contain_text("Wirklich alle Ihre Daten")
     await page.goto(f"{server.base}/chat?embed=1")  # as inside the widget (its own cookie)
     await expect(page.get_by_role("log")).to_contain_text("Hallo und willkommen")
     assert await serious_violations(page) == []
@@ -237,3 +244,159 @@ async def test_widget_opens_the_chat_on_another_site(browser: Browser, server: C
         await context.close()
     finally:
         await runner.cleanup()
+
+
+# --- layout: the newest answer in view, no button under the input bar -----------------
+
+QUESTION = "Wie viel kostet eine Versicherung für Ehrenamtliche?"
+SCREENS = {
+    "phone-320": {"width": 320, "height": 568},
+    "phone-375": {"width": 375, "height": 667},
+    "phone-414": {"width": 414, "height": 736},
+    "desktop-1280": {"width": 1280, "height": 800},
+}
+# The reply to what the person said last: the first bot line after their newest line.
+NEWEST_REPLY = (
+    "xpath=(//div[contains(concat(' ', @class, ' '), ' user ')])[last()]"
+    "/following-sibling::div[contains(concat(' ', @class, ' '), ' bot ')][1]"
+)
+
+
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the screenshots go: $LOTSE_SCREENSHOTS, else pytest's temporary directory."""
+    chosen = os.environ.get("LOTSE_SCREENSHOTS")
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+async def ask_on_the_offer_step(page: Page, server: ChatServer) -> None:
+    """The volunteer path up to the offer list, then a question there: a long answer, the
+    offers again and the question with seven buttons come back in one turn."""
+    await page.goto(f"{server.base}/chat")
+    log = page.get_by_role("log")
+    await expect(log).to_contain_text("Hallo und willkommen")
+    await page.get_by_role("button", name=re.compile("Ich möchte mich engagieren")).click()
+    await expect(log).to_contain_text("Was interessiert Sie")
+    box = page.get_by_role("textbox", name="Ihre Nachricht")
+    for said, then in (("was mit Kindern", "In welchem Ort"), ("Zschortau", "einmal mit anpacken")):
+        await box.fill(said)
+        await box.press("Enter")
+        await expect(log).to_contain_text(then)
+    await page.get_by_role("button", name=re.compile("Regelmäßig")).click()
+    await expect(log).to_contain_text("Wann haben Sie")
+    await page.get_by_role("button", name=re.compile("Abends")).click()
+    await expect(page.locator(".line.bot").last).to_contain_text("Möchten Sie, dass sich")
+    await box.fill(QUESTION)
+    await box.press("Enter")
+    await expect(page.locator(NEWEST_REPLY).first).to_contain_text("Sammelvertr")
+    await expect(page.locator(".line.bot").last).to_contain_text("Möchten Sie, dass sich")
+    await page.evaluate("() => new Promise(r => requestAnimationFrame(() => r(null)))")
+
+
+async def top_in_view(page: Page, selector: str) -> dict[str, float]:
+    return await page.locator(selector).evaluate(
+        """(line) => {
+            const box = line.getBoundingClientRect();
+            const bar = document.getElementById("composer").getBoundingClientRect();
+            return {top: box.top, height: window.innerHeight, bar: bar.top};
+        }"""
+    )
+
+
+@pytest.mark.parametrize("screen", ["phone-375", "desktop-1280"])
+async def test_the_answer_to_a_question_on_the_offer_step_is_in_view(
+    browser: Browser, server: ChatServer, screenshots: Path, screen: str
+) -> None:
+    context = await browser.new_context(
+        locale="de-DE", viewport=SCREENS[screen], reduced_motion="reduce"
+    )
+    page = await context.new_page()
+    await ask_on_the_offer_step(page, server)
+    # Not the end of the repeated offer list: the start of the answer, above the input bar.
+    where = await top_in_view(page, NEWEST_REPLY)
+    assert 0 <= where["top"] < where["bar"], where
+    shot = screenshots / f"offer-question-{screen}.png"
+    await page.screenshot(path=str(shot))
+    print(f"screenshot: {shot}")
+    await context.close()
+
+
+@pytest.mark.parametrize("screen", ["phone-320", "phone-375", "phone-414"])
+async def test_the_input_bar_covers_no_button(
+    browser: Browser, server: ChatServer, screen: str
+) -> None:
+    context = await browser.new_context(
+        locale="de-DE", viewport=SCREENS[screen], reduced_motion="reduce"
+    )
+    page = await context.new_page()
+    await ask_on_the_offer_step(page, server)
+    buttons = page.locator(".line.bot").last.locator(".answers button")
+    assert await buttons.count() == 7
+    for index in range(await buttons.count()):
+        button = buttons.nth(index)
+        # As the browser brings it into view when the person tabs to it.
+        await button.evaluate("(b) => b.scrollIntoView({block: 'nearest'})")
+        hit = await button.evaluate(
+            """(b) => {
+                const box = b.getBoundingClientRect();
+                const bar = document.getElementById("composer").getBoundingClientRect();
+                const found = document.elementFromPoint(box.left + box.width / 2,
+                                                        box.top + box.height / 2);
+                return {hit: found === b || b.contains(found),
+                        inside: box.top >= 0 && box.bottom <= bar.top,
+                        right: box.right <= window.innerWidth};
+            }"""
+        )
+        assert hit == {"hit": True, "inside": True, "right": True}, (index, hit)
+    await buttons.last.click(trial=True)  # Playwright's own check: visible, stable, not covered
+    await buttons.last.click()  # ⬅️ Zurück
+    await expect(page.locator(".line.bot").last).to_contain_text("Wann haben Sie")
+    await context.close()
+
+
+async def test_the_page_names_its_operator_with_imprint_and_privacy_policy(
+    browser: Browser, content: Content, matchers: Matchers, sqlite_url: str, screenshots: Path
+) -> None:
+    running = await ChatServer.start(
+        sqlite_url,
+        content,
+        matchers,
+        OPERATOR_NAME="Landratsamt Nordsachsen",
+        OPERATOR_ADDRESS="Dr.-Belian-Str. 4–5, 04838 Eilenburg",
+        OPERATOR_CONTACT="engagement@example.org",
+        IMPRINT_URL="https://example.org/impressum",
+        PRIVACY_URL="https://example.org/datenschutz",
+    )
+    try:
+        context = await browser.new_context(
+            locale="de-DE", viewport=SCREENS["phone-375"], bypass_csp=True
+        )
+        page = await context.new_page()
+        await page.goto(f"{running.base}/chat")
+        await expect(page.get_by_role("log")).to_contain_text("Hallo und willkommen")
+        operator = page.get_by_role("region", name="Betreiber")
+        await operator.scroll_into_view_if_needed()
+        await expect(operator).to_contain_text("Landratsamt Nordsachsen")
+        await expect(operator).to_contain_text("04838 Eilenburg")
+        await expect(operator).to_contain_text("engagement@example.org")
+        imprint = operator.get_by_role("link", name="Impressum")
+        await expect(imprint).to_have_attribute("href", "https://example.org/impressum")
+        policy = operator.get_by_role("link", name="Datenschutzerklärung")
+        await expect(policy).to_have_attribute("href", "https://example.org/datenschutz")
+        assert await serious_violations(page) == []
+        shot = screenshots / "operator-phone-375.png"
+        await page.screenshot(path=str(shot), full_page=True)
+        print(f"screenshot: {shot}")
+        # /datenschutz (the page's button) names the operator too.
+        await page.get_by_role("button", name="Datenschutz").click()
+        notice = page.locator(".line.bot", has_text="Datenschutz beim")
+        await expect(notice).to_contain_text("Landratsamt Nordsachsen")
+        await expect(notice).to_contain_text("https://example.org/impressum")
+        shot = screenshots / "privacy-notice-phone-375.png"  # its commands as buttons
+        await page.screenshot(path=str(shot))
+        print(f"screenshot: {shot}")
+        await context.close()
+    finally:
+        await running.stop()

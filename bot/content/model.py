@@ -3,6 +3,7 @@ every problem. Everything that uses content imports it from here."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,13 @@ IMPORTED_OFFERS = "offers-imported.yaml"
 FREINET_MAPPING = "freinet-mapping.yaml"
 # The regional calendar ("Was ist los?"); without the file the calendar is empty.
 EVENTS = "events.yaml"
+# via=LATER: a text for the outbox keeps its {/command} placeholders; the channel that
+# delivers it names the command its own way (Content.commands): the person may have moved
+# from the web chat to Telegram before the message goes out.
+LATER = "later"
+COMMAND = re.compile(r"\{/([a-z_]+)\}")
+# `ask_contact@web`: the web chat's own wording of the text `ask_contact` (Content.text).
+VARIANT = "@"
 # Example first messages per menu option (bot/understanding); without it only synonyms count.
 INTENTS = "intents.yaml"
 # Offers files are streamed, one offer at a time, into a compact table (offer_table.py).
@@ -67,11 +75,13 @@ class Content:
         return self.texts.languages
 
     def text(self, key: str, lang: str, *, via: str | None = None, **values: Any) -> str:
-        """The text in `lang`, its {placeholders} filled. A command placeholder such as
-        {/meine_daten} names the command the way channel `via` offers it: its text
-        `<via>_command_meine_daten` (the web chat's buttons), else '/meine_daten' as typed
-        on Telegram and in the terminal."""
-        variants = self.texts.texts.get(key)
+        """The text in `lang`, its {placeholders} filled. Channel `via` may have its own
+        wording, the text `<key>@<via>` (e.g. `ask_contact@web`: what "here in the chat"
+        means in a browser). A command placeholder such as {/meine_daten} names the
+        command the way `via` offers it: its text `<via>_command_meine_daten` (the web
+        chat's buttons), else '/meine_daten' as typed on Telegram and in the terminal."""
+        own = self.texts.texts.get(f"{key}{VARIANT}{via}") if via else None
+        variants = own or self.texts.texts.get(key)
         if variants is None:  # validation makes this unreachable for keys named in content
             return key
         template = variants.get(lang) or variants[self.languages[0]]
@@ -92,8 +102,16 @@ class Content:
 
     def command_ref(self, command: str, lang: str, via: str | None) -> str:
         """How people on channel `via` give `command` (without the slash)."""
+        if via == LATER:
+            return "{/" + command + "}"
         own = f"{via}_command_{command}"
         return self.text(own, lang) if via and own in self.texts.texts else f"/{command}"
+
+    def commands(self, text: str, lang: str, via: str | None) -> str:
+        """A queued text (rendered with via=LATER) as channel `via` delivers it."""
+        if "{/" not in text:
+            return text
+        return COMMAND.sub(lambda found: self.command_ref(found[1], lang, via), text)
 
 
 class _KeepUnknown(dict[str, Any]):

@@ -444,6 +444,9 @@ KINDS_WITH_OPTIONS = {"menu", "choice", "consent", "info"}
 KINDS_WITH_NEXT = {"interests", "place", "text", "contact", "choice", "offers"}
 
 # Text keys the code itself uses (outside any step); `lotse check` makes sure they exist.
+# The channels a text may have its own wording for (`ask_contact@web`, Content.text).
+CHANNELS = ("telegram", "web", "console", "whatsapp")
+
 CODE_TEXTS = tuple(
     """
 btn_back help stale_button unsupported empty unknown_command error coordination_name
@@ -493,7 +496,7 @@ web_replies_here web_replies_mail web_download web_rate_limited web_forbidden we
 web_widget_open web_widget_close web_mail_subject web_mail_body handover_welcome
 handover_invalid lead_card_channel channel_web channel_telegram
 web_command_meine_daten web_command_loeschen web_command_datenschutz web_command_sprache
-web_command_start web_command_hilfe web_my_data web_erase web_language
+web_command_start web_command_hilfe web_my_data web_erase web_language web_start web_help
 privacy_operator privacy_imprint privacy_policy web_operator_label web_imprint web_privacy_policy
 lotse_title_lotsin lotse_title_lotse lotse_title_neutral lotse_title_coordination
 """.split()

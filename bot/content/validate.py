@@ -13,7 +13,7 @@ from rapidfuzz import process
 
 from bot import clock
 from bot.content import schema
-from bot.content.model import EVENTS, FREINET_MAPPING, INTENTS, Content
+from bot.content.model import EVENTS, FREINET_MAPPING, INTENTS, VARIANT, Content
 from bot.content.offer_table import KIND_CODES, NO_END, OfferTable
 from bot.content.yamlio import LocatedDocument, Path_, Problem
 from bot.payloads import MAX_BYTES, SEPARATOR, Choice, Language, size
@@ -96,6 +96,7 @@ def _check_texts(content: Content, doc: LocatedDocument) -> Iterator[Problem]:
             yield doc.problem(
                 ("texts",), f"Text '{key}' fehlt – der Bot braucht ihn; bitte unter 'texts' anlegen"
             )
+    yield from _check_channel_variants(content, doc)
     for key, variants in content.texts.texts.items():
         for lang in content.languages:
             if not (variants.get(lang) or "").strip():
@@ -110,6 +111,25 @@ def _check_texts(content: Content, doc: LocatedDocument) -> Iterator[Problem]:
                     f"Sprache '{lang}' ist nicht unter "
                     f"'languages' aufgeführt ({', '.join(content.languages)})",
                 )
+
+
+def _check_channel_variants(content: Content, doc: LocatedDocument) -> Iterator[Problem]:
+    """`ask_contact@web` is the web chat's wording of `ask_contact`: both must exist."""
+    for key in content.texts.texts:
+        base, marked, channel = key.partition(VARIANT)
+        if not marked:
+            continue
+        if channel not in schema.CHANNELS:
+            yield doc.problem(
+                ("texts", key),
+                f"Kanal '{channel}' gibt es nicht – möglich: {', '.join(schema.CHANNELS)}",
+            )
+        elif base not in content.texts.texts:
+            yield doc.problem(
+                ("texts", key),
+                f"'{key}' ist die Fassung für '{channel}' von '{base}' – "
+                f"den Text '{base}' gibt es aber nicht",
+            )
 
 
 def _check_dialog(content: Content, doc: LocatedDocument) -> Iterator[Problem]:

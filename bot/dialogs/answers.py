@@ -27,9 +27,9 @@ def looks_like_question(text: str) -> bool:
 
 def answer_message(turn: Turn, entry: FaqEntry, key: str = "faq_answer_aside") -> Message:
     """The answer with its source and date, and related questions as buttons."""
-    text = turn.t(
-        key, answer=entry.answer.strip(), source=entry.source, checked=f"{entry.checked:%d.%m.%Y}"
-    )
+    # {/meine_daten} in an answer: as the person's channel gives it (a button on the web).
+    answer = turn.content.commands(entry.answer.strip(), turn.lang, turn.user.channel)
+    text = turn.t(key, answer=answer, source=entry.source, checked=f"{entry.checked:%d.%m.%Y}")
     return Message(text, tuple(question_buttons(turn.matchers.faq.related(entry))))
 
 

@@ -14,7 +14,7 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.content.model import Content
+from bot.content.model import LATER, Content
 from bot.content.schema import Lotse
 from bot.leads.lifecycle import OPEN, change
 from bot.leads.routing import COORDINATION_ID, recipient_for
@@ -247,7 +247,8 @@ class LeadDesk:
         holder = introduce(self.content, self.holder(lead), "de")
         return Notification(
             Recipient("citizen", str(lead.user_id), ""),
-            Message(self.t(key, "de", **holder, **values)),
+            # {/start}: as the channel that delivers it names it (the outbox decides).
+            Message(self.content.text(key, "de", via=LATER, **holder, **values)),
             subject(lead),
         )
 

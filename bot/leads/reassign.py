@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import clock
-from bot.content.model import Content
+from bot.content.model import LATER, Content
 from bot.content.schema import Lotse
 from bot.leads.desk import LeadDesk, subject
 from bot.leads.lifecycle import OPEN, change, not_before
@@ -129,7 +129,7 @@ def _tell(
         away = Message(content.text("lead_reassigned_away", lang, id=lead.id))
         notes.append(Notification(Recipient("lotse", previous_id, ""), away, about))
     who = to.name if to else content.text("handoff_to_coordination", lang)
-    told = Message(content.text("lead_reassigned_citizen", lang, lotse=who))
+    told = Message(content.text("lead_reassigned_citizen", lang, via=LATER, lotse=who))
     notes.append(Notification(Recipient("citizen", str(lead.user_id), ""), told, about))
     return notes
 

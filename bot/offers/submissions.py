@@ -19,7 +19,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import clock
-from bot.content.model import Content
+from bot.content.model import LATER, Content
 from bot.content.schema import Offer, Schedule
 from bot.leads.routing import COORDINATION_ID
 from bot.messages import Button, Message, Notification, Recipient
@@ -164,11 +164,12 @@ async def decide(
         text = content.text(
             "submission_approved",
             lang,
+            via=LATER,
             title=submission.data["title"],
             until=f"{submission.expires_on:%d.%m.%Y}",
         )
     else:
-        text = content.text("submission_rejected", lang, title=submission.data["title"])
+        text = content.text("submission_rejected", lang, via=LATER, title=submission.data["title"])
     return submission, _to_submitter(submission, Message(text))
 
 
@@ -213,6 +214,7 @@ async def ask_still_current(
         text = content.text(
             "submission_still_current",
             lang,
+            via=LATER,
             title=submission.data["title"],
             until=f"{submission.expires_on:%d.%m.%Y}",
         )

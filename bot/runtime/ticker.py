@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import today_in
-from bot.content.model import Content
+from bot.content.model import LATER, Content
 from bot.leads.desk import LeadDesk, subject
 from bot.leads.lifecycle import aware, change, coordination_due, next_weekly, not_before
 from bot.leads.routing import COORDINATION_ID, route
@@ -88,6 +88,10 @@ class FollowUp:
     def t(self, key: str, **values: object) -> str:
         return self.content.text(key, self.lang, **values)
 
+    def to_citizen(self, key: str, **values: object) -> str:
+        """A text for the person: {/start} stays for the channel that delivers it."""
+        return self.content.text(key, self.lang, via=LATER, **values)
+
     async def run(self, lead: Lead) -> str:
         self.subject = subject(lead)
         kind = lead.due_kind
@@ -141,7 +145,7 @@ class FollowUp:
         )
         card = self.desk.card(lead, self.lang, note=self.t("escalated_note"))
         self._to_lotse(lead, card)
-        self._to(Recipient("citizen", str(lead.user_id), ""), Message(self.t("escalated_citizen")))
+        self._to_person(lead, Message(self.to_citizen("escalated_citizen")))
         shown = deputy.id if deputy else "Koordination"  # `to` is the event note's English
         return f"Anfrage #{lead.id}: ohne Antwort von {previous} → {shown}"
 
@@ -175,10 +179,7 @@ class FollowUp:
             Button(self.t(f"btn_followup_{answer}"), Followup(lead.id, answer).pack())
             for answer in ("yes", "partly", "no")
         )
-        self._to(
-            Recipient("citizen", str(lead.user_id), ""),
-            Message(self.t("followup_question"), buttons),
-        )
+        self._to_person(lead, Message(self.to_citizen("followup_question"), buttons))
         lead.due_kind = None
         return f"Anfrage #{lead.id}: „Hat es geklappt?“ an die Person"
 
@@ -195,7 +196,7 @@ class FollowUp:
             timing=self.content.leads,
             now=self.now,
         )
-        self._to(Recipient("citizen", str(lead.user_id), ""), Message(self.t("expired_citizen")))
+        self._to_person(lead, Message(self.to_citizen("expired_citizen")))
         return f"Anfrage #{lead.id}: abgelaufen"
 
     async def _offered_to(self, lead: Lead) -> set[str]:
@@ -215,6 +216,9 @@ class FollowUp:
             self._to(Recipient("lotse", lead.lotse_id, ""), message)
         else:
             self._to(Recipient("coordinator", COORDINATION_ID, ""), message)
+
+    def _to_person(self, lead: Lead, message: Message) -> None:
+        self._to(Recipient("citizen", str(lead.user_id), ""), message)
 
     def _to(self, recipient: Recipient, message: Message) -> None:
         self.notifications.append(Notification(recipient, message, self.subject))

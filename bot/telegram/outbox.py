@@ -106,7 +106,9 @@ class OutboxWorker:
                 last_error="recipient not reachable on Telegram yet",
             )
             return True  # waiting for this recipient must not hold back the others
-        message = Message(row.text, tuple(Button(label, data) for label, data in row.buttons))
+        content = self.content()
+        text = content.commands(row.text, content.languages[0], "telegram")  # {/start}: /start
+        message = Message(text, tuple(Button(label, data) for label, data in row.buttons))
         try:
             for chat_id in chat_ids:
                 await self.sender.send(chat_id, message)

@@ -37,7 +37,7 @@ from bot.dialogs.engine import DialogEngine
 from bot.ids import parse_id
 from bot.store import repo
 from bot.web import security
-from bot.web.chat import COMMANDS, Said, WebChat
+from bot.web.chat import CHANNEL, COMMANDS, Said, WebChat
 from bot.web.mail import MailNotifier, mail_configured
 
 log = logging.getLogger(__name__)
@@ -148,12 +148,28 @@ class WebServer:
             "embed": embed,
             "start": start if security.valid_payload(start) else "",
             "poll_seconds": POLL_SECONDS,
+            "commands": self._command_refs(),
         }
         body = self._fill(values, config)
         response = web.Response(text=body, content_type="text/html", charset="utf-8")
         self._set_cookie(response, token, embed)  # type: ignore[arg-type]
         self._page_headers(response, embed)
         return response
+
+    def _command_refs(self) -> list[dict[str, str]]:
+        """How texts name the page's commands ('„📄 Meine Daten“', in every language: a
+        message may have waited in the outbox in another one); the page shows each as a
+        button that gives the command."""
+        refs = {
+            self.content.command_ref(command, lang, CHANNEL): command
+            for command in COMMANDS
+            for lang in self.content.languages
+        }
+        return [
+            {"ref": ref, "label": ref.strip('„“" '), "command": command}
+            for ref, command in refs.items()
+            if ref.strip('„“" ')
+        ]
 
     def _operator_html(self, lang: str) -> str:
         """The operator at the foot of the page (OPERATOR_*), every value escaped; nothing

@@ -29,12 +29,15 @@ CHANNEL = "web"
 # cannot take over another web conversation.
 _NOT_HERE = (invites.PREFIX, handover.PREFIX)
 # The page's own buttons for commands (Telegram's /meine_daten …), with the text of the
-# button: the web texts name these buttons instead of telling people to type a command.
+# button: the web texts name these buttons instead of telling people to type a command,
+# and the page turns each such name in a text (web_command_<name>) into the button.
 COMMANDS = {
     "meine_daten": "web_my_data",
     "loeschen": "web_erase",
     "datenschutz": "web_privacy",
     "sprache": "web_language",
+    "start": "web_start",
+    "hilfe": "web_help",
 }
 
 
@@ -93,7 +96,7 @@ class WebChat:
             async with self.db.session() as session, session.begin():
                 started = await transcript.has_conversation(session, user.id)
                 lines = await transcript.load(session, user.id, after)
-                notes = await transcript.take_notifications(session, user.id)
+                notes = await self._take_notifications(session, user.id)
                 await transcript.append(session, user.id, notes)
             if started and not lines and not after:
                 # A conversation without transcript (e.g. begun before a crash): ask again.
@@ -156,6 +159,14 @@ class WebChat:
         async with self.db.session() as session:
             return await transcript.button_label(session, user.id, data)
 
+    async def _take_notifications(self, session: AsyncSession, user_id: int) -> list[Line]:
+        """Messages that waited for the page; a {/command} in them names the page's button
+        (they were written before anyone knew where the person would read them)."""
+        content = self.engine.content
+        lang = content.languages[0]  # the outbox's texts are in the first language
+        notes = await transcript.take_notifications(session, user_id)
+        return [replace(note, text=content.commands(note.text, lang, CHANNEL)) for note in notes]
+
     async def _run(self, person: str, echo: Line | None, event: Event) -> Turn:
         shown: list[Line] = []
 
@@ -163,7 +174,7 @@ class WebChat:
             """The transcript, in the turn's own transaction (see `DialogEngine.handle`)."""
             said = [echo, *map(Line.reply, replies)] if echo else [*map(Line.reply, replies)]
             await transcript.append(session, user_id, said)
-            notes = await transcript.take_notifications(session, user_id)
+            notes = await self._take_notifications(session, user_id)
             await transcript.append(session, user_id, notes)
             shown[:] = [*said, *notes]
 

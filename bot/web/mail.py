@@ -120,11 +120,13 @@ class MailNotifier:
         content = self.content()
         lang = language if language in content.languages else content.languages[0]
         link = f"{self.settings.web_public_url}/chat"
+        # {/start} in a queued text: as the web page names it (the outbox's first language).
+        words = content.commands(text, content.languages[0], "web")
         try:
             await self.mailer.send(
                 address,
                 content.text("web_mail_subject", lang),
-                content.text("web_mail_body", lang, message=text, link=link),
+                content.text("web_mail_body", lang, message=words, link=link),
             )
         except (OSError, smtplib.SMTPException) as exc:
             await self._failed(row_id, now, exc)

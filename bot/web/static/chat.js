@@ -61,7 +61,40 @@
 
   // --- showing lines -----------------------------------------------------------------
 
+  // A text names the page's commands as '„📄 Meine Daten“' (never '/meine_daten'): here
+  // each such name is a button that gives the command, where the text mentions it.
   function fillText(element, text) {
+    const named = config.commands.filter(function (item) {
+      return text.includes(item.ref);
+    });
+    let rest = text;
+    while (named.length) {
+      let next = null;
+      let at = -1;
+      for (const item of named) {
+        const found = rest.indexOf(item.ref);
+        if (found >= 0 && (at < 0 || found < at)) {
+          next = item;
+          at = found;
+        }
+      }
+      if (!next) break;
+      fillLinks(element, rest.slice(0, at));
+      element.append(commandButton(next));
+      rest = rest.slice(at + next.ref.length);
+    }
+    fillLinks(element, rest);
+  }
+
+  function commandButton(item) {
+    const button = makeButton(item.label, function () {
+      send({ command: item.command }, true);
+    });
+    button.className = "command";
+    return button;
+  }
+
+  function fillLinks(element, text) {
     let last = 0;
     for (const match of text.matchAll(URL_PATTERN)) {
       element.append(text.slice(last, match.index));
@@ -100,7 +133,8 @@
     who.className = "sr-only";
     who.textContent = (line.from === "user" ? T.you : line.from === "note" ? T.note : T.bot) + ": ";
     text.append(who);
-    fillText(text, line.text);
+    if (line.from === "user") fillLinks(text, line.text); // what the person typed stays text
+    else fillText(text, line.text);
     item.append(text);
     const locate = line.location && canLocate();
     if (line.buttons.length || locate) {
@@ -144,19 +178,32 @@
     });
     if (asks) retireButtons(); // answered questions keep their text, not their buttons
     let latest = null;
+    let reply = null; // the first bot line after the person's newest line
     for (const line of fresh) {
       const item = render(line);
       log.append(item);
       if (line.id) lastId = Math.max(lastId, line.id);
-      if (line.from !== "user") latest = item;
+      if (line.from === "user") reply = null;
+      else {
+        latest = item;
+        if (!reply) reply = item;
+      }
     }
     if (!latest) return;
     const text = latest.querySelector(".text");
     text.setAttribute("tabindex", "-1");
     if (focusQuestion) text.focus({ preventScroll: true }); // read out; Tab reaches its answers next
-    // A long answer (three offers) is shown from its start, a short one just made visible.
-    const tall = latest.getBoundingClientRect().height > window.innerHeight * 0.6;
-    latest.scrollIntoView({ block: tall ? "start" : "nearest" });
+    // The reply is shown from its start: an answer to a question on the offer step must not
+    // scroll away under the offers and the question that follow it. What comes after it
+    // (the question's buttons) is one scroll or Tab away, above the input bar.
+    reply.scrollIntoView({ block: "start" });
+  }
+
+  // The input bar sticks to the bottom of the screen: whatever is scrolled to or gets the
+  // focus stays above it, however tall it is (a wrapped label, a large font, 320 px).
+  function keepAboveComposer() {
+    const height = form.getBoundingClientRect().height;
+    document.documentElement.style.scrollPaddingBottom = Math.ceil(height + 12) + "px";
   }
 
   function setBusy(state) {
@@ -244,6 +291,9 @@
     const data = await call("history", null, { after: String(lastId) });
     if (data && data.started) show(data.lines, false);
   }
+
+  keepAboveComposer();
+  window.addEventListener("resize", keepAboveComposer);
 
   async function begin() {
     const data = await call("history", null, {});
