@@ -59,6 +59,7 @@ class Option(Strict):
 
 class Step(Strict):
     kind: StepKind
+    report_label: str | None = None  # the step's German name in `lotse report` ("Wohnort")
     text: str
     next: str | None = None
     save: str | None = None

@@ -27,6 +27,7 @@ from bot.leads.routing import COORDINATION_ID
 from bot.messages import Message, Notification, Recipient
 from bot.offers.submissions import subject as offer_subject
 from bot.privacy.labels import answer_lines, local_date
+from bot.store import models
 from bot.store.db import scrub_after_commit
 from bot.store.handover import WAITING
 from bot.store.models import (
@@ -41,7 +42,7 @@ from bot.store.models import (
     WebMessage,
 )
 
-ANONYMOUS = ("deleted", "anonymous")  # (channel, external_id) of the shared tombstone user
+ANONYMOUS = models.ANONYMOUS  # (channel, external_id) of the shared tombstone user
 
 
 async def personal_data(session: AsyncSession, user: User) -> dict[str, Any]:

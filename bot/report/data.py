@@ -29,9 +29,10 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Label, Select, case, func, literal, select
+from sqlalchemy import ColumnElement, Label, Select, String, case, cast, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -41,7 +42,16 @@ from bot.content.schema import DialogFile, Offer
 from bot.leads.lifecycle import aware
 from bot.matching.places import PlaceResolver
 from bot.posters import links
-from bot.store.models import EntryCount, Lead, LeadEvent, Search, StepCount
+from bot.store.models import (
+    ANONYMOUS,
+    EntryCount,
+    Lead,
+    LeadEvent,
+    Search,
+    StepCount,
+    StepVisit,
+    User,
+)
 
 TOTAL = "*"  # the key for "all Gemeinden" / "all areas" in Report.cells
 NO_GEMEINDE = ""  # searches and leads without a known Gemeinde (outside the region, unknown)
@@ -102,6 +112,12 @@ class StepRow:
     entered: int
     on_path: bool
     drop_out: float | None = None  # share lost before the next path step, 0..1 (may be < 0)
+    label: str | None = None  # the step's `report_label` in dialog.yaml
+
+    @property
+    def name(self) -> str:
+        """How the report names the step: its German label, else its name in dialog.yaml."""
+        return self.label or self.step
 
 
 @dataclass(frozen=True)
@@ -236,42 +252,77 @@ def _count_offers(cells: Cells, content: Content, period: Period, parents: dict[
 # --- searches, leads, outcomes (database) ----------------------------------------------
 
 
+def _search_person() -> ColumnElement[str]:
+    """Who searched: the person's pseudonym; a row from before pseudonyms is one person."""
+    return func.coalesce(Search.person, literal("#").concat(cast(Search.id, String)))
+
+
 async def _count_searches(
     session: AsyncSession, cells: Cells, period: Period, parents: dict[str, str]
 ) -> None:
-    unmet = func.sum(case((Search.unmet.is_(True), 1), else_=0))
-    rows = await session.execute(
-        select(Search.gemeinde, Search.interest, func.count(), unmet)
-        .where(Search.created_at >= period.since, Search.created_at < period.until)
-        .group_by(Search.gemeinde, Search.interest)
-    )
-    for gemeinde, interest, count, unmet_count in rows:
-        # One search row is about one interest: it counts in its area and in the totals.
-        if interest in parents:
-            _add(cells, _keys(gemeinde, [parents[interest]]), interested=count, unmet=unmet_count)
+    """Distinct people per cell: each Gemeinde × area, each Gemeinde and each area over
+    all the rest, and everybody - four queries, as people do not add up across cells."""
+    area = case(parents, value=Search.interest).label("area")  # a sub-topic → its area
+    person = _search_person()
+    interested = func.count(func.distinct(person))
+    unmet = func.count(func.distinct(case((Search.unmet.is_(True), person))))
+    where = (Search.created_at >= period.since, Search.created_at < period.until)
+    known = area.is_not(None)
+    for group in ((Search.gemeinde, area), (Search.gemeinde,), (area,), ()):
+        query = select(*group, interested, unmet).where(*where, known)
+        for row in await session.execute(query.group_by(*group) if group else query):
+            *names, count, unmet_count = row
+            key = _group_key(group, names)
+            if count:
+                cells[key].interested += int(count)
+                cells[key].unmet += int(unmet_count or 0)
+
+
+def _group_key(group: tuple[Any, ...], names: list[Any]) -> tuple[str, str]:
+    """The cell of one grouped row: (Gemeinde, area), a missing part being TOTAL."""
+    found = dict(zip((c.key for c in group), names, strict=True))
+    gemeinde = (found["gemeinde"] or NO_GEMEINDE) if "gemeinde" in found else TOTAL
+    return gemeinde, found.get("area", TOTAL)
 
 
 def _leads_in(period: Period) -> Select:
     return select(Lead.id).where(Lead.created_at >= period.since, Lead.created_at < period.until)
 
 
+def _lead_person(lead_id: int, user_id: int, anonymous: set[int]) -> str:
+    """Who made a lead: the user; a deleted person's leads all belong to one shared
+    anonymous user and count one person each (nobody can tell them apart any more)."""
+    return f"lead:{lead_id}" if user_id in anonymous else f"user:{user_id}"
+
+
+async def _anonymous_users(session: AsyncSession) -> set[int]:
+    rows = await session.scalars(select(User.id).where(User.channel == ANONYMOUS[0]))
+    return set(rows.all())
+
+
 async def _count_leads(
     session: AsyncSession, cells: Cells, period: Period, parents: dict[str, str]
 ) -> None:
-    """Leads created in the period, and for those contacted the time it took."""
+    """People with a lead created in the period, and for the leads contacted the time it
+    took (that one per lead: it measures the answer to each request)."""
     reached = await _first_contacts(session, period)
+    anonymous = await _anonymous_users(session)
+    people: dict[tuple[str, str], set[str]] = defaultdict(set)
     rows = await session.execute(
-        select(Lead.id, Lead.created_at, Lead.gemeinde, Lead.interests).where(
+        select(Lead.id, Lead.user_id, Lead.created_at, Lead.gemeinde, Lead.interests).where(
             Lead.id.in_(_leads_in(period))
         )
     )
-    for lead_id, created_at, gemeinde, interests in rows:
+    for lead_id, user_id, created_at, gemeinde, interests in rows:
         keys = list(_keys(gemeinde, _areas(interests or [], parents)))
-        _add(cells, keys, leads=1)
+        for key in keys:
+            people[key].add(_lead_person(lead_id, user_id, anonymous))
         if lead_id in reached:
             hours = max(0.0, (reached[lead_id] - aware(created_at)).total_seconds() / 3600)
             for key in keys:
                 cells[key].contact_hours.append(hours)
+    for key, found in people.items():
+        cells[key].leads = len(found)
 
 
 async def _first_contacts(session: AsyncSession, period: Period) -> dict[int, dt.datetime]:
@@ -296,9 +347,11 @@ async def _first_contacts(session: AsyncSession, period: Period) -> dict[int, dt
 async def _count_outcomes(
     session: AsyncSession, cells: Cells, period: Period, parents: dict[str, str]
 ) -> None:
-    """Leads accepted or placed in the period (created whenever), each once per status."""
+    """People whose lead was accepted or placed in the period (created whenever): a lead
+    accepted twice (after a hand-over) or two leads of one person count once per cell."""
+    anonymous = await _anonymous_users(session)
     rows = await session.execute(
-        select(LeadEvent.lead_id, LeadEvent.to_status, Lead.gemeinde, Lead.interests)
+        select(LeadEvent.lead_id, LeadEvent.to_status, Lead.user_id, Lead.gemeinde, Lead.interests)
         .join(Lead, Lead.id == LeadEvent.lead_id)
         .where(
             LeadEvent.at >= period.since,
@@ -306,11 +359,12 @@ async def _count_outcomes(
             LeadEvent.to_status.in_(("accepted", "placed")),
         )
     )
-    seen: set[tuple[int, str]] = set()  # a lead accepted twice (after a hand-over) counts once
-    for lead_id, status, gemeinde, interests in rows:
-        if (lead_id, status) not in seen:
-            seen.add((lead_id, status))
-            _add(cells, _keys(gemeinde, _areas(interests or [], parents)), **{status: 1})
+    people: dict[tuple[str, tuple[str, str]], set[str]] = defaultdict(set)
+    for lead_id, status, user_id, gemeinde, interests in rows:
+        for key in _keys(gemeinde, _areas(interests or [], parents)):
+            people[status, key].add(_lead_person(lead_id, user_id, anonymous))
+    for (status, key), found in people.items():
+        setattr(cells[key], status, len(found))
 
 
 def _gemeinden(content: Content, cells: Cells) -> list[str]:
@@ -347,21 +401,51 @@ def volunteer_path(dialog: DialogFile) -> list[str]:
 
 
 async def _steps(session: AsyncSession, dialog: DialogFile, period: Period) -> list[StepRow]:
-    rows = await session.execute(
+    entered = await _step_people(session, period)
+    path = volunteer_path(dialog)
+    counts = [entered.get(step, 0) for step in path]
+    steps = dialog.steps
+    funnel = [
+        StepRow(
+            step,
+            steps[step].kind,
+            count,
+            True,
+            _drop_out(count, following),
+            steps[step].report_label,
+        )
+        for step, count, following in zip(path, counts, [*counts[1:], None], strict=True)
+    ]
+    others = sorted((s for s in entered if s not in path), key=lambda s: (-entered[s], s))
+    return funnel + [
+        StepRow(
+            s,
+            steps[s].kind if s in steps else None,
+            entered[s],
+            False,
+            label=steps[s].report_label if s in steps else None,
+        )
+        for s in others
+    ]
+
+
+async def _step_people(session: AsyncSession, period: Period) -> dict[str, int]:
+    """People who entered each step in the period, each once however often they came;
+    plus the days before migration 0012, counted as entries (`StepCount`)."""
+    visits = await session.execute(
+        select(StepVisit.step, func.count(func.distinct(StepVisit.person)))
+        .where(StepVisit.day >= period.start, StepVisit.day <= period.end)
+        .group_by(StepVisit.step)
+    )
+    entered = {step: int(count) for step, count in visits}
+    old = await session.execute(
         select(StepCount.step, func.sum(StepCount.entered))
         .where(StepCount.day >= period.start, StepCount.day <= period.end)
         .group_by(StepCount.step)
     )
-    entered = {step: int(total or 0) for step, total in rows}
-    path = volunteer_path(dialog)
-    counts = [entered.get(step, 0) for step in path]
-    funnel = [
-        StepRow(step, dialog.steps[step].kind, count, True, _drop_out(count, following))
-        for step, count, following in zip(path, counts, [*counts[1:], None], strict=True)
-    ]
-    others = sorted((s for s in entered if s not in path), key=lambda s: (-entered[s], s))
-    kinds = {name: step.kind for name, step in dialog.steps.items()}
-    return funnel + [StepRow(s, kinds.get(s), entered[s], False) for s in others]
+    for step, total in old:
+        entered[step] = entered.get(step, 0) + int(total or 0)
+    return entered
 
 
 def _drop_out(count: int, following: int | None) -> float | None:
@@ -479,15 +563,25 @@ def _week_of(column: InstrumentedAttribute[dt.datetime], starts: list[dt.datetim
 async def _weekly_searches(
     session: AsyncSession, period: Period, starts: list[dt.datetime]
 ) -> dict[int, tuple[int, int]]:
+    """People who searched in each week (and those left without a good match): a person
+    searching in two weeks counts in both, and once in the period's total."""
     column = Search.created_at
     week = _week_of(column, starts)
-    unmet = func.sum(case((Search.unmet.is_(True), 1), else_=0))
+    person = _search_person()
+    unmet = func.count(func.distinct(case((Search.unmet.is_(True), person))))
     rows = await session.execute(
-        select(week, func.count(), unmet)
+        select(week, func.count(func.distinct(person)), unmet)
         .where(column >= period.since, column < period.until)
         .group_by(week)
     )
     return {int(index): (int(count), int(unmet or 0)) for index, count, unmet in rows}
+
+
+def _lead_person_sql() -> ColumnElement[str]:
+    """`_lead_person` in SQL (with `User` joined): the user, or the lead when deleted."""
+    anonymous = User.channel == ANONYMOUS[0]
+    lead = literal("lead:").concat(cast(Lead.id, String))
+    return case((anonymous, lead), else_=literal("user:").concat(cast(Lead.user_id, String)))
 
 
 async def _weekly_leads(
@@ -496,7 +590,9 @@ async def _weekly_leads(
     column = Lead.created_at
     week = _week_of(column, starts)
     rows = await session.execute(
-        select(week, func.count())
+        select(week, func.count(func.distinct(_lead_person_sql())))
+        .select_from(Lead)
+        .join(User, User.id == Lead.user_id)
         .where(column >= period.since, column < period.until)
         .group_by(week)
     )
@@ -509,7 +605,10 @@ async def _weekly_placed(
     column = LeadEvent.at
     week = _week_of(column, starts)
     rows = await session.execute(
-        select(week, func.count(func.distinct(LeadEvent.lead_id)))
+        select(week, func.count(func.distinct(_lead_person_sql())))
+        .select_from(LeadEvent)
+        .join(Lead, Lead.id == LeadEvent.lead_id)
+        .join(User, User.id == Lead.user_id)
         .where(column >= period.since, column < period.until, LeadEvent.to_status == "placed")
         .group_by(week)
     )

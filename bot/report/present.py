@@ -56,6 +56,70 @@ KIND_LABELS = {
     "question": "Frage",
     "info": "Hinweis",
 }
+FUNNEL_NOTE = (
+    "„Personen“: wer den Schritt im Zeitraum betreten hat, jede Person einmal, auch wenn sie "
+    "ihn mehrmals betrat (über „andere Interessen“, „zurück“ oder nach einem Neustart). "
+    "Der Abbruch erscheint nur, wo keine der Zahlen „<3“ ist."
+)
+# "So wird gezählt": every figure in one or two sentences (all formats; docs/inhalte.md).
+DEFINITIONS: tuple[tuple[str, str], ...] = (
+    (
+        "Angebote",
+        "Angebote aus offers.yaml in Gemeinde und Bereich (ein Unterthema zählt für "
+        "seinen Bereich); ohne archivierte und ohne einmalige Angebote, deren Datum vor dem "
+        "Zeitraum liegt.",
+    ),
+    (
+        "Interessierte",
+        "Personen, denen im Zeitraum Angebote gezeigt wurden, je Gemeinde und Bereich. Wer die "
+        "Liste mehrmals ansieht oder neu anfängt, zählt einmal. Wer zwei Bereiche nennt, zählt "
+        "in beiden Bereichen, in „alle Bereiche“ und „alle Gemeinden“ aber einmal: die "
+        "Personen gesamt können weniger sein als die Summe der Zeilen.",
+    ),
+    (
+        "ohne passendes Angebot",
+        "Interessierte, denen dabei mindestens einmal kein gut passendes Angebot gezeigt wurde.",
+    ),
+    (
+        "Anfragen",
+        "Personen, die im Zeitraum eine Anfrage an einen Lotsen gestellt haben, je Bereich "
+        "ihrer Interessen; zwei Anfragen einer Person zählen einmal.",
+    ),
+    (
+        "angenommen, vermittelt",
+        "Personen, deren Anfrage im Zeitraum angenommen bzw. vermittelt wurde, jede einmal.",
+    ),
+    (
+        "Median bis Erstkontakt",
+        "Für Anfragen aus dem Zeitraum: Zeit bis „Kontakt "
+        "aufgenommen“ (ohne diesen Schritt: bis „angenommen“); nur ab 3 Anfragen.",
+    ),
+    (
+        "Wie Personen erkannt werden",
+        "Jede Person hat einen zufälligen Schlüssel, der nur bei ihr gespeichert ist; Suchen und "
+        "Dialogschritte tragen ihn, keinen Namen und keine Kennung. Dieselbe Person im Web-Chat "
+        "und auf Telegram sind zwei Schlüssel (außer nach dem Wechsel per Link). Zählungen von "
+        "vor dieser Umstellung kennen keine Personen und zählen je Eintrag eine Person.",
+    ),
+    (
+        "Gelöschte Daten",
+        "Löscht jemand seine Daten, geht der Schlüssel mit: die Suchen und Schritte bleiben als "
+        "Zahl stehen, führen aber zu niemandem mehr, und die Anfragen zählen danach je Anfrage. "
+        "Kommt die Person wieder, zählt sie als neue Person.",
+    ),
+    ("ohne Gemeinde", "Suchen und Anfragen mit einem Ort außerhalb der Region oder ohne Ort."),
+    (
+        "Dialogschritte",
+        "Personen, die einen Schritt im Zeitraum erreicht haben, jede einmal je Schritt (auch "
+        "nach „zurück“, „andere Interessen“ oder einem Neustart). Der Weg der Freiwilligen "
+        "folgt dialog.yaml vom Start über „Ehrenamt“; die Namen der Schritte stehen dort als "
+        "report_label.",
+    ),
+    (
+        "Wochen",
+        "Je Kalenderwoche dieselben Personenzahlen; wer in zwei Wochen sucht, zählt in beiden.",
+    ),
+)
 CELL_METRICS = ("offers", "interested", "unmet", "leads", "accepted", "placed")
 PEOPLE_METRICS = CELL_METRICS[1:]  # offers are public content, not people: never hidden
 WEEK_TOTALS = {"searches": "interested", "unmet": "unmet", "leads": "leads", "placed": "placed"}
