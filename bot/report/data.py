@@ -1,6 +1,6 @@
 """The numbers behind `lotse report`, computed from the database and the content.
 
-Everything here is a plain count over a period; nothing names or identifies a person.
+Everything here is a count of people over a period; nothing names or identifies a person.
 The rule that small counts are shown as "<3" is applied when rendering (`present.py`),
 so that all three formats apply it the same way and tests can check the exact numbers.
 
@@ -10,11 +10,16 @@ Definitions (docs/inhalte.md repeats them for coordinators):
   for its area, an offer with several areas counts once in each and once in the totals.
   Left out: archived offers (`archived: true`, gone from their import source) and one-off
   offers whose date lies before the period (they were over before it began).
-- interested: rows in `searches` created in the period (one row per interest named in a
-  search, so a person naming two areas counts in both); unmet: those with `unmet`.
-- leads: leads created in the period, once for each area among their interests.
-- accepted / placed: leads with a `lead_events` row to that status in the period,
-  attributed to the lead's Gemeinde and areas (each lead at most once per cell).
+- people: every figure below counts distinct people (`bot/store/people.py`): searches and
+  step visits by the person's random pseudonym, leads by their user (a deleted person's
+  leads one each). A person counts once per cell, so a person with two areas counts in
+  both areas but once in the Gemeinde's and the overall total, and totals can be less
+  than the sum of their cells. Rows from before pseudonyms count one person each.
+- interested: people with a search (offers shown) created in the period; unmet: those
+  who were shown no good match at least once.
+- leads: people with a lead created in the period, in each area among its interests.
+- accepted / placed: people with a lead that had a `lead_events` row to that status in the
+  period, attributed to the lead's Gemeinde and areas.
 - time to first contact: for leads created in the period, from `created_at` to their first
   event to `contacted` (or, when there is none, to `accepted`) up to the end of the period.
 - posters and links: conversations started in the period by each deep link (`entry_counts`,
@@ -32,7 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Label, Select, String, case, cast, func, literal, select
+from sqlalchemy import Label, Select, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -42,8 +47,8 @@ from bot.content.schema import DialogFile, Offer
 from bot.leads.lifecycle import aware
 from bot.matching.places import PlaceResolver
 from bot.posters import links
+from bot.report.response import ResponseTimes, response_times
 from bot.store.models import (
-    ANONYMOUS,
     EntryCount,
     Lead,
     LeadEvent,
@@ -52,6 +57,7 @@ from bot.store.models import (
     StepVisit,
     User,
 )
+from bot.store.people import lead_person, search_person
 
 TOTAL = "*"  # the key for "all Gemeinden" / "all areas" in Report.cells
 NO_GEMEINDE = ""  # searches and leads without a known Gemeinde (outside the region, unknown)
@@ -163,6 +169,7 @@ class Report:
     steps: list[StepRow]
     weeks: list[WeekRow]
     entries: list[EntryRow] = field(default_factory=list)
+    responses: ResponseTimes | None = None  # the promise, measured (`response.py`)
 
     def cell(self, gemeinde: str = TOTAL, area: str = TOTAL) -> Cell:
         return self.cells.get((gemeinde, area)) or Cell()
@@ -179,9 +186,10 @@ async def build_report(
     await _count_leads(session, cells, period, parents)
     await _count_outcomes(session, cells, period, parents)
     areas = [i.id for i in content.taxonomy.interests]
+    now = now or clock.now()
     return Report(
         period=period,
-        generated_at=now or clock.now(),
+        generated_at=now,
         gemeinden=_gemeinden(content, cells),
         areas=areas,
         area_labels={i.id: i.label.get("de") or i.id for i in content.taxonomy.interests},
@@ -189,6 +197,7 @@ async def build_report(
         steps=await _steps(session, content.dialog, period),
         weeks=await _weeks(session, period),
         entries=await _entries(session, content, period),
+        responses=await response_times(session, content, period.since, period.until, now),
     )
 
 
@@ -252,18 +261,13 @@ def _count_offers(cells: Cells, content: Content, period: Period, parents: dict[
 # --- searches, leads, outcomes (database) ----------------------------------------------
 
 
-def _search_person() -> ColumnElement[str]:
-    """Who searched: the person's pseudonym; a row from before pseudonyms is one person."""
-    return func.coalesce(Search.person, literal("#").concat(cast(Search.id, String)))
-
-
 async def _count_searches(
     session: AsyncSession, cells: Cells, period: Period, parents: dict[str, str]
 ) -> None:
     """Distinct people per cell: each Gemeinde × area, each Gemeinde and each area over
     all the rest, and everybody - four queries, as people do not add up across cells."""
     area = case(parents, value=Search.interest).label("area")  # a sub-topic → its area
-    person = _search_person()
+    person = search_person()
     interested = func.count(func.distinct(person))
     unmet = func.count(func.distinct(case((Search.unmet.is_(True), person))))
     where = (Search.created_at >= period.since, Search.created_at < period.until)
@@ -289,34 +293,22 @@ def _leads_in(period: Period) -> Select:
     return select(Lead.id).where(Lead.created_at >= period.since, Lead.created_at < period.until)
 
 
-def _lead_person(lead_id: int, user_id: int, anonymous: set[int]) -> str:
-    """Who made a lead: the user; a deleted person's leads all belong to one shared
-    anonymous user and count one person each (nobody can tell them apart any more)."""
-    return f"lead:{lead_id}" if user_id in anonymous else f"user:{user_id}"
-
-
-async def _anonymous_users(session: AsyncSession) -> set[int]:
-    rows = await session.scalars(select(User.id).where(User.channel == ANONYMOUS[0]))
-    return set(rows.all())
-
-
 async def _count_leads(
     session: AsyncSession, cells: Cells, period: Period, parents: dict[str, str]
 ) -> None:
     """People with a lead created in the period, and for the leads contacted the time it
     took (that one per lead: it measures the answer to each request)."""
     reached = await _first_contacts(session, period)
-    anonymous = await _anonymous_users(session)
     people: dict[tuple[str, str], set[str]] = defaultdict(set)
     rows = await session.execute(
-        select(Lead.id, Lead.user_id, Lead.created_at, Lead.gemeinde, Lead.interests).where(
-            Lead.id.in_(_leads_in(period))
-        )
+        select(Lead.id, lead_person(), Lead.created_at, Lead.gemeinde, Lead.interests)
+        .join(User, User.id == Lead.user_id)
+        .where(Lead.id.in_(_leads_in(period)))
     )
-    for lead_id, user_id, created_at, gemeinde, interests in rows:
+    for lead_id, person, created_at, gemeinde, interests in rows:
         keys = list(_keys(gemeinde, _areas(interests or [], parents)))
         for key in keys:
-            people[key].add(_lead_person(lead_id, user_id, anonymous))
+            people[key].add(person)
         if lead_id in reached:
             hours = max(0.0, (reached[lead_id] - aware(created_at)).total_seconds() / 3600)
             for key in keys:
@@ -349,10 +341,10 @@ async def _count_outcomes(
 ) -> None:
     """People whose lead was accepted or placed in the period (created whenever): a lead
     accepted twice (after a hand-over) or two leads of one person count once per cell."""
-    anonymous = await _anonymous_users(session)
     rows = await session.execute(
-        select(LeadEvent.lead_id, LeadEvent.to_status, Lead.user_id, Lead.gemeinde, Lead.interests)
+        select(LeadEvent.to_status, lead_person(), Lead.gemeinde, Lead.interests)
         .join(Lead, Lead.id == LeadEvent.lead_id)
+        .join(User, User.id == Lead.user_id)
         .where(
             LeadEvent.at >= period.since,
             LeadEvent.at < period.until,
@@ -360,9 +352,9 @@ async def _count_outcomes(
         )
     )
     people: dict[tuple[str, tuple[str, str]], set[str]] = defaultdict(set)
-    for lead_id, status, user_id, gemeinde, interests in rows:
+    for status, person, gemeinde, interests in rows:
         for key in _keys(gemeinde, _areas(interests or [], parents)):
-            people[status, key].add(_lead_person(lead_id, user_id, anonymous))
+            people[status, key].add(person)
     for (status, key), found in people.items():
         setattr(cells[key], status, len(found))
 
@@ -567,7 +559,7 @@ async def _weekly_searches(
     searching in two weeks counts in both, and once in the period's total."""
     column = Search.created_at
     week = _week_of(column, starts)
-    person = _search_person()
+    person = search_person()
     unmet = func.count(func.distinct(case((Search.unmet.is_(True), person))))
     rows = await session.execute(
         select(week, func.count(func.distinct(person)), unmet)
@@ -577,20 +569,13 @@ async def _weekly_searches(
     return {int(index): (int(count), int(unmet or 0)) for index, count, unmet in rows}
 
 
-def _lead_person_sql() -> ColumnElement[str]:
-    """`_lead_person` in SQL (with `User` joined): the user, or the lead when deleted."""
-    anonymous = User.channel == ANONYMOUS[0]
-    lead = literal("lead:").concat(cast(Lead.id, String))
-    return case((anonymous, lead), else_=literal("user:").concat(cast(Lead.user_id, String)))
-
-
 async def _weekly_leads(
     session: AsyncSession, period: Period, starts: list[dt.datetime]
 ) -> dict[int, int]:
     column = Lead.created_at
     week = _week_of(column, starts)
     rows = await session.execute(
-        select(week, func.count(func.distinct(_lead_person_sql())))
+        select(week, func.count(func.distinct(lead_person())))
         .select_from(Lead)
         .join(User, User.id == Lead.user_id)
         .where(column >= period.since, column < period.until)
@@ -605,7 +590,7 @@ async def _weekly_placed(
     column = LeadEvent.at
     week = _week_of(column, starts)
     rows = await session.execute(
-        select(week, func.count(func.distinct(_lead_person_sql())))
+        select(week, func.count(func.distinct(lead_person())))
         .select_from(LeadEvent)
         .join(Lead, Lead.id == LeadEvent.lead_id)
         .join(User, User.id == Lead.user_id)

@@ -11,8 +11,11 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from bot.leads.routing import COORDINATION_ID
 from bot.report import suppress
 from bot.report.data import MIN_SHOWN, NO_GEMEINDE, TOTAL, Cell, EntryRow, Report, WeekRow
+from bot.report.response import REFERENCE_TEXT, Responses, ResponseTimes
+from bot.report.response import TOTAL as RESPONSE_TOTAL
 
 SMALL = f"<{MIN_SHOWN}"
 HIDDEN = "·"  # hidden so that a "<3" cannot be worked out (secondary suppression)
@@ -351,3 +354,76 @@ def _entry_table(report: Report) -> Table:
         values |= parts | {total: row.conversations}
         lines.append(suppress.Line(total, tuple(parts)))
     return values, lines
+
+
+# --- response times (the promise, measured) ---------------------------------------------
+
+RESPONSE_HEADERS = (
+    "Anfragen",
+    "≤ 24 Std.",
+    "≤ 72 Std.",
+    "Median",
+    "90 %",
+    "vermittelt",
+    "überfällig",
+)
+RESPONSE_NOTE = (
+    "Anfragen: im Zeitraum gestellt. ≤ 24 Std. / ≤ 72 Std.: Anteil, den ein Mensch (Lotse "
+    "oder Koordination) so schnell angenommen oder beantwortet hat, unter den Anfragen, deren "
+    "Frist schon um ist. Median und 90 %: Zeit bis zur ersten Antwort (90 % wurden schneller "
+    "beantwortet). vermittelt: Anteil der Anfragen mit Vermittlung. überfällig: offene "
+    "Anfragen, gleich aus welcher Zeit, älter als das Versprechen und ohne Antwort (nur die "
+    "Nummern). Eine Anfrage zählt beim Lotsen, der sie zuerst bekam; überfällige stehen, wo "
+    "sie jetzt warten. Anteile ab 3 Anfragen, Zeiten ab 3 Antworten."
+)
+
+
+def hours_text(hours: float | None) -> str:
+    """'18 Std.', '3,5 Tage' or '–'."""
+    if hours is None:
+        return NONE
+    return f"{decimal(hours)} Std." if hours < 48 else f"{decimal(hours / 24)} Tage"
+
+
+def share(part: int, base: int) -> str:
+    """A share of requests: '–' without any, '<3' below three, else '66,7 %'."""
+    if base == 0:
+        return NONE
+    return SMALL if base < MIN_SHOWN else percent(part / base)
+
+
+def response_cells(group: Responses) -> list[str]:
+    """One row's figures in the order of RESPONSE_HEADERS."""
+    enough = len(group.hours) >= MIN_SHOWN
+    return [
+        people(group.requests),
+        share(group.fast, group.due_fast),
+        share(group.kept, group.due_promise),
+        hours_text(group.median) if enough else (SMALL if group.hours else NONE),
+        hours_text(group.p90) if enough else (SMALL if group.hours else NONE),
+        share(group.placed, group.requests),
+        ", ".join(f"#{n}" for n in group.overdue) or NONE,
+    ]
+
+
+def response_rows(times: ResponseTimes) -> tuple[list[list[str]], list[list[str]]]:
+    """(per Gemeinde, then all; per Lotse, the coordination last), each a name and cells."""
+    gemeinden = [g for g in times.by_gemeinde if g != RESPONSE_TOTAL]
+    by_gemeinde = [
+        [gemeinde_label(g), *response_cells(times.by_gemeinde[g])]
+        for g in sorted(gemeinden, key=lambda g: (g == NO_GEMEINDE, g))
+    ]
+    by_gemeinde.append([gemeinde_label(TOTAL), *response_cells(times.total)])
+    lotsen = sorted(
+        times.by_lotse, key=lambda x: (x == COORDINATION_ID, times.lotse_names.get(x, x))
+    )
+    by_lotse = [[times.lotse_names.get(x, x), *response_cells(times.by_lotse[x])] for x in lotsen]
+    return by_gemeinde, by_lotse
+
+
+REFERENCE_LINE = f"Zum Vergleich: {REFERENCE_TEXT}."
+
+
+def response_title(times: ResponseTimes) -> str:
+    promise = decimal(times.promise_hours)
+    return f"Antwortzeiten – Versprechen: ein Mensch antwortet binnen {promise} Std."

@@ -93,6 +93,7 @@ def render_html(report: Report) -> str:
             _heat_section(shown, "interested", "b", "Interesse je Gemeinde und Bereich"),
             _heat_section(shown, "unmet", "r", "Suchen ohne gut passendes Angebot"),
             _summary_section(shown),
+            _responses_section(report),
             _funnel_section(report),
             _entries_section(shown),
             _weeks_section(shown),
@@ -274,6 +275,46 @@ def _metric_table(
         f'<div class="scroll"><table><caption>{escape(caption)}</caption>\n'
         f'<thead><tr><th scope="col">{first}</th>{headers}</tr></thead>\n'
         f"<tbody>\n{body}\n</tbody></table></div>\n"
+    )
+
+
+def _responses_section(report: Report) -> str:
+    times = report.responses
+    if times is None:
+        return ""
+    by_gemeinde, by_lotse = p.response_rows(times)
+    tables = "\n".join(
+        _response_table(caption, first, rows)
+        for caption, first, rows in (
+            ("Je Gemeinde (Anfragen aus dem Zeitraum)", "Gemeinde", by_gemeinde),
+            (
+                "Je Lotse (bei wem die Anfrage zuerst ankam)",
+                "Lotse",
+                by_lotse if times.by_lotse else [],
+            ),
+        )
+        if rows and times.by_gemeinde
+    )
+    return (
+        '<section aria-labelledby="h-resp" class="card">\n'
+        f'<h2 id="h-resp">{escape(p.response_title(times))}</h2>\n'
+        f"{tables or '<p>Keine Anfragen im Zeitraum und keine überfälligen.</p>'}\n"
+        f"<p><strong>{escape(p.REFERENCE_LINE)}</strong></p>\n"
+        f'<p class="note">{escape(p.RESPONSE_NOTE)}</p>\n</section>'
+    )
+
+
+def _response_table(caption: str, first: str, rows: list[list[str]]) -> str:
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in (first, *p.RESPONSE_HEADERS))
+    body = "\n".join(
+        f'<tr><th scope="row">{escape(row[0])}</th>'
+        + "".join(f"<td>{escape(v)}</td>" for v in row[1:])
+        + "</tr>"
+        for row in rows
+    )
+    return (
+        f'<div class="scroll"><table><caption>{escape(caption)}</caption>\n'
+        f"<thead><tr>{head}</tr></thead>\n<tbody>{body}</tbody></table></div>"
     )
 
 

@@ -19,6 +19,7 @@ def render_text(report: Report) -> str:
         _by_gemeinde(shown),
         _by_area(shown),
         _cells(shown),
+        _responses(report),
         _funnel(report),
         _entries(shown),
         _weeks(shown),
@@ -117,6 +118,26 @@ def _funnel(report: Report) -> str:
         other_rows = [[s.name, p.step_label(s.kind), p.people(s.entered)] for s in others]
         text += "\n\n" + table(["weitere Schritte", "Art", "Personen"], other_rows, left=2)
     return text + "\n\n" + textwrap.fill(p.FUNNEL_NOTE, 90)
+
+
+def _responses(report: Report) -> str:
+    times = report.responses
+    if times is None:
+        return ""
+    heading = _heading(p.response_title(times))
+    if not times.by_gemeinde:
+        return heading + "\nKeine Anfragen im Zeitraum und keine überfälligen."
+    by_gemeinde, by_lotse = p.response_rows(times)
+    return "\n\n".join(
+        [
+            heading
+            + "\n"
+            + table(["Gemeinde", *p.RESPONSE_HEADERS[:-1], "überfällig (Nr.)"], by_gemeinde),
+            table(["Lotse", *p.RESPONSE_HEADERS[:-1], "überfällig (Nr.)"], by_lotse),
+            p.REFERENCE_LINE,
+            textwrap.fill(p.RESPONSE_NOTE, 90),
+        ]
+    )
 
 
 def _weeks(shown: p.Shown) -> str:
