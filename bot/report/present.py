@@ -421,7 +421,11 @@ def response_rows(times: ResponseTimes) -> tuple[list[list[str]], list[list[str]
     return by_gemeinde, by_lotse
 
 
-REFERENCE_LINE = f"Zum Vergleich: {REFERENCE_TEXT}."
+def reference_line(times: ResponseTimes) -> str:
+    """The share placed overall next to the agencies' average (the reference line)."""
+    total = times.total
+    here = share(total.placed, total.requests)
+    return f"Vermittlungen je Anfrage hier: {here} · zum Vergleich der {REFERENCE_TEXT}"
 
 
 def response_title(times: ResponseTimes) -> str:

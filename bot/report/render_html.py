@@ -299,7 +299,7 @@ def _responses_section(report: Report) -> str:
         '<section aria-labelledby="h-resp" class="card">\n'
         f'<h2 id="h-resp">{escape(p.response_title(times))}</h2>\n'
         f"{tables or '<p>Keine Anfragen im Zeitraum und keine überfälligen.</p>'}\n"
-        f"<p><strong>{escape(p.REFERENCE_LINE)}</strong></p>\n"
+        f"<p><strong>{escape(p.reference_line(times))}</strong></p>\n"
         f'<p class="note">{escape(p.RESPONSE_NOTE)}</p>\n</section>'
     )
 

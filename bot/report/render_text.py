@@ -134,7 +134,7 @@ def _responses(report: Report) -> str:
             + "\n"
             + table(["Gemeinde", *p.RESPONSE_HEADERS[:-1], "überfällig (Nr.)"], by_gemeinde),
             table(["Lotse", *p.RESPONSE_HEADERS[:-1], "überfällig (Nr.)"], by_lotse),
-            p.REFERENCE_LINE,
+            p.reference_line(times),
             textwrap.fill(p.RESPONSE_NOTE, 90),
         ]
     )

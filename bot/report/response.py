@@ -39,9 +39,8 @@ from bot.store.models import Lead, LeadEvent
 
 TOTAL = "*"  # the row of all requests
 FAST_HOURS, PROMISE_HOURS = 24.0, 72.0  # the two shares; the promise comes from leads.yaml
-# What the coordinators compare with: agencies place about 40 % of inquiries.
-REFERENCE_PLACED = 0.40
 REFERENCE_TEXT = "Durchschnitt der Freiwilligenagenturen: etwa 40 % Vermittlungen je Anfrage"
+# (its words follow "zum Vergleich der …" in the report)
 
 
 @dataclass
