@@ -8,7 +8,9 @@ the weekly digest must give exactly the hand-counted figures below.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
@@ -20,6 +22,8 @@ from bot.leads.reassign import reassign
 from bot.leads.routing import COORDINATION_ID
 from bot.messages import Event
 from bot.report import Period, build_report
+from bot.report.render_csv import render_csv
+from bot.report.render_html import render_html
 from bot.report.render_text import render_text
 from bot.report.response import Responses, percentile
 from bot.runtime.ticker import digest_text, tick
@@ -150,6 +154,24 @@ async def test_a_month_of_requests_gives_the_expected_figures(
         "Freiwilligenagenturen: etwa 40 % Vermittlungen je Anfrage" in lines
     )
     assert "person-" not in text and "0171" not in text  # no personal data
+    page = render_html(report)
+    assert "Antwortzeiten – Versprechen: ein Mensch antwortet binnen 72 Std." in page
+    assert f"<td>4,6 Tage</td><td>40 %</td><td>#{e}</td>" in page
+    table = list(csv.reader(io.StringIO(render_csv(report))))
+    delitzsch_rows = {
+        r[5]: r[6] for r in table if r[0] == "antwort_gemeinde" and r[1] == "Delitzsch"
+    }
+    assert delitzsch_rows == {
+        "requests": "5",
+        "answered_24h_percent": "40.0",
+        "answered_72h_percent": "60.0",
+        "median_hours": "20.0",
+        "p90_hours": "110.0",
+        "placed_percent": "40.0",
+        "overdue": str(e),
+    }
+    taucha_lotse = {r[5]: r[6] for r in table if r[0] == "antwort_lotse" and r[7] == "lotse-taucha"}
+    assert taucha_lotse["answered_24h_percent"] == "33.3" and taucha_lotse["median_hours"] == "<3"
 
     digest = await _digest(db, engine)
     assert (
