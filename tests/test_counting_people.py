@@ -1,9 +1,9 @@
 """The overview counts people, not page views (issue #19 point 1).
 
-A known population talks to the real DialogEngine: a mother who looks at the offer list
-three times for two interests, people who start over, a person who deletes her data and
-comes back, a person who makes a request and deletes it. Every figure of `lotse report`,
-the weekly digest and /stats is compared with the hand count below.
+A known population talks to the real DialogEngine, on SQLite and PostgreSQL: a mother who
+looks at the offer list three times for two interests, people who start over, a person
+who deletes her data and comes back, a person who makes a request and deletes it. Every
+figure of `lotse report`, the weekly digest and /stats is compared with the hand count.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.clock import ManualClock
+from bot.content.model import Content
 from bot.dialogs.engine import DialogEngine
+from bot.dialogs.turn import Matchers
 from bot.leads.stats import counts, stats_text
 from bot.report import Period, build_report
 from bot.report.data import TOTAL, volunteer_path
@@ -93,8 +95,17 @@ async def population(engine: DialogEngine, clock: ManualClock) -> None:
 
 
 async def test_every_figure_counts_people(
-    engine: DialogEngine, db: Database, clock: ManualClock
+    any_db_url: str, content: Content, matchers: Matchers, clock: ManualClock
 ) -> None:
+    db = Database(any_db_url)
+    await db.migrate()
+    try:
+        await check_every_figure(DialogEngine(content, db, matchers), db, clock)
+    finally:
+        await db.close()
+
+
+async def check_every_figure(engine: DialogEngine, db: Database, clock: ManualClock) -> None:
     await population(engine, clock)
     async with db.session() as session:
         searches = len((await session.scalars(select(Search))).all())

@@ -3,7 +3,8 @@
 Requests come in through the real DialogEngine, Lotsen answer with their buttons, the
 ticker runs every six hours (reminders, escalation, the daily reminder to the
 coordinators), and a coordinator hands one request on. The report made on 1 December and
-the weekly digest must give exactly the hand-counted figures below.
+the weekly digest must give exactly the hand-counted figures below, on SQLite and
+PostgreSQL.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.clock import ManualClock
+from bot.content.model import Content
 from bot.dialogs.engine import DialogEngine
+from bot.dialogs.turn import Matchers
 from bot.leads.reassign import reassign
 from bot.leads.routing import COORDINATION_ID
 from bot.messages import Event
@@ -98,8 +101,17 @@ async def simulate(engine: DialogEngine, db: Database, clock: ManualClock) -> di
 
 
 async def test_a_month_of_requests_gives_the_expected_figures(
-    engine: DialogEngine, db: Database, clock: ManualClock
+    any_db_url: str, content: Content, matchers: Matchers, clock: ManualClock
 ) -> None:
+    db = Database(any_db_url)
+    await db.migrate()
+    try:
+        await check_the_month(DialogEngine(content, db, matchers), db, clock)
+    finally:
+        await db.close()
+
+
+async def check_the_month(engine: DialogEngine, db: Database, clock: ManualClock) -> None:
     ids = await simulate(engine, db, clock)
     async with db.session() as session:
         report = await build_report(session, engine.content, PERIOD, NOW)
