@@ -41,7 +41,7 @@ SHORT_LABELS = {
     "median_hours": "Median Erstkontakt",
 }
 WEEK_LABELS = {
-    "searches": "Suchen",
+    "searches": "Interessierte",
     "unmet": "ungedeckt",
     "leads": "Anfragen",
     "placed": "vermittelt",
@@ -59,6 +59,11 @@ KIND_LABELS = {
     "question": "Frage",
     "info": "Hinweis",
 }
+PEOPLE_NOTE = (
+    "Gezählt werden Personen, nicht Aufrufe: jede einmal je Feld, auch wenn sie mehrmals "
+    "schaute oder neu anfing. Wer zwei Bereiche nennt, zählt in beiden, in „alle …“ (Personen "
+    "gesamt) aber einmal; die Felder einer Zeile können mehr ergeben als ihre Summe."
+)
 FUNNEL_NOTE = (
     "„Personen“: wer den Schritt im Zeitraum betreten hat, jede Person einmal, auch wenn sie "
     "ihn mehrmals betrat (über „andere Interessen“, „zurück“ oder nach einem Neustart). "

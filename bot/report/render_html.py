@@ -90,8 +90,8 @@ def render_html(report: Report) -> str:
             _header(report),
             "<main>",
             _kpis(shown),
-            _heat_section(shown, "interested", "b", "Interesse je Gemeinde und Bereich"),
-            _heat_section(shown, "unmet", "r", "Suchen ohne gut passendes Angebot"),
+            _heat_section(shown, "interested", "b", "Interessierte je Gemeinde und Bereich"),
+            _heat_section(shown, "unmet", "r", "Personen ohne gut passendes Angebot"),
             _summary_section(shown),
             _responses_section(report),
             _funnel_section(report),
@@ -121,7 +121,7 @@ def _header(report: Report) -> str:
         f"<strong>{p.period_text(report)}</strong> · erstellt am {p.generated_text(report)}</p>\n"
         '<p class="note">Zahlen von 1 oder 2 Personen erscheinen als „&lt;3“ (Datenschutz); '
         "0 heißt: niemand. Angebote zählen keine Personen und erscheinen immer genau. "
-        f"{escape(p.HIDDEN_NOTE)}.</p>\n"
+        f"{escape(p.HIDDEN_NOTE)}. {escape(p.PEOPLE_NOTE)}</p>\n"
         "</header>"
     )
 

@@ -61,6 +61,7 @@ def _title(shown: p.Shown) -> str:
             "Zahlen von 1 oder 2 Personen erscheinen als „<3“ (Datenschutz).",
             p.HIDDEN_NOTE + ".",
             "Median = Zeit von der Anfrage bis zum ersten Kontakt (ab 3 Anfragen).",
+            *textwrap.wrap(p.PEOPLE_NOTE, 90),
             "",
             "Insgesamt im Zeitraum",
             *facts,
