@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.clock import ManualClock
 from bot.content.model import Content
@@ -25,6 +25,7 @@ from bot.runtime.ticker import digest_text
 from bot.store.db import Database
 from bot.store.models import Search, User
 from tests.helpers.chat import Chat
+from tests.test_deploy import migrated
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MORNING = dt.datetime(2026, 11, 10, 9, 0, tzinfo=dt.UTC)  # a Tuesday, 10:00 in Berlin
@@ -41,8 +42,8 @@ async def to_results(
     chat: Chat, interests: str, place: str, time: tuple[str, str] = STRICT
 ) -> None:
     """Start, volunteer, interests, place, time: the offer list is shown."""
-    for text in ("Hallo", "1", interests, place, *time):
-        await chat.say(text)
+    for said in ("Hallo", "1", interests, place, *time):
+        await chat.say(said)
     assert "👉" in " ".join(chat.labels)  # the offers' buttons: the list was shown
     good = "Das könnte zu Ihnen passen" in chat.text
     assert good == (time == FLEXIBLE), chat.text
@@ -194,3 +195,48 @@ async def check_every_figure(engine: DialogEngine, db: Database, clock: ManualCl
         searched = {s.person for s in (await session.scalars(select(Search))).all()}
     assert "maria" not in users
     assert len(searched - keys) == 2  # Maria's and the neighbour's first key: nobody's now
+
+
+async def test_rows_from_before_pseudonyms_stay_readable(
+    any_db_url: str, content: Content, matchers: Matchers, clock: ManualClock
+) -> None:
+    """A database at migration 0011 with searches, step counts and a person: after the
+    upgrade each old search and each old step entry counts one person (nobody can tell
+    them apart), and the old person gets a key at their next search."""
+    await migrated(any_db_url, "0011")
+    db = Database(any_db_url)
+    old_searches = [("Krostitz", "sport", True), ("Krostitz", "sport", False)]
+    async with db.engine.begin() as connection:
+        for gemeinde, interest, unmet in old_searches:
+            await connection.execute(
+                text(
+                    "INSERT INTO searches (created_at, gemeinde, interest, results, unmet)"
+                    " VALUES (:at, :gemeinde, :interest, 1, :unmet)"
+                ),
+                {"at": MORNING, "gemeinde": gemeinde, "interest": interest, "unmet": unmet},
+            )
+        await connection.execute(
+            text("INSERT INTO step_counts (day, step, entered) VALUES (:day, 'start', 3)"),
+            {"day": MORNING.date()},
+        )
+        await connection.execute(
+            text(
+                "INSERT INTO users (channel, external_id, language, created_at, blocked)"
+                " VALUES ('test', 'alt', 'de', :at, false)"
+            ),
+            {"at": MORNING},
+        )
+    try:
+        await db.migrate()
+        clock.set(MORNING + dt.timedelta(hours=1))
+        await to_results(Chat(DialogEngine(content, db, matchers), user="alt"), "Sport", "Krostitz")
+        async with db.session() as session:
+            report = await build_report(session, content, PERIOD, MORNING + D)
+            [key] = (await session.scalars(select(User.pseudonym))).all()
+    finally:
+        await db.close()
+    sport = report.cell("Krostitz", "sport")
+    assert (sport.interested, sport.unmet) == (3, 2)  # two old rows and the old person now
+    assert key is not None and len(key) == 16
+    entered = {row.step: row.entered for row in report.steps}
+    assert entered["start"] == 3 + 1  # the old day's three entries, and the person since
