@@ -157,18 +157,14 @@ def _hours(start: dt.datetime, end: dt.datetime) -> float:
 async def _requests(
     session: AsyncSession, since: dt.datetime, until: dt.datetime, now: dt.datetime
 ) -> list[_Request]:
+    created = (Lead.created_at >= since, Lead.created_at < until)
     leads = (
-        await session.execute(
-            select(Lead.id, Lead.created_at, Lead.gemeinde).where(
-                Lead.created_at >= since, Lead.created_at < until
-            )
-        )
+        await session.execute(select(Lead.id, Lead.created_at, Lead.gemeinde).where(*created))
     ).all()
-    ids = [lead_id for lead_id, _, _ in leads]
     events = (
         await session.execute(
             select(LeadEvent.lead_id, LeadEvent.to_status, LeadEvent.note, LeadEvent.at)
-            .where(LeadEvent.lead_id.in_(ids), LeadEvent.at <= now)
+            .where(LeadEvent.lead_id.in_(select(Lead.id).where(*created)), LeadEvent.at <= now)
             .order_by(LeadEvent.at, LeadEvent.id)
         )
     ).all()
