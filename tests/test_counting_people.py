@@ -18,6 +18,7 @@ from bot.content.model import Content
 from bot.dialogs.engine import DialogEngine
 from bot.dialogs.turn import Matchers
 from bot.leads.stats import counts, stats_text
+from bot.privacy.personal_data import personal_data
 from bot.report import Period, build_report
 from bot.report.data import TOTAL, volunteer_path
 from bot.report.render_text import render_text
@@ -195,6 +196,16 @@ async def check_every_figure(engine: DialogEngine, db: Database, clock: ManualCl
         searched = {s.person for s in (await session.scalars(select(Search))).all()}
     assert "maria" not in users
     assert len(searched - keys) == 2  # Maria's and the neighbour's first key: nobody's now
+
+    # /meine_daten shows a person what the counts hold under their key.
+    async with db.session() as session:
+        grandpa = await session.scalar(select(User).where(User.external_id == "opa"))
+        assert grandpa is not None
+        counted = (await personal_data(session, grandpa))["counted"]
+    assert [(s["gemeinde"], s["interest"]) for s in counted["searches"]] == [
+        ("Delitzsch", "kinder-jugend")
+    ]
+    assert {v["step"] for v in counted["steps"]} >= {"start", "results", "lead"}
 
 
 async def test_rows_from_before_pseudonyms_stay_readable(

@@ -1,5 +1,8 @@
 """What is stored about a person: shown on /meine_daten, erased on /loeschen, aged out.
 
+The overview's demand records (searches, step visits) carry the person's random key
+(`User.pseudonym`), which lives only on the user row: the export lists them, and with the
+user row the key goes, so they lead to nobody afterwards.
 Leads survive a person's deletion only as anonymous counts: personal fields (name,
 contact, place and the details, which may quote the person's own words) are cleared and
 the lead is moved to one shared anonymous user, so reports keep their numbers.
@@ -38,6 +41,8 @@ from bot.store.models import (
     LeadEvent,
     OfferSubmission,
     OutboxMessage,
+    Search,
+    StepVisit,
     User,
     WebMessage,
 )
@@ -72,7 +77,10 @@ async def personal_data(session: AsyncSession, user: User) -> dict[str, Any]:
             "id_on_channel": user.external_id,
             "language": user.language,
             "first_contact": _iso(user.created_at),
+            # The random key the overview counts people by; it goes with the person.
+            "key_for_counts": user.pseudonym,
         },
+        "counted": await _counted(session, user),
         "conversation": None
         if conversation is None
         else {
@@ -110,6 +118,27 @@ async def personal_data(session: AsyncSession, user: User) -> dict[str, Any]:
             }
             for offer in await _submissions(session, user)
         ],
+    }
+
+
+async def _counted(session: AsyncSession, user: User) -> dict[str, list[dict[str, str]]]:
+    """What the overview's counts hold under the person's key: searches and steps."""
+    if user.pseudonym is None:
+        return {"searches": [], "steps": []}
+    searches = await session.scalars(
+        select(Search).where(Search.person == user.pseudonym).order_by(Search.id)
+    )
+    steps = await session.scalars(
+        select(StepVisit)
+        .where(StepVisit.person == user.pseudonym)
+        .order_by(StepVisit.day, StepVisit.step)
+    )
+    return {
+        "searches": [
+            {"at": _iso(s.created_at), "gemeinde": s.gemeinde or "", "interest": s.interest}
+            for s in searches
+        ],
+        "steps": [{"day": v.day.isoformat(), "step": v.step} for v in steps],
     }
 
 
