@@ -30,7 +30,7 @@ from bot.dialogs.turn import Matchers
 from bot.messages import Event, Outcome, Sender
 from bot.runtime.doctor import run as run_doctor
 from bot.store.db import Database, alembic_config
-from bot.store.models import Conversation, HandledUpdate, StepCount, User
+from bot.store.models import Conversation, HandledUpdate, StepVisit, User
 from tests.fakes.telegram_api import FakeTelegram
 from tests.helpers import ROOT
 from tests.helpers.backend import Backend
@@ -573,7 +573,7 @@ async def test_one_persons_events_run_one_at_a_time_across_processes(
         users = await session.scalar(select(func.count()).where(User.external_id == "4711"))
         handled = await session.scalar(select(func.count()).select_from(HandledUpdate))
         entered = await session.scalar(
-            select(func.sum(StepCount.entered)).where(StepCount.step == "interests")
+            select(func.count()).select_from(StepVisit).where(StepVisit.step == "interests")
         )
     assert users == 1
     assert handled == 12 + 12 + depth  # every event with a key was handled, once

@@ -59,6 +59,7 @@ class Option(Strict):
 
 class Step(Strict):
     kind: StepKind
+    report_label: str | None = None  # the step's German name in `lotse report` ("Wohnort")
     text: str
     next: str | None = None
     save: str | None = None
@@ -465,7 +466,8 @@ cmd_neu cmd_sprache cmd_meine_leads cmd_stats cmd_reload btn_withdraw withdrawn
 lead_withdrawn_note reminder_note escalated_note escalated_away escalated_citizen outcome_note
 lead_handed_over_note lead_to_coordination_note lead_reassigned_away lead_reassigned_citizen
 followup_question btn_followup_yes btn_followup_partly btn_followup_no followup_thanks
-expired_citizen lead_expired_note digest privacy_notice my_data_person my_data_conversation
+expired_citizen lead_expired_note digest digest_responses digest_response_line privacy_notice
+my_data_person my_data_conversation
 my_data_request my_data_nothing my_data_footer erase_confirm btn_erase_yes btn_erase_no erased
 erase_cancelled lead_erased_note cmd_meine_daten cmd_loeschen cmd_datenschutz faq_answer_aside
 attachment_not_sent

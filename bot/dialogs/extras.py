@@ -308,7 +308,7 @@ class Extras:
             return [Message(turn.t("deeplink_unknown")), *await self.flow.restart(turn)]
         if turn.state.answers.get("source"):  # a lead from here counts for the same row
             turn.state.answers["source"] = source
-        await repo.count_step(turn.session, turn.state.step, today)  # the funnel: entered here
+        await repo.count_step(turn.session, turn.state.step, today, turn.user)  # funnel: here
         return replies
 
     async def _continue_here(self, turn: Turn, code: str) -> list[Message]:

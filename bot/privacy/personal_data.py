@@ -1,5 +1,8 @@
 """What is stored about a person: shown on /meine_daten, erased on /loeschen, aged out.
 
+The overview's demand records (searches, step visits) carry the person's random key
+(`User.pseudonym`), which lives only on the user row: the export lists them, and with the
+user row the key goes, so they lead to nobody afterwards.
 Leads survive a person's deletion only as anonymous counts: personal fields (name,
 contact, place and the details, which may quote the person's own words) are cleared and
 the lead is moved to one shared anonymous user, so reports keep their numbers.
@@ -27,6 +30,7 @@ from bot.leads.routing import COORDINATION_ID
 from bot.messages import Message, Notification, Recipient
 from bot.offers.submissions import subject as offer_subject
 from bot.privacy.labels import answer_lines, local_date
+from bot.store import models
 from bot.store.db import scrub_after_commit
 from bot.store.handover import WAITING
 from bot.store.models import (
@@ -37,11 +41,13 @@ from bot.store.models import (
     LeadEvent,
     OfferSubmission,
     OutboxMessage,
+    Search,
+    StepVisit,
     User,
     WebMessage,
 )
 
-ANONYMOUS = ("deleted", "anonymous")  # (channel, external_id) of the shared tombstone user
+ANONYMOUS = models.ANONYMOUS  # (channel, external_id) of the shared tombstone user
 
 
 async def personal_data(session: AsyncSession, user: User) -> dict[str, Any]:
@@ -71,7 +77,10 @@ async def personal_data(session: AsyncSession, user: User) -> dict[str, Any]:
             "id_on_channel": user.external_id,
             "language": user.language,
             "first_contact": _iso(user.created_at),
+            # The random key the overview counts people by; it goes with the person.
+            "key_for_counts": user.pseudonym,
         },
+        "counted": await _counted(session, user),
         "conversation": None
         if conversation is None
         else {
@@ -109,6 +118,27 @@ async def personal_data(session: AsyncSession, user: User) -> dict[str, Any]:
             }
             for offer in await _submissions(session, user)
         ],
+    }
+
+
+async def _counted(session: AsyncSession, user: User) -> dict[str, list[dict[str, str]]]:
+    """What the overview's counts hold under the person's key: searches and steps."""
+    if user.pseudonym is None:
+        return {"searches": [], "steps": []}
+    searches = await session.scalars(
+        select(Search).where(Search.person == user.pseudonym).order_by(Search.id)
+    )
+    steps = await session.scalars(
+        select(StepVisit)
+        .where(StepVisit.person == user.pseudonym)
+        .order_by(StepVisit.day, StepVisit.step)
+    )
+    return {
+        "searches": [
+            {"at": _iso(s.created_at), "gemeinde": s.gemeinde or "", "interest": s.interest}
+            for s in searches
+        ],
+        "steps": [{"day": v.day.isoformat(), "step": v.step} for v in steps],
     }
 
 

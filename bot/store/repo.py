@@ -24,9 +24,10 @@ from bot.store.models import (
     LotseAccount,
     OutboxMessage,
     Search,
-    StepCount,
+    StepVisit,
     Timer,
     User,
+    new_pseudonym,
 )
 
 
@@ -293,9 +294,18 @@ async def ensure_timer(session: AsyncSession, name: str, due_at: dt.datetime) ->
     )
 
 
-async def count_step(session: AsyncSession, step: str, day: dt.date) -> None:
-    """One more conversation entered `step` today (anonymous: no user, no time of day)."""
-    values = {"day": day, "step": step, "entered": 1}
+def pseudonym(user: User) -> str:
+    """The person's random demand key (`User.pseudonym`), made now for people from before
+    it existed; saved with the turn's transaction."""
+    if user.pseudonym is None:
+        user.pseudonym = new_pseudonym()
+    return user.pseudonym
+
+
+async def count_step(session: AsyncSession, step: str, day: dt.date, user: User) -> None:
+    """The person entered `step` today: one row per person, step and day, however often
+    they come back (the funnel counts people; no user id, no time of day)."""
+    values = {"day": day, "step": step, "person": pseudonym(user)}
     await session.execute(_statement(session, "count_step"), values)
 
 
@@ -366,8 +376,8 @@ def _upsert_conversation(insert: Any) -> Executable:
 
 
 def _count_step(insert: Any) -> Executable:
-    return insert(StepCount.__table__).on_conflict_do_update(
-        index_elements=["day", "step"], set_={"entered": StepCount.__table__.c.entered + 1}
+    return insert(StepVisit.__table__).on_conflict_do_nothing(
+        index_elements=["day", "step", "person"]
     )
 
 
