@@ -365,7 +365,7 @@ def _fast_aiogram(settings: Settings) -> None:
 
 def _web(args: argparse.Namespace, settings: Settings) -> int:
     settings = _listening(args, settings, "web_host", "web_port")
-    from bot.runtime.telegram import StartupError
+    from bot.runtime.errors import StartupError  # not from .telegram: no aiogram for the web
     from bot.runtime.web import run_web
 
     content = _load(settings)

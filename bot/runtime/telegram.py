@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.content.model import Content
 from bot.dialogs.engine import DialogEngine
 from bot.runtime import heap
+from bot.runtime.errors import StartupError
 from bot.runtime.services import (
     Background,
     Service,
@@ -44,10 +45,6 @@ from bot.telegram.sender import RateLimiter, TelegramSender
 log = logging.getLogger(__name__)
 UPDATES = ["message", "edited_message", "callback_query"]
 POLL_SECONDS = 25
-
-
-class StartupError(Exception):
-    """A problem an operator must fix; its message is one clear line."""
 
 
 def check_token(settings: Settings) -> str:
