@@ -206,13 +206,17 @@ class FakePerson:
         title, data = match[0]
         kind = "button_reply" if shown.kind == "button" else "list_reply"
         reply = {"id": data, "title": title}
-        return await self.message({"type": "interactive", "interactive": {"type": kind, kind: reply}})
+        return await self.message(
+            {"type": "interactive", "interactive": {"type": kind, kind: reply}}
+        )
 
     async def tap_template_button(self, payload: str, text: str = "Anzeigen") -> list[Sent]:
         return await self.message({"type": "button", "button": {"payload": payload, "text": text}})
 
     async def share_location(self, lat: float, lon: float) -> list[Sent]:
-        return await self.message({"type": "location", "location": {"latitude": lat, "longitude": lon}})
+        return await self.message(
+            {"type": "location", "location": {"latitude": lat, "longitude": lon}}
+        )
 
     async def message(self, item: Json, wamid: str | None = None) -> list[Sent]:
         """Post one message; what the bot sent to this person meanwhile."""
@@ -260,9 +264,7 @@ def sign(secret: str, raw: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
 
 
-async def post_webhook(
-    meta: FakeCloudApi, body: Json, signature: str | None | bool = True
-) -> int:
+async def post_webhook(meta: FakeCloudApi, body: Json, signature: str | bool | None = True) -> int:
     """POST `body` to the bot as Meta does; `signature` True: signed with the app secret,
     a string: that header, None/False: none."""
     assert meta.http is not None and meta.webhook

@@ -32,7 +32,12 @@ class WhatsAppServer:
 
     @classmethod
     async def start(
-        cls, db_url: str, content: Content, matchers: Matchers, meta: FakeCloudApi
+        cls,
+        db_url: str,
+        content: Content,
+        matchers: Matchers,
+        meta: FakeCloudApi,
+        coordinators: frozenset[tuple[str, str]] = frozenset(),
     ) -> WhatsAppServer:
         settings = Settings.from_env(
             {
@@ -46,7 +51,7 @@ class WhatsAppServer:
         )
         db = Database(db_url)
         await db.migrate()
-        engine = DialogEngine(content, db, matchers)
+        engine = DialogEngine(content, db, matchers, coordinators=coordinators)
         app = web.Application()
         notified: list[int] = []
         channel = mount_whatsapp(app, engine, settings, on_notify=lambda: notified.append(1))
