@@ -11,7 +11,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot import clock as product_clock
 from bot.clock import ManualClock
@@ -20,6 +20,7 @@ from bot.dialogs.turn import Matchers
 from bot.leads import invites
 from bot.messages import Event, Message, Sender
 from bot.store.models import (
+    EntryCount,
     HandledUpdate,
     Lead,
     OutboxMessage,
@@ -33,6 +34,7 @@ from tests.fakes.whatsapp_api import FakeCloudApi, Sent, post_webhook, sign, sta
 from tests.helpers.whatsapp import VERIFY_TOKEN, WhatsAppServer
 
 ANNA = "4915112345678"
+POSTER = "p-kinder-jugend_zschepplin-hohenpriessnitz"  # Hohenprießnitz, Gemeinde Zschepplin
 LOTSE_CHAT = 5001  # lotse-rackwitz on Telegram (Zschortau belongs to Rackwitz)
 COORDINATOR = 9001
 ZSCHORTAU = (51.4793, 12.3589)
@@ -339,12 +341,13 @@ async def test_question_handed_to_the_coordination_comes_back_on_whatsapp(
 async def test_a_poster_link_starts_like_a_telegram_deep_link(
     server: WhatsAppServer, meta: FakeCloudApi
 ) -> None:
+    """The message a poster's wa.me code types in (poster_whatsapp_text) ends in the payload."""
     anna = meta.person(ANNA)
-    started = await anna.send("Hallo! Ich komme vom Plakat. #sport")
-    assert started  # the /start payload reached the core (counted as an entry)
+    started = texts(await anna.send(f"Hallo! Ich komme vom Plakat. #{POSTER}"))
+    assert "Kinder & Jugend in Hohenprießnitz" in started
     async with server.db.session() as session:
-        counted = await session.scalar(select(func.count()).select_from(User))
-    assert counted == 1
+        [entry] = (await session.scalars(select(EntryCount))).all()
+    assert (entry.source, entry.channel, entry.started) == (POSTER, "whatsapp", 1)
 
 
 async def test_the_journey_and_statuses_on_sqlite_and_postgresql(

@@ -39,7 +39,10 @@ from bot.store.models import (
     OutboxMessage,
     User,
     WebMessage,
+    WhatsAppContact,
+    WhatsAppMessage,
 )
+from bot.store.repo import WHATSAPP_WAITING
 
 ANONYMOUS = ("deleted", "anonymous")  # (channel, external_id) of the shared tombstone user
 
@@ -55,7 +58,8 @@ async def personal_data(session: AsyncSession, user: User) -> dict[str, Any]:
             select(OutboxMessage).where(
                 OutboxMessage.recipient_role == "citizen",
                 OutboxMessage.recipient_id == str(user.id),
-                OutboxMessage.status.in_(WAITING),  # also those waiting for the web page
+                # also those waiting for the web page or for WhatsApp's window
+                OutboxMessage.status.in_((*WAITING, WHATSAPP_WAITING)),
             )
         )
     ).all()
@@ -99,6 +103,7 @@ async def personal_data(session: AsyncSession, user: User) -> dict[str, Any]:
             for lead in leads
         ],
         "messages_waiting": [{"created": _iso(m.created_at), "text": m.text} for m in waiting],
+        "whatsapp": await _whatsapp(session, user),
         "offers": [
             {
                 "number": offer.id,
@@ -109,6 +114,25 @@ async def personal_data(session: AsyncSession, user: User) -> dict[str, Any]:
             }
             for offer in await _submissions(session, user)
         ],
+    }
+
+
+async def _whatsapp(session: AsyncSession, user: User) -> dict[str, Any] | None:
+    """On WhatsApp: when the person last wrote (the 24-hour window) and what became of the
+    messages sent to them (ids and statuses from Meta, no texts)."""
+    contact = await session.get(WhatsAppContact, user.id)
+    sent = (
+        await session.scalars(
+            select(WhatsAppMessage)
+            .where(WhatsAppMessage.user_id == user.id)
+            .order_by(WhatsAppMessage.sent_at)
+        )
+    ).all()
+    if contact is None and not sent:
+        return None
+    return {
+        "last_message": _iso(contact.last_inbound_at) if contact else None,
+        "sent": [{"at": _iso(m.sent_at), "status": m.status, "template": m.template} for m in sent],
     }
 
 

@@ -209,6 +209,8 @@ def queue_notifications(
 # Channels whose citizens get their messages from a worker of their own (bot/whatsapp):
 # the general outbox worker leaves those rows alone.
 OWN_DELIVERY = ("whatsapp",)
+# Outbox status of a message to a WhatsApp citizen that waits for their 24-hour window.
+WHATSAPP_WAITING = "whatsapp"
 
 
 def citizen_on(channels: Sequence[str]) -> ColumnElement[bool]:

@@ -15,12 +15,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.models import OutboxMessage, WhatsAppContact, WhatsAppMessage
+from bot.store.repo import WHATSAPP_WAITING
 
 WINDOW = dt.timedelta(hours=24)
 # Sent this close to the window's end, a message might reach Meta after it: a template then.
 MARGIN = dt.timedelta(minutes=10)
 # Outbox status of a message that waits for the person to open the window again.
-WAITING = "whatsapp"
+WAITING = WHATSAPP_WAITING
 # How far a status may move: a late "delivered" never overwrites "read".
 RANK = {"accepted": 0, "sent": 1, "delivered": 2, "read": 3, "failed": 4}
 
