@@ -79,11 +79,10 @@ class WhatsAppChannel:
         if incoming.kind == "reaction":
             return  # an emoji on one of our messages: nothing to answer
         async with self._lock(incoming.wa_id):
-            key = _key(incoming.id)
-            if await self._seen(key):
+            key, now = _key(incoming.id), clock.now()
+            shown = await self._open_window(incoming.wa_id, key, now)
+            if shown is None:
                 return  # Meta delivered it again (we answered too slowly): done already
-            now = clock.now()
-            shown = await self._open_window(incoming.wa_id, now)
             sender = Sender(CHANNEL, incoming.wa_id)
             if incoming.template_button and incoming.data == SHOW:
                 if shown:  # the waiting messages were what they asked for
@@ -206,18 +205,16 @@ class WhatsAppChannel:
             self._locks = {k: v for k, v in self._locks.items() if v.locked()}
         return self._locks.setdefault(wa_id, asyncio.Lock())
 
-    async def _seen(self, key: str) -> bool:
-        async with self.db.session() as session:
-            return await session.get(HandledUpdate, key) is not None
-
     async def _mark_handled(self, key: str) -> None:
         async with self.db.session() as session, session.begin():
             await repo.first_time(session, key)
 
-    async def _open_window(self, wa_id: str, now: dt.datetime) -> int:
-        """Somebody known wrote: their window is open; what waited for it goes out first.
-        Returns how many waiting messages were sent."""
+    async def _open_window(self, wa_id: str, key: str, now: dt.datetime) -> int | None:
+        """One transaction as the message arrives: None if it was handled already; else the
+        window of a known person opens and what waited for it goes out first (how many)."""
         async with self.db.session() as session, session.begin():
+            if await session.get(HandledUpdate, key) is not None:
+                return None
             user = await session.scalar(
                 select(User).where(User.channel == CHANNEL, User.external_id == wa_id)
             )
@@ -268,31 +265,25 @@ class WhatsAppChannel:
         return None
 
     async def _run(self, event: Event, now: dt.datetime) -> None:
-        person: list[int] = []
+        person: list[tuple[int, str]] = []  # (user id, language) after the turn
 
         async def record(session: AsyncSession, user_id: int, _replies: list[Message]) -> None:
             """In the turn's transaction: a new person's window opens with their message."""
             await window.opened(session, user_id, now)
-            person.append(user_id)
+            user = await session.get(User, user_id)  # in the session already: no query
+            person.append((user_id, user.language if user else self.content.languages[0]))
 
         outcome = await self.engine.handle(event, record)
         if outcome.notifications:
             self.on_notify()  # already in the outbox, written with the change
-        user = await self._user(event.sender.external_id)
-        lang = user.language if user else self.content.languages[0]
+        # Not recorded: erased in this turn (nothing more is kept), or the turn failed.
+        user_id, lang = person[-1] if person else (None, self.content.languages[0])
         try:
-            user_id = user.id if user else None
             await self._send(user_id, event.sender.external_id, lang, outcome.replies)
         except (Unavailable, WhatsAppError) as exc:
             log.warning("WhatsApp reply not sent (%s); it waits in the outbox", type(exc).__name__)
-            if user is not None:
-                await self._hold(user.id, outcome.replies)
-
-    async def _user(self, wa_id: str) -> User | None:
-        async with self.db.session() as session:
-            return await session.scalar(
-                select(User).where(User.channel == CHANNEL, User.external_id == wa_id)
-            )
+            if user_id is not None:
+                await self._hold(user_id, outcome.replies)
 
     async def _send(
         self,
@@ -302,15 +293,25 @@ class WhatsAppChannel:
         messages: list[Message],
         outbox_id: int | None = None,
     ) -> None:
+        """Send in order; Meta's ids are kept (for the statuses) in one transaction at the
+        end, also for what went out before a failure."""
         words = self._words(lang)
-        for message in messages:
-            for payload in render(message, words):
-                wamid = await self.api.send(wa_id, payload)
-                if user_id is None:
-                    continue  # the person erased their data in this turn: keep nothing
-                async with self.db.session() as session, session.begin():
-                    if await session.get(User, user_id) is not None:
-                        window.sent(session, wamid, user_id, clock.now(), outbox_id=outbox_id)
+        sent: list[str] = []
+        try:
+            for message in messages:
+                for payload in render(message, words):
+                    sent.append(await self.api.send(wa_id, payload))
+        finally:
+            if sent and user_id is not None:
+                await self._keep(user_id, sent, outbox_id)
+
+    async def _keep(self, user_id: int, wamids: list[str], outbox_id: int | None) -> None:
+        now = clock.now()
+        async with self.db.session() as session, session.begin():
+            if await session.get(User, user_id) is None:
+                return  # erased meanwhile: keep nothing
+            for wamid in wamids:
+                window.sent(session, wamid, user_id, now, outbox_id=outbox_id)
 
     async def _hold(self, user_id: int, replies: list[Message]) -> None:
         """Replies Meta did not take now: the outbox worker sends them later, in order."""
