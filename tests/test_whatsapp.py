@@ -303,6 +303,32 @@ async def test_a_lotse_answer_reaches_whatsapp_in_the_window_and_as_a_template_a
     assert len(templates) == 1
 
 
+async def test_a_message_meta_reports_outside_the_window_goes_again_as_the_template(
+    server: WhatsAppServer, meta: FakeCloudApi, morning: ManualClock
+) -> None:
+    """Our clock said the window was open, Meta's said no (status failed, 131047)."""
+    lotse = await join_as_lotse(server, LOTSE_CHAT, "lotse-rackwitz")
+    await walk_to_lead(meta)
+    [lead] = await rows(server, Lead)
+    await server.engine.handle(Event.button(lotse, f"l:{lead.id}:accept"))
+    anna = meta.person(ANNA)
+    anna.new()
+    await server.channel.deliver_due(product_clock.now())
+    [taken] = anna.new()
+    assert "übernommen" in taken.text
+    failed = statuses_body((taken.wamid, "failed", ANNA), error=131047)
+    assert await post_webhook(meta, failed) == 200
+    [row] = [r for r in await rows(server, OutboxMessage) if r.recipient_role == "citizen"]
+    assert row.status == "pending"
+    await server.channel.deliver_due(product_clock.now())
+    [notice] = anna.new()
+    assert notice.kind == "template"
+    [message] = [m for m in await rows(server, WhatsAppMessage) if m.wamid == taken.wamid]
+    assert message.status == "failed" and message.error.startswith("131047")
+    shown = await anna.tap_template_button(SHOW)
+    assert "übernommen" in shown[1].text
+
+
 async def test_a_message_typed_after_the_template_also_brings_what_waited(
     server: WhatsAppServer, meta: FakeCloudApi, morning: ManualClock
 ) -> None:

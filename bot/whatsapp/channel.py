@@ -17,9 +17,10 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import replace
 
-from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import clock
@@ -28,7 +29,7 @@ from bot.dialogs.engine import MAX_TEXT, DialogEngine
 from bot.messages import Button, Event, Message, Notification, Recipient, Sender
 from bot.store import repo
 from bot.store.db import Database
-from bot.store.models import HandledUpdate, OutboxMessage, User
+from bot.store.models import OutboxMessage, User
 from bot.text import fold
 from bot.whatsapp import window
 from bot.whatsapp.api import CloudApi, Unavailable, WhatsAppError
@@ -80,7 +81,7 @@ class WhatsAppChannel:
             return  # an emoji on one of our messages: nothing to answer
         async with self._lock(incoming.wa_id):
             key, now = _key(incoming.id), clock.now()
-            shown = await self._open_window(incoming.wa_id, key, now)
+            known, shown = await self._open_window(incoming.wa_id, key, now)
             if shown is None:
                 return  # Meta delivered it again (we answered too slowly): done already
             sender = Sender(CHANNEL, incoming.wa_id)
@@ -91,7 +92,7 @@ class WhatsAppChannel:
                 event = Event(sender, "resume")
             else:
                 event = self._event(sender, incoming)
-            await self._run(replace(event, key=key), now)
+            await self._run(replace(event, key=key), now, opened=known)
 
     async def record_statuses(self, statuses: list[Status]) -> None:
         """Sent, delivered, read, failed: kept with the message's id, never its text."""
@@ -164,6 +165,8 @@ class WhatsAppChannel:
                 return False
             except WhatsAppError as exc:  # e.g. the template is not approved (yet)
                 log.warning("WhatsApp template refused: %s", exc.short())
+                async with self.db.session() as session, session.begin():
+                    await window.noticed(session, user.id, now)  # tried: it waits as well
                 await self._update(row.id, status=window.WAITING, last_error=exc.short())
                 return True
         await self._update(row.id, status=window.WAITING, last_error=None)
@@ -182,14 +185,22 @@ class WhatsAppChannel:
         buttons = [SHOW] * len(found.texts[lang].buttons)
         payload = template(found.name, found.languages.get(lang, lang), parameters, buttons)
         wamid = await self.api.send(user.external_id, payload)
-        async with self.db.session() as session, session.begin():
-            window.sent(session, wamid, user.id, now, template=found.name)
-            await window.noticed(session, user.id, now)
+        with suppress(IntegrityError):  # erased meanwhile: nothing to keep
+            async with self.db.session() as session, session.begin():
+                await window.sent(session, user.id, [wamid], now, template=found.name)
+                await window.noticed(session, user.id, now)
 
     async def _requeue(self, session: AsyncSession, outbox_id: int) -> None:
+        """Meta says the window was closed when the message arrived: it goes again, as the
+        template's waiting message (the window counts as closed from now on)."""
         row = await session.get(OutboxMessage, outbox_id)
-        if row is not None and row.status == "sent":
-            row.status, row.next_attempt_at = "pending", clock.now()
+        if row is None or row.status != "sent":
+            return
+        now = clock.now()
+        row.status, row.next_attempt_at = "pending", now
+        contact = await window.contact(session, int(row.recipient_id))
+        if contact is not None:
+            contact.last_inbound_at = now - window.WINDOW
 
     async def _retry_later(self, row: OutboxMessage, now: dt.datetime, reason: str) -> None:
         delay = min(MAX_RETRY_DELAY, dt.timedelta(seconds=2 ** min(row.attempts, 9)))
@@ -209,34 +220,33 @@ class WhatsAppChannel:
         async with self.db.session() as session, session.begin():
             await repo.first_time(session, key)
 
-    async def _open_window(self, wa_id: str, key: str, now: dt.datetime) -> int | None:
-        """One transaction as the message arrives: None if it was handled already; else the
-        window of a known person opens and what waited for it goes out first (how many)."""
+    async def _open_window(self, wa_id: str, key: str, now: dt.datetime) -> tuple[bool, int | None]:
+        """One transaction as the message arrives. Whether the person is known (then their
+        window is open now), and how many waiting messages went out first (None: this
+        message was handled already)."""
         async with self.db.session() as session, session.begin():
-            if await session.get(HandledUpdate, key) is not None:
-                return None
-            user = await session.scalar(
-                select(User).where(User.channel == CHANNEL, User.external_id == wa_id)
-            )
-            if user is None:
-                return 0
-            await window.opened(session, user.id, now)
-            rows = await window.waiting(session, user.id)
+            known = await window.arrival(session, CHANNEL, wa_id, key)
+            if known is None:
+                return False, 0  # somebody new: the turn opens the window (see `_run`)
+            if known.handled:
+                return True, None
+            await window.opened(session, known.user_id, now)
+            rows = await window.waiting(session, known.user_id) if known.waiting else []
         if not rows:
-            return 0
-        lang = user.language
+            return True, 0
+        user_id, lang = known.user_id, known.language
         header = Message(self.content.text("whatsapp_waited", lang))
         waited = [Message(r.text, tuple(Button(a, b) for a, b in r.buttons)) for r in rows]
         try:
-            await self._send(user.id, wa_id, lang, [header, *waited])
+            await self._send(user_id, wa_id, lang, [header, *waited])
         except (Unavailable, WhatsAppError) as exc:
             for row in rows:  # back in line for the outbox worker (the window is open now)
                 await self._update(row.id, status="pending", last_error=str(exc)[:200])
             self.wake.set()
-            return 0
+            return True, 0
         for row in rows:
             await self._update(row.id, status="sent", sent_at=clock.now(), last_error=None)
-        return len(rows)
+        return True, len(rows)
 
     def _event(self, sender: Sender, incoming: Incoming) -> Event:
         if incoming.kind == "button":
@@ -264,12 +274,13 @@ class WhatsAppChannel:
                 return command
         return None
 
-    async def _run(self, event: Event, now: dt.datetime) -> None:
+    async def _run(self, event: Event, now: dt.datetime, *, opened: bool) -> None:
         person: list[tuple[int, str]] = []  # (user id, language) after the turn
 
         async def record(session: AsyncSession, user_id: int, _replies: list[Message]) -> None:
             """In the turn's transaction: a new person's window opens with their message."""
-            await window.opened(session, user_id, now)
+            if not opened:
+                await window.opened(session, user_id, now)
             user = await session.get(User, user_id)  # in the session already: no query
             person.append((user_id, user.language if user else self.content.languages[0]))
 
@@ -306,12 +317,9 @@ class WhatsAppChannel:
                 await self._keep(user_id, sent, outbox_id)
 
     async def _keep(self, user_id: int, wamids: list[str], outbox_id: int | None) -> None:
-        now = clock.now()
-        async with self.db.session() as session, session.begin():
-            if await session.get(User, user_id) is None:
-                return  # erased meanwhile: keep nothing
-            for wamid in wamids:
-                window.sent(session, wamid, user_id, now, outbox_id=outbox_id)
+        with suppress(IntegrityError):  # erased meanwhile: nothing to keep
+            async with self.db.session() as session, session.begin():
+                await window.sent(session, user_id, wamids, clock.now(), outbox_id=outbox_id)
 
     async def _hold(self, user_id: int, replies: list[Message]) -> None:
         """Replies Meta did not take now: the outbox worker sends them later, in order."""

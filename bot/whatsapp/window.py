@@ -8,13 +8,20 @@ Each function takes the session of the caller's transaction.
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
-from sqlalchemy import update
+from sqlalchemy import and_, exists, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store.models import OutboxMessage, WhatsAppContact, WhatsAppMessage
+from bot.store.models import (
+    HandledUpdate,
+    OutboxMessage,
+    User,
+    WhatsAppContact,
+    WhatsAppMessage,
+)
 from bot.store.repo import WHATSAPP_WAITING
 
 WINDOW = dt.timedelta(hours=24)
@@ -24,6 +31,38 @@ MARGIN = dt.timedelta(minutes=10)
 WAITING = WHATSAPP_WAITING
 # How far a status may move: a late "delivered" never overwrites "read".
 RANK = {"accepted": 0, "sent": 1, "delivered": 2, "read": 3, "failed": 4}
+
+
+class Arrival(NamedTuple):
+    """A known person's message as it arrives (one query)."""
+
+    user_id: int
+    language: str
+    handled: bool  # this message id was handled already
+    waiting: bool  # messages may wait for their window: a notice went out since they wrote
+
+
+async def arrival(session: AsyncSession, channel: str, wa_id: str, key: str) -> Arrival | None:
+    """None: somebody new (nothing handled, nothing waits)."""
+    row = (
+        await session.execute(
+            select(
+                User.id,
+                User.language,
+                exists().where(HandledUpdate.key == key),
+                WhatsAppContact.last_inbound_at,
+                WhatsAppContact.notice_sent_at,
+            )
+            .outerjoin(WhatsAppContact, WhatsAppContact.user_id == User.id)
+            .where(and_(User.channel == channel, User.external_id == wa_id))
+        )
+    ).first()
+    if row is None:
+        return None
+    user_id, language, handled, last, notice = row
+    last, notice = aware(last), aware(notice)
+    waiting = notice is not None and (last is None or notice >= last)
+    return Arrival(user_id, language, bool(handled), waiting)
 
 
 def aware(moment: dt.datetime | None) -> dt.datetime | None:
@@ -70,25 +109,29 @@ async def noticed(session: AsyncSession, user_id: int, now: dt.datetime) -> None
     )
 
 
-def sent(
+async def sent(
     session: AsyncSession,
-    wamid: str,
     user_id: int,
+    wamids: list[str],
     now: dt.datetime,
     *,
     template: str | None = None,
     outbox_id: int | None = None,
 ) -> None:
-    session.add(
-        WhatsAppMessage(
-            wamid=wamid[:160],
-            user_id=user_id,
-            sent_at=now,
-            template=template,
-            outbox_id=outbox_id,
-            status="accepted",
-        )
-    )
+    """Meta's ids of messages sent to the person, for their statuses (one INSERT; an
+    IntegrityError if the person was erased meanwhile)."""
+    rows = [
+        {
+            "wamid": wamid[:160],
+            "user_id": user_id,
+            "sent_at": now,
+            "template": template,
+            "outbox_id": outbox_id,
+            "status": "accepted",
+        }
+        for wamid in wamids
+    ]
+    await session.execute(insert(WhatsAppMessage), rows)
 
 
 async def status(

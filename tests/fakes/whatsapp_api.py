@@ -247,13 +247,14 @@ def _envelope(value: Json, wa_id: str = "") -> Json:
     }
 
 
-def statuses_body(*items: tuple[str, str, str]) -> Json:
-    """A webhook body with statuses (wamid, status, recipient)."""
+def statuses_body(*items: tuple[str, str, str], error: int | None = None) -> Json:
+    """A webhook body with statuses (wamid, status, recipient); `error`: Meta's code."""
     at = str(int(product_clock.now().timestamp()))
+    errors = {"errors": [{"code": error, "title": "Re-engagement message"}]} if error else {}
     return _envelope(
         {
             "statuses": [
-                {"id": wamid, "status": status, "timestamp": at, "recipient_id": to}
+                {"id": wamid, "status": status, "timestamp": at, "recipient_id": to, **errors}
                 for wamid, status, to in items
             ]
         }
