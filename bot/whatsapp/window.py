@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-from sqlalchemy import and_, exists, insert, select, update
+from sqlalchemy import and_, bindparam, exists, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,21 +42,24 @@ class Arrival(NamedTuple):
     waiting: bool  # messages may wait for their window: a notice went out since they wrote
 
 
+# Built once (the arrival of every message runs it): SQLAlchemy keeps its compiled form.
+_ARRIVAL = (
+    select(
+        User.id,
+        User.language,
+        exists().where(HandledUpdate.key == bindparam("key")),
+        WhatsAppContact.last_inbound_at,
+        WhatsAppContact.notice_sent_at,
+    )
+    .outerjoin(WhatsAppContact, WhatsAppContact.user_id == User.id)
+    .where(and_(User.channel == bindparam("channel"), User.external_id == bindparam("wa_id")))
+)
+
+
 async def arrival(session: AsyncSession, channel: str, wa_id: str, key: str) -> Arrival | None:
     """None: somebody new (nothing handled, nothing waits)."""
-    row = (
-        await session.execute(
-            select(
-                User.id,
-                User.language,
-                exists().where(HandledUpdate.key == key),
-                WhatsAppContact.last_inbound_at,
-                WhatsAppContact.notice_sent_at,
-            )
-            .outerjoin(WhatsAppContact, WhatsAppContact.user_id == User.id)
-            .where(and_(User.channel == channel, User.external_id == wa_id))
-        )
-    ).first()
+    values = {"channel": channel, "wa_id": wa_id, "key": key}
+    row = (await session.execute(_ARRIVAL, values)).first()
     if row is None:
         return None
     user_id, language, handled, last, notice = row
