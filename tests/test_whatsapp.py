@@ -395,3 +395,28 @@ async def test_the_journey_and_statuses_on_sqlite_and_postgresql(
         assert contact.user_id == lead.user_id and contact.last_inbound_at is not None
     finally:
         await server.stop()
+
+
+@pytest.mark.parametrize(
+    ("choice", "expect"),
+    [
+        ("Hilfe", "Wobei bräuchten Sie Unterstützung"),
+        ("Verein", "Verein"),
+        ("Projektidee", "was Sie vorhaben"),
+        ("Was ist los", "was los ist"),
+    ],
+)
+async def test_every_way_in_starts_on_whatsapp_within_metas_limits(
+    server: WhatsAppServer, meta: FakeCloudApi, choice: str, expect: str
+) -> None:
+    anna = meta.person(ANNA)
+    await anna.send("Hallo")
+    first = await anna.press(choice)
+    assert first and expect.lower() in texts(first).lower(), texts(first)
+    # And on: the first choice offered, or a typed answer where none is.
+    shown = next((s for s in reversed(first) if s.choices()), None)
+    if shown is not None:
+        await anna.press(shown.choices()[0][0][:10])
+    else:
+        await anna.send("Delitzsch")
+    assert meta.refused == []  # every message kept WhatsApp's limits
