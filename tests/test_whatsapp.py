@@ -19,6 +19,7 @@ from bot.content.model import Content
 from bot.dialogs.turn import Matchers
 from bot.leads import invites
 from bot.messages import Event, Message, Sender
+from bot.privacy.personal_data import enforce_retention
 from bot.store.models import (
     EntryCount,
     HandledUpdate,
@@ -393,6 +394,11 @@ async def test_the_journey_and_statuses_on_sqlite_and_postgresql(
         assert read.user_id == lead.user_id
         [contact] = await rows(server, WhatsAppContact)
         assert contact.user_id == lead.user_id and contact.last_inbound_at is not None
+        # Meta's ids and statuses go after the retention of delivered messages (30 days).
+        later = product_clock.now() + dt.timedelta(days=31)
+        async with server.db.session() as session, session.begin():
+            await enforce_retention(session, content, later)
+        assert await rows(server, WhatsAppMessage) == []
     finally:
         await server.stop()
 

@@ -352,6 +352,8 @@ async def enforce_retention(session: AsyncSession, content: Content, now: dt.dat
         )
     )
     await session.execute(delete(Invite).where(Invite.expires_at < message_cut))
+    # Meta's ids and statuses of WhatsApp messages: kept as long as delivered messages.
+    await session.execute(delete(WhatsAppMessage).where(WhatsAppMessage.sent_at < message_cut))
     # Update ids only guard against redelivery within minutes; a week is plenty.
     await session.execute(
         delete(HandledUpdate).where(HandledUpdate.at < now - dt.timedelta(days=7))
