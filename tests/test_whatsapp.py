@@ -5,7 +5,9 @@ and its template, and the citizen journeys of the Telegram tests."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import socket
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -15,11 +17,15 @@ from sqlalchemy import select
 
 from bot import clock as product_clock
 from bot.clock import ManualClock
+from bot.config import Settings
 from bot.content.model import Content
 from bot.dialogs.turn import Matchers
 from bot.leads import invites
-from bot.messages import Event, Message, Sender
+from bot.messages import Event, Message, Notification, Recipient, Sender
 from bot.privacy.personal_data import enforce_retention
+from bot.runtime.web import run_web
+from bot.store import repo
+from bot.store.db import Database
 from bot.store.models import (
     EntryCount,
     HandledUpdate,
@@ -31,7 +37,16 @@ from bot.store.models import (
 )
 from bot.telegram.outbox import OutboxWorker
 from bot.whatsapp.channel import SHOW
-from tests.fakes.whatsapp_api import FakeCloudApi, Sent, post_webhook, sign, statuses_body
+from tests.fakes.whatsapp_api import (
+    PHONE_NUMBER_ID,
+    TOKEN,
+    FakeCloudApi,
+    Sent,
+    post_webhook,
+    sign,
+    statuses_body,
+)
+from tests.helpers import free_port
 from tests.helpers.whatsapp import VERIFY_TOKEN, WhatsAppServer
 
 ANNA = "4915112345678"
@@ -426,3 +441,57 @@ async def test_every_way_in_starts_on_whatsapp_within_metas_limits(
     else:
         await anna.send("Delitzsch")
     assert meta.refused == []  # every message kept WhatsApp's limits
+
+
+async def test_lotse_web_serves_the_webhook_and_its_worker_delivers_the_outbox(
+    meta: FakeCloudApi, content: Content, sqlite_url: str
+) -> None:
+    """`lotse web` with WHATSAPP_TOKEN, wired as in production: /whatsapp answers, and the
+    WhatsApp outbox worker runs beside the web chat (no test calls deliver_due here)."""
+    port = free_port()
+    settings = Settings.from_env(
+        {
+            "DATABASE_URL": sqlite_url,
+            "WEB_PORT": str(port),
+            "WHATSAPP_TOKEN": TOKEN,
+            "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
+            "WHATSAPP_APP_SECRET": meta.secret,
+            "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
+            "WHATSAPP_API_URL": meta.base_url,
+        }
+    )
+    stop = asyncio.Event()
+    serving = asyncio.create_task(run_web(settings, content, stop))
+    meta.webhook = f"http://127.0.0.1:{port}/whatsapp"
+    try:
+        await until(lambda: _listening(port))
+        anna = meta.person(ANNA)
+        assert "willkommen" in texts(await anna.send("Hallo"))
+        db = Database(sqlite_url)
+        try:
+            async with db.session() as session, session.begin():
+                user = (await session.scalars(select(User))).one()
+                note = Message("Hallo, hier ist Ihr Lotse.")
+                repo.queue_notifications(
+                    session, [Notification(Recipient("citizen", str(user.id), ""), note)]
+                )
+        finally:
+            await db.close()
+        await until(lambda: any("Ihr Lotse" in s.text for s in meta.to(ANNA)))
+    finally:
+        stop.set()
+        await serving
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+async def until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Wait for something another task does (the server starting, the worker's round)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.05)
