@@ -557,6 +557,7 @@ def _poster(args: argparse.Namespace, settings: Settings) -> int:
             lang=args.lang or content.languages[0],
             bot_username=asyncio.run(bot_username(settings)),
             web_public_url=settings.web_public_url,
+            whatsapp_number=settings.whatsapp_number,
             out=args.out,
         )
     except PosterError as exc:
@@ -570,6 +571,8 @@ def _poster(args: argparse.Namespace, settings: Settings) -> int:
         print(warning, file=sys.stderr)
     print(f"Telegram: {made.telegram}")
     print(f"Web-Chat: {made.web}")
+    if made.whatsapp:
+        print(f"WhatsApp: {made.whatsapp}")
     return 0
 
 

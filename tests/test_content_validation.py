@@ -536,3 +536,20 @@ def test_lotse_check_passes_on_the_shipped_content() -> None:
 
     assert result.returncode == 0, result.stderr
     assert "OK:" in result.stdout
+
+
+def test_whatsapp_templates_are_checked_as_meta_takes_them(tree: Tree) -> None:
+    """whatsapp.yaml: placeholders match the parameters, every content language, a button
+    of at most 25 characters (an operator submits these templates to Meta)."""
+    path = tree.path("whatsapp.yaml")
+    edit(path, "Neuigkeiten zu {{1}} beim", "Neuigkeiten zu {{2}} beim")
+    edit(path, "en: en}", "fr: fr}")
+    edit(path, 'buttons: ["Show"]', 'buttons: ["Show me every message now please"]')
+    problems = tree.problems()
+    assert any("whatsapp.yaml" in p.file and "at most 25" in p.message for p in problems), problems
+    edit(path, 'buttons: ["Show me every message now please"]', 'buttons: ["Show"]')
+    problems = tree.problems()
+    body = line_of(path, "Neuigkeiten zu {{2}} beim")
+    find(problems, "whatsapp.yaml", body, "Platzhalter", "{{1}}")
+    languages = line_of(path, "- name: lotse_nachricht_wartet")
+    find(problems, "whatsapp.yaml", languages, "Sprache 'en' fehlt")

@@ -317,6 +317,19 @@ async def test_doctor_warns_when_a_public_web_chat_names_no_operator(
     assert "Web-Chat öffentlich" not in output
 
 
+async def test_doctor_says_what_whatsapp_still_needs(fake: FakeTelegram, sqlite_url: str) -> None:
+    await migrated(sqlite_url)
+    half = base_env(fake, sqlite_url, WHATSAPP_TOKEN="t", WHATSAPP_APP_SECRET="s")
+    code, output = await doctor(half)
+    assert code == 1, output
+    failed = next(line for line in output.splitlines() if "WHATSAPP_TOKEN gesetzt" in line)
+    assert "WHATSAPP_PHONE_NUMBER_ID" in failed and "WHATSAPP_VERIFY_TOKEN" in failed
+    assert "WHATSAPP_APP_SECRET" not in failed
+    whole = {**half, "WHATSAPP_PHONE_NUMBER_ID": "1", "WHATSAPP_VERIFY_TOKEN": "v"}
+    code, output = await doctor(whole)
+    assert code == 0 and "✓ WhatsApp eingerichtet" in output, output
+
+
 async def test_doctor_finds_a_database_without_schema_and_creates_nothing(
     fake: FakeTelegram, any_db_url: str
 ) -> None:

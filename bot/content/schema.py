@@ -390,6 +390,50 @@ class IntentsFile(Strict):
     cues: dict[str, list[str]] = {}
 
 
+# --- whatsapp.yaml --------------------------------------------------------------------
+
+TEMPLATE_NAME = r"^[a-z0-9_]{1,60}$"  # what Meta accepts as a template's name
+
+
+class TemplateParameter(Strict):
+    """A {{n}} of a template's body, in order: what the bot puts there, and an example
+    for Meta's review."""
+
+    name: str = Field(min_length=1)
+    meaning: str = Field(min_length=1)
+    example: dict[str, str]  # per language
+
+
+class TemplateText(Strict):
+    body: str = Field(min_length=1, max_length=1024)  # Meta's limit for a template body
+    buttons: list[Annotated[str, Field(min_length=1, max_length=25)]] = Field(
+        default=[], max_length=3
+    )  # quick replies: the person taps one to open the window again
+
+
+class WhatsAppTemplate(Strict):
+    """A message template to submit to Meta (WhatsApp Manager): sent when the 24-hour
+    window is closed. `use` names where the bot sends it."""
+
+    name: str = Field(pattern=TEMPLATE_NAME)
+    use: Literal["waiting_message"]
+    category: Literal["UTILITY", "MARKETING", "AUTHENTICATION"] = "UTILITY"
+    languages: dict[str, str]  # content language → Meta's language code (de, en, en_US …)
+    parameters: list[TemplateParameter] = []
+    texts: dict[str, TemplateText]  # per content language
+
+
+class WhatsAppFile(Strict):
+    """The WhatsApp channel's own content: templates for Meta, and the typed words that
+    stand for commands (WhatsApp has no /commands)."""
+
+    templates: list[WhatsAppTemplate] = []
+    # command (without slash) → words that, typed alone, give it ("meine daten" → meine_daten)
+    commands: dict[str, list[str]] = {}
+    # the label of the button that opens a list message (at most 20 characters), per language
+    list_button: dict[str, Annotated[str, Field(min_length=1, max_length=20)]] = {}
+
+
 # Text roles each step kind shows besides its question, with the default text key.
 # A step may point a role at another key with `texts: {role: key}`.
 KIND_TEXTS: dict[str, dict[str, str]] = {

@@ -213,7 +213,10 @@ class Extras:
             conversations_days=keep.conversations_days,
             closed_leads_days=keep.closed_leads_days,
         )
-        return "\n".join([notice, *self._operator_lines(turn)])
+        # A channel with a processor of its own (WhatsApp: Meta) names it.
+        channel = f"privacy_channel_{turn.user.channel}"
+        extra = [turn.t(channel)] if channel in self.content.texts.texts else []
+        return "\n".join([notice, *extra, *self._operator_lines(turn)])
 
     def _operator_lines(self, turn: Turn) -> list[str]:
         """Who runs the service and where its imprint and privacy policy are (OPERATOR_*)."""

@@ -45,7 +45,10 @@ from bot.store.models import (
     StepVisit,
     User,
     WebMessage,
+    WhatsAppContact,
+    WhatsAppMessage,
 )
+from bot.store.repo import WHATSAPP_WAITING
 
 ANONYMOUS = models.ANONYMOUS  # (channel, external_id) of the shared tombstone user
 
@@ -61,7 +64,8 @@ async def personal_data(session: AsyncSession, user: User) -> dict[str, Any]:
             select(OutboxMessage).where(
                 OutboxMessage.recipient_role == "citizen",
                 OutboxMessage.recipient_id == str(user.id),
-                OutboxMessage.status.in_(WAITING),  # also those waiting for the web page
+                # also those waiting for the web page or for WhatsApp's window
+                OutboxMessage.status.in_((*WAITING, WHATSAPP_WAITING)),
             )
         )
     ).all()
@@ -108,6 +112,7 @@ async def personal_data(session: AsyncSession, user: User) -> dict[str, Any]:
             for lead in leads
         ],
         "messages_waiting": [{"created": _iso(m.created_at), "text": m.text} for m in waiting],
+        "whatsapp": await _whatsapp(session, user),
         "offers": [
             {
                 "number": offer.id,
@@ -139,6 +144,25 @@ async def _counted(session: AsyncSession, user: User) -> dict[str, list[dict[str
             for s in searches
         ],
         "steps": [{"day": v.day.isoformat(), "step": v.step} for v in steps],
+    }
+
+
+async def _whatsapp(session: AsyncSession, user: User) -> dict[str, Any] | None:
+    """On WhatsApp: when the person last wrote (the 24-hour window) and what became of the
+    messages sent to them (ids and statuses from Meta, no texts)."""
+    contact = await session.get(WhatsAppContact, user.id)
+    sent = (
+        await session.scalars(
+            select(WhatsAppMessage)
+            .where(WhatsAppMessage.user_id == user.id)
+            .order_by(WhatsAppMessage.sent_at)
+        )
+    ).all()
+    if contact is None and not sent:
+        return None
+    return {
+        "last_message": _iso(contact.last_inbound_at) if contact else None,
+        "sent": [{"at": _iso(m.sent_at), "status": m.status, "template": m.template} for m in sent],
     }
 
 
@@ -358,6 +382,8 @@ async def enforce_retention(session: AsyncSession, content: Content, now: dt.dat
         )
     )
     await session.execute(delete(Invite).where(Invite.expires_at < message_cut))
+    # Meta's ids and statuses of WhatsApp messages: kept as long as delivered messages.
+    await session.execute(delete(WhatsAppMessage).where(WhatsAppMessage.sent_at < message_cut))
     # Update ids only guard against redelivery within minutes; a week is plenty.
     await session.execute(
         delete(HandledUpdate).where(HandledUpdate.at < now - dt.timedelta(days=7))

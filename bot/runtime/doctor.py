@@ -113,6 +113,7 @@ def check_settings(env: Mapping[str, str]) -> tuple[list[Check], Settings | None
         *_numbers(env),
         *_choices(env),
         *_freinet(env),
+        *_whatsapp(env),
     ]
     try:
         settings = Settings.from_env(dict(env))
@@ -283,6 +284,23 @@ def _freinet(env: Mapping[str, str]) -> list[Check]:
     details = (env.get("FREINET_DETAILS") or "").strip().lower() in ON
     how = "; Bereiche über die Detailabfrage" if details else ""
     return [Check("ok", f"Freinet-Abgleich eingerichtet (nachts um 03:00{how})")]
+
+
+def _whatsapp(env: Mapping[str, str]) -> list[Check]:
+    """WHATSAPP_TOKEN switches /whatsapp on; without the others it cannot work."""
+    if not env.get("WHATSAPP_TOKEN"):
+        return []
+    needed = ("WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN")
+    missing = [name for name in needed if not env.get(name)]
+    if missing:
+        return [
+            Check(
+                "fail",
+                f"WHATSAPP_TOKEN gesetzt, aber {', '.join(missing)} fehlt – ohne sie nimmt "
+                "/whatsapp nichts an (docs/betrieb.md, „WhatsApp“)",
+            )
+        ]
+    return [Check("ok", "WhatsApp eingerichtet: Webhook /whatsapp, Vorlagen in whatsapp.yaml")]
 
 
 def _operator(settings: Settings) -> Check:

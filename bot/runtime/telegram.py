@@ -235,6 +235,7 @@ class TelegramApp:
         from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 
         from bot.web.app import mount_web_chat
+        from bot.whatsapp.webhook import mount_whatsapp
 
         app = web.Application()
         # Handled before the answer (not in the background): if we fail, Telegram retries.
@@ -254,6 +255,11 @@ class TelegramApp:
                 self.settings,
                 bot_username=username,
                 on_notify=self.background.wake,
+            )
+        if Service.WHATSAPP in self.services:
+            # Meta's webhook (/whatsapp) on the same server; its outbox worker joins the others.
+            self.background.deliver_with(
+                mount_whatsapp(app, self.engine, self.settings, on_notify=self.background.wake)
             )
         setup_application(app, self.dispatcher, bot=self.bot)
         # No access log: it would hold web chat visitors' addresses (personal data).

@@ -293,3 +293,34 @@ class InstallationSecret(Base):
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(String(64))
+
+
+class WhatsAppContact(Base):
+    """A WhatsApp citizen's service window: Meta lets a business write freely only within
+    24 hours of the person's last message; later only an approved template may go out.
+    Deleted with the person (ON DELETE CASCADE)."""
+
+    __tablename__ = "whatsapp_contacts"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    last_inbound_at: Mapped[dt.datetime | None] = mapped_column()
+    # The template that says "a message waits for you" went out (once per closed window).
+    notice_sent_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class WhatsAppMessage(Base):
+    """A message sent on WhatsApp, by Meta's id (wamid), and what Meta reported about it
+    (sent, delivered, read, failed). No text: only that and when it arrived."""
+
+    __tablename__ = "whatsapp_messages"
+
+    wamid: Mapped[str] = mapped_column(String(160), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    sent_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    template: Mapped[str | None] = mapped_column(String(60))  # None: free-form
+    status: Mapped[str] = mapped_column(String(12), default="accepted")
+    status_at: Mapped[dt.datetime | None] = mapped_column()
+    error: Mapped[str | None] = mapped_column(String(80))  # Meta's error code and title
+    outbox_id: Mapped[int | None] = mapped_column(Integer)  # the notification it carried

@@ -8,7 +8,19 @@ import secrets
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import Executable, String, and_, bindparam, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Executable,
+    String,
+    and_,
+    bindparam,
+    cast,
+    exists,
+    func,
+    not_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -195,20 +207,43 @@ def queue_notifications(
         )
 
 
+# Channels whose citizens get their messages from a worker of their own (bot/whatsapp):
+# the general outbox worker leaves those rows alone.
+OWN_DELIVERY = ("whatsapp",)
+# Outbox status of a message to a WhatsApp citizen that waits for their 24-hour window.
+WHATSAPP_WAITING = "whatsapp"
+
+
+def citizen_on(channels: Sequence[str]) -> ColumnElement[bool]:
+    """The outbox row is for a citizen who talks on one of `channels`."""
+    return and_(
+        OutboxMessage.recipient_role == "citizen",
+        exists(
+            select(User.id).where(
+                cast(User.id, String) == OutboxMessage.recipient_id, User.channel.in_(channels)
+            )
+        ),
+    )
+
+
 async def claim_outbox(
     session: AsyncSession,
     now: dt.datetime,
     limit: int = 20,
     lease: dt.timedelta = dt.timedelta(minutes=2),
+    *,
+    citizens_on: str | None = None,
 ) -> list[OutboxMessage]:
     """Take due notifications for sending, oldest first, so that no other process can.
 
     The claim pushes `next_attempt_at` past the lease: if this process dies while sending,
-    the rows become due again and another process sends them.
+    the rows become due again and another process sends them. With `citizens_on` only the
+    rows for citizens on that channel; without, all others (see `OWN_DELIVERY`).
     """
+    mine = citizen_on([citizens_on]) if citizens_on else not_(citizen_on(OWN_DELIVERY))
     due = (
         select(OutboxMessage.id)
-        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now, mine)
         .order_by(OutboxMessage.id)
         .limit(limit)
     )
