@@ -104,6 +104,9 @@ def test_lotse_eval_warns_when_questions_are_also_examples(tmp_path: Path) -> No
         ("mein sohn ist 16 und will helfen", "jugendliche"),  # a number as an age
         ("am I insured if I get hurt while volunteering", "unfallversicherung"),  # English
         ("ehrenamtskarte", "ehrenamtskarte"),  # the entry named exactly so
+        # a project's costs, not the monthly allowance for a person (issue #19)
+        ("gibt es Förderung für mein Projekt?", "foerderung-projekt"),
+        ("wie gründen wir einen Verein", "verein-gruenden"),
     ],
 )
 def test_answers_questions_as_people_type_them(

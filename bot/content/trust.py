@@ -103,7 +103,10 @@ def judge(address: Address, answer: str, trusted: Sequence[str]) -> str | None:
         land = OTHER_LAENDER[land_domain]
         if land.casefold() in answer.casefold():
             return None  # the answer is about that Land
-        return f"ist eine Seite des Landes {land} – für Sachsen die sächsische oder Bundesquelle nennen"
+        return (
+            f"ist eine Seite des Landes {land} – für Sachsen die sächsische oder "
+            "Bundesquelle nennen"
+        )
     if _under(address.host, DOCUMENT_PLATFORMS):
         return "ist eine Kopie auf einer Dokumentenplattform – das Original beim Herausgeber nennen"
     if _under(address.host, OFFICIAL_DOMAINS) or _under(address.host, trusted):
@@ -180,7 +183,9 @@ def opens_with_paragraph(answer: str) -> bool:
 def check_faq(
     knowledge: list[tuple[schema.KnowledgeFile, LocatedDocument]], year: int
 ) -> Iterator[Problem]:
-    trusted = [d.lower().removeprefix("www.") for file, _ in knowledge for d in file.trusted_sources]
+    trusted = [
+        d.lower().removeprefix("www.") for file, _ in knowledge for d in file.trusted_sources
+    ]
     for file, doc in knowledge:
         for index, entry in enumerate(file.faq):
             here = ("faq", index)
@@ -255,3 +260,20 @@ def example_data(content: Content) -> ExampleData:
         offers=tuple(content.offers.example_ids()),
         events=tuple(event.title for event in content.events.events if event.example),
     )
+
+
+SHOWN = 12  # ids listed per kind; the rest are counted
+
+
+def listing(examples: ExampleData) -> list[str]:
+    """One line per kind of example data, for `lotse check` and `lotse doctor`."""
+    lines = []
+    for label, file, items in (
+        ("Lotsen", "content/lotsen.yaml", examples.lotsen),
+        ("Angebote", "content/offers.yaml", examples.offers),
+        ("Veranstaltungen", "content/events.yaml", examples.events),
+    ):
+        if items:
+            more = f" und {len(items) - SHOWN} weitere" if len(items) > SHOWN else ""
+            lines.append(f"{label} ({len(items)}, {file}): {', '.join(items[:SHOWN])}{more}")
+    return lines
