@@ -250,8 +250,34 @@ def _check(_args: argparse.Namespace, settings: Settings) -> int:
         return 1
     for warning in content.warnings:
         print(warning)
+    if not _example_data_allowed(content, settings):
+        return 1
     print(f"OK: {summary(content)}")
     return 0
+
+
+def _example_data_allowed(content: Content, settings: Settings) -> bool:
+    """Example data (`example: true`) is named in one line in a demo; with
+    DEPLOYMENT=production it is an error: made-up Lotsen and offers must not reach people."""
+    from bot.content.trust import example_data, listing
+
+    examples = example_data(content)
+    if not examples:
+        return True
+    if not settings.production:
+        print(
+            f"Hinweis: Beispieldaten im Einsatz ({examples.counts()}, example: true) – "
+            "gewollt in der Demo, vor dem echten Betrieb ersetzen; Liste mit `lotse doctor`"
+        )
+        return True
+    print(
+        f"DEPLOYMENT=production, aber Beispieldaten sind im Einsatz ({examples.counts()}) – "
+        "bitte durch echte ersetzen oder löschen:",
+        file=sys.stderr,
+    )
+    for line in listing(examples):
+        print(f"  {line}", file=sys.stderr)
+    return False
 
 
 def _doctor(_args: argparse.Namespace) -> int:

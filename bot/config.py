@@ -49,6 +49,9 @@ class Settings:
     privacy_controller: str
     telegram_rate: float  # messages per second overall (Telegram allows about 30)
     faq_max_age_days: int
+    # DEPLOYMENT=production: example data (`example: true`) is then an error for `lotse check`
+    # and `lotse doctor`; anything else (the default "demo") only names it.
+    deployment: str = "demo"
     # Freinet offer list for `lotse offers sync-freinet` and the nightly sync in `lotse run`.
     freinet_url: str | None = None
     freinet_agency_id: str | None = None
@@ -100,6 +103,10 @@ class Settings:
     whatsapp_api_url: str = DEFAULT_WHATSAPP_API_URL
     whatsapp_number: str | None = None  # the public number (digits), for wa.me links
 
+    @property
+    def production(self) -> bool:
+        return self.deployment == "production"
+
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
@@ -119,6 +126,7 @@ class Settings:
             privacy_controller=env.get("PRIVACY_CONTROLLER") or DEFAULT_CONTROLLER,
             telegram_rate=float(env.get("TELEGRAM_RATE") or 30),
             faq_max_age_days=int(env.get("FAQ_MAX_AGE_DAYS") or 365),
+            deployment=(env.get("DEPLOYMENT") or "demo").strip().lower(),
             freinet_url=env.get("FREINET_URL") or None,
             freinet_agency_id=env.get("FREINET_AGENCY_ID") or None,
             freinet_portal_id=env.get("FREINET_PORTAL_ID") or None,

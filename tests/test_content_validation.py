@@ -349,7 +349,9 @@ def test_keine_antwort_is_no_faq_id(tree: Tree) -> None:
 
 def test_old_faq_answer_is_a_warning_and_content_still_loads(tree: Tree) -> None:
     faq = tree.path("faq.yaml")
-    edit(faq, "    checked: 2026-11-20\n", "    checked: 2020-01-15\n")
+    first_checked = re.search(r"    checked: \S+\n", faq.read_text(encoding="utf-8"))
+    assert first_checked is not None
+    edit(faq, first_checked[0], "    checked: 2020-01-15\n")
     first_id = re.search(r"- id: (\S+)", faq.read_text(encoding="utf-8"))
     assert first_id is not None
 

@@ -372,6 +372,9 @@ class KnowledgeFile(Strict):
     # Real questions, as people typed them, under the id of the entry that answers them (or
     # under NOT_ANSWERABLE): the FAQ classifier learns from them how people ask.
     examples: dict[str, list[str]] = {}
+    # Web sites of named organisations the coordinators vouch for as FAQ sources (the LEADER
+    # region, the Gemeinden, GEMA …), besides the official ones `lotse check` knows itself.
+    trusted_sources: list[str] = []
 
 
 # --- intents.yaml ---------------------------------------------------------------------

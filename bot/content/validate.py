@@ -16,6 +16,7 @@ from bot import clock
 from bot.content import schema
 from bot.content.model import EVENTS, FREINET_MAPPING, INTENTS, VARIANT, WHATSAPP, Content
 from bot.content.offer_table import KIND_CODES, NO_END, OfferTable
+from bot.content.trust import check_faq, check_lotsen_names
 from bot.content.yamlio import LocatedDocument, Path_, Problem
 from bot.payloads import MAX_BYTES, SEPARATOR, Choice, Language, size
 
@@ -76,9 +77,12 @@ def cross_check(
     if content.freinet_mapping is not None:
         problems += _check_mapping(content.freinet_mapping, docs[FREINET_MAPPING], interest_ids)
     problems += _check_lotsen(content, docs["lotsen.yaml"], interest_ids)
+    problems += check_lotsen_names(content.lotsen, docs["lotsen.yaml"])
     if EVENTS in docs:
         problems += _check_events(content, docs[EVENTS])
-    problems += _check_knowledge(knowledge, faq_max_age_days, today or clock.today())
+    today = today or clock.today()
+    problems += _check_knowledge(knowledge, faq_max_age_days, today)
+    problems += check_faq(knowledge, today.year)
     if INTENTS in docs:
         problems += _check_intents(content, docs[INTENTS])
     problems += _check_leads(content, docs["leads.yaml"])
