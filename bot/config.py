@@ -90,6 +90,8 @@ class Settings:
     operator_contact: str | None = None
     imprint_url: str | None = None
     privacy_url: str | None = None
+    # The network's phone number for posters whose Lotse has no `poster_phone`.
+    network_phone: str | None = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -141,6 +143,7 @@ class Settings:
             operator_contact=(env.get("OPERATOR_CONTACT") or "").strip() or None,
             imprint_url=_web_address(env, "IMPRINT_URL"),
             privacy_url=_web_address(env, "PRIVACY_URL"),
+            network_phone=(env.get("NETWORK_PHONE") or "").strip() or None,
         )
 
     @property
