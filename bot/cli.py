@@ -191,7 +191,8 @@ def _leads_reassign(args: argparse.Namespace, settings: Settings) -> int:
 
 def _poster_parser(commands: argparse._SubParsersAction) -> None:
     poster = commands.add_parser(
-        "poster", help="Plakat (PDF und PNG, A4 oder A3) mit QR-Codes für ein Interesse in einem Ort"
+        "poster",
+        help="Plakat (PDF und PNG, A4 oder A3) mit QR-Codes für ein Interesse in einem Ort",
     )
     poster.add_argument("--interest", required=True, help="Kennung aus taxonomy.yaml, z. B. sport")
     poster.add_argument("--place", required=True, help="Ortsteil oder Gemeinde, z. B. Beerendorf")
