@@ -91,14 +91,22 @@ def _notes(canvas: Canvas, colour: Color) -> None:
 
 
 def _helping_hands(canvas: Canvas, colour: Color) -> None:
-    """soziales: a heart held in an open, cupped hand."""
-    _heart(canvas, 50, 60, 9)
-    canvas.setLineWidth(8)
-    path = canvas.beginPath()
-    path.moveTo(20, 46)
-    path.curveTo(24, 26, 40, 24, 50, 24)
-    path.curveTo(60, 24, 76, 26, 80, 46)
-    canvas.drawPath(path, stroke=1, fill=0)
+    """soziales: a heart held in an open hand (palm up, thumb raised, sleeve at the right)."""
+    _heart(canvas, 46, 62, 9)
+    hand = canvas.beginPath()
+    hand.moveTo(74, 24)
+    hand.lineTo(40, 24)
+    hand.curveTo(28, 24, 20, 30, 17, 40)  # the fingertips, curled up at the left
+    hand.curveTo(16, 44, 20, 46, 23, 43)
+    hand.curveTo(28, 37, 34, 36, 44, 36)
+    hand.lineTo(56, 36)
+    hand.curveTo(60, 40, 62, 46, 66, 50)  # the thumb, raised beside the heart
+    hand.curveTo(70, 53, 74, 50, 72, 46)
+    hand.lineTo(70, 40)
+    hand.lineTo(74, 40)
+    hand.close()
+    canvas.drawPath(hand, stroke=0, fill=1)
+    canvas.rect(76, 20, 10, 24, stroke=0, fill=1)  # the cuff
 
 
 def _child(canvas: Canvas, colour: Color) -> None:

@@ -158,8 +158,9 @@ def _headline(canvas: Canvas, text: str, x: float, usable: float, top: float) ->
 
 def _body(canvas: Canvas, text: str, width: float, top: float, bottom: float) -> float:
     """The text between `top` and `bottom`: smaller type for a long text, and what still
-    does not fit is cut with "…" – the QR codes below must stay whole on the page."""
-    size = 16.0
+    does not fit is cut with "…" – the QR codes below must stay whole on the page. A short
+    text gets larger type instead, to be read from further away."""
+    size = 20.0
     lines = _body_lines(text, size, width)
     while size > 10 and top - size - (len(lines) - 1) * size * 1.4 < bottom:
         size -= 1
