@@ -191,7 +191,8 @@ def _leads_reassign(args: argparse.Namespace, settings: Settings) -> int:
 
 def _poster_parser(commands: argparse._SubParsersAction) -> None:
     poster = commands.add_parser(
-        "poster", help="A4-Plakat (PDF und PNG) mit QR-Codes für ein Interesse in einem Ort"
+        "poster",
+        help="Plakat (PDF und PNG, A4 oder A3) mit QR-Codes für ein Interesse in einem Ort",
     )
     poster.add_argument("--interest", required=True, help="Kennung aus taxonomy.yaml, z. B. sport")
     poster.add_argument("--place", required=True, help="Ortsteil oder Gemeinde, z. B. Beerendorf")
@@ -199,6 +200,9 @@ def _poster_parser(commands: argparse._SubParsersAction) -> None:
         "--out", type=Path, default=None, help="PDF-Datei (plakat-INTERESSE-ORT.pdf); PNG daneben"
     )
     poster.add_argument("--lang", default=None, help="Sprache der Texte (die erste aus texts.yaml)")
+    poster.add_argument(
+        "--size", choices=("A4", "A3"), type=str.upper, default="A4", help="Papiergröße (A4)"
+    )
     poster.set_defaults(func=_poster)
 
 
@@ -569,7 +573,7 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _poster(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.posters.make import PosterError, local_web_warning, make_poster
+    from bot.posters.make import PosterError, local_web_warning, make_poster, no_phone_warning
     from bot.runtime.telegram import StartupError, bot_username
 
     content = _load(settings)
@@ -585,6 +589,8 @@ def _poster(args: argparse.Namespace, settings: Settings) -> int:
             web_public_url=settings.web_public_url,
             whatsapp_number=settings.whatsapp_number,
             out=args.out,
+            size=args.size,
+            network_phone=settings.network_phone,
         )
     except PosterError as exc:
         print(f"lotse poster: {exc}", file=sys.stderr)
@@ -599,6 +605,10 @@ def _poster(args: argparse.Namespace, settings: Settings) -> int:
     print(f"Web-Chat: {made.web}")
     if made.whatsapp:
         print(f"WhatsApp: {made.whatsapp}")
+    if made.contact is not None:
+        print(f"Telefon: {made.contact.phone}")
+    elif hint := no_phone_warning(made):
+        print(hint)  # a hint, not a problem: stderr stays for what makes a poster useless
     return 0
 
 

@@ -103,6 +103,9 @@ class Settings:
     whatsapp_api_url: str = DEFAULT_WHATSAPP_API_URL
     whatsapp_number: str | None = None  # the public number (digits), for wa.me links
 
+    # The network's phone number for posters whose Lotse has no `poster_phone`.
+    network_phone: str | None = None
+
     @property
     def production(self) -> bool:
         return self.deployment == "production"
@@ -164,6 +167,7 @@ class Settings:
             whatsapp_verify_token=env.get("WHATSAPP_VERIFY_TOKEN") or None,
             whatsapp_api_url=(env.get("WHATSAPP_API_URL") or DEFAULT_WHATSAPP_API_URL).rstrip("/"),
             whatsapp_number=_phone(env, "WHATSAPP_NUMBER"),
+            network_phone=(env.get("NETWORK_PHONE") or "").strip() or None,
         )
 
     @property

@@ -4,24 +4,29 @@ the payload leads the dialogue to interest and village, and `lotse report` count
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pypdfium2
 import pytest
 import zxingcpp
 from PIL import Image
+from pydantic import ValidationError
+from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select
 
 from bot.clock import ManualClock, today_in
 from bot.content.model import Content
+from bot.content.schema import Lotse
 from bot.dialogs.engine import DialogEngine
 from bot.dialogs.turn import Matchers
 from bot.matching.places import Place, PlaceResolver
 from bot.messages import Sender
-from bot.posters import links, render
+from bot.posters import links, make, pictograms, render
 from bot.posters.make import make_poster
 from bot.report.data import Period, build_report
 from bot.store import repo
@@ -442,3 +447,180 @@ async def test_report_shows_which_poster_brought_how_many(
     page = run_lotse("report", "--format", "html", db=path).stdout
     assert 'id="h-entries">Plakate und Links' in page
     assert f'<th scope="row">{POSTER}</th>' in page and "<td>&lt;3</td>" in page
+
+
+# --- the notice-board layout (issue #20, part 4) ------------------------------------------
+
+A4_POINTS, A3_POINTS = (595.3, 841.9), (841.9, 1190.6)
+
+
+def page_size(pdf: Path) -> tuple[float, float]:
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        width, height = document[0].get_size()
+    finally:
+        document.close()
+    return round(width, 1), round(height, 1)
+
+
+def with_poster_phone(content: Content, lotse_id: str, phone: str | None) -> Content:
+    lotsen = [
+        lotse.model_copy(update={"poster_phone": phone}) if lotse.id == lotse_id else lotse
+        for lotse in content.lotsen
+    ]
+    return dataclasses.replace(content, lotsen=lotsen)
+
+
+def poster_for(content: Content, out: Path, **options: Any) -> make.Made:
+    return make.make_poster(
+        content,
+        interest=options.pop("interest", "sport"),
+        place_name=options.pop("place_name", "Delitzsch"),
+        lang=options.pop("lang", "de"),
+        bot_username=BOT,
+        web_public_url=WEB,
+        out=out,
+        **options,
+    )
+
+
+@pytest.mark.parametrize(("size", "points", "pixels"), [("A4", A4_POINTS, (1240, 1754))])
+def test_poster_shows_the_lotse_who_opted_in_and_both_codes_scan(
+    tmp_path: Path,
+    content: Content,
+    size: render.Size,
+    points: tuple[float, float],
+    pixels: tuple[int, int],
+) -> None:
+    content = with_poster_phone(content, "lotse-delitzsch", "034202 61234")
+    made = poster_for(content, tmp_path / "sport.pdf", size=size, network_phone="0341 999")
+    assert page_size(made.pdf) == points
+    png = Image.open(made.png)
+    assert all(abs(a - b) <= 1 for a, b in zip(png.size, pixels, strict=True))
+    assert decode(png) == {made.telegram, made.web}
+    text = pdf_text(made.pdf)
+    assert "Lieber anrufen? Ihre Engagementlotsin Anna Beispiel: 034202 61234" in text
+    assert "0341 999" not in text  # the Lotse's own number comes first
+
+
+def test_a3_poster_is_the_same_layout_larger(tmp_path: Path, content: Content) -> None:
+    made = poster_for(content, tmp_path / "a3.pdf", size="A3", network_phone="0341 999")
+    assert page_size(made.pdf) == A3_POINTS
+    png = Image.open(made.png)
+    assert abs(png.size[0] - 1754) <= 1 and abs(png.size[1] - 2480) <= 1  # A3 at 150 dpi
+    assert decode(png) == {made.telegram, made.web}
+    assert "Netzwerk Engagement im Delitzscher Land: 0341 999" in pdf_text(made.pdf)
+
+
+def test_without_an_opted_in_number_the_network_is_called(tmp_path: Path, content: Content) -> None:
+    """A Lotse without `poster_phone` is neither named nor called on a poster: the network's
+    number stands there instead, or nothing (and the command says so)."""
+    made = poster_for(content, tmp_path / "net.pdf", network_phone="034202 5555")
+    assert made.contact == render.Contact(
+        "Lieber anrufen? Netzwerk Engagement im Delitzscher Land:", "034202 5555"
+    )
+    text = pdf_text(made.pdf)
+    assert "034202 5555" in text and "Anna Beispiel" not in text
+    english = poster_for(content, tmp_path / "en.pdf", lang="en", network_phone="034202 5555")
+    assert english.contact is not None
+    assert english.contact.who == "Prefer to call? Volunteering network Delitzscher Land:"
+    bare = poster_for(content, tmp_path / "bare.pdf")
+    assert bare.contact is None and make.no_phone_warning(bare)
+    assert "anrufen" not in pdf_text(bare.pdf)
+    assert decode(Image.open(bare.png)) == {bare.telegram, bare.web}
+
+
+def test_the_lotse_for_the_interest_is_preferred(content: Content) -> None:
+    resolver = PlaceResolver(content.places)
+    place = make.find_place(resolver, "Delitzsch")
+    first = content.lotsen[0].model_copy(update={"poster_phone": "0341 1", "topics": []})
+    sporty = first.model_copy(
+        update={"id": "zweite", "name": "Zweite", "poster_phone": "0341 2", "topics": ["sport"]}
+    )
+    shy = first.model_copy(update={"id": "scheu", "poster_phone": None, "topics": ["kultur"]})
+    two = dataclasses.replace(content, lotsen=[first, sporty, shy])
+    assert first.gemeinden == ["Delitzsch"]
+    assert make.poster_lotse(two, "sport-training", place) == sporty  # a sub-topic of sport
+    assert make.poster_lotse(two, "kultur", place) == first  # `scheu` did not opt in
+
+
+def test_poster_phone_must_look_like_a_number() -> None:
+    base = {"id": "x", "name": "X", "gemeinden": ["Delitzsch"]}
+    assert Lotse(**base, poster_phone="+49 341 1234-56").poster_phone == "+49 341 1234-56"
+    for wrong in ("bitte fragen", "0341", "anna@example.org"):
+        with pytest.raises(ValidationError):
+            Lotse(**base, poster_phone=wrong)
+
+
+def test_links_are_never_broken_inside_a_word() -> None:
+    short_link = "t.me/EngagementLotseBot?start=p-sport_delitzsch"
+    assert render.link_lines(short_link, 400) == ([short_link], render.LINK_LARGEST)
+    lines, size = render.link_lines(short_link, 200)  # smaller type, still one line
+    assert lines == [short_link] and render.LINK_SMALLEST <= size < render.LINK_LARGEST
+    long_link = "engagement.landkreis-nordsachsen.example.org/chat?start=" + "p-" + "x" * 60
+    lines, size = render.link_lines(long_link, 200)
+    assert size == render.LINK_SMALLEST and len(lines) > 1
+    assert "".join(lines) == long_link
+    assert all(line.endswith(("?", "/")) for line in lines[:-1])  # only at a break mark
+
+
+def test_three_codes_fit_side_by_side(tmp_path: Path) -> None:
+    """Telegram, web chat and (another branch) WhatsApp in one row; every link one line."""
+    payload = "p-kinder-jugend_zschepplin-hohenpriessnitz"
+    urls = (
+        f"https://t.me/{BOT}?start={payload}",
+        f"{WEB}/chat?start={payload}",
+        f"https://wa.me/4934202000000?text=start%20{payload}",
+    )
+    codes = tuple(render.Code(f"Code {n}", url, links.short(url)) for n, url in enumerate(urls))
+    poster = render.Poster(
+        "Kinder & Jugend in Hohenprießnitz", "Text", "Netz", codes, "t", interest="kinder-jugend"
+    )
+    pdf = tmp_path / "drei.pdf"
+    render.write_pdf(poster, pdf)
+    render.write_png(pdf, pdf.with_suffix(".png"))
+    assert decode(Image.open(pdf.with_suffix(".png"))) == set(urls)
+    text = pdf_text(pdf)
+    for url in urls:
+        assert links.short(url) in text  # whole, on one line
+    with pytest.raises(ValueError, match="one to three"):
+        render.write_pdf(dataclasses.replace(poster, codes=codes * 2), pdf)
+
+
+def test_every_interest_area_has_its_own_pictogram(tmp_path: Path, content: Content) -> None:
+    areas = [area.id for area in content.taxonomy.interests]
+    assert len(areas) == 12 and set(areas) == set(pictograms.PICTOGRAMS)
+    pdf = tmp_path / "bilder.pdf"
+    canvas = Canvas(str(pdf), pagesize=(100 * len(areas), 100))
+    for index, area in enumerate(areas):
+        assert pictograms.draw(canvas, area, 100 * index, 0, 100, render.ACCENT)
+    assert not pictograms.draw(canvas, "unbekannt", 0, 0, 100, render.ACCENT)
+    canvas.save()
+    [sheet] = rendered_pages(pdf, dpi=72)
+    seen = set()
+    for index, area in enumerate(areas):
+        tile = sheet.convert("L").crop((100 * index, 0, 100 * index + 100, 100))
+        white_inside = sum(tile.crop((20, 20, 80, 80)).histogram()[201:])
+        assert white_inside > 300, area  # a figure on the disc, not an empty circle
+        seen.add(tile.tobytes())
+    assert len(seen) == len(areas)  # twelve different pictures
+
+
+@pytest.mark.slow
+def test_poster_command_takes_size_and_network_phone(tmp_path: Path) -> None:
+    out = tmp_path / "gross.pdf"
+    args = ("--interest", "umwelt", "--place", "Krostitz", "--size", "a3", "--out", str(out))
+    env = {**ENV, "NETWORK_PHONE": "034202 5555"}
+    done = run_lotse("poster", *args, db=tmp_path / "lotse.sqlite3", env=env)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert "Telefon: 034202 5555" in done.stdout
+    assert page_size(out) == A3_POINTS
+    assert "034202 5555" in pdf_text(out)
+    bare = run_lotse("poster", *args[:-2], "--out", str(out), db=tmp_path / "l.sqlite3", env=ENV)
+    assert (
+        bare.returncode == 0
+        and "keine Telefonnummer" in bare.stdout
+        and "NETWORK_PHONE" in bare.stdout
+    )
+    wrong = run_lotse("poster", *args[:-4], "--size", "A5", db=tmp_path / "l.sqlite3", env=ENV)
+    assert wrong.returncode == 2 and "A5" in wrong.stderr

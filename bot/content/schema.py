@@ -274,6 +274,9 @@ class Absence(Strict):
     end: dt.date = Field(alias="to")
 
 
+PHONE_PATTERN = r"^\+?[0-9][0-9 /()–-]{3,30}[0-9]$"  # "034202 61234", "+49 341 1234-56"
+
+
 class Lotse(Strict):
     id: str = Field(pattern=SLUG_PATTERN)
     name: str
@@ -287,6 +290,9 @@ class Lotse(Strict):
     absent: list[Absence] = []
     max_open: int | None = Field(default=None, ge=1)  # open leads at most
     telegram_id: int | None = None
+    # A number the Lotse agreed to have printed on posters for their Gemeinde (`lotse
+    # poster`); never taken from anywhere else: a private number stays private.
+    poster_phone: str | None = Field(default=None, pattern=PHONE_PATTERN)
     example: bool = False
 
     def away(self, day: dt.date) -> bool:
@@ -505,6 +511,7 @@ offer_details_who offer_details_needed offer_details_access offer_details_link o
 offer_gone decimal_point
 choose_language language_set deeplink_offer deeplink_unknown lotse_welcome invite_invalid
 deeplink_poster network_name poster_headline poster_body poster_scan_telegram poster_scan_web
+poster_call_lotse poster_call_network
 only_lotse only_coordinator lead_card lead_card_contact contact_via_chat lotse_not_yours
 lotse_action_invalid lotse_declined lead_declined_note lotse_write_prompt lotse_message
 lotse_message_sent lead_taken my_leads_header my_leads_none stats stats_line stats_none

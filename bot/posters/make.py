@@ -7,16 +7,17 @@ so typos work; a name that fits two places, or none, is an error that names the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz, process
 
 from bot.content.model import Content
+from bot.content.schema import Lotse
 from bot.matching.places import Place, PlaceResolver
 from bot.posters import links
-from bot.posters.render import Code, Poster, write_pdf, write_png
+from bot.posters.render import Code, Contact, Poster, Size, write_pdf, write_png
 
 
 class PosterError(Exception):
@@ -30,6 +31,7 @@ class Made:
     payload: str
     telegram: str
     web: str
+    contact: Contact | None  # None: no number on the poster (the CLI says so)
     whatsapp: str | None = None  # with WHATSAPP_NUMBER set
 
 
@@ -78,6 +80,16 @@ def find_place(resolver: PlaceResolver, name: str) -> Place:
     )
 
 
+def no_phone_warning(made: Made) -> str | None:
+    if made.contact is None:
+        return (
+            "Hinweis: Auf dem Plakat steht keine Telefonnummer. Für Menschen ohne Smartphone "
+            "poster_phone beim Lotsen in content/lotsen.yaml eintragen (nur mit seiner "
+            "Zustimmung) oder NETWORK_PHONE setzen."
+        )
+    return None
+
+
 def local_web_warning(web_public_url: str) -> str | None:
     """A poster with a link to this computer is useless on a wall: say so (but make it,
     for a try-out)."""
@@ -99,6 +111,8 @@ def make_poster(
     web_public_url: str,
     whatsapp_number: str | None = None,
     out: Path | None = None,
+    size: Size = "A4",
+    network_phone: str | None = None,
 ) -> Made:
     if out is not None and out.suffix.lower() != ".pdf":
         raise PosterError(f"--out {out}: bitte eine .pdf-Datei angeben (das PNG kommt daneben).")
@@ -116,9 +130,40 @@ def make_poster(
     pdf = out or Path(f"plakat-{interest}-{links.place_slug(place)}.pdf")
     png = pdf.with_suffix(".png")
     pdf.parent.mkdir(parents=True, exist_ok=True)
-    write_pdf(_poster(content, lang, interest, place, telegram, web, whatsapp), pdf)
+    contact = poster_contact(content, lang, interest, place, network_phone)
+    poster = _poster(content, lang, interest, place, telegram, web, whatsapp)
+    write_pdf(replace(poster, contact=contact, size=size), pdf)
     write_png(pdf, png)
-    return Made(pdf, png, payload, telegram, web, whatsapp)
+    return Made(pdf, png, payload, telegram, web, contact, whatsapp)
+
+
+def poster_lotse(content: Content, interest: str, place: Place) -> Lotse | None:
+    """The Lotse of the place's Gemeinde who agreed to have a number on posters
+    (`poster_phone` in lotsen.yaml); one who covers the interest first. Absences do not
+    count: a poster hangs for months."""
+    gemeinde = place.gemeinde or place.name
+    area = links.top_interest(content, interest)
+    willing = [
+        lotse for lotse in content.lotsen if gemeinde in lotse.gemeinden and lotse.poster_phone
+    ]
+    willing.sort(key=lambda lotse: not ({interest, area} & set(lotse.topics)))
+    return willing[0] if willing else None
+
+
+def poster_contact(
+    content: Content, lang: str, interest: str, place: Place, network_phone: str | None
+) -> Contact | None:
+    """Whom to call: the local Lotse who opted in, else the network's number (NETWORK_PHONE),
+    else nobody – a Lotse's private number is never printed without `poster_phone`."""
+    lotse = poster_lotse(content, interest, place)
+    if lotse is not None and lotse.poster_phone:
+        title = content.text(f"lotse_title_{lotse.anrede}", lang)
+        who = content.text("poster_call_lotse", lang, lotse=lotse.name, lotse_title=title)
+        return Contact(who, lotse.poster_phone)
+    if network_phone:
+        network = content.text("network_name", lang)
+        return Contact(content.text("poster_call_network", lang, network=network), network_phone)
+    return None
 
 
 def _poster(
@@ -146,6 +191,7 @@ def _poster(
             Code(content.text("poster_scan_web", lang), web, links.short(web)),
         ),
         title=f"{label} – {place.label}",
+        interest=links.top_interest(content, interest),
     )
 
 
