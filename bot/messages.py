@@ -105,3 +105,19 @@ class Notification:
 class Outcome:
     replies: list[Message] = field(default_factory=list)
     notifications: list[Notification] = field(default_factory=list)
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """A text in pieces of at most `limit` characters, for channels with a length limit:
+    cut at a paragraph, else a line, else a word boundary (only whitespace is dropped)."""
+    chunks: list[str] = []
+    while len(text) > limit:
+        cut = max(
+            text.rfind("\n\n", 0, limit), text.rfind("\n", 0, limit), text.rfind(" ", 0, limit)
+        )
+        if cut <= 0:
+            cut = limit
+        chunks.append(text[:cut])
+        text = text[cut:].lstrip("\n ")
+    chunks.append(text)
+    return chunks

@@ -13,6 +13,7 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
 )
 
+from bot import messages
 from bot.messages import Button, Message
 from bot.payloads import MAX_BYTES, SEPARATOR, Nav, OfferDetails
 
@@ -47,19 +48,8 @@ def _markup(
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Split at paragraph, then line, then word boundaries (only whitespace is dropped)."""
-    text = text or "…"
-    chunks: list[str] = []
-    while len(text) > limit:
-        cut = max(
-            text.rfind("\n\n", 0, limit), text.rfind("\n", 0, limit), text.rfind(" ", 0, limit)
-        )
-        if cut <= 0:
-            cut = limit
-        chunks.append(text[:cut])
-        text = text[cut:].lstrip("\n ")
-    chunks.append(text)
-    return chunks
+    """Telegram refuses an empty text: "…" stands in for one."""
+    return messages.split_text(text or "…", limit)
 
 
 def keyboard(message: Message, location_label: str) -> Markup | None:

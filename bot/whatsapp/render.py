@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.messages import Button, Message
+from bot.messages import Button, Message, split_text
 from bot.payloads import Nav
 
 MAX_TEXT = 4096
@@ -79,21 +79,6 @@ def template(
         "type": "template",
         "template": {"name": name, "language": {"code": language}, "components": components},
     }
-
-
-def split_text(text: str, limit: int) -> list[str]:
-    """Split at paragraph, then line, then word boundaries (only whitespace is dropped)."""
-    chunks: list[str] = []
-    while len(text) > limit:
-        cut = max(
-            text.rfind("\n\n", 0, limit), text.rfind("\n", 0, limit), text.rfind(" ", 0, limit)
-        )
-        if cut <= 0:
-            cut = limit
-        chunks.append(text[:cut])
-        text = text[cut:].lstrip("\n ")
-    chunks.append(text)
-    return chunks
 
 
 def short(label: str, limit: int) -> str:
