@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import clock
 from bot.messages import Notification
+from bot.store.db import Database
 from bot.store.models import (
     Conversation,
     EntryCount,
@@ -224,6 +225,16 @@ def citizen_on(channels: Sequence[str]) -> ColumnElement[bool]:
             )
         ),
     )
+
+
+async def update_outbox(db: Database, row_id: int, **values: object) -> None:
+    """Set fields of one outbox row in its own transaction (a delivery's result); a row
+    deleted meanwhile (the person erased their data) is left alone."""
+    async with db.session() as session, session.begin():
+        row = await session.get(OutboxMessage, row_id)
+        if row is not None:
+            for key, value in values.items():
+                setattr(row, key, value)
 
 
 async def claim_outbox(

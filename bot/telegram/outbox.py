@@ -193,11 +193,7 @@ class OutboxWorker:
         return [configured] if configured else []
 
     async def _update(self, row_id: int, **values: object) -> None:
-        async with self.db.session() as session, session.begin():
-            row = await session.get(OutboxMessage, row_id)
-            if row is not None:
-                for key, value in values.items():
-                    setattr(row, key, value)
+        await repo.update_outbox(self.db, row_id, **values)
 
     async def _mark_blocked(self, row: OutboxMessage) -> None:
         if row.recipient_role != "citizen":
