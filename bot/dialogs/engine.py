@@ -201,7 +201,7 @@ class DialogEngine:
                 again = self._prompt(Turn(self.content, self.matchers, session, user, saved))
                 if record is not None:
                     await record(session, user.id, again)
-                return Outcome(again)
+                return Outcome(again, language=user.language)
             fresh = row is None or row.step not in self.content.dialog.steps
             state = (
                 State(start)
@@ -234,7 +234,7 @@ class DialogEngine:
             )
             if record is not None and not turn.erased:
                 await record(session, user.id, replies)
-        return Outcome(replies, turn.notifications)
+        return Outcome(replies, turn.notifications, turn.lang)
 
     async def _route(self, turn: Turn, event: Event, fresh: bool) -> list[Message]:
         if event.kind == "text":
