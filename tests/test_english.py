@@ -261,6 +261,8 @@ async def test_a_verein_that_wrote_english_hears_the_review_in_english(
     await verein.press("Yes")
     async with db.session() as session:
         [submission] = (await session.scalars(select(OfferSubmission))).all()
+        [card] = (await session.scalars(select(OutboxMessage))).all()
+    assert "Sprache: Englisch" in card.text and "Freigeben" in card.buttons[0][0]
     coordinator = Chat(engine, user="coord")
     await coordinator.say("Hallo")
     await coordinator.send(

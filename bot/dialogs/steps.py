@@ -550,7 +550,7 @@ class SubmitOfferStep(StepKind):
             turn.session.add(submission)
             await turn.session.flush()
             answers["submission_id"] = submission.id
-            turn.notifications.append(submissions.for_review(submission, turn.content))
+            turn.notifications.append(submissions.for_review(submission, turn.content, turn.lang))
         turn.state.history.clear()  # sent: no way 'back' into the form
         return [turn.ask(name, step)]
 

@@ -126,10 +126,15 @@ def review_card(submission: OfferSubmission, content: Content, lang: str) -> Mes
     return Message(summary(submission, content, lang), buttons)
 
 
-def for_review(submission: OfferSubmission, content: Content) -> Notification:
+def for_review(submission: OfferSubmission, content: Content, spoken: str) -> Notification:
+    """The card for the coordinators, in their language; it names the Verein's language
+    (`spoken`) when that is another one, so that questions are asked in it."""
     lang = content.languages[0]
     card = review_card(submission, content, lang)
     note = content.text("submission_review_note", lang)
+    if spoken != lang:
+        language = content.text(f"language_{spoken}", lang)
+        note += "\n" + content.text("detail_language", lang) + ": " + language
     coordination = Recipient(
         "coordinator", COORDINATION_ID, content.text("coordination_name", lang)
     )
