@@ -140,7 +140,8 @@ class WebChat:
             echo = Line("user", label) if label else None
             return echo, Event.button(sender, said.button[:64])
         if said.location is not None:
-            label = self.engine.content.text("web_share_location", self.engine.content.languages[0])
+            content = self.engine.content  # the line shows what was pressed, as labelled
+            label = content.text("web_share_location", content.language(sender.language))
             return Line("user", label), Event.location(sender, *said.location)
         if said.command in COMMANDS:
             content = self.engine.content
