@@ -27,8 +27,9 @@ from bot.leads.reassign import reassign
 from bot.messages import Event
 from bot.payloads import OfferReview
 from bot.runtime.ticker import tick
+from bot.store import handover, repo
 from bot.store.db import Database
-from bot.store.models import Lead, OfferSubmission, OutboxMessage
+from bot.store.models import Conversation, Lead, OfferSubmission, OutboxMessage, User
 from tests.helpers.chat import Chat, run_lotse
 from tests.helpers.leads import join_as_lotse
 from tests.helpers.web import ChatServer, PageClient
@@ -315,3 +316,17 @@ async def test_the_web_page_in_english_shows_later_messages_in_english(
     finally:
         await http.close()
         await server.stop()
+
+
+async def test_moving_to_telegram_keeps_the_language_spoken_on_the_web(db: Database) -> None:
+    async with db.session() as session, session.begin():
+        web = await repo.add_user(session, "web", "browser-1", "en")
+        session.add(Conversation(user_id=web.id, step="start"))
+        telegram = await repo.add_user(session, "telegram", "777", "de")  # Telegram in German
+        code = await handover.create_code(session, web)
+    async with db.session() as session, session.begin():
+        target = await session.get(User, telegram.id)
+        assert target is not None
+        assert await handover.redeem(session, code, target) is not None
+    async with db.session() as session:
+        assert await repo.language_of(session, telegram.id) == "en"
