@@ -250,8 +250,34 @@ def _check(_args: argparse.Namespace, settings: Settings) -> int:
         return 1
     for warning in content.warnings:
         print(warning)
+    if not _example_data_allowed(content, settings):
+        return 1
     print(f"OK: {summary(content)}")
     return 0
+
+
+def _example_data_allowed(content: Content, settings: Settings) -> bool:
+    """Example data (`example: true`) is named in one line in a demo; with
+    DEPLOYMENT=production it is an error: made-up Lotsen and offers must not reach people."""
+    from bot.content.trust import example_data, listing
+
+    examples = example_data(content)
+    if not examples:
+        return True
+    if not settings.production:
+        print(
+            f"Hinweis: Beispieldaten im Einsatz ({examples.counts()}, example: true) – "
+            "gewollt in der Demo, vor dem echten Betrieb ersetzen; Liste mit `lotse doctor`"
+        )
+        return True
+    print(
+        f"DEPLOYMENT=production, aber Beispieldaten sind im Einsatz ({examples.counts()}) – "
+        "bitte durch echte ersetzen oder löschen:",
+        file=sys.stderr,
+    )
+    for line in listing(examples):
+        print(f"  {line}", file=sys.stderr)
+    return False
 
 
 def _doctor(_args: argparse.Namespace) -> int:
@@ -365,7 +391,7 @@ def _fast_aiogram(settings: Settings) -> None:
 
 def _web(args: argparse.Namespace, settings: Settings) -> int:
     settings = _listening(args, settings, "web_host", "web_port")
-    from bot.runtime.telegram import StartupError
+    from bot.runtime.errors import StartupError  # not from .telegram: no aiogram for the web
     from bot.runtime.web import run_web
 
     content = _load(settings)
@@ -557,6 +583,7 @@ def _poster(args: argparse.Namespace, settings: Settings) -> int:
             lang=args.lang or content.languages[0],
             bot_username=asyncio.run(bot_username(settings)),
             web_public_url=settings.web_public_url,
+            whatsapp_number=settings.whatsapp_number,
             out=args.out,
         )
     except PosterError as exc:
@@ -570,6 +597,8 @@ def _poster(args: argparse.Namespace, settings: Settings) -> int:
         print(warning, file=sys.stderr)
     print(f"Telegram: {made.telegram}")
     print(f"Web-Chat: {made.web}")
+    if made.whatsapp:
+        print(f"WhatsApp: {made.whatsapp}")
     return 0
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/lotse.sqlite3"
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
 DEFAULT_WEB_PUBLIC_URL = "http://127.0.0.1:8080"
+# Meta's Graph API, the version current in late 2026 (a version lives about two years).
+DEFAULT_WHATSAPP_API_URL = "https://graph.facebook.com/v26.0"
 # Named in the privacy notice and the consent text; production sets PRIVACY_CONTROLLER.
 DEFAULT_CONTROLLER = "die Koordinierungsstelle des Netzwerks Engagement im Delitzscher Land"
 
@@ -47,6 +49,9 @@ class Settings:
     privacy_controller: str
     telegram_rate: float  # messages per second overall (Telegram allows about 30)
     faq_max_age_days: int
+    # DEPLOYMENT=production: example data (`example: true`) is then an error for `lotse check`
+    # and `lotse doctor`; anything else (the default "demo") only names it.
+    deployment: str = "demo"
     # Freinet offer list for `lotse offers sync-freinet` and the nightly sync in `lotse run`.
     freinet_url: str | None = None
     freinet_agency_id: str | None = None
@@ -90,6 +95,17 @@ class Settings:
     operator_contact: str | None = None
     imprint_url: str | None = None
     privacy_url: str | None = None
+    # WhatsApp (Meta's Cloud API, bot/whatsapp): on when WHATSAPP_TOKEN is set.
+    whatsapp_token: str | None = field(default=None, repr=False)  # never in logs
+    whatsapp_phone_number_id: str | None = None  # the sending number's id at Meta
+    whatsapp_app_secret: str | None = field(default=None, repr=False)  # signs the webhook
+    whatsapp_verify_token: str | None = field(default=None, repr=False)  # webhook set-up
+    whatsapp_api_url: str = DEFAULT_WHATSAPP_API_URL
+    whatsapp_number: str | None = None  # the public number (digits), for wa.me links
+
+    @property
+    def production(self) -> bool:
+        return self.deployment == "production"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -110,6 +126,7 @@ class Settings:
             privacy_controller=env.get("PRIVACY_CONTROLLER") or DEFAULT_CONTROLLER,
             telegram_rate=float(env.get("TELEGRAM_RATE") or 30),
             faq_max_age_days=int(env.get("FAQ_MAX_AGE_DAYS") or 365),
+            deployment=(env.get("DEPLOYMENT") or "demo").strip().lower(),
             freinet_url=env.get("FREINET_URL") or None,
             freinet_agency_id=env.get("FREINET_AGENCY_ID") or None,
             freinet_portal_id=env.get("FREINET_PORTAL_ID") or None,
@@ -141,6 +158,12 @@ class Settings:
             operator_contact=(env.get("OPERATOR_CONTACT") or "").strip() or None,
             imprint_url=_web_address(env, "IMPRINT_URL"),
             privacy_url=_web_address(env, "PRIVACY_URL"),
+            whatsapp_token=env.get("WHATSAPP_TOKEN") or None,
+            whatsapp_phone_number_id=(env.get("WHATSAPP_PHONE_NUMBER_ID") or "").strip() or None,
+            whatsapp_app_secret=env.get("WHATSAPP_APP_SECRET") or None,
+            whatsapp_verify_token=env.get("WHATSAPP_VERIFY_TOKEN") or None,
+            whatsapp_api_url=(env.get("WHATSAPP_API_URL") or DEFAULT_WHATSAPP_API_URL).rstrip("/"),
+            whatsapp_number=_phone(env, "WHATSAPP_NUMBER"),
         )
 
     @property
@@ -210,6 +233,14 @@ def _seconds(env: dict[str, str], name: str, default: float) -> float:
     if not 0 < seconds <= 3600:
         raise ValueError(f"{name}: '{value}' – erlaubt: Sekunden über 0 bis 3600, z. B. 1.5")
     return seconds
+
+
+def _phone(env: dict[str, str], name: str) -> str | None:
+    """A phone number as wa.me wants it: digits with the country code, no + or spaces."""
+    value = "".join(c for c in (env.get(name) or "") if c not in " +-/()")
+    if value and not value.isdigit():
+        raise ValueError(f"{name}: '{value}' – bitte mit Ländervorwahl, z. B. 4934201234")
+    return value or None
 
 
 def _port(env: dict[str, str], name: str) -> int | None:

@@ -60,3 +60,21 @@ def test_throughput_benchmark_prints_its_figures() -> None:
     assert re.search(r"2 citizens walked the whole path \(\d+ answers", out), out
     assert re.search(r"peak memory \d+ MB, first answer \d+\.\d s after start", out), out
     assert re.search(r"  peak memory \d+ MB  \[", out), out
+
+
+def test_whatsapp_benchmark_measures_the_channel_against_an_echo() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.whatsapp", "--seconds", "1", "--warmup", "0.3"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    out = result.stdout
+    assert result.returncode == 0, out + result.stderr
+    for bot in ("echo whatsapp", "lotse whatsapp sqlite"):
+        [row] = [line for line in out.splitlines() if line.startswith(bot) and "sent" in line]
+        sent, lost = re.findall(r"(\d+) sent\s+(\d+) lost", row)[0]
+        assert int(sent) > 0 and int(lost) == 0, row
+    assert re.search(r"lotse whatsapp sqlite\s+CPU per message \d+\.\d× the echo's", out), out

@@ -349,7 +349,9 @@ def test_keine_antwort_is_no_faq_id(tree: Tree) -> None:
 
 def test_old_faq_answer_is_a_warning_and_content_still_loads(tree: Tree) -> None:
     faq = tree.path("faq.yaml")
-    edit(faq, "    checked: 2026-11-20\n", "    checked: 2020-01-15\n")
+    first_checked = re.search(r"    checked: \S+\n", faq.read_text(encoding="utf-8"))
+    assert first_checked is not None
+    edit(faq, first_checked[0], "    checked: 2020-01-15\n")
     first_id = re.search(r"- id: (\S+)", faq.read_text(encoding="utf-8"))
     assert first_id is not None
 
@@ -536,3 +538,20 @@ def test_lotse_check_passes_on_the_shipped_content() -> None:
 
     assert result.returncode == 0, result.stderr
     assert "OK:" in result.stdout
+
+
+def test_whatsapp_templates_are_checked_as_meta_takes_them(tree: Tree) -> None:
+    """whatsapp.yaml: placeholders match the parameters, every content language, a button
+    of at most 25 characters (an operator submits these templates to Meta)."""
+    path = tree.path("whatsapp.yaml")
+    edit(path, "Neuigkeiten zu {{1}} beim", "Neuigkeiten zu {{2}} beim")
+    edit(path, "en: en}", "fr: fr}")
+    edit(path, 'buttons: ["Show"]', 'buttons: ["Show me every message now please"]')
+    problems = tree.problems()
+    assert any("whatsapp.yaml" in p.file and "at most 25" in p.message for p in problems), problems
+    edit(path, 'buttons: ["Show me every message now please"]', 'buttons: ["Show"]')
+    problems = tree.problems()
+    body = line_of(path, "Neuigkeiten zu {{2}} beim")
+    find(problems, "whatsapp.yaml", body, "Platzhalter", "{{1}}")
+    languages = line_of(path, "- name: lotse_nachricht_wartet")
+    find(problems, "whatsapp.yaml", languages, "Sprache 'en' fehlt")

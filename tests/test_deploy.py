@@ -30,7 +30,7 @@ from bot.dialogs.turn import Matchers
 from bot.messages import Event, Outcome, Sender
 from bot.runtime.doctor import run as run_doctor
 from bot.store.db import Database, alembic_config
-from bot.store.models import Conversation, HandledUpdate, StepCount, User
+from bot.store.models import Conversation, HandledUpdate, StepVisit, User
 from tests.fakes.telegram_api import FakeTelegram
 from tests.helpers import ROOT
 from tests.helpers.backend import Backend
@@ -317,6 +317,19 @@ async def test_doctor_warns_when_a_public_web_chat_names_no_operator(
     assert "Web-Chat öffentlich" not in output
 
 
+async def test_doctor_says_what_whatsapp_still_needs(fake: FakeTelegram, sqlite_url: str) -> None:
+    await migrated(sqlite_url)
+    half = base_env(fake, sqlite_url, WHATSAPP_TOKEN="t", WHATSAPP_APP_SECRET="s")
+    code, output = await doctor(half)
+    assert code == 1, output
+    failed = next(line for line in output.splitlines() if "WHATSAPP_TOKEN gesetzt" in line)
+    assert "WHATSAPP_PHONE_NUMBER_ID" in failed and "WHATSAPP_VERIFY_TOKEN" in failed
+    assert "WHATSAPP_APP_SECRET" not in failed
+    whole = {**half, "WHATSAPP_PHONE_NUMBER_ID": "1", "WHATSAPP_VERIFY_TOKEN": "v"}
+    code, output = await doctor(whole)
+    assert code == 0 and "✓ WhatsApp eingerichtet" in output, output
+
+
 async def test_doctor_finds_a_database_without_schema_and_creates_nothing(
     fake: FakeTelegram, any_db_url: str
 ) -> None:
@@ -573,7 +586,7 @@ async def test_one_persons_events_run_one_at_a_time_across_processes(
         users = await session.scalar(select(func.count()).where(User.external_id == "4711"))
         handled = await session.scalar(select(func.count()).select_from(HandledUpdate))
         entered = await session.scalar(
-            select(func.sum(StepCount.entered)).where(StepCount.step == "interests")
+            select(func.count()).select_from(StepVisit).where(StepVisit.step == "interests")
         )
     assert users == 1
     assert handled == 12 + 12 + depth  # every event with a key was handled, once

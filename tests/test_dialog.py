@@ -361,13 +361,17 @@ async def test_english_texts_follow_user_language(engine: DialogEngine) -> None:
     assert "Where do you live" in chat.text
 
 
-async def test_funnel_counts_steps_anonymously(chat: Chat, db: Database) -> None:
-    from bot.store.models import StepCount
+async def test_funnel_counts_each_person_once_per_step(chat: Chat, db: Database) -> None:
+    from bot.store.models import StepVisit
 
     await walk_to_results(chat)
     await chat.say("zurück")  # going back is not a new arrival
+    await chat.say("neu starten")  # nor is starting over: the same person, once per step
+    await walk_to_results(chat)
     async with db.session() as session:
-        counts = {row.step: row.entered for row in (await session.scalars(select(StepCount)))}
+        visits = (await session.scalars(select(StepVisit))).all()
+    assert len({v.person for v in visits}) == 1  # one pseudonym, no user id
+    counts = {step: sum(v.step == step for v in visits) for step in {v.step for v in visits}}
     assert counts == {
         "start": 1,
         "interests": 1,

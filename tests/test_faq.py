@@ -31,8 +31,8 @@ def test_examples_cross_validated_reach_their_figures(content: Content) -> None:
     examples = yaml.safe_load(EXAMPLES.read_text(encoding="utf-8"))["examples"]
     report = evaluate({"examples": examples}, content)["questions"]
     answered = round(report["top1"] * report["cases"]) + report["wrong_answers"]
-    # Measured (docs/understanding.md): first 91.6 %, answered right 83.0 %, top-3 98.6 %, 52 wrong
-    # answers of 1,274, 22 of 214 unanswerable ones answered. Training is deterministic.
+    # Measured (docs/usage.md): first 91.1 %, answered right 82.5 %, top-3 98.3 %, 56 wrong
+    # answers of 1,331, 29 of 218 unanswerable ones answered. Training is deterministic.
     assert report["cases"] >= 1400
     assert report["first"] >= 0.90, report["misses"]
     assert report["top1"] >= 0.82, report["misses"]
@@ -49,8 +49,8 @@ def test_independent_set_reaches_the_target(content: Content) -> None:
     report = evaluate_file(INDEPENDENT_SET, content)["questions"]
     assert report["seen"] == 0, "questions of the independent set became examples"
     assert report["cases"] >= 150
-    assert report["first"] >= 0.90, report["misses"]  # measured 95.1 %
-    assert report["top1"] >= 0.80, report["misses"]  # measured 84.2 %, 5 wrong answers
+    assert report["first"] >= 0.90, report["misses"]  # measured 92.5 %
+    assert report["top1"] >= 0.80, report["misses"]  # measured 82.8 %, 8 wrong answers
     assert len(report["unanswerable"]["answered_anyway"]) <= 1, report["unanswerable"]
 
 
@@ -104,6 +104,9 @@ def test_lotse_eval_warns_when_questions_are_also_examples(tmp_path: Path) -> No
         ("mein sohn ist 16 und will helfen", "jugendliche"),  # a number as an age
         ("am I insured if I get hurt while volunteering", "unfallversicherung"),  # English
         ("ehrenamtskarte", "ehrenamtskarte"),  # the entry named exactly so
+        # a project's costs, not the monthly allowance for a person (issue #19)
+        ("gibt es Förderung für mein Projekt?", "foerderung-projekt"),
+        ("wie gründen wir einen Verein", "verein-gruenden"),
     ],
 )
 def test_answers_questions_as_people_type_them(

@@ -70,3 +70,16 @@ def test_a_cycle_inside_a_package_is_found(tmp_path: Path) -> None:
     result = lint(root)
     assert result.returncode == 1
     assert "No import cycles" in result.stdout
+
+
+def test_the_web_command_does_without_aiogram() -> None:
+    """`lotse web` without a bot token never needs aiogram, so it does not import it (its
+    startup errors live in bot/runtime/errors.py, not in the Telegram runtime)."""
+    code = (
+        "import sys, bot.cli, bot.runtime.web; from bot.runtime.errors import StartupError; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'aiogram'))"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert shown.stdout.strip() == "[]"

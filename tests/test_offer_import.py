@@ -175,6 +175,23 @@ def test_csv_without_required_columns_changes_nothing(tree: Tree) -> None:
     assert tree.imported.read_bytes() == before
 
 
+def test_csv_with_an_unclosed_quote_is_refused_whole_naming_its_line(tree: Tree) -> None:
+    """Read leniently, everything after the quote would become one cell: those rows would
+    vanish, and the import would archive their offers."""
+    tree.lotse("offers", "import", str(tree.csv("gut.csv", HEADER, TAFEL, LESEN, FEST)))
+    before = tree.imported.read_bytes()
+    broken = TAFEL.replace(";Helfen", ';"Helfen', 1)
+    assert broken != TAFEL
+    code, out, err = tree.lotse(
+        "offers", "import", str(tree.csv("kaputt.csv", HEADER, LESEN, broken, FEST))
+    )
+    assert code == 1
+    assert out == ""
+    assert 'kaputt.csv:3: das Anführungszeichen (") in Zeile 3 wird nicht geschlossen' in err
+    assert "nichts importiert" in err
+    assert tree.imported.read_bytes() == before
+
+
 def test_csv_reimport_is_idempotent_archives_and_restores(tree: Tree) -> None:
     full = tree.csv("a.csv", HEADER, TAFEL, LESEN, FEST)
     assert counts(tree.lotse("offers", "import", str(full))[1])["neu"] == 3

@@ -22,10 +22,11 @@ from bot.dialogs.turn import Matchers
 from bot.matching.places import Place, PlaceResolver
 from bot.messages import Sender
 from bot.posters import links, render
+from bot.posters.make import make_poster
 from bot.report.data import Period, build_report
 from bot.store import repo
 from bot.store.db import Database
-from bot.store.models import Conversation, EntryCount, StepCount, User
+from bot.store.models import Conversation, EntryCount, StepVisit, User
 from tests.helpers.chat import Chat, run_lotse
 
 BOT = "EngagementLotseBot"
@@ -150,6 +151,28 @@ def test_a_long_text_leaves_the_codes_whole(tmp_path: Path) -> None:
     assert decode(Image.open(pdf.with_suffix(".png"))) == {code.url for code in codes}
     text = pdf_text(pdf)
     assert "…" in text and "SCHLUSSSATZ" not in text
+
+
+def test_with_a_whatsapp_number_a_third_code_opens_whatsapp_with_the_payload(
+    tmp_path: Path, content: Content
+) -> None:
+    """WHATSAPP_NUMBER set: a wa.me code beside Telegram and web; its typed-in message ends
+    in '#<payload>', which the WhatsApp channel reads like Telegram's /start payload."""
+    made = make_poster(
+        content,
+        interest="kinder-jugend",
+        place_name="Hohenprießnitz",
+        lang="de",
+        bot_username=BOT,
+        web_public_url=WEB,
+        whatsapp_number="4934201234",
+        out=tmp_path / "drei.pdf",
+    )
+    assert made.whatsapp == (
+        f"https://wa.me/4934201234?text=Hallo%21%20Ich%20komme%20vom%20Plakat.%20%23{POSTER}"
+    )
+    assert decode(Image.open(made.png)) == {made.telegram, made.web, made.whatsapp}
+    assert "Mit WhatsApp" in pdf_text(made.pdf) and "wa.me/4934201234" in pdf_text(made.pdf)
 
 
 @pytest.mark.slow
@@ -307,8 +330,9 @@ async def test_poster_payload_sets_interest_and_place_and_counts(
         (POSTER, "web"): (1, 0),
     }
     async with any_db.session() as session:
-        steps = {r.step: r.entered for r in await session.scalars(select(StepCount))}
-    assert steps["time_kind"] == 3  # two scans land there, one came back from the place
+        visits = (await session.scalars(select(StepVisit))).all()
+    # Two people scanned and landed there; the one who came back from the place counts once.
+    assert len({v.person for v in visits if v.step == "time_kind"}) == 2
 
 
 async def test_unknown_village_acts_like_the_interest_link(

@@ -415,9 +415,10 @@ def test_text_report(report: Report) -> None:
     assert sport.split()[-6:] == ["<3", "<3", "0", "0", "<3", "–"]
     krostitz = _line(text, "Krostitz", "Umwelt")
     assert krostitz.split()[-4:] == ["<3", "<3", "0", "<3"]  # leads, accepted, placed, median
-    assert re.search(r"^results\s+Angebote\s+18\s+44,4 %$", text, re.M)
-    assert re.search(r"^name\s+Name\s+<3\s+–$", text, re.M)
-    assert re.search(r"^question\s+Frage\s+<3$", text, re.M)
+    assert re.search(r"^Angebote gezeigt\s+18\s+44,4 %$", text, re.M)  # report_label
+    assert re.search(r"^Name\s+<3\s+–$", text, re.M)
+    assert re.search(r"^Frage an den Bot\s+Frage\s+<3$", text, re.M)
+    assert "time_kind" not in text and "Zeit: einmalig oder regelmäßig" in text
     assert re.search(r"^KW 45/2026\s+02\.11\.–08\.11\.\s+3\s+<3\s+·\s+<3$", text, re.M)
     assert "· = ausgeblendet, damit kleine Zahlen nicht errechnet werden können" in text
     assert "Geheim" not in text and "0171" not in text
@@ -507,7 +508,7 @@ def test_html_report(report: Report) -> None:
     tables = Tables()
     tables.feed(page)
     people = {p.SHORT_LABELS[m] for m in ("interested", "unmet", "leads", "accepted", "placed")}
-    people |= {"betreten", *p.WEEK_LABELS.values()}
+    people |= {"Personen", *p.WEEK_LABELS.values()}
     checked = 0
     for header, rows in tables.tables:
         for row in rows:

@@ -175,3 +175,17 @@ def test_a_lone_small_count_of_a_poster_channel_is_protected() -> None:
     report = _grid({("G0", "a0"): Cell()})
     report.entries = [EntryRow("i-sport", "Link", "sport", None, {"telegram": 5, "web": 1}, 0)]
     assert_nothing_recoverable(render_csv(report))
+
+
+def test_a_count_fixed_by_a_chain_of_lines_is_protected() -> None:
+    """Found by Hypothesis: every count in G2's row and in column a1 is hidden, yet
+    G0 = 3, the column totals 3 (a2) and 7 give a1's total, a0's and so G2/a1 = 1."""
+    placed = {
+        ("G0", "a0"): 1, ("G0", "a1"): 2, ("G0", "a2"): 0,
+        ("G1", "a0"): 0, ("G1", "a1"): 0, ("G1", "a2"): 2,
+        ("G2", "a0"): 0, ("G2", "a1"): 1, ("G2", "a2"): 1,
+    }  # fmt: skip
+    report = _grid({key: Cell(placed=value) for key, value in placed.items()})
+    csv_text = render_csv(report)
+    assert_nothing_recoverable(csv_text)
+    assert_honest(report, shown_values(csv_text))

@@ -264,6 +264,9 @@ async def test_a_revoked_lotse_with_a_telegram_id_in_lotsen_yaml_gets_nothing(
     telegram.sent.clear()
     await worker.deliver_due(product_clock.now())
     assert 4242 not in [chat for chat, _ in telegram.sent]
+    # … and it does not wait in the outbox for ever: it is closed as revoked
+    [late] = [row for row in await outbox(db) if row.text == "noch eine Karte"]
+    assert (late.status, late.last_error) == ("revoked", "Zugang entzogen")
 
 
 # --- 3. lotse leads reassign ----------------------------------------------------------

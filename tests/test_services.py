@@ -55,6 +55,13 @@ def test_what_depends_on_the_settings() -> None:
     assert describe("web", settings()) == (
         "database, content reload, FAQ warm-up, ticker, web chat, health"
     )
+    # WhatsApp: /whatsapp wherever a web server runs and WHATSAPP_TOKEN is set.
+    assert Service.WHATSAPP not in web_alone
+    assert Service.WHATSAPP in services("web", settings(WHATSAPP_TOKEN="t"))
+    assert Service.WHATSAPP not in services("run", settings(BOT_TOKEN=TOKEN, WHATSAPP_TOKEN="t"))
+    assert Service.WHATSAPP in services(
+        "run", settings(BOT_TOKEN=TOKEN, WHATSAPP_TOKEN="t", WEBHOOK_URL="https://bot.example.org")
+    )
 
 
 async def test_lotse_web_schedules_the_ticker_like_lotse_run(

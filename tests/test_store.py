@@ -17,7 +17,7 @@ from bot.leads.overview import lead_rows
 from bot.messages import Event, Sender
 from bot.store import repo
 from bot.store.db import Database, alembic_config
-from bot.store.models import Conversation, HandledUpdate, Lead, StepCount, User
+from bot.store.models import Conversation, HandledUpdate, Lead, StepVisit, User
 from tests.helpers.backend import Backend
 from tests.helpers.chat import Chat
 
@@ -85,7 +85,7 @@ async def test_an_event_delivered_twice_is_handled_once(
         async with db.session() as session:
             return (
                 await session.scalar(select(Conversation.step)),
-                await session.scalar(select(func.sum(StepCount.entered))),
+                await session.scalar(select(func.count()).select_from(StepVisit)),
                 await session.scalar(select(func.count()).select_from(HandledUpdate)),
             )
 

@@ -342,6 +342,8 @@ def test_intent_error_classes(understander: Understander, text: str, intent: str
         ("Ich wohne in Tiefensee und würde gern helfen", ()),  # an unknown village, no lake
         ("Ich lese Kindern gern was vor, in der Kita vielleicht", ("kinder-jugend",)),
         ("Ich würde gern Leihopa werden", ("soziales",)),
+        ("Ich stricke gern Mützen für die Kleiderkammer", ("soziales",)),  # a craft as means
+        ("ich stricke gern", ("kultur",)),  # … or the area itself
         ("Wir suchen Betreuer für unsere Jugendmannschaft im Fußball", ("sport", "kinder-jugend")),
     ],
 )
@@ -416,6 +418,7 @@ INDEPENDENT = {
     "openers_acceptance.yaml": (0.97, 0.95),
     "openers_release.yaml": (0.92, 0.90),
     "openers_blind6.yaml": (0.92, 0.86),
+    "openers_blind7.yaml": (0.94, 0.875),
 }
 
 

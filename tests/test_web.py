@@ -537,7 +537,9 @@ async def test_answers_go_by_email_only_to_web_citizens_who_gave_an_address(
     assert await notifier.deliver_due(later) == 2
     [(to, mail)] = inbox.mails
     assert to == ["maria@example.org"]
-    assert mail["Subject"] == "Neue Nachricht vom Engagement-Lotsen"
+    assert str(mail["Subject"]).replace("\n ", " ") == (
+        "Engagement-Lotse Delitzscher Land: neue Nachricht zu Ihrer Anfrage"
+    )
     body = mail.get_payload(decode=True).decode()
     assert "hat Ihre Anfrage übernommen" in body and f"{server.base}/chat" in body
     statuses = [row.status for row in await outbox(server, "citizen")]

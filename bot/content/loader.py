@@ -16,6 +16,7 @@ from bot.content.model import (
     INTENTS,
     OFFER_FILES,
     OPTIONAL_FILES,
+    WHATSAPP,
     Content,
     ContentError,
 )
@@ -114,6 +115,7 @@ def load_content(
         events=parsed.get(EVENTS) or schema.EventsFile(),
         intent_examples=_intent_examples(parsed.get(INTENTS)),
         intent_cues=dict(parsed[INTENTS].cues) if parsed.get(INTENTS) else {},
+        whatsapp=parsed.get(WHATSAPP) or schema.WhatsAppFile(),
     )
     problems += cross_check(
         content,

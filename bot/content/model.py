@@ -37,6 +37,8 @@ COMMAND = re.compile(r"\{/([a-z_]+)\}")
 VARIANT = "@"
 # Example first messages per menu option (bot/understanding); without it only synonyms count.
 INTENTS = "intents.yaml"
+# The WhatsApp channel's templates for Meta and typed command words (bot/whatsapp).
+WHATSAPP = "whatsapp.yaml"
 # Offers files are streamed, one offer at a time, into a compact table (offer_table.py).
 OFFER_FILES = ("offers.yaml", IMPORTED_OFFERS)
 OPTIONAL_FILES: dict[str, type[BaseModel]] = {
@@ -44,6 +46,7 @@ OPTIONAL_FILES: dict[str, type[BaseModel]] = {
     FREINET_MAPPING: schema.FreinetMappingFile,
     EVENTS: schema.EventsFile,
     INTENTS: schema.IntentsFile,
+    WHATSAPP: schema.WhatsAppFile,
 }
 
 
@@ -66,6 +69,7 @@ class Content:
     # intents.yaml `examples:`: menu option value (or "none") → example first messages
     intent_examples: dict[str, list[str]] = field(default_factory=dict)
     intent_cues: dict[str, list[str]] = field(default_factory=dict)  # intents.yaml `cues:`
+    whatsapp: schema.WhatsAppFile = field(default_factory=schema.WhatsAppFile)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "offers", OfferTable.of(self.offers))

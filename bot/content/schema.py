@@ -59,6 +59,7 @@ class Option(Strict):
 
 class Step(Strict):
     kind: StepKind
+    report_label: str | None = None  # the step's German name in `lotse report` ("Wohnort")
     text: str
     next: str | None = None
     save: str | None = None
@@ -371,6 +372,9 @@ class KnowledgeFile(Strict):
     # Real questions, as people typed them, under the id of the entry that answers them (or
     # under NOT_ANSWERABLE): the FAQ classifier learns from them how people ask.
     examples: dict[str, list[str]] = {}
+    # Web sites of named organisations the coordinators vouch for as FAQ sources (the LEADER
+    # region, the Gemeinden, GEMA …), besides the official ones `lotse check` knows itself.
+    trusted_sources: list[str] = []
 
 
 # --- intents.yaml ---------------------------------------------------------------------
@@ -387,6 +391,50 @@ class IntentsFile(Strict):
     # Signal phrases per option: words in this order, `*` stands for up to three words
     # ("unser * sucht"). Each found phrase counts for the option like a menu synonym.
     cues: dict[str, list[str]] = {}
+
+
+# --- whatsapp.yaml --------------------------------------------------------------------
+
+TEMPLATE_NAME = r"^[a-z0-9_]{1,60}$"  # what Meta accepts as a template's name
+
+
+class TemplateParameter(Strict):
+    """A {{n}} of a template's body, in order: what the bot puts there, and an example
+    for Meta's review."""
+
+    name: str = Field(min_length=1)
+    meaning: str = Field(min_length=1)
+    example: dict[str, str]  # per language
+
+
+class TemplateText(Strict):
+    body: str = Field(min_length=1, max_length=1024)  # Meta's limit for a template body
+    buttons: list[Annotated[str, Field(min_length=1, max_length=25)]] = Field(
+        default=[], max_length=3
+    )  # quick replies: the person taps one to open the window again
+
+
+class WhatsAppTemplate(Strict):
+    """A message template to submit to Meta (WhatsApp Manager): sent when the 24-hour
+    window is closed. `use` names where the bot sends it."""
+
+    name: str = Field(pattern=TEMPLATE_NAME)
+    use: Literal["waiting_message"]
+    category: Literal["UTILITY", "MARKETING", "AUTHENTICATION"] = "UTILITY"
+    languages: dict[str, str]  # content language → Meta's language code (de, en, en_US …)
+    parameters: list[TemplateParameter] = []
+    texts: dict[str, TemplateText]  # per content language
+
+
+class WhatsAppFile(Strict):
+    """The WhatsApp channel's own content: templates for Meta, and the typed words that
+    stand for commands (WhatsApp has no /commands)."""
+
+    templates: list[WhatsAppTemplate] = []
+    # command (without slash) → words that, typed alone, give it ("meine daten" → meine_daten)
+    commands: dict[str, list[str]] = {}
+    # the label of the button that opens a list message (at most 20 characters), per language
+    list_button: dict[str, Annotated[str, Field(min_length=1, max_length=20)]] = {}
 
 
 # Text roles each step kind shows besides its question, with the default text key.
@@ -466,7 +514,8 @@ cmd_neu cmd_sprache cmd_meine_leads cmd_stats cmd_reload btn_withdraw withdrawn
 lead_withdrawn_note reminder_note escalated_note escalated_away escalated_citizen outcome_note
 lead_handed_over_note lead_to_coordination_note lead_reassigned_away lead_reassigned_citizen
 followup_question btn_followup_yes btn_followup_partly btn_followup_no followup_thanks
-expired_citizen lead_expired_note digest privacy_notice my_data_person my_data_conversation
+expired_citizen lead_expired_note digest digest_responses digest_response_line privacy_notice
+my_data_person my_data_conversation
 my_data_request my_data_nothing my_data_footer erase_confirm btn_erase_yes btn_erase_no erased
 erase_cancelled lead_erased_note cmd_meine_daten cmd_loeschen cmd_datenschutz faq_answer_aside
 attachment_not_sent

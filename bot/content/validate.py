@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -13,8 +14,9 @@ from rapidfuzz import process
 
 from bot import clock
 from bot.content import schema
-from bot.content.model import EVENTS, FREINET_MAPPING, INTENTS, VARIANT, Content
+from bot.content.model import EVENTS, FREINET_MAPPING, INTENTS, VARIANT, WHATSAPP, Content
 from bot.content.offer_table import KIND_CODES, NO_END, OfferTable
+from bot.content.trust import check_faq, check_lotsen_names
 from bot.content.yamlio import LocatedDocument, Path_, Problem
 from bot.payloads import MAX_BYTES, SEPARATOR, Choice, Language, size
 
@@ -75,12 +77,17 @@ def cross_check(
     if content.freinet_mapping is not None:
         problems += _check_mapping(content.freinet_mapping, docs[FREINET_MAPPING], interest_ids)
     problems += _check_lotsen(content, docs["lotsen.yaml"], interest_ids)
+    problems += check_lotsen_names(content.lotsen, docs["lotsen.yaml"])
     if EVENTS in docs:
         problems += _check_events(content, docs[EVENTS])
-    problems += _check_knowledge(knowledge, faq_max_age_days, today or clock.today())
+    today = today or clock.today()
+    problems += _check_knowledge(knowledge, faq_max_age_days, today)
+    problems += check_faq(knowledge, today.year)
     if INTENTS in docs:
         problems += _check_intents(content, docs[INTENTS])
     problems += _check_leads(content, docs["leads.yaml"])
+    if WHATSAPP in docs:
+        problems += _check_whatsapp(content, docs[WHATSAPP])
     return problems
 
 
@@ -665,3 +672,43 @@ def _check_leads(content: Content, doc: LocatedDocument) -> Iterator[Problem]:
             "die Weitergabe muss nach der Erinnerung "
             "kommen: escalate_after_hours > remind_after_hours",
         )
+
+
+_PLACEHOLDER = re.compile(r"\{\{(\d+)\}\}")
+
+
+def _check_whatsapp(content: Content, doc: LocatedDocument) -> Iterator[Problem]:
+    """Templates as Meta takes them: every language of the content, {{1}}…{{n}} for the
+    declared parameters, each with an example; a template for each use."""
+    whatsapp = content.whatsapp
+    uses = {template.use for template in whatsapp.templates}
+    if whatsapp.templates and "waiting_message" not in uses:
+        yield doc.problem(("templates",), "keine Vorlage mit 'use: waiting_message'")
+    for index, template in enumerate(whatsapp.templates):
+        here = ("templates", index)
+        for lang in content.languages:
+            if lang not in template.texts or lang not in template.languages:
+                yield doc.problem(here, f"Vorlage '{template.name}': Sprache '{lang}' fehlt")
+        wanted = [str(n) for n in range(1, len(template.parameters) + 1)]
+        for lang, text in template.texts.items():
+            found = _PLACEHOLDER.findall(text.body)
+            if sorted(set(found)) != wanted:
+                yield doc.problem(
+                    (*here, "texts", lang, "body"),
+                    f"Vorlage '{template.name}' ({lang}): Platzhalter {found} passen nicht zu "
+                    f"{len(template.parameters)} Parameter(n) – erwartet {{{{1}}}} bis "
+                    f"{{{{{len(template.parameters)}}}}}",
+                )
+        for p_index, parameter in enumerate(template.parameters):
+            for lang in template.texts:
+                if lang not in parameter.example:
+                    yield doc.problem(
+                        (*here, "parameters", p_index),
+                        f"Parameter '{parameter.name}': Beispiel für '{lang}' fehlt",
+                    )
+    for command, words in whatsapp.commands.items():
+        if not words:
+            yield doc.problem(("commands", command), f"'{command}': keine Wörter")
+    for lang in content.languages:
+        if whatsapp.commands and lang not in whatsapp.list_button:
+            yield doc.problem(("list_button",), f"list_button: Sprache '{lang}' fehlt")

@@ -495,7 +495,7 @@ class DialogEngine:
             turn.state.history.append(current)
         if not result.chosen:  # what is known is not asked again, unless chosen
             target = self._first_unanswered(turn, target)
-        await repo.count_step(turn.session, target, self.today())  # funnel, anonymous
+        await repo.count_step(turn.session, target, self.today(), turn.user)  # the funnel
         return await self._enter(turn, target)
 
     def _first_unanswered(self, turn: Turn, target: str) -> str:
@@ -531,7 +531,7 @@ class DialogEngine:
     async def _restart(self, turn: Turn) -> list[Message]:
         turn.state.answers.clear()
         turn.state.history.clear()
-        await repo.count_step(turn.session, self.content.dialog.start, self.today())
+        await repo.count_step(turn.session, self.content.dialog.start, self.today(), turn.user)
         return await self._enter(turn, self.content.dialog.start)
 
     @staticmethod

@@ -213,7 +213,10 @@ class Extras:
             conversations_days=keep.conversations_days,
             closed_leads_days=keep.closed_leads_days,
         )
-        return "\n".join([notice, *self._operator_lines(turn)])
+        # A channel with a processor of its own (WhatsApp: Meta) names it.
+        channel = f"privacy_channel_{turn.user.channel}"
+        extra = [turn.t(channel)] if channel in self.content.texts.texts else []
+        return "\n".join([notice, *extra, *self._operator_lines(turn)])
 
     def _operator_lines(self, turn: Turn) -> list[str]:
         """Who runs the service and where its imprint and privacy policy are (OPERATOR_*)."""
@@ -308,7 +311,7 @@ class Extras:
             return [Message(turn.t("deeplink_unknown")), *await self.flow.restart(turn)]
         if turn.state.answers.get("source"):  # a lead from here counts for the same row
             turn.state.answers["source"] = source
-        await repo.count_step(turn.session, turn.state.step, today)  # the funnel: entered here
+        await repo.count_step(turn.session, turn.state.step, today, turn.user)  # funnel: here
         return replies
 
     async def _continue_here(self, turn: Turn, code: str) -> list[Message]:

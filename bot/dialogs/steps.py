@@ -350,6 +350,7 @@ class OffersStep(StepKind):
                     results=len(ranked),
                     best_score=best,
                     unmet=unmet,
+                    person=repo.pseudonym(turn.user),  # repeat views count once
                 )
                 for interest in turn.state.answers.get("interests", [])
             ],
@@ -630,7 +631,7 @@ class EventsStep(StepKind):
 
     async def _ask_place(self, turn: Turn, target: str) -> list[Message]:
         turn.state.step = target
-        await repo.count_step(turn.session, target, turn.today())  # funnel, anonymous
+        await repo.count_step(turn.session, target, turn.today(), turn.user)  # the funnel
         asking = turn.content.dialog.steps[target]
         return await KINDS[asking.kind].enter(turn, target, asking)
 

@@ -46,7 +46,7 @@ QUESTION_BUTTONS: dict[str, tuple[str, ...]] = {
     "new": ("answer",),
 }
 ANSWERABLE = ("offered", "accepted", "contacted", "new")
-SHOWN_CHANNELS = ("telegram", "web")  # named on the card; texts channel_<name>
+SHOWN_CHANNELS = ("telegram", "web", "whatsapp")  # named on the card; texts channel_<name>
 
 
 class Desk(Protocol):

@@ -13,6 +13,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from bot import clock
 from bot.content.schema import Offer
@@ -87,12 +88,8 @@ def _records(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
     line breaks inside quoted cells. reader.line_num is the line where a record *ends*, so
     the next one starts on the line after it.
     """
-    reader = csv.reader(
-        io.StringIO(text, newline=""),  # keeps quoted line breaks, counts \r\n as one line
-        "excel",
-        delimiter=separator(_header_line(text)),
-        skipinitialspace=True,  # 'a; "b; c"' as people type it; cells are stripped anyway
-    )
+    _refuse_unclosed_quote(text, name)
+    reader = _reader(text)
     start = 1
     try:
         for record in reader:
@@ -101,6 +98,35 @@ def _records(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
             start = reader.line_num + 1
     except csv.Error as exc:
         raise SourceError(f"{name}:{reader.line_num}: kein gültiges CSV ({exc})") from exc
+
+
+def _reader(text: str, strict: bool = False) -> Any:  # a csv reader (its type is private)
+    return csv.reader(
+        io.StringIO(text, newline=""),  # keeps quoted line breaks, counts \r\n as one line
+        "excel",
+        delimiter=separator(_header_line(text)),
+        skipinitialspace=True,  # 'a; "b; c"' as people type it; cells are stripped anyway
+        strict=strict,
+    )
+
+
+def _refuse_unclosed_quote(text: str, name: str) -> None:
+    """A quote that is never closed makes the rest of the file one cell. Read leniently,
+    those rows would vanish into one rejected row – and an import archives every CSV offer
+    missing from the file. So the whole file is refused, naming the line of the quote."""
+    reader = _reader(text, strict=True)
+    start = 1
+    try:
+        for _record in reader:
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise SourceError(
+                f'{name}:{start}: das Anführungszeichen (") in Zeile {start} wird nicht '
+                "geschlossen – alles bis zum Dateiende wäre eine einzige Zelle. Bitte schließen "
+                'oder entfernen (ein " in einer Zelle wird verdoppelt: ""); nichts importiert.'
+            ) from exc
+        # other strict complaints ('"Gut" gemacht') are read leniently, as Excel does
 
 
 def _read(text: str, name: str) -> tuple[list[str], list[tuple[int, list[str]]]]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from bot.content.model import Content
 from bot.matching.places import Place, PlaceResolver
@@ -120,6 +121,12 @@ def top_interest(content: Content, interest: str) -> str | None:
 
 def telegram_link(bot_username: str, payload: str) -> str:
     return f"https://t.me/{bot_username.lstrip('@')}?start={payload}"
+
+
+def whatsapp_link(number: str, prefill: str) -> str:
+    """wa.me opens a chat with `number` and the message `prefill` typed in; the channel
+    reads the '#<payload>' at its end like Telegram's /start payload (bot/whatsapp)."""
+    return f"https://wa.me/{number}?text={quote(prefill)}"
 
 
 def web_link(web_public_url: str, payload: str) -> str:

@@ -30,6 +30,7 @@ class Made:
     payload: str
     telegram: str
     web: str
+    whatsapp: str | None = None  # with WHATSAPP_NUMBER set
 
 
 def find_interest(content: Content, interest: str) -> str:
@@ -96,6 +97,7 @@ def make_poster(
     lang: str,
     bot_username: str,
     web_public_url: str,
+    whatsapp_number: str | None = None,
     out: Path | None = None,
 ) -> Made:
     if out is not None and out.suffix.lower() != ".pdf":
@@ -107,16 +109,26 @@ def make_poster(
     payload = links.poster_payload(interest, place)
     telegram = links.telegram_link(bot_username, payload)
     web = links.web_link(web_public_url, payload)
+    whatsapp = None
+    if whatsapp_number:
+        prefill = content.text("poster_whatsapp_text", lang, payload=payload)
+        whatsapp = links.whatsapp_link(whatsapp_number, prefill)
     pdf = out or Path(f"plakat-{interest}-{links.place_slug(place)}.pdf")
     png = pdf.with_suffix(".png")
     pdf.parent.mkdir(parents=True, exist_ok=True)
-    write_pdf(_poster(content, lang, interest, place, telegram, web), pdf)
+    write_pdf(_poster(content, lang, interest, place, telegram, web, whatsapp), pdf)
     write_png(pdf, png)
-    return Made(pdf, png, payload, telegram, web)
+    return Made(pdf, png, payload, telegram, web, whatsapp)
 
 
 def _poster(
-    content: Content, lang: str, interest: str, place: Place, telegram: str, web: str
+    content: Content,
+    lang: str,
+    interest: str,
+    place: Place,
+    telegram: str,
+    web: str,
+    whatsapp: str | None = None,
 ) -> Poster:
     """Every word from content: texts.yaml in `lang`, the interest's label from the taxonomy."""
     label = content.interest_label(interest, lang)
@@ -126,7 +138,17 @@ def _poster(
         network=content.text("network_name", lang),
         codes=(
             Code(content.text("poster_scan_telegram", lang), telegram, links.short(telegram)),
+            *(
+                [Code(content.text("poster_scan_whatsapp", lang), whatsapp, _wa_short(whatsapp))]
+                if whatsapp
+                else []
+            ),
             Code(content.text("poster_scan_web", lang), web, links.short(web)),
         ),
         title=f"{label} – {place.label}",
     )
+
+
+def _wa_short(url: str) -> str:
+    """Printed under the code: the number to write to (the message is in the code)."""
+    return links.short(url).split("?", 1)[0]

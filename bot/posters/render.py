@@ -146,14 +146,15 @@ def _body_lines(text: str, size: float, width: float) -> list[str]:
 def _codes(canvas: Canvas, codes: tuple[Code, ...], width: float, top: float) -> None:
     """The codes side by side, each with its caption above and its link below."""
     column = (width - 2 * MARGIN) / max(1, len(codes))
+    size = min(QR_SIZE, column - 16)  # three codes share the width: each a little smaller
     for index, code in enumerate(codes):
         centre = MARGIN + column * (index + 0.5)
         caption = printable(code.caption, BOLD)
         canvas.setFillColor(INK)
         canvas.setFont(BOLD, _fitting_size(caption, BOLD, column - 16, largest=17, smallest=9))
         canvas.drawCentredString(centre, top, caption)
-        bottom = top - 14 - QR_SIZE
-        _qr(canvas, code.url, centre - QR_SIZE / 2, bottom, QR_SIZE)
+        bottom = top - 14 - size
+        _qr(canvas, code.url, centre - size / 2, bottom, size)
         canvas.setFillColor(MUTED)
         canvas.setFont(REGULAR, 9)
         for line_no, line in enumerate(_link_lines(code.printed, column - 16)):

@@ -1,5 +1,8 @@
 """What is stored about a person: shown on /meine_daten, erased on /loeschen, aged out.
 
+The overview's demand records (searches, step visits) carry the person's random key
+(`User.pseudonym`), which lives only on the user row: the export lists them, and with the
+user row the key goes, so they lead to nobody afterwards.
 Leads survive a person's deletion only as anonymous counts: personal fields (name,
 contact, place and the details, which may quote the person's own words) are cleared and
 the lead is moved to one shared anonymous user, so reports keep their numbers.
@@ -27,6 +30,7 @@ from bot.leads.routing import COORDINATION_ID
 from bot.messages import Message, Notification, Recipient
 from bot.offers.submissions import subject as offer_subject
 from bot.privacy.labels import answer_lines, in_language, local_date
+from bot.store import models
 from bot.store.db import scrub_after_commit
 from bot.store.handover import WAITING
 from bot.store.models import (
@@ -37,11 +41,16 @@ from bot.store.models import (
     LeadEvent,
     OfferSubmission,
     OutboxMessage,
+    Search,
+    StepVisit,
     User,
     WebMessage,
+    WhatsAppContact,
+    WhatsAppMessage,
 )
+from bot.store.repo import WHATSAPP_WAITING
 
-ANONYMOUS = ("deleted", "anonymous")  # (channel, external_id) of the shared tombstone user
+ANONYMOUS = models.ANONYMOUS  # (channel, external_id) of the shared tombstone user
 
 
 async def personal_data(session: AsyncSession, user: User) -> dict[str, Any]:
@@ -55,7 +64,8 @@ async def personal_data(session: AsyncSession, user: User) -> dict[str, Any]:
             select(OutboxMessage).where(
                 OutboxMessage.recipient_role == "citizen",
                 OutboxMessage.recipient_id == str(user.id),
-                OutboxMessage.status.in_(WAITING),  # also those waiting for the web page
+                # also those waiting for the web page or for WhatsApp's window
+                OutboxMessage.status.in_((*WAITING, WHATSAPP_WAITING)),
             )
         )
     ).all()
@@ -71,7 +81,10 @@ async def personal_data(session: AsyncSession, user: User) -> dict[str, Any]:
             "id_on_channel": user.external_id,
             "language": user.language,
             "first_contact": _iso(user.created_at),
+            # The random key the overview counts people by; it goes with the person.
+            "key_for_counts": user.pseudonym,
         },
+        "counted": await _counted(session, user),
         "conversation": None
         if conversation is None
         else {
@@ -99,6 +112,7 @@ async def personal_data(session: AsyncSession, user: User) -> dict[str, Any]:
             for lead in leads
         ],
         "messages_waiting": [{"created": _iso(m.created_at), "text": m.text} for m in waiting],
+        "whatsapp": await _whatsapp(session, user),
         "offers": [
             {
                 "number": offer.id,
@@ -109,6 +123,46 @@ async def personal_data(session: AsyncSession, user: User) -> dict[str, Any]:
             }
             for offer in await _submissions(session, user)
         ],
+    }
+
+
+async def _counted(session: AsyncSession, user: User) -> dict[str, list[dict[str, str]]]:
+    """What the overview's counts hold under the person's key: searches and steps."""
+    if user.pseudonym is None:
+        return {"searches": [], "steps": []}
+    searches = await session.scalars(
+        select(Search).where(Search.person == user.pseudonym).order_by(Search.id)
+    )
+    steps = await session.scalars(
+        select(StepVisit)
+        .where(StepVisit.person == user.pseudonym)
+        .order_by(StepVisit.day, StepVisit.step)
+    )
+    return {
+        "searches": [
+            {"at": _iso(s.created_at), "gemeinde": s.gemeinde or "", "interest": s.interest}
+            for s in searches
+        ],
+        "steps": [{"day": v.day.isoformat(), "step": v.step} for v in steps],
+    }
+
+
+async def _whatsapp(session: AsyncSession, user: User) -> dict[str, Any] | None:
+    """On WhatsApp: when the person last wrote (the 24-hour window) and what became of the
+    messages sent to them (ids and statuses from Meta, no texts)."""
+    contact = await session.get(WhatsAppContact, user.id)
+    sent = (
+        await session.scalars(
+            select(WhatsAppMessage)
+            .where(WhatsAppMessage.user_id == user.id)
+            .order_by(WhatsAppMessage.sent_at)
+        )
+    ).all()
+    if contact is None and not sent:
+        return None
+    return {
+        "last_message": _iso(contact.last_inbound_at) if contact else None,
+        "sent": [{"at": _iso(m.sent_at), "status": m.status, "template": m.template} for m in sent],
     }
 
 
@@ -331,6 +385,8 @@ async def enforce_retention(session: AsyncSession, content: Content, now: dt.dat
         )
     )
     await session.execute(delete(Invite).where(Invite.expires_at < message_cut))
+    # Meta's ids and statuses of WhatsApp messages: kept as long as delivered messages.
+    await session.execute(delete(WhatsAppMessage).where(WhatsAppMessage.sent_at < message_cut))
     # Update ids only guard against redelivery within minutes; a week is plenty.
     await session.execute(
         delete(HandledUpdate).where(HandledUpdate.at < now - dt.timedelta(days=7))

@@ -1,6 +1,6 @@
 """The numbers behind `lotse report`, computed from the database and the content.
 
-Everything here is a plain count over a period; nothing names or identifies a person.
+Everything here is a count of people over a period; nothing names or identifies a person.
 The rule that small counts are shown as "<3" is applied when rendering (`present.py`),
 so that all three formats apply it the same way and tests can check the exact numbers.
 
@@ -10,11 +10,16 @@ Definitions (docs/inhalte.md repeats them for coordinators):
   for its area, an offer with several areas counts once in each and once in the totals.
   Left out: archived offers (`archived: true`, gone from their import source) and one-off
   offers whose date lies before the period (they were over before it began).
-- interested: rows in `searches` created in the period (one row per interest named in a
-  search, so a person naming two areas counts in both); unmet: those with `unmet`.
-- leads: leads created in the period, once for each area among their interests.
-- accepted / placed: leads with a `lead_events` row to that status in the period,
-  attributed to the lead's Gemeinde and areas (each lead at most once per cell).
+- people: every figure below counts distinct people (`bot/store/people.py`): searches and
+  step visits by the person's random pseudonym, leads by their user (a deleted person's
+  leads one each). A person counts once per cell, so a person with two areas counts in
+  both areas but once in the Gemeinde's and the overall total, and totals can be less
+  than the sum of their cells. Rows from before pseudonyms count one person each.
+- interested: people with a search (offers shown) created in the period; unmet: those
+  who were shown no good match at least once.
+- leads: people with a lead created in the period, in each area among its interests.
+- accepted / placed: people with a lead that had a `lead_events` row to that status in the
+  period, attributed to the lead's Gemeinde and areas.
 - time to first contact: for leads created in the period, from `created_at` to their first
   event to `contacted` (or, when there is none, to `accepted`) up to the end of the period.
 - posters and links: conversations started in the period by each deep link (`entry_counts`,
@@ -29,6 +34,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Label, Select, case, func, literal, select
@@ -41,7 +47,17 @@ from bot.content.schema import DialogFile, Offer
 from bot.leads.lifecycle import aware
 from bot.matching.places import PlaceResolver
 from bot.posters import links
-from bot.store.models import EntryCount, Lead, LeadEvent, Search, StepCount
+from bot.report.response import ResponseTimes, response_times
+from bot.store.models import (
+    EntryCount,
+    Lead,
+    LeadEvent,
+    Search,
+    StepCount,
+    StepVisit,
+    User,
+)
+from bot.store.people import lead_person, search_person
 
 TOTAL = "*"  # the key for "all Gemeinden" / "all areas" in Report.cells
 NO_GEMEINDE = ""  # searches and leads without a known Gemeinde (outside the region, unknown)
@@ -102,6 +118,12 @@ class StepRow:
     entered: int
     on_path: bool
     drop_out: float | None = None  # share lost before the next path step, 0..1 (may be < 0)
+    label: str | None = None  # the step's `report_label` in dialog.yaml
+
+    @property
+    def name(self) -> str:
+        """How the report names the step: its German label, else its name in dialog.yaml."""
+        return self.label or self.step
 
 
 @dataclass(frozen=True)
@@ -147,6 +169,7 @@ class Report:
     steps: list[StepRow]
     weeks: list[WeekRow]
     entries: list[EntryRow] = field(default_factory=list)
+    responses: ResponseTimes | None = None  # the promise, measured (`response.py`)
 
     def cell(self, gemeinde: str = TOTAL, area: str = TOTAL) -> Cell:
         return self.cells.get((gemeinde, area)) or Cell()
@@ -163,9 +186,10 @@ async def build_report(
     await _count_leads(session, cells, period, parents)
     await _count_outcomes(session, cells, period, parents)
     areas = [i.id for i in content.taxonomy.interests]
+    now = now or clock.now()
     return Report(
         period=period,
-        generated_at=now or clock.now(),
+        generated_at=now,
         gemeinden=_gemeinden(content, cells),
         areas=areas,
         area_labels={i.id: i.label.get("de") or i.id for i in content.taxonomy.interests},
@@ -173,6 +197,7 @@ async def build_report(
         steps=await _steps(session, content.dialog, period),
         weeks=await _weeks(session, period),
         entries=await _entries(session, content, period),
+        responses=await response_times(session, content, period.since, period.until, now),
     )
 
 
@@ -239,16 +264,29 @@ def _count_offers(cells: Cells, content: Content, period: Period, parents: dict[
 async def _count_searches(
     session: AsyncSession, cells: Cells, period: Period, parents: dict[str, str]
 ) -> None:
-    unmet = func.sum(case((Search.unmet.is_(True), 1), else_=0))
-    rows = await session.execute(
-        select(Search.gemeinde, Search.interest, func.count(), unmet)
-        .where(Search.created_at >= period.since, Search.created_at < period.until)
-        .group_by(Search.gemeinde, Search.interest)
-    )
-    for gemeinde, interest, count, unmet_count in rows:
-        # One search row is about one interest: it counts in its area and in the totals.
-        if interest in parents:
-            _add(cells, _keys(gemeinde, [parents[interest]]), interested=count, unmet=unmet_count)
+    """Distinct people per cell: each Gemeinde × area, each Gemeinde and each area over
+    all the rest, and everybody - four queries, as people do not add up across cells."""
+    area = case(parents, value=Search.interest).label("area")  # a sub-topic → its area
+    person = search_person()
+    interested = func.count(func.distinct(person))
+    unmet = func.count(func.distinct(case((Search.unmet.is_(True), person))))
+    where = (Search.created_at >= period.since, Search.created_at < period.until)
+    known = area.is_not(None)
+    for group in ((Search.gemeinde, area), (Search.gemeinde,), (area,), ()):
+        query = select(*group, interested, unmet).where(*where, known)
+        for row in await session.execute(query.group_by(*group) if group else query):
+            *names, count, unmet_count = row
+            key = _group_key(group, names)
+            if count:
+                cells[key].interested += int(count)
+                cells[key].unmet += int(unmet_count or 0)
+
+
+def _group_key(group: tuple[Any, ...], names: list[Any]) -> tuple[str, str]:
+    """The cell of one grouped row: (Gemeinde, area), a missing part being TOTAL."""
+    found = dict(zip((c.key for c in group), names, strict=True))
+    gemeinde = (found["gemeinde"] or NO_GEMEINDE) if "gemeinde" in found else TOTAL
+    return gemeinde, found.get("area", TOTAL)
 
 
 def _leads_in(period: Period) -> Select:
@@ -258,20 +296,25 @@ def _leads_in(period: Period) -> Select:
 async def _count_leads(
     session: AsyncSession, cells: Cells, period: Period, parents: dict[str, str]
 ) -> None:
-    """Leads created in the period, and for those contacted the time it took."""
+    """People with a lead created in the period, and for the leads contacted the time it
+    took (that one per lead: it measures the answer to each request)."""
     reached = await _first_contacts(session, period)
+    people: dict[tuple[str, str], set[str]] = defaultdict(set)
     rows = await session.execute(
-        select(Lead.id, Lead.created_at, Lead.gemeinde, Lead.interests).where(
-            Lead.id.in_(_leads_in(period))
-        )
+        select(Lead.id, lead_person(), Lead.created_at, Lead.gemeinde, Lead.interests)
+        .join(User, User.id == Lead.user_id)
+        .where(Lead.id.in_(_leads_in(period)))
     )
-    for lead_id, created_at, gemeinde, interests in rows:
+    for lead_id, person, created_at, gemeinde, interests in rows:
         keys = list(_keys(gemeinde, _areas(interests or [], parents)))
-        _add(cells, keys, leads=1)
+        for key in keys:
+            people[key].add(person)
         if lead_id in reached:
             hours = max(0.0, (reached[lead_id] - aware(created_at)).total_seconds() / 3600)
             for key in keys:
                 cells[key].contact_hours.append(hours)
+    for key, found in people.items():
+        cells[key].leads = len(found)
 
 
 async def _first_contacts(session: AsyncSession, period: Period) -> dict[int, dt.datetime]:
@@ -296,21 +339,24 @@ async def _first_contacts(session: AsyncSession, period: Period) -> dict[int, dt
 async def _count_outcomes(
     session: AsyncSession, cells: Cells, period: Period, parents: dict[str, str]
 ) -> None:
-    """Leads accepted or placed in the period (created whenever), each once per status."""
+    """People whose lead was accepted or placed in the period (created whenever): a lead
+    accepted twice (after a hand-over) or two leads of one person count once per cell."""
     rows = await session.execute(
-        select(LeadEvent.lead_id, LeadEvent.to_status, Lead.gemeinde, Lead.interests)
+        select(LeadEvent.to_status, lead_person(), Lead.gemeinde, Lead.interests)
         .join(Lead, Lead.id == LeadEvent.lead_id)
+        .join(User, User.id == Lead.user_id)
         .where(
             LeadEvent.at >= period.since,
             LeadEvent.at < period.until,
             LeadEvent.to_status.in_(("accepted", "placed")),
         )
     )
-    seen: set[tuple[int, str]] = set()  # a lead accepted twice (after a hand-over) counts once
-    for lead_id, status, gemeinde, interests in rows:
-        if (lead_id, status) not in seen:
-            seen.add((lead_id, status))
-            _add(cells, _keys(gemeinde, _areas(interests or [], parents)), **{status: 1})
+    people: dict[tuple[str, tuple[str, str]], set[str]] = defaultdict(set)
+    for status, person, gemeinde, interests in rows:
+        for key in _keys(gemeinde, _areas(interests or [], parents)):
+            people[status, key].add(person)
+    for (status, key), found in people.items():
+        setattr(cells[key], status, len(found))
 
 
 def _gemeinden(content: Content, cells: Cells) -> list[str]:
@@ -347,21 +393,51 @@ def volunteer_path(dialog: DialogFile) -> list[str]:
 
 
 async def _steps(session: AsyncSession, dialog: DialogFile, period: Period) -> list[StepRow]:
-    rows = await session.execute(
+    entered = await _step_people(session, period)
+    path = volunteer_path(dialog)
+    counts = [entered.get(step, 0) for step in path]
+    steps = dialog.steps
+    funnel = [
+        StepRow(
+            step,
+            steps[step].kind,
+            count,
+            True,
+            _drop_out(count, following),
+            steps[step].report_label,
+        )
+        for step, count, following in zip(path, counts, [*counts[1:], None], strict=True)
+    ]
+    others = sorted((s for s in entered if s not in path), key=lambda s: (-entered[s], s))
+    return funnel + [
+        StepRow(
+            s,
+            steps[s].kind if s in steps else None,
+            entered[s],
+            False,
+            label=steps[s].report_label if s in steps else None,
+        )
+        for s in others
+    ]
+
+
+async def _step_people(session: AsyncSession, period: Period) -> dict[str, int]:
+    """People who entered each step in the period, each once however often they came;
+    plus the days before migration 0012, counted as entries (`StepCount`)."""
+    visits = await session.execute(
+        select(StepVisit.step, func.count(func.distinct(StepVisit.person)))
+        .where(StepVisit.day >= period.start, StepVisit.day <= period.end)
+        .group_by(StepVisit.step)
+    )
+    entered = {step: int(count) for step, count in visits}
+    old = await session.execute(
         select(StepCount.step, func.sum(StepCount.entered))
         .where(StepCount.day >= period.start, StepCount.day <= period.end)
         .group_by(StepCount.step)
     )
-    entered = {step: int(total or 0) for step, total in rows}
-    path = volunteer_path(dialog)
-    counts = [entered.get(step, 0) for step in path]
-    funnel = [
-        StepRow(step, dialog.steps[step].kind, count, True, _drop_out(count, following))
-        for step, count, following in zip(path, counts, [*counts[1:], None], strict=True)
-    ]
-    others = sorted((s for s in entered if s not in path), key=lambda s: (-entered[s], s))
-    kinds = {name: step.kind for name, step in dialog.steps.items()}
-    return funnel + [StepRow(s, kinds.get(s), entered[s], False) for s in others]
+    for step, total in old:
+        entered[step] = entered.get(step, 0) + int(total or 0)
+    return entered
 
 
 def _drop_out(count: int, following: int | None) -> float | None:
@@ -479,11 +555,14 @@ def _week_of(column: InstrumentedAttribute[dt.datetime], starts: list[dt.datetim
 async def _weekly_searches(
     session: AsyncSession, period: Period, starts: list[dt.datetime]
 ) -> dict[int, tuple[int, int]]:
+    """People who searched in each week (and those left without a good match): a person
+    searching in two weeks counts in both, and once in the period's total."""
     column = Search.created_at
     week = _week_of(column, starts)
-    unmet = func.sum(case((Search.unmet.is_(True), 1), else_=0))
+    person = search_person()
+    unmet = func.count(func.distinct(case((Search.unmet.is_(True), person))))
     rows = await session.execute(
-        select(week, func.count(), unmet)
+        select(week, func.count(func.distinct(person)), unmet)
         .where(column >= period.since, column < period.until)
         .group_by(week)
     )
@@ -496,7 +575,9 @@ async def _weekly_leads(
     column = Lead.created_at
     week = _week_of(column, starts)
     rows = await session.execute(
-        select(week, func.count())
+        select(week, func.count(func.distinct(lead_person())))
+        .select_from(Lead)
+        .join(User, User.id == Lead.user_id)
         .where(column >= period.since, column < period.until)
         .group_by(week)
     )
@@ -509,7 +590,10 @@ async def _weekly_placed(
     column = LeadEvent.at
     week = _week_of(column, starts)
     rows = await session.execute(
-        select(week, func.count(func.distinct(LeadEvent.lead_id)))
+        select(week, func.count(func.distinct(lead_person())))
+        .select_from(LeadEvent)
+        .join(Lead, Lead.id == LeadEvent.lead_id)
+        .join(User, User.id == Lead.user_id)
         .where(column >= period.since, column < period.until, LeadEvent.to_status == "placed")
         .group_by(week)
     )

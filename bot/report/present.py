@@ -11,8 +11,11 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from bot.leads.routing import COORDINATION_ID
 from bot.report import suppress
 from bot.report.data import MIN_SHOWN, NO_GEMEINDE, TOTAL, Cell, EntryRow, Report, WeekRow
+from bot.report.response import REFERENCE_TEXT, Responses, ResponseTimes
+from bot.report.response import TOTAL as RESPONSE_TOTAL
 
 SMALL = f"<{MIN_SHOWN}"
 HIDDEN = "·"  # hidden so that a "<3" cannot be worked out (secondary suppression)
@@ -38,7 +41,7 @@ SHORT_LABELS = {
     "median_hours": "Median Erstkontakt",
 }
 WEEK_LABELS = {
-    "searches": "Suchen",
+    "searches": "Interessierte",
     "unmet": "ungedeckt",
     "leads": "Anfragen",
     "placed": "vermittelt",
@@ -56,6 +59,75 @@ KIND_LABELS = {
     "question": "Frage",
     "info": "Hinweis",
 }
+PEOPLE_NOTE = (
+    "Gezählt werden Personen, nicht Aufrufe: jede einmal je Feld, auch wenn sie mehrmals "
+    "schaute oder neu anfing. Wer zwei Bereiche nennt, zählt in beiden, in „alle …“ (Personen "
+    "gesamt) aber einmal; die Felder einer Zeile können mehr ergeben als ihre Summe."
+)
+FUNNEL_NOTE = (
+    "„Personen“: wer den Schritt im Zeitraum betreten hat, jede Person einmal, auch wenn sie "
+    "ihn mehrmals betrat (über „andere Interessen“, „zurück“ oder nach einem Neustart). "
+    "Der Abbruch erscheint nur, wo keine der Zahlen „<3“ ist."
+)
+# "So wird gezählt": every figure in one or two sentences (all formats; docs/inhalte.md).
+DEFINITIONS: tuple[tuple[str, str], ...] = (
+    (
+        "Angebote",
+        "Angebote aus offers.yaml in Gemeinde und Bereich (ein Unterthema zählt für "
+        "seinen Bereich); ohne archivierte und ohne einmalige Angebote, deren Datum vor dem "
+        "Zeitraum liegt.",
+    ),
+    (
+        "Interessierte",
+        "Personen, denen im Zeitraum Angebote gezeigt wurden, je Gemeinde und Bereich. Wer die "
+        "Liste mehrmals ansieht oder neu anfängt, zählt einmal. Wer zwei Bereiche nennt, zählt "
+        "in beiden Bereichen, in „alle Bereiche“ und „alle Gemeinden“ aber einmal: die "
+        "Personen gesamt können weniger sein als die Summe der Zeilen.",
+    ),
+    (
+        "ohne passendes Angebot",
+        "Interessierte, denen dabei mindestens einmal kein gut passendes Angebot gezeigt wurde.",
+    ),
+    (
+        "Anfragen",
+        "Personen, die im Zeitraum eine Anfrage an einen Lotsen gestellt haben, je Bereich "
+        "ihrer Interessen; zwei Anfragen einer Person zählen einmal.",
+    ),
+    (
+        "angenommen, vermittelt",
+        "Personen, deren Anfrage im Zeitraum angenommen bzw. vermittelt wurde, jede einmal.",
+    ),
+    (
+        "Median bis Erstkontakt",
+        "Für Anfragen aus dem Zeitraum: Zeit bis „Kontakt "
+        "aufgenommen“ (ohne diesen Schritt: bis „angenommen“); nur ab 3 Anfragen.",
+    ),
+    (
+        "Wie Personen erkannt werden",
+        "Jede Person hat einen zufälligen Schlüssel, der nur bei ihr gespeichert ist; Suchen und "
+        "Dialogschritte tragen ihn, keinen Namen und keine Kennung. Dieselbe Person im Web-Chat "
+        "und auf Telegram sind zwei Schlüssel (außer nach dem Wechsel per Link). Zählungen von "
+        "vor dieser Umstellung kennen keine Personen und zählen je Eintrag eine Person.",
+    ),
+    (
+        "Gelöschte Daten",
+        "Löscht jemand seine Daten, geht der Schlüssel mit: die Suchen und Schritte bleiben als "
+        "Zahl stehen, führen aber zu niemandem mehr, und die Anfragen zählen danach je Anfrage. "
+        "Kommt die Person wieder, zählt sie als neue Person.",
+    ),
+    ("ohne Gemeinde", "Suchen und Anfragen mit einem Ort außerhalb der Region oder ohne Ort."),
+    (
+        "Dialogschritte",
+        "Personen, die einen Schritt im Zeitraum erreicht haben, jede einmal je Schritt (auch "
+        "nach „zurück“, „andere Interessen“ oder einem Neustart). Der Weg der Freiwilligen "
+        "folgt dialog.yaml vom Start über „Ehrenamt“; die Namen der Schritte stehen dort als "
+        "report_label.",
+    ),
+    (
+        "Wochen",
+        "Je Kalenderwoche dieselben Personenzahlen; wer in zwei Wochen sucht, zählt in beiden.",
+    ),
+)
 CELL_METRICS = ("offers", "interested", "unmet", "leads", "accepted", "placed")
 PEOPLE_METRICS = CELL_METRICS[1:]  # offers are public content, not people: never hidden
 WEEK_TOTALS = {"searches": "interested", "unmet": "unmet", "leads": "leads", "placed": "placed"}
@@ -287,3 +359,80 @@ def _entry_table(report: Report) -> Table:
         values |= parts | {total: row.conversations}
         lines.append(suppress.Line(total, tuple(parts)))
     return values, lines
+
+
+# --- response times (the promise, measured) ---------------------------------------------
+
+RESPONSE_HEADERS = (
+    "Anfragen",
+    "≤ 24 Std.",
+    "≤ 72 Std.",
+    "Median",
+    "90 %",
+    "vermittelt",
+    "überfällig",
+)
+RESPONSE_NOTE = (
+    "Anfragen: im Zeitraum gestellt. ≤ 24 Std. / ≤ 72 Std.: Anteil, den ein Mensch (Lotse "
+    "oder Koordination) so schnell angenommen oder beantwortet hat, unter den Anfragen, deren "
+    "Frist schon um ist. Median und 90 %: Zeit bis zur ersten Antwort (90 % wurden schneller "
+    "beantwortet). vermittelt: Anteil der Anfragen mit Vermittlung. überfällig: offene "
+    "Anfragen, gleich aus welcher Zeit, älter als das Versprechen und ohne Antwort (nur die "
+    "Nummern). Eine Anfrage zählt beim Lotsen, der sie zuerst bekam; überfällige stehen, wo "
+    "sie jetzt warten. Anteile ab 3 Anfragen, Zeiten ab 3 Antworten."
+)
+
+
+def hours_text(hours: float | None) -> str:
+    """'18 Std.', '3,5 Tage' or '–'."""
+    if hours is None:
+        return NONE
+    return f"{decimal(hours)} Std." if hours < 48 else f"{decimal(hours / 24)} Tage"
+
+
+def share(part: int, base: int) -> str:
+    """A share of requests: '–' without any, '<3' below three, else '66,7 %'."""
+    if base == 0:
+        return NONE
+    return SMALL if base < MIN_SHOWN else percent(part / base)
+
+
+def response_cells(group: Responses) -> list[str]:
+    """One row's figures in the order of RESPONSE_HEADERS."""
+    enough = len(group.hours) >= MIN_SHOWN
+    return [
+        people(group.requests),
+        share(group.fast, group.due_fast),
+        share(group.kept, group.due_promise),
+        hours_text(group.median) if enough else (SMALL if group.hours else NONE),
+        hours_text(group.p90) if enough else (SMALL if group.hours else NONE),
+        share(group.placed, group.requests),
+        ", ".join(f"#{n}" for n in group.overdue) or NONE,
+    ]
+
+
+def response_rows(times: ResponseTimes) -> tuple[list[list[str]], list[list[str]]]:
+    """(per Gemeinde, then all; per Lotse, the coordination last), each a name and cells."""
+    gemeinden = [g for g in times.by_gemeinde if g != RESPONSE_TOTAL]
+    by_gemeinde = [
+        [gemeinde_label(g), *response_cells(times.by_gemeinde[g])]
+        for g in sorted(gemeinden, key=lambda g: (g == NO_GEMEINDE, g))
+    ]
+    by_gemeinde.append([gemeinde_label(TOTAL), *response_cells(times.total)])
+    lotsen = sorted(
+        times.by_lotse, key=lambda x: (x == COORDINATION_ID, times.lotse_names.get(x, x))
+    )
+    by_lotse = [[times.lotse_names.get(x, x), *response_cells(times.by_lotse[x])] for x in lotsen]
+    return by_gemeinde, by_lotse
+
+
+def reference_line(times: ResponseTimes) -> str:
+    """The share placed overall next to the agencies' average (the reference line)."""
+    total = times.total
+    here = share(total.placed, total.requests)
+    return f"Vermittlungen je Anfrage hier: {here} · zum Vergleich der {REFERENCE_TEXT}"
+
+
+def response_title(times: ResponseTimes) -> str:
+    promise = decimal(times.promise_hours)
+    return f"Antwortzeiten – Versprechen: ein Mensch antwortet binnen {promise} Std."

@@ -1,6 +1,7 @@
 """`lotse report --format csv`: one tidy table, one value per row.
 
-Columns: section, gemeinde, interest, step, week, metric, value, source. A column that does
+Columns: section, gemeinde, interest, step, week, metric, value, source (a poster's
+payload, or a Lotse's id in "antwort_lotse"). A column that does
 not apply to a section is empty; "alle" marks a total. One long table (instead of a wide one)
 loads the same way into a spreadsheet pivot table, R or pandas, and new metrics never
 shift columns. Counts of people follow the same "<3" rule as the other formats, and the
@@ -15,6 +16,8 @@ from collections.abc import Iterator
 
 from bot.report import present as p
 from bot.report.data import NO_GEMEINDE, TOTAL, Cell, Report
+from bot.report.response import TOTAL as RESPONSE_TOTAL
+from bot.report.response import Responses
 
 COLUMNS = ("section", "gemeinde", "interest", "step", "week", "metric", "value", "source")
 CELL_METRICS = (*p.CELL_METRICS, "median_hours")
@@ -38,6 +41,7 @@ def rows(report: Report) -> Iterator[tuple[str, ...]]:
         for row in part(shown):
             yield (*row, "")
     yield from _entries(shown)
+    yield from _responses(report)
 
 
 def value(cell: Cell, metric: str, mark: str | None = None) -> str:
@@ -124,3 +128,39 @@ def _entries(shown: p.Shown) -> Iterator[tuple[str, ...]]:
         for metric, count in counts:
             where = (row.gemeinde or "", row.interest or "")
             yield ("plakat", *where, "", "", metric, count, row.source)
+
+
+def _responses(report: Report) -> Iterator[tuple[str, ...]]:
+    """Sections "antwort_gemeinde" (Gemeinde in `gemeinde`, "alle" for all) and
+    "antwort_lotse" (the Lotse's id in `source`): requests, the shares answered within 24
+    and 72 hours and placed (percent, one decimal), median and 90th percentile hours to
+    the first answer, and the overdue request numbers (space-separated). The same "<3"
+    rule as the other formats: shares from 3 requests, times from 3 answers."""
+    times = report.responses
+    if times is None:
+        return
+    for gemeinde, group in times.by_gemeinde.items():
+        name = ALL if gemeinde == RESPONSE_TOTAL else _name(gemeinde)
+        for metric, shown in _response_values(group):
+            yield ("antwort_gemeinde", name, "", "", "", metric, shown, "")
+    for lotse, group in times.by_lotse.items():
+        for metric, shown in _response_values(group):
+            yield ("antwort_lotse", "", "", "", "", metric, shown, lotse)
+
+
+def _response_values(group: Responses) -> Iterator[tuple[str, str]]:
+    def share(part: int, base: int) -> str:
+        return "" if not base else (p.SMALL if p.hidden(base) else f"{part / base * 100:.1f}")
+
+    def hours(value: float | None) -> str:
+        if not group.hours:
+            return ""
+        return p.SMALL if p.hidden(len(group.hours)) else f"{value:.1f}"
+
+    yield "requests", _people(group.requests)
+    yield "answered_24h_percent", share(group.fast, group.due_fast)
+    yield "answered_72h_percent", share(group.kept, group.due_promise)
+    yield "median_hours", hours(group.median)
+    yield "p90_hours", hours(group.p90)
+    yield "placed_percent", share(group.placed, group.requests)
+    yield "overdue", " ".join(str(n) for n in group.overdue)

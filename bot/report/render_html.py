@@ -90,9 +90,10 @@ def render_html(report: Report) -> str:
             _header(report),
             "<main>",
             _kpis(shown),
-            _heat_section(shown, "interested", "b", "Interesse je Gemeinde und Bereich"),
-            _heat_section(shown, "unmet", "r", "Suchen ohne gut passendes Angebot"),
+            _heat_section(shown, "interested", "b", "Interessierte je Gemeinde und Bereich"),
+            _heat_section(shown, "unmet", "r", "Personen ohne gut passendes Angebot"),
             _summary_section(shown),
+            _responses_section(report),
             _funnel_section(report),
             _entries_section(shown),
             _weeks_section(shown),
@@ -120,7 +121,7 @@ def _header(report: Report) -> str:
         f"<strong>{p.period_text(report)}</strong> · erstellt am {p.generated_text(report)}</p>\n"
         '<p class="note">Zahlen von 1 oder 2 Personen erscheinen als „&lt;3“ (Datenschutz); '
         "0 heißt: niemand. Angebote zählen keine Personen und erscheinen immer genau. "
-        f"{escape(p.HIDDEN_NOTE)}.</p>\n"
+        f"{escape(p.HIDDEN_NOTE)}. {escape(p.PEOPLE_NOTE)}</p>\n"
         "</header>"
     )
 
@@ -277,6 +278,46 @@ def _metric_table(
     )
 
 
+def _responses_section(report: Report) -> str:
+    times = report.responses
+    if times is None:
+        return ""
+    by_gemeinde, by_lotse = p.response_rows(times)
+    tables = "\n".join(
+        _response_table(caption, first, rows)
+        for caption, first, rows in (
+            ("Je Gemeinde (Anfragen aus dem Zeitraum)", "Gemeinde", by_gemeinde),
+            (
+                "Je Lotse (bei wem die Anfrage zuerst ankam)",
+                "Lotse",
+                by_lotse if times.by_lotse else [],
+            ),
+        )
+        if rows and times.by_gemeinde
+    )
+    return (
+        '<section aria-labelledby="h-resp" class="card">\n'
+        f'<h2 id="h-resp">{escape(p.response_title(times))}</h2>\n'
+        f"{tables or '<p>Keine Anfragen im Zeitraum und keine überfälligen.</p>'}\n"
+        f"<p><strong>{escape(p.reference_line(times))}</strong></p>\n"
+        f'<p class="note">{escape(p.RESPONSE_NOTE)}</p>\n</section>'
+    )
+
+
+def _response_table(caption: str, first: str, rows: list[list[str]]) -> str:
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in (first, *p.RESPONSE_HEADERS))
+    body = "\n".join(
+        f'<tr><th scope="row">{escape(row[0])}</th>'
+        + "".join(f"<td>{escape(v)}</td>" for v in row[1:])
+        + "</tr>"
+        for row in rows
+    )
+    return (
+        f'<div class="scroll"><table><caption>{escape(caption)}</caption>\n'
+        f"<thead><tr>{head}</tr></thead>\n<tbody>{body}</tbody></table></div>"
+    )
+
+
 def _funnel_section(report: Report) -> str:
     path = [s for s in report.steps if s.on_path]
     others = [s for s in report.steps if not s.on_path]
@@ -284,9 +325,9 @@ def _funnel_section(report: Report) -> str:
     other_rows = "\n".join(_step_row(s) for s in others)
     more = (
         "<details><summary>Weitere Schritte (Fragen, Hinweise, Abschied)</summary>\n"
-        "<table><caption>Betreten im Zeitraum, außerhalb des Wegs der Freiwilligen</caption>\n"
+        "<table><caption>Personen im Zeitraum, außerhalb des Wegs der Freiwilligen</caption>\n"
         '<thead><tr><th scope="col">Schritt</th><th scope="col" class="t">Art</th>'
-        '<th scope="col">betreten</th></tr></thead>\n'
+        '<th scope="col">Personen</th></tr></thead>\n'
         f"<tbody>{other_rows}</tbody></table></details>\n"
         if others
         else ""
@@ -295,26 +336,28 @@ def _funnel_section(report: Report) -> str:
         '<section aria-labelledby="h-funnel" class="card">\n'
         '<h2 id="h-funnel">Dialogschritte: Weg der Freiwilligen</h2>\n'
         f"{_funnel_svg(path)}\n"
-        '<div class="scroll"><table><caption>Wie oft jeder Schritt betreten wurde und wie viele '
-        "bis zum nächsten Schritt abbrachen (erneutes Betreten zählt mit)</caption>\n"
-        '<thead><tr><th scope="col">Schritt</th><th scope="col" class="t">Art</th>'
-        '<th scope="col">betreten</th><th scope="col">Abbruch bis zum nächsten</th></tr></thead>\n'
+        '<div class="scroll"><table><caption>Wie viele Personen jeden Schritt erreichten (jede '
+        "einmal) und wie viele bis zum nächsten Schritt abbrachen</caption>\n"
+        '<thead><tr><th scope="col">Schritt</th>'
+        '<th scope="col">Personen</th><th scope="col">Abbruch bis zum nächsten</th></tr></thead>\n'
         f"<tbody>{rows}</tbody></table></div>\n{more}</section>"
     )
 
 
 def _step_row(step: StepRow) -> str:
-    """A table row; steps off the path have no next step and so no drop-out column."""
+    """A table row; steps off the path have no next step and so no drop-out column, but
+    the kind of step (they are not in the path's order)."""
     drop = f"<td>{p.percent(step.drop_out)}</td>" if step.on_path else ""
+    kind = "" if step.on_path else f'<td class="t">{p.step_label(step.kind)}</td>'
     return (
-        f'<tr><th scope="row">{escape(step.step)}</th><td class="t">{p.step_label(step.kind)}</td>'
+        f'<tr><th scope="row">{escape(step.name)}</th>{kind}'
         f"<td>{_people(step.entered)}</td>{drop}</tr>"
     )
 
 
 def _funnel_svg(path: list[StepRow]) -> str:
     """Centred bars, one per step, as wide as the shown count (a funnel)."""
-    width, row_h, label_w, value_w = 760, 30, 170, 150
+    width, row_h, label_w, value_w = 760, 30, 230, 150  # labels: "Zeit: wann in der Woche"
     middle_w = width - label_w - value_w
     top = max([SCALE_MIN, *(_shown(s.entered) for s in path)])
     parts = [_hatch("hatch-funnel", "#1d4ed8")]
@@ -325,7 +368,7 @@ def _funnel_svg(path: list[StepRow]) -> str:
         fill = "url(#hatch-funnel)" if p.hidden(step.entered) else "#1d4ed8"
         drop = f" · Abbruch {p.percent(step.drop_out)}" if step.drop_out is not None else ""
         parts += [
-            f'<text x="{label_w - 8}" y="{y + 17}" text-anchor="end">{escape(step.step)}</text>',
+            f'<text x="{label_w - 8}" y="{y + 17}" text-anchor="end">{escape(step.name)}</text>',
             f'<rect x="{x:.1f}" y="{y}" width="{bar:.1f}" height="{row_h - 8}" rx="3" '
             f'fill="{fill}" stroke="#1d4ed8"/>'
             if bar
@@ -336,7 +379,7 @@ def _funnel_svg(path: list[StepRow]) -> str:
     height = 12 + len(path) * row_h
     return (
         f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-        'aria-labelledby="funnel-title"><title id="funnel-title">Trichter: betreten je '
+        'aria-labelledby="funnel-title"><title id="funnel-title">Trichter: Personen je '
         "Dialogschritt, rechts die Zahl und der Abbruch bis zum nächsten Schritt</title>"
         + "".join(parts)
         + "</svg>"
@@ -483,33 +526,8 @@ def _details_section(shown: p.Shown) -> str:
     )
 
 
-DEFINITIONS: Sequence[tuple[str, str]] = (
-    (
-        "Angebote",
-        "Angebote aus offers.yaml in Gemeinde und Bereich (ein Unterthema zählt für "
-        "seinen Bereich); ohne archivierte und ohne einmalige Angebote, deren Datum vor dem "
-        "Zeitraum liegt.",
-    ),
-    ("Interessierte", "Suchen im Zeitraum: eine je genanntem Interesse, ohne Namen oder Kennung."),
-    ("ohne passendes Angebot", "Suchen, bei denen kein gut passendes Angebot gefunden wurde."),
-    ("Anfragen", "Im Zeitraum gestellte Anfragen an einen Lotsen, je Bereich ihrer Interessen."),
-    ("angenommen, vermittelt", "Anfragen, die im Zeitraum angenommen bzw. vermittelt wurden."),
-    (
-        "Median bis Erstkontakt",
-        "Für Anfragen aus dem Zeitraum: Zeit bis „Kontakt "
-        "aufgenommen“ (ohne diesen Schritt: bis „angenommen“); nur ab 3 Anfragen.",
-    ),
-    ("ohne Gemeinde", "Suchen und Anfragen mit einem Ort außerhalb der Region oder ohne Ort."),
-    (
-        "Dialogschritte",
-        "Wie oft ein Schritt betreten wurde (anonym, je Tag gezählt; erneutes Betreten zählt "
-        "mit). Der Weg der Freiwilligen folgt dialog.yaml vom Start über „Ehrenamt“.",
-    ),
-)
-
-
 def _definitions() -> str:
-    items = "".join(f"<dt>{escape(t)}</dt><dd>{escape(d)}</dd>" for t, d in DEFINITIONS)
+    items = "".join(f"<dt>{escape(t)}</dt><dd>{escape(d)}</dd>" for t, d in p.DEFINITIONS)
     return (
         '<section aria-labelledby="h-defs" class="card">'
         f'<h2 id="h-defs">So wird gezählt</h2><dl class="defs">{items}</dl></section>'

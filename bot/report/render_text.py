@@ -19,9 +19,11 @@ def render_text(report: Report) -> str:
         _by_gemeinde(shown),
         _by_area(shown),
         _cells(shown),
+        _responses(report),
         _funnel(report),
         _entries(shown),
         _weeks(shown),
+        _definitions(),
     ]
     return "\n\n".join(parts) + "\n"
 
@@ -59,6 +61,7 @@ def _title(shown: p.Shown) -> str:
             "Zahlen von 1 oder 2 Personen erscheinen als „<3“ (Datenschutz).",
             p.HIDDEN_NOTE + ".",
             "Median = Zeit von der Anfrage bis zum ersten Kontakt (ab 3 Anfragen).",
+            *textwrap.wrap(p.PEOPLE_NOTE, 90),
             "",
             "Insgesamt im Zeitraum",
             *facts,
@@ -108,18 +111,33 @@ def _cells(shown: p.Shown) -> str:
 def _funnel(report: Report) -> str:
     heading = _heading("Dialogschritte")
     path = [s for s in report.steps if s.on_path]
-    rows = [
-        [s.step, p.step_label(s.kind), p.people(s.entered), p.percent(s.drop_out)] for s in path
-    ]
-    headers = ["Schritt (Weg der Freiwilligen)", "Art", "betreten", "Abbruch bis zum nächsten"]
-    text = heading + "\n" + table(headers, rows, left=2)
+    rows = [[s.name, p.people(s.entered), p.percent(s.drop_out)] for s in path]
+    headers = ["Schritt (Weg der Freiwilligen)", "Personen", "Abbruch bis zum nächsten"]
+    text = heading + "\n" + table(headers, rows)
     others = [s for s in report.steps if not s.on_path]
     if others:
-        other_rows = [[s.step, p.step_label(s.kind), p.people(s.entered)] for s in others]
-        text += "\n\n" + table(["weitere Schritte", "Art", "betreten"], other_rows, left=2)
-    return text + (
-        "\n\n„betreten“ zählt jedes Betreten eines Schritts, auch ein erneutes (z. B. über\n"
-        "„andere Interessen“). Der Abbruch erscheint nur, wo keine der Zahlen „<3“ ist."
+        other_rows = [[s.name, p.step_label(s.kind), p.people(s.entered)] for s in others]
+        text += "\n\n" + table(["weitere Schritte", "Art", "Personen"], other_rows, left=2)
+    return text + "\n\n" + textwrap.fill(p.FUNNEL_NOTE, 90)
+
+
+def _responses(report: Report) -> str:
+    times = report.responses
+    if times is None:
+        return ""
+    heading = _heading(p.response_title(times))
+    if not times.by_gemeinde:
+        return heading + "\nKeine Anfragen im Zeitraum und keine überfälligen."
+    by_gemeinde, by_lotse = p.response_rows(times)
+    return "\n\n".join(
+        [
+            heading
+            + "\n"
+            + table(["Gemeinde", *p.RESPONSE_HEADERS[:-1], "überfällig (Nr.)"], by_gemeinde),
+            table(["Lotse", *p.RESPONSE_HEADERS[:-1], "überfällig (Nr.)"], by_lotse),
+            p.reference_line(times),
+            textwrap.fill(p.RESPONSE_NOTE, 90),
+        ]
     )
 
 
@@ -150,3 +168,10 @@ def _entries(shown: p.Shown) -> str:
         for row in report.entries
     ]
     return f"{heading}\n{table(headers, rows, left=2)}\n\n{textwrap.fill(p.ENTRY_NOTE, 90)}"
+
+
+def _definitions() -> str:
+    items = [
+        textwrap.fill(f"{term}: {text}", 90, subsequent_indent="  ") for term, text in p.DEFINITIONS
+    ]
+    return _heading("So wird gezählt") + "\n" + "\n".join(items)

@@ -57,8 +57,14 @@ def suppress(values: Mapping[Key, int], lines: Sequence[Line], least: int) -> di
     stuck: set[Line] = set()  # lines nothing more can be done for (totals that do not add up)
     while (found := _leak(values, lines, marks, stuck, least)) is not None:
         line, pinned = found
-        if not _protect(line, values, marks, order, pinned):
-            stuck.add(line)
+        if _protect(line, values, marks, order, pinned):
+            continue
+        # Nothing left to hide in the line itself, yet a count is fixed by a chain of lines
+        # ("G0 = 3, column totals 3 and 3 of 7" fixing a cell whose own row and column are
+        # all hidden): hide the smallest shown count of any line that hides something.
+        if not pinned and _protect_chain(lines, values, marks, order):
+            continue
+        stuck.add(line)
     return marks
 
 
@@ -116,6 +122,26 @@ def _protect(
         marks[small[0]] = HIDDEN  # the total first: it bounds all the parts at once
         return True
     return False
+
+
+def _protect_chain(
+    lines: Sequence[Line],
+    values: Mapping[Key, int],
+    marks: dict[Key, Kind],
+    order: Mapping[Key, int],
+) -> bool:
+    """Hide the smallest shown count above 0 among the lines that hide something."""
+    shown = {
+        key
+        for line in lines
+        if any(key in marks for key, _ in line.terms())
+        for key, _ in line.terms()
+        if key not in marks and values[key] > 0
+    }
+    if not shown:
+        return False
+    marks[min(shown, key=lambda k: (values[k], order[k]))] = HIDDEN
+    return True
 
 
 def _determined(lines: Sequence[Line], marks: Mapping[Key, Kind]) -> set[Key]:

@@ -35,7 +35,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot import clock
 from bot.config import DEFAULT_CONTROLLER, ON, Settings, _ids
 from bot.content.loader import load_content
-from bot.content.model import ContentError, summary
+from bot.content.model import Content, ContentError, summary
+from bot.content.trust import example_data, listing
 from bot.runtime.telegram import StartupError, make_bot
 from bot.store.db import alembic_config
 
@@ -93,7 +94,7 @@ async def diagnose(env: Mapping[str, str], emit: Callable[[Check], None]) -> lis
         note([Check("skip", NOT_CHECKED)])
         return checks
     note(await check_database(settings.database_url))
-    note([await asyncio.to_thread(check_content, settings)])
+    note(await asyncio.to_thread(check_content, settings))
     note(await check_telegram(settings))
     return checks
 
@@ -113,6 +114,7 @@ def check_settings(env: Mapping[str, str]) -> tuple[list[Check], Settings | None
         *_numbers(env),
         *_choices(env),
         *_freinet(env),
+        *_whatsapp(env),
     ]
     try:
         settings = Settings.from_env(dict(env))
@@ -285,6 +287,23 @@ def _freinet(env: Mapping[str, str]) -> list[Check]:
     return [Check("ok", f"Freinet-Abgleich eingerichtet (nachts um 03:00{how})")]
 
 
+def _whatsapp(env: Mapping[str, str]) -> list[Check]:
+    """WHATSAPP_TOKEN switches /whatsapp on; without the others it cannot work."""
+    if not env.get("WHATSAPP_TOKEN"):
+        return []
+    needed = ("WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN")
+    missing = [name for name in needed if not env.get(name)]
+    if missing:
+        return [
+            Check(
+                "fail",
+                f"WHATSAPP_TOKEN gesetzt, aber {', '.join(missing)} fehlt – ohne sie nimmt "
+                "/whatsapp nichts an (docs/betrieb.md, „WhatsApp“)",
+            )
+        ]
+    return [Check("ok", "WhatsApp eingerichtet: Webhook /whatsapp, Vorlagen in whatsapp.yaml")]
+
+
 def _operator(settings: Settings) -> Check:
     """A web chat others can reach must say who runs it (Impressum, privacy page)."""
     host = urlsplit(settings.web_public_url).hostname or ""
@@ -405,7 +424,8 @@ def _reason(exc: BaseException, secret: str | None = None) -> str:
 # ---------------------------------------------------------------------------- content
 
 
-def check_content(settings: Settings) -> Check:
+def check_content(settings: Settings) -> list[Check]:
+    """The content loads; then the example data still in use (an error in production)."""
     try:
         content = load_content(
             settings.content_dir, settings.knowledge_dir, faq_max_age_days=settings.faq_max_age_days
@@ -413,13 +433,30 @@ def check_content(settings: Settings) -> Check:
     except ContentError as exc:
         errors = [p for p in exc.problems if p.severity == "error"]
         first = f", zuerst: {errors[0]}" if errors else ""
-        return Check(
-            "fail", f"Inhalte fehlerhaft: {len(errors)} Fehler{first} – alle mit `lotse check`"
-        )
+        return [
+            Check(
+                "fail", f"Inhalte fehlerhaft: {len(errors)} Fehler{first} – alle mit `lotse check`"
+            )
+        ]
     warnings = f"; {len(content.warnings)} Warnung(en), siehe `lotse check`"
-    return Check(
+    loaded = Check(
         "ok", f"Inhalte gültig: {summary(content)}" + (warnings if content.warnings else "")
     )
+    return [loaded, *_example_data(content, settings)]
+
+
+def _example_data(content: Content, settings: Settings) -> list[Check]:
+    examples = example_data(content)
+    if not examples:
+        return [Check("ok", "keine Beispieldaten (example: true) im Einsatz")]
+    status: Status = "fail" if settings.production else "warn"
+    where = (
+        "DEPLOYMENT=production – durch echte ersetzen oder löschen"
+        if settings.production
+        else "vor dem echten Betrieb durch echte ersetzen"
+    )
+    lines = "".join(f"\n    {line}" for line in listing(examples))  # one check, one line per kind
+    return [Check(status, f"Beispieldaten im Einsatz ({examples.counts()}) – {where}:{lines}")]
 
 
 # ---------------------------------------------------------------------------- Telegram

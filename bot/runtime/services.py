@@ -12,6 +12,8 @@
 | Telegram outbox  | always                                    | with BOT_TOKEN              |
 | Telegram updates | long polling, or webhook with WEBHOOK_URL | –                           |
 | web chat         | on the webhook server                     | on WEB_HOST:WEB_PORT        |
+| WhatsApp         | /whatsapp on the webhook server, with     | /whatsapp, with             |
+|                  | WHATSAPP_TOKEN; its own outbox worker     | WHATSAPP_TOKEN; the same    |
 | health           | /health, /metrics (METRICS_PORT, webhook) | /health                     |
 
 The web chat brings its e-mail worker along when SMTP_HOST is set (`mount_web_chat`).
@@ -75,6 +77,7 @@ class Service(StrEnum):
     TELEGRAM_OUTBOX = "Telegram outbox"
     TELEGRAM_UPDATES = "Telegram updates"
     WEB_CHAT = "web chat"
+    WHATSAPP = "WhatsApp"
     HEALTH = "health"
 
 
@@ -102,6 +105,7 @@ COMMANDS: dict[Command, tuple[Part, ...]] = {
         Part(Service.TELEGRAM_OUTBOX),
         Part(Service.TELEGRAM_UPDATES),
         Part(Service.WEB_CHAT, when=lambda s: bool(s.webhook_url)),
+        Part(Service.WHATSAPP, when=lambda s: bool(s.webhook_url and s.whatsapp_token)),
         Part(Service.HEALTH, when=lambda s: bool(s.webhook_url) or s.metrics_port is not None),
     ),
     "web": (
@@ -111,6 +115,7 @@ COMMANDS: dict[Command, tuple[Part, ...]] = {
         Part(Service.TICKER),
         Part(Service.TELEGRAM_OUTBOX, when=lambda s: bool(s.bot_token)),
         Part(Service.WEB_CHAT),
+        Part(Service.WHATSAPP, when=lambda s: bool(s.whatsapp_token)),
         Part(Service.HEALTH),
     ),
 }
@@ -178,8 +183,11 @@ class Background:
         self._workers: list[asyncio.Task[None]] = []
 
     def deliver_with(self, delivery: Delivery) -> None:
-        """Add a delivery worker; it is woken when the loops queue notifications."""
+        """Add a delivery worker; it is woken when the loops queue notifications. Added
+        after `start()` (a server mounted later), it starts at once."""
         self.deliveries.append(delivery)
+        if self.scheduler.running:
+            self._workers.append(asyncio.create_task(delivery.run(self.stop)))
 
     def wake(self) -> None:
         """Something new is in the outbox: the workers look now, not at their next round."""

@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.content.model import Content
 from bot.dialogs.engine import DialogEngine
 from bot.runtime import heap
+from bot.runtime.errors import StartupError
 from bot.runtime.services import (
     Background,
     Service,
@@ -44,10 +45,6 @@ from bot.telegram.sender import RateLimiter, TelegramSender
 log = logging.getLogger(__name__)
 UPDATES = ["message", "edited_message", "callback_query"]
 POLL_SECONDS = 25
-
-
-class StartupError(Exception):
-    """A problem an operator must fix; its message is one clear line."""
 
 
 def check_token(settings: Settings) -> str:
@@ -242,6 +239,7 @@ class TelegramApp:
         from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 
         from bot.web.app import mount_web_chat
+        from bot.whatsapp.webhook import mount_whatsapp
 
         app = web.Application()
         # Handled before the answer (not in the background): if we fail, Telegram retries.
@@ -261,6 +259,11 @@ class TelegramApp:
                 self.settings,
                 bot_username=username,
                 on_notify=self.background.wake,
+            )
+        if Service.WHATSAPP in self.services:
+            # Meta's webhook (/whatsapp) on the same server; its outbox worker joins the others.
+            self.background.deliver_with(
+                mount_whatsapp(app, self.engine, self.settings, on_notify=self.background.wake)
             )
         setup_application(app, self.dispatcher, bot=self.bot)
         # No access log: it would hold web chat visitors' addresses (personal data).

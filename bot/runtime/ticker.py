@@ -19,14 +19,16 @@ from bot.content.model import LATER, Content
 from bot.leads.desk import LeadDesk, subject
 from bot.leads.lifecycle import aware, change, coordination_due, next_weekly, not_before
 from bot.leads.routing import COORDINATION_ID, route
-from bot.leads.stats import counts
+from bot.leads.stats import counts, unmet_by_gemeinde
 from bot.messages import Button, Message, Notification, Recipient
 from bot.offers import submissions
 from bot.payloads import Followup
 from bot.privacy.personal_data import enforce_retention
+from bot.report import present
+from bot.report.response import response_times
 from bot.store import repo
 from bot.store.db import Database
-from bot.store.models import Lead, LeadEvent, Search
+from bot.store.models import Lead, LeadEvent
 
 log = logging.getLogger(__name__)
 DIGEST = "weekly_digest"
@@ -248,14 +250,7 @@ async def digest_text(session: AsyncSession, content: Content, now: dt.datetime)
         )
     ).all()
     followups = ", ".join(f"{content.text(f'btn_followup_{a}', lang)} {n}" for a, n in answers)
-    unmet = (
-        await session.execute(
-            select(Search.gemeinde, func.count())
-            .where(Search.created_at >= week, Search.unmet)
-            .group_by(Search.gemeinde)
-            .order_by(func.count().desc())
-        )
-    ).all()
+    unmet = await unmet_by_gemeinde(session, week)
     return content.text(
         "digest",
         lang,
@@ -263,5 +258,31 @@ async def digest_text(session: AsyncSession, content: Content, now: dt.datetime)
         waiting=await count_status("offered"),
         with_coordination=await count_status("new"),
         followups=followups or content.text("stats_none", lang),
-        unmet="\n".join(f"• {g or '–'}: {n}" for g, n in unmet) or content.text("stats_none", lang),
+        unmet="\n".join(f"• {g}: {n}" for g, n in unmet) or content.text("stats_none", lang),
+        responses=await _responses_text(session, content, now, lang),
+    )
+
+
+async def _responses_text(
+    session: AsyncSession, content: Content, now: dt.datetime, lang: str
+) -> str:
+    """The promise, measured (as in `lotse report`): requests of the last 30 days, per
+    Gemeinde and per Lotse, with the overdue ones by number."""
+    times = await response_times(session, content, now - dt.timedelta(days=30), now, now)
+    by_gemeinde, by_lotse = present.response_rows(times)
+
+    def lines(rows: list[list[str]]) -> str:
+        keys = ("name", "requests", "fast", "kept", "median", "p90", "placed", "overdue")
+        found = [
+            content.text("digest_response_line", lang, **dict(zip(keys, row, strict=True)))
+            for row in rows
+        ]
+        return "\n".join(found) or content.text("stats_none", lang)
+
+    return content.text(
+        "digest_responses",
+        lang,
+        promise=present.decimal(times.promise_hours),
+        gemeinden=lines(by_gemeinde),
+        lotsen=lines(by_lotse),
     )

@@ -2,7 +2,8 @@
 
 The loops beside it are those of `lotse run` (bot/runtime/services.py): the ticker, so a
 web-only installation reminds, escalates and expires leads too, content hot reload and
-the FAQ warm-up. With BOT_TOKEN set it also delivers the outbox to Telegram, so a lead
+the FAQ warm-up. With WHATSAPP_TOKEN set it also serves Meta's webhook at /whatsapp
+(bot/whatsapp). With BOT_TOKEN set it also delivers the outbox to Telegram, so a lead
 from the web reaches its Lotse even when no `lotse run` is running (several senders are
 safe: each outbox row is claimed by one; so are several tickers).
 """
@@ -31,6 +32,7 @@ from bot.runtime.services import (
 )
 from bot.store.db import Database
 from bot.web.app import mount_web_chat
+from bot.whatsapp.webhook import mount_whatsapp
 
 if TYPE_CHECKING:  # aiogram is imported only when a token is set
     from aiogram import Bot
@@ -66,6 +68,9 @@ async def _serve(
     """The web chat and /health on WEB_HOST:WEB_PORT, the loops beside, until stopped."""
     app = web.Application()
     mount_web_chat(app, engine, settings, bot_username=username, on_notify=background.wake)
+    if Service.WHATSAPP in background.wanted:
+        # Its outbox worker runs with the others; it is woken with them.
+        background.deliver_with(mount_whatsapp(app, engine, settings, on_notify=background.wake))
     app.router.add_get("/health", _health)
     # No access log: it would hold visitors' addresses (personal data).
     runner = web.AppRunner(app, access_log=None)

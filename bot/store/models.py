@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
@@ -13,12 +14,21 @@ from bot import clock
 utcnow = clock.now  # column defaults: the product's one clock (tests set it)
 
 
+def new_pseudonym() -> str:
+    """A random key that ties one person's demand records together (see `User.pseudonym`)."""
+    return secrets.token_hex(8)
+
+
 class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         dict[str, Any]: JSON,
         list[Any]: JSON,
         dt.datetime: DateTime(timezone=True),
     }
+
+
+# (channel, external_id) of the one shared user that deleted people's leads move to.
+ANONYMOUS = ("deleted", "anonymous")
 
 
 class User(Base):
@@ -33,6 +43,11 @@ class User(Base):
     language: Mapped[str] = mapped_column(String(8), default="de")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     blocked: Mapped[bool] = mapped_column(default=False)  # the person blocked the bot
+    # Random, derived from nothing: the demand records (searches, step visits) carry it so
+    # that the report counts people, not page views. It lives only here: once the person
+    # is deleted, nothing leads from those records back to anybody. None: made before
+    # migration 0012, filled at the person's next search.
+    pseudonym: Mapped[str | None] = mapped_column(String(16), default=new_pseudonym)
 
 
 class Conversation(Base):
@@ -79,7 +94,10 @@ class Lead(Base):
 
 
 class Search(Base):
-    """One anonymous search (interest × place) and how well it was served: demand data."""
+    """One search (interest × place) and how well it was served: demand data.
+
+    `person` is the searcher's pseudonym (`User.pseudonym`): repeat views of one person
+    count once. Rows from before migration 0012 have none and count one person each."""
 
     __tablename__ = "searches"
 
@@ -90,6 +108,7 @@ class Search(Base):
     results: Mapped[int] = mapped_column(Integer)
     best_score: Mapped[float | None] = mapped_column()
     unmet: Mapped[bool] = mapped_column(default=False)
+    person: Mapped[str | None] = mapped_column(String(16))
 
 
 class LeadEvent(Base):
@@ -162,13 +181,29 @@ class Timer(Base):
 
 
 class StepCount(Base):
-    """How many conversations entered a dialogue step on a day: the anonymous funnel."""
+    """How often a dialogue step was entered on a day (every entry, also repeated ones).
+
+    Written until migration 0012; the report still adds these old days (one entry = one
+    person, as nobody can tell them apart). Since then: `StepVisit`."""
 
     __tablename__ = "step_counts"
 
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     step: Mapped[str] = mapped_column(String(64), primary_key=True)
     entered: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StepVisit(Base):
+    """A person (by pseudonym) entered a dialogue step on a day: the funnel in people.
+
+    One row per person, step and day however often they came back, so the report can
+    count each person once per step over any period. No time of day, no user id."""
+
+    __tablename__ = "step_visits"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    step: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person: Mapped[str] = mapped_column(String(16), primary_key=True)
 
 
 class EntryCount(Base):
@@ -258,3 +293,34 @@ class InstallationSecret(Base):
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(String(64))
+
+
+class WhatsAppContact(Base):
+    """A WhatsApp citizen's service window: Meta lets a business write freely only within
+    24 hours of the person's last message; later only an approved template may go out.
+    Deleted with the person (ON DELETE CASCADE)."""
+
+    __tablename__ = "whatsapp_contacts"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    last_inbound_at: Mapped[dt.datetime | None] = mapped_column()
+    # The template that says "a message waits for you" went out (once per closed window).
+    notice_sent_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class WhatsAppMessage(Base):
+    """A message sent on WhatsApp, by Meta's id (wamid), and what Meta reported about it
+    (sent, delivered, read, failed). No text: only that and when it arrived."""
+
+    __tablename__ = "whatsapp_messages"
+
+    wamid: Mapped[str] = mapped_column(String(160), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    sent_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    template: Mapped[str | None] = mapped_column(String(60))  # None: free-form
+    status: Mapped[str] = mapped_column(String(12), default="accepted")
+    status_at: Mapped[dt.datetime | None] = mapped_column()
+    error: Mapped[str | None] = mapped_column(String(80))  # Meta's error code and title
+    outbox_id: Mapped[int | None] = mapped_column(Integer)  # the notification it carried

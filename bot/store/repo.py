@@ -8,7 +8,19 @@ import secrets
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import Executable, String, and_, bindparam, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Executable,
+    String,
+    and_,
+    bindparam,
+    cast,
+    exists,
+    func,
+    not_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,9 +36,10 @@ from bot.store.models import (
     LotseAccount,
     OutboxMessage,
     Search,
-    StepCount,
+    StepVisit,
     Timer,
     User,
+    new_pseudonym,
 )
 
 
@@ -209,20 +222,43 @@ def queue_notifications(
         )
 
 
+# Channels whose citizens get their messages from a worker of their own (bot/whatsapp):
+# the general outbox worker leaves those rows alone.
+OWN_DELIVERY = ("whatsapp",)
+# Outbox status of a message to a WhatsApp citizen that waits for their 24-hour window.
+WHATSAPP_WAITING = "whatsapp"
+
+
+def citizen_on(channels: Sequence[str]) -> ColumnElement[bool]:
+    """The outbox row is for a citizen who talks on one of `channels`."""
+    return and_(
+        OutboxMessage.recipient_role == "citizen",
+        exists(
+            select(User.id).where(
+                cast(User.id, String) == OutboxMessage.recipient_id, User.channel.in_(channels)
+            )
+        ),
+    )
+
+
 async def claim_outbox(
     session: AsyncSession,
     now: dt.datetime,
     limit: int = 20,
     lease: dt.timedelta = dt.timedelta(minutes=2),
+    *,
+    citizens_on: str | None = None,
 ) -> list[OutboxMessage]:
     """Take due notifications for sending, oldest first, so that no other process can.
 
     The claim pushes `next_attempt_at` past the lease: if this process dies while sending,
-    the rows become due again and another process sends them.
+    the rows become due again and another process sends them. With `citizens_on` only the
+    rows for citizens on that channel; without, all others (see `OWN_DELIVERY`).
     """
+    mine = citizen_on([citizens_on]) if citizens_on else not_(citizen_on(OWN_DELIVERY))
     due = (
         select(OutboxMessage.id)
-        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now, mine)
         .order_by(OutboxMessage.id)
         .limit(limit)
     )
@@ -308,9 +344,18 @@ async def ensure_timer(session: AsyncSession, name: str, due_at: dt.datetime) ->
     )
 
 
-async def count_step(session: AsyncSession, step: str, day: dt.date) -> None:
-    """One more conversation entered `step` today (anonymous: no user, no time of day)."""
-    values = {"day": day, "step": step, "entered": 1}
+def pseudonym(user: User) -> str:
+    """The person's random demand key (`User.pseudonym`), made now for people from before
+    it existed; saved with the turn's transaction."""
+    if user.pseudonym is None:
+        user.pseudonym = new_pseudonym()
+    return user.pseudonym
+
+
+async def count_step(session: AsyncSession, step: str, day: dt.date, user: User) -> None:
+    """The person entered `step` today: one row per person, step and day, however often
+    they come back (the funnel counts people; no user id, no time of day)."""
+    values = {"day": day, "step": step, "person": pseudonym(user)}
     await session.execute(_statement(session, "count_step"), values)
 
 
@@ -381,8 +426,8 @@ def _upsert_conversation(insert: Any) -> Executable:
 
 
 def _count_step(insert: Any) -> Executable:
-    return insert(StepCount.__table__).on_conflict_do_update(
-        index_elements=["day", "step"], set_={"entered": StepCount.__table__.c.entered + 1}
+    return insert(StepVisit.__table__).on_conflict_do_nothing(
+        index_elements=["day", "step", "person"]
     )
 
 

@@ -102,6 +102,9 @@ class OutboxWorker:
             await self._update(row.id, status=WEB_WAITING, last_error=None)
             return True
         chat_ids = await self._chats(row)
+        if chat_ids is None:  # a revoked Lotse: never again (revoking moved their leads on)
+            await self._update(row.id, status="revoked", last_error="Zugang entzogen")
+            return True
         if not chat_ids:
             await self._update(
                 row.id,
@@ -169,7 +172,9 @@ class OutboxWorker:
             user = await session.get(User, int(row.recipient_id))
         return user is not None and user.channel == WEB_CHANNEL
 
-    async def _chats(self, row: OutboxMessage) -> list[int]:
+    async def _chats(self, row: OutboxMessage) -> list[int] | None:
+        """Where the message goes: chat ids, [] while the recipient is not reachable yet,
+        None when they never will be (a Lotse whose access was revoked)."""
         async with self.db.session() as session:
             if row.recipient_role == "coordinator":
                 return sorted(self.coordinator_ids)
@@ -182,7 +187,7 @@ class OutboxWorker:
                 return []
             account = await session.get(LotseAccount, row.recipient_id)
             if account is not None and account.revoked_at is not None:
-                return []  # revoked: not even to a telegram_id written in lotsen.yaml
+                return None  # revoked: not even to a telegram_id written in lotsen.yaml
             if account is not None and account.channel == "telegram":
                 return [int(account.external_id)]
         configured = next(

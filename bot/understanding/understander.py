@@ -148,6 +148,7 @@ _BESIDE = tuple(
         r"\b(?:kaffee\s+kochen|kuchen\s+backen|kaffee|kuchen|fotos?|fotograf\w*|besuchsdienst\w*|"
         r"renovier\w*|streichen|vorlesen|vorzulesen|aufbauen|abbauen|aufbau|abbau|"
         r"lese\w*\s+(?:\S+\s+){0,3}?vor\b|"
+        r"nähen|naehen|nähe|stricken|stricke|häkeln|basteln|bastle|backen|backe|"
         r"photos?|baking|coffee)\b",
         # audience
         r"\b(?:für|fuer|mit|for|with)?\s*(?:den\s+|die\s+|unsere[nm]?\s+|the\s+|our\s+)?"

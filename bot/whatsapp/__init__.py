@@ -1,0 +1,1 @@
+"""The WhatsApp channel: Meta's Cloud API webhook in, Cloud API messages out."""
