@@ -41,25 +41,32 @@ class ConsoleChat:
         return outcome
 
     def show(self, outcome: Outcome) -> None:
+        content = self.engine.content
+        # The terminal's own words in the person's language (it may have just switched).
+        lang = content.language(outcome.language or self.sender.language)
+        hint = content.text("console_location_hint", lang)
         for message in outcome.replies:
-            self._print_message(message)
+            self._print_message(message, hint=hint)
             if message.buttons:
                 self.buttons = message.buttons
         for note in outcome.notifications:
             who = note.recipient
-            self._write(f"\n{RULE}\n📨 Benachrichtigung an {who.name} ({who.role}: {who.id})\n")
+            heading = content.text(
+                "console_notification", lang, name=who.name, role=who.role, id=who.id
+            )
+            self._write(f"\n{RULE}\n{heading}\n")
             self._print_message(note.message, numbered=False)
             self._write(f"{RULE}\n")
 
-    def _print_message(self, message: Message, numbered: bool = True) -> None:
+    def _print_message(self, message: Message, numbered: bool = True, hint: str = "") -> None:
         self._write(f"\n{message.text}\n")
         for index, button in enumerate(message.buttons, start=1):
             self._write(f"[{index}] {button.label}\n" if numbered else f"[ {button.label} ]\n")
         if message.attachment is not None:
             self._write(f"📎 {message.attachment.filename}:\n")
             self._write(message.attachment.content.decode("utf-8", "replace") + "\n")
-        if message.request_location:
-            self._write("(Standort teilen: /ort 51.52 12.34)\n")
+        if message.request_location and hint:
+            self._write(f"{hint}\n")
 
     def _write(self, text: str) -> None:
         self.out.write(text)

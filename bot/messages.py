@@ -105,6 +105,9 @@ class Notification:
 class Outcome:
     replies: list[Message] = field(default_factory=list)
     notifications: list[Notification] = field(default_factory=list)
+    # The person's language after the event (None: not known): a channel's own words around
+    # the replies (the terminal's location hint) follow it, even just after a switch.
+    language: str | None = None
 
 
 def split_text(text: str, limit: int) -> list[str]:

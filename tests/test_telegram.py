@@ -96,6 +96,19 @@ async def test_citizen_full_path_by_buttons_and_typing(
     assert any(c.get("scope", {}).get("chat_id") == COORDINATOR for c in commands)
 
 
+async def test_the_location_button_speaks_the_language_of_the_first_message(
+    fake: FakeTelegram, running: Starter, content: Content
+) -> None:
+    """Telegram set to German, an English first message: the reply keyboard follows."""
+    await bot_up(fake, running)
+    user = fake.user(1002, language_code="de")
+    await user.send("Hello, I want to volunteer with children")
+    await user.wait_for_text(content.text("ask_place", "en").split("?")[0])
+    keyboards = [" ".join(m.reply_keyboard) for m in fake.messages(1002)]
+    assert any(content.text("btn_share_location", "en") in k for k in keyboards)
+    assert not any(content.text("btn_share_location", "de") in k for k in keyboards)
+
+
 async def test_the_faq_classifier_learns_in_the_background(
     fake: FakeTelegram, running: Starter, monkeypatch: pytest.MonkeyPatch
 ) -> None:

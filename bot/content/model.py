@@ -96,6 +96,10 @@ class Content:
         except (ValueError, IndexError):  # a stray brace in a coordinator's text
             return template
 
+    def language(self, code: str | None) -> str:
+        """`code` if the content speaks it, else the first language (the default)."""
+        return code if code in self.languages else self.languages[0]
+
     def interest_label(self, interest_id: str, lang: str) -> str:
         """An area's or sub-topic's label in `lang` (else its first); the id if unknown."""
         for area in self.taxonomy.interests:

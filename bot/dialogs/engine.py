@@ -48,7 +48,7 @@ from bot.dialogs.turn import Matchers, State, Turn
 from bot.leads.lifecycle import not_before
 from bot.matching.facts import extract
 from bot.matching.options import pick
-from bot.messages import Button, Event, Message, Outcome
+from bot.messages import Button, Event, Message, Outcome, Sender
 from bot.offers import submissions
 from bot.payloads import Choice, Nav, unpack
 from bot.store import repo
@@ -159,7 +159,7 @@ class DialogEngine:
                 return await self._handle_with_retries(event, record)
         except Exception as exc:
             logs.failure(log, f"{event.kind} event failed", exc)
-            return Outcome([Message(self._safe_text("error", event.sender.channel))])
+            return Outcome([Message(self._safe_text("error", event.sender))])
 
     async def _handle_with_retries(self, event: Event, record: Record | None) -> Outcome:
         """A locked SQLite file or a restarting PostgreSQL server is waited out: the whole
@@ -178,9 +178,10 @@ class DialogEngine:
                 delay = min(delay * 2, DB_RETRY_MAX)
         return await self._handle(event, record)
 
-    def _safe_text(self, key: str, channel: str) -> str:
+    def _safe_text(self, key: str, sender: Sender) -> str:
+        """The apology, without the database: in the language the channel reports."""
         try:
-            return self.content.text(key, self.content.languages[0], via=channel)
+            return self.content.text(key, self._language(sender.language), via=sender.channel)
         except Exception:
             return LAST_RESORT
 
@@ -201,7 +202,7 @@ class DialogEngine:
                 again = self._prompt(Turn(self.content, self.matchers, session, user, saved))
                 if record is not None:
                     await record(session, user.id, again)
-                return Outcome(again)
+                return Outcome(again, language=user.language)
             fresh = row is None or row.step not in self.content.dialog.steps
             state = (
                 State(start)
@@ -234,7 +235,7 @@ class DialogEngine:
             )
             if record is not None and not turn.erased:
                 await record(session, user.id, replies)
-        return Outcome(replies, turn.notifications)
+        return Outcome(replies, turn.notifications, turn.lang)
 
     async def _route(self, turn: Turn, event: Event, fresh: bool) -> list[Message]:
         if event.kind == "text":

@@ -266,9 +266,9 @@ class Extras:
             return [Message(turn.t("stale_button")), *self.flow.prompt(turn)]
         timing = self.content.leads
         if isinstance(pressed, Withdraw) and lead.status in OPEN:
-            notice = self.desk.card(
-                lead, self.content.languages[0], note=turn.t("lead_withdrawn_note")
-            )
+            lotse_lang = self.content.languages[0]  # the card is for the Lotse
+            note = self.content.text("lead_withdrawn_note", lotse_lang)
+            notice = self.desk.card(lead, lotse_lang, note=note)
             change(
                 turn.session, lead, "withdrawn", actor="citizen", note="withdrawn", timing=timing
             )

@@ -77,7 +77,7 @@ async def _create(turn: Turn, question: str) -> tuple[Lead, str]:
         interests=list(turn.state.answers.get("interests", [])),
         lotse_id=lotse_id,
         contact="chat",
-        details={turn.content.text("detail_question", language): question},
+        details=_details(turn, question),
         consent_version=consent_version(consent_text),
         consent_at=clock.now(),
     )
@@ -87,7 +87,18 @@ async def _create(turn: Turn, question: str) -> tuple[Lead, str]:
         lead,
         lotse,
         notice=turn.content.text("question_notice", language),
-        coordination_name=turn.t("coordination_name"),
+        coordination_name=turn.content.text("coordination_name", language),
     )
     turn.notifications.append(card)
     return lead, to
+
+
+def _details(turn: Turn, question: str) -> dict[str, str]:
+    """The question first (the desk quotes it when answering), then, for a person who
+    writes another language, which one: the Lotse answers in it."""
+    language = turn.content.languages[0]  # the card's, the Lotse's
+    details = {turn.content.text("detail_question", language): question}
+    if turn.lang != language:
+        label = turn.content.text("detail_language", language)
+        details[label] = turn.content.text(f"language_{turn.lang}", language)
+    return details

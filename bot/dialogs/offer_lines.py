@@ -42,14 +42,26 @@ def schedule_words(turn: Turn, offer: Offer, today: dt.date, misfit: str | None)
     """The offer's `short`; a one-off's date written out from its `date` (with the year
     when needed), and said to be one day only when that does not fit the person."""
     schedule = offer.schedule
+    own = turn.lang == turn.content.languages[0]  # `short` is written in the first language
     if schedule.kind != "once" or schedule.date is None:
-        return schedule.short
+        return schedule.short if own else short_in_words(turn, offer)
     date = date_label(turn, schedule.date, today)
     rest = _SHORT_DATE.sub("", schedule.short, count=1)
     if rest == schedule.short:  # no date written at its start: keep the words after it
         rest = f"· {schedule.short}"
+    if not own:
+        rest = ""  # the date says it; the coordinators' words ('17 Uhr') would not
     when = " ".join(p for p in (date, rest.strip()) if p)
     return turn.t("offer_once_on", date=when) if misfit == "once" else when
+
+
+def short_in_words(turn: Turn, offer: Offer) -> str:
+    """An offer's time for a person of another language than the coordinators' (who wrote
+    `short`, e.g. 'fr abends'): when it takes place in the texts' words ('on Fridays in the
+    evenings'), else what kind of time it is ('by arrangement')."""
+    cells = schedule_cells(offer.schedule)
+    words = time_words(turn, cells) if cells else ""
+    return words or turn.t(f"offer_short_{offer.schedule.kind}")
 
 
 def misfit_words(turn: Turn, offer: Offer, misfit: str | None) -> str:

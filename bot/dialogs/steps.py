@@ -477,13 +477,15 @@ class LeadStep(StepKind):
             consent_version=consent["version"],
             consent_at=dt.datetime.fromisoformat(consent["at"]),
         )
+        lotse_lang = turn.content.languages[0]  # the card is the Lotse's, not the person's
+        notice = turn.role_key(step, "lotse_notice")
         card = await open_lead(
             turn.session,
             turn.content,
             lead,
             lotse,
-            notice=turn.role_text(step, "lotse_notice"),
-            coordination_name=turn.t("coordination_name"),
+            notice=turn.content.text(notice, lotse_lang),
+            coordination_name=turn.content.text("coordination_name", lotse_lang),
         )
         turn.notifications.append(card)
         if answers.get("source"):  # came from a poster or link: one more lead for it, anonymous
@@ -549,7 +551,7 @@ class SubmitOfferStep(StepKind):
             turn.session.add(submission)
             await turn.session.flush()
             answers["submission_id"] = submission.id
-            turn.notifications.append(submissions.for_review(submission, turn.content))
+            turn.notifications.append(submissions.for_review(submission, turn.content, turn.lang))
         turn.state.history.clear()  # sent: no way 'back' into the form
         return [turn.ask(name, step)]
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import clock
+from bot.config import DEFAULT_CONTROLLER
 from bot.content.model import Content
 from bot.content.schema import KIND_TEXTS, Step
 from bot.helpdesk.faq import FaqMatcher
@@ -93,12 +94,23 @@ class Turn:
     def t(self, key: str, **values: Any) -> str:
         # {/command} in a text: as the person's channel offers it (a button on the web).
         return self.content.text(
-            key, self.lang, via=self.user.channel, controller=self.controller, **values
+            key, self.lang, via=self.user.channel, controller=self._controller(), **values
         )
+
+    def _controller(self) -> str:
+        """The operator's PRIVACY_CONTROLLER as set (a name); the default wording unset,
+        in the person's language."""
+        if self.controller in ("", DEFAULT_CONTROLLER):
+            return self.content.text("privacy_controller_default", self.lang)
+        return self.controller
 
     def role_text(self, step: Step, role: str, **values: Any) -> str:
         """A step's text for a role ('unsure', 'ambiguous' …), overridable per step in YAML."""
-        return self.t(step.texts.get(role, KIND_TEXTS[step.kind][role]), **values)
+        return self.t(self.role_key(step, role), **values)
+
+    def role_key(self, step: Step, role: str) -> str:
+        """The text key of a step's role (for texts to others, in their language)."""
+        return step.texts.get(role, KIND_TEXTS[step.kind][role])
 
     def step_button(self, step_name: str, value: str, label: str) -> Button:
         return Button(label, Choice(step_name, value).pack())

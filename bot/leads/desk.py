@@ -116,7 +116,7 @@ class LeadDesk:
         )
         result = DeskResult()
         if action == "accept":
-            result.notifications.append(self._to_citizen(lead, "lead_taken"))
+            result.notifications.append(await self._to_citizen(session, lead, "lead_taken"))
         result.replies.append(self.card(lead, lang))
         return result
 
@@ -156,8 +156,8 @@ class LeadDesk:
         if lead is None or lead.lotse_id != account.lotse_id:
             return DeskResult([Message(self.t("lotse_not_yours", lang))])
         if lead.kind == "question":
-            return self._answer(session, account, lead, text, lang)
-        note = self._to_citizen(lead, "lotse_message", message=text[:3000])
+            return await self._answer(session, account, lead, text, lang)
+        note = await self._to_citizen(session, lead, "lotse_message", message=text[:3000])
         if lead.status == "accepted":
             change(
                 session,
@@ -171,13 +171,14 @@ class LeadDesk:
             [Message(self.t("lotse_message_sent", lang)), self.card(lead, lang)], [note]
         )
 
-    def _answer(
+    async def _answer(
         self, session: AsyncSession, account: Desk, lead: Lead, text: str, lang: str
     ) -> DeskResult:
         if lead.status not in ANSWERABLE:
             return DeskResult([Message(self.t("lotse_action_invalid", lang))])
         question = next(iter((lead.details or {}).values()), "")
-        note = self._to_citizen(
+        note = await self._to_citizen(
+            session,
             lead,
             "question_answered",
             question=question,
@@ -243,12 +244,16 @@ class LeadDesk:
             f"{self.t(f'status_{lead.status}', lang)}"
         )
 
-    def _to_citizen(self, lead: Lead, key: str, **values: object) -> Notification:
-        holder = introduce(self.content, self.holder(lead), "de")
+    async def _to_citizen(
+        self, session: AsyncSession, lead: Lead, key: str, **values: object
+    ) -> Notification:
+        """A message for the lead's person, in the language they chose or wrote in."""
+        lang = self.content.language(await repo.language_of(session, lead.user_id))
+        holder = introduce(self.content, self.holder(lead), lang)
         return Notification(
             Recipient("citizen", str(lead.user_id), ""),
             # {/start}: as the channel that delivers it names it (the outbox decides).
-            Message(self.content.text(key, "de", via=LATER, **holder, **values)),
+            Message(self.content.text(key, lang, via=LATER, **holder, **values)),
             subject(lead),
         )
 

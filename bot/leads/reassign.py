@@ -39,7 +39,7 @@ async def reassign(db: Database, content: Content, lead_id: int, lotse_id: str) 
         refusal = await _refusal(session, content, lead, lead_id, lotse)
         if refusal or lead is None:  # _refusal names a missing lead too
             return False, refusal
-        notes = hand_over(session, content, lead, lotse, why="reassigned", now=now)
+        notes = await hand_over(session, content, lead, lotse, why="reassigned", now=now)
         queue(session, content, notes, now)
     return True, f"Anfrage #{lead_id} an {lotse.name} ({lotse.id}) übergeben."
 
@@ -77,13 +77,14 @@ async def hand_over_all(
     lines = []
     for lead in leads.all():
         to = await successor(session, content.lotsen, lead, gone, today=today)
-        notes = hand_over(session, content, lead, to, why=f"revoked: {gone}", now=now, tell=False)
+        why = f"revoked: {gone}"
+        notes = await hand_over(session, content, lead, to, why=why, now=now, tell=False)
         queue(session, content, notes, now)
         lines.append(f"Anfrage #{lead.id} → " + (f"{to.name} ({to.id})" if to else "Koordination"))
     return lines
 
 
-def hand_over(
+async def hand_over(
     session: AsyncSession,
     content: Content,
     lead: Lead,
@@ -106,7 +107,8 @@ def hand_over(
         timing=content.leads,
         now=now,
     )
-    return _tell(content, lead, to, previous, previous_id if tell else None)
+    spoken = content.language(await repo.language_of(session, lead.user_id))
+    return _tell(content, lead, to, previous, previous_id if tell else None, spoken)
 
 
 def _tell(
@@ -115,9 +117,10 @@ def _tell(
     to: Lotse | None,
     previous: str,
     previous_id: str | None,
+    spoken: str,
 ) -> list[Notification]:
     """The card for the new holder, a note for the previous Lotse (if named), and a line
-    for the person: they were given a name before."""
+    for the person (in `spoken`, their language): they were given a name before."""
     desk, lang, about = LeadDesk(content), content.languages[0], subject(lead)
     if to is None:
         note = content.text("lead_to_coordination_note", lang, previous=previous, id=lead.id)
@@ -128,8 +131,8 @@ def _tell(
     if previous_id:
         away = Message(content.text("lead_reassigned_away", lang, id=lead.id))
         notes.append(Notification(Recipient("lotse", previous_id, ""), away, about))
-    who = to.name if to else content.text("handoff_to_coordination", lang)
-    told = Message(content.text("lead_reassigned_citizen", lang, via=LATER, lotse=who))
+    who = to.name if to else content.text("handoff_to_coordination", spoken)
+    told = Message(content.text("lead_reassigned_citizen", spoken, via=LATER, lotse=who))
     notes.append(Notification(Recipient("citizen", str(lead.user_id), ""), told, about))
     return notes
 

@@ -24,6 +24,7 @@ from bot.content.schema import Offer, Schedule
 from bot.leads.routing import COORDINATION_ID
 from bot.messages import Button, Message, Notification, Recipient
 from bot.payloads import OfferCurrent, OfferReview
+from bot.store import repo
 from bot.store.models import OfferSubmission
 
 log = logging.getLogger(__name__)
@@ -125,10 +126,15 @@ def review_card(submission: OfferSubmission, content: Content, lang: str) -> Mes
     return Message(summary(submission, content, lang), buttons)
 
 
-def for_review(submission: OfferSubmission, content: Content) -> Notification:
+def for_review(submission: OfferSubmission, content: Content, spoken: str) -> Notification:
+    """The card for the coordinators, in their language; it names the Verein's language
+    (`spoken`) when that is another one, so that questions are asked in it."""
     lang = content.languages[0]
     card = review_card(submission, content, lang)
     note = content.text("submission_review_note", lang)
+    if spoken != lang:
+        language = content.text(f"language_{spoken}", lang)
+        note += "\n" + content.text("detail_language", lang) + ": " + language
     coordination = Recipient(
         "coordinator", COORDINATION_ID, content.text("coordination_name", lang)
     )
@@ -158,7 +164,7 @@ async def decide(
     submission = await session.get(OfferSubmission, submission_id, populate_existing=True)
     assert submission is not None
     submission.decided_at = clock.now()
-    lang = content.languages[0]
+    lang = await _submitter_language(session, submission, content)
     if approve:
         submission.expires_on = today + dt.timedelta(days=content.leads.offers.valid_days)
         text = content.text(
@@ -171,6 +177,15 @@ async def decide(
     else:
         text = content.text("submission_rejected", lang, via=LATER, title=submission.data["title"])
     return submission, _to_submitter(submission, Message(text))
+
+
+async def _submitter_language(
+    session: AsyncSession, submission: OfferSubmission, content: Content
+) -> str:
+    """The Verein's person's language: what they are told is written in it."""
+    if submission.user_id is None:
+        return content.languages[0]
+    return content.language(await repo.language_of(session, submission.user_id))
 
 
 def _to_submitter(submission: OfferSubmission, message: Message) -> list[Notification]:
@@ -188,7 +203,6 @@ async def ask_still_current(
 ) -> tuple[list[str], list[Notification]]:
     """Ask each Verein once, `ask_before_days` before expiry; expire what is past its date."""
     rules = content.leads.offers
-    lang = content.languages[0]
     done: list[str] = []
     notes: list[Notification] = []
     due = await session.scalars(
@@ -204,6 +218,7 @@ async def ask_still_current(
     )
     for submission in due:
         submission.asked_at = clock.now()
+        lang = await _submitter_language(session, submission, content)
         buttons = tuple(
             Button(
                 content.text(f"btn_current_{answer}", lang),

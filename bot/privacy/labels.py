@@ -13,6 +13,7 @@ from typing import Any
 
 from bot import clock
 from bot.content.model import Content
+from bot.content.times import PARTS
 from bot.leads.lifecycle import aware
 
 INTEREST_FIELDS = ("interests", "subtopics", "offer_interests")
@@ -52,7 +53,32 @@ def value_text(content: Content, key: str, value: Any, lang: str) -> str:
         return content.text("my_data_yes", lang)
     if key in INTEREST_FIELDS:
         return content.interest_label(str(value), lang)
+    if key in TIME_NAMES:
+        return time_name(content, key, value, lang)
     return option_label(content, key, str(value), lang)
+
+
+# Days and parts of the day the person named, stored as weekday numbers and part names:
+# the words of the texts that list them (days_plural, parts_plural), in the same order.
+TIME_NAMES = {"time_days": "days_plural", "time_parts": "parts_plural"}
+
+
+def time_name(content: Content, key: str, value: Any, lang: str) -> str:
+    names = content.text(TIME_NAMES[key], lang).split()
+    index = PARTS.index(value) if value in PARTS else value
+    return names[index] if isinstance(index, int) and 0 <= index < len(names) else str(value)
+
+
+def in_language(content: Content, stored: str, lang: str) -> str:
+    """A text stored in the first language (what a lead passed on: 'Sprache: Englisch')
+    in `lang`, when it is one of the content's texts; anything else as stored."""
+    first = content.languages[0]
+    if lang == first:
+        return stored
+    for key, variants in content.texts.texts.items():
+        if variants.get(first) == stored:
+            return content.text(key, lang)
+    return stored
 
 
 def option_label(content: Content, key: str, value: str, lang: str) -> str:

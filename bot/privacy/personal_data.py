@@ -29,7 +29,7 @@ from bot.leads.lifecycle import CLOSED, OPEN, aware, change
 from bot.leads.routing import COORDINATION_ID
 from bot.messages import Message, Notification, Recipient
 from bot.offers.submissions import subject as offer_subject
-from bot.privacy.labels import answer_lines, local_date
+from bot.privacy.labels import answer_lines, in_language, local_date
 from bot.store import models
 from bot.store.db import scrub_after_commit
 from bot.store.handover import WAITING
@@ -221,7 +221,10 @@ def _request(lead: dict[str, Any], content: Content, lang: str) -> str:
         contact=lead["contact"] or "–",
         lotse=lotse or "–",
     )
-    details = " · ".join(f"{k}: {v}" for k, v in (lead.get("details") or {}).items())
+    details = " · ".join(
+        f"{in_language(content, k, lang)}: {in_language(content, v, lang)}"
+        for k, v in (lead.get("details") or {}).items()
+    )
     return text + ("\n" + content.text("my_data_details", lang, details=details) if details else "")
 
 

@@ -71,9 +71,13 @@ def telegram_outbox(
 ) -> tuple[TelegramSender, OutboxWorker]:
     """The rate-limited sender and the outbox worker that delivers through it (`lotse run`,
     and `lotse web` with a token)."""
-    location = engine.content.text("btn_share_location", engine.content.languages[0])
+
+    def location(language: str | None) -> str:
+        content = engine.content  # the current one, after a reload too
+        return content.text("btn_share_location", content.language(language))
+
     limiter = RateLimiter(per_second=settings.telegram_rate)
-    sender = TelegramSender(bot, lambda _chat: location, limiter)
+    sender = TelegramSender(bot, location, limiter)
     worker = OutboxWorker(db, sender, lambda: engine.content, settings.coordinator_ids)
     return sender, worker
 

@@ -84,18 +84,22 @@ class FollowUp:
         self.session, self.content, self.now = session, content, now
         self.desk = LeadDesk(content)
         self.notifications: list[Notification] = []
-        self.lang = content.languages[0]
+        self.lang = content.languages[0]  # the Lotsen's and coordinators' language
+        self.person_lang = self.lang  # the person's of the lead being run (set by `run`)
         self.subject: str | None = None  # the lead being run: its notifications are about it
 
     def t(self, key: str, **values: object) -> str:
         return self.content.text(key, self.lang, **values)
 
     def to_citizen(self, key: str, **values: object) -> str:
-        """A text for the person: {/start} stays for the channel that delivers it."""
-        return self.content.text(key, self.lang, via=LATER, **values)
+        """A text for the person, in their language: {/start} stays for the channel that
+        delivers it."""
+        return self.content.text(key, self.person_lang, via=LATER, **values)
 
     async def run(self, lead: Lead) -> str:
         self.subject = subject(lead)
+        spoken = await repo.language_of(self.session, lead.user_id)
+        self.person_lang = self.content.language(spoken)
         kind = lead.due_kind
         expected = {
             "remind": ("offered",),
@@ -178,7 +182,7 @@ class FollowUp:
 
     async def _followup(self, lead: Lead) -> str:
         buttons = tuple(
-            Button(self.t(f"btn_followup_{answer}"), Followup(lead.id, answer).pack())
+            Button(self.to_citizen(f"btn_followup_{answer}"), Followup(lead.id, answer).pack())
             for answer in ("yes", "partly", "no")
         )
         self._to_person(lead, Message(self.to_citizen("followup_question"), buttons))

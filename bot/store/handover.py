@@ -77,6 +77,7 @@ async def redeem(
         session.add(row)
     row.step, row.answers = moved.step, dict(moved.answers)
     row.history, row.pending = list(moved.history), dict(moved.pending)
+    target.language = source.language  # as chosen or written in; waiting messages are in it
     for owned in (Lead, OfferSubmission):  # requests and a Verein's offers stay theirs
         await session.execute(
             update(owned).where(owned.user_id == source.id).values(user_id=target.id)

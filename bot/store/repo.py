@@ -120,6 +120,21 @@ async def add_user(session: AsyncSession, channel: str, external_id: str, langua
     return user
 
 
+async def language_of(session: AsyncSession, user_id: int | str | None) -> str | None:
+    """The language a person chose or wrote in (None: the person is gone): texts queued
+    for them are written in it."""
+    if user_id is None:
+        return None
+    return await session.scalar(select(User.language).where(User.id == int(user_id)))
+
+
+async def language_on(session: AsyncSession, channel: str, external_id: str) -> str | None:
+    """The language of the person with this channel id (None: nobody known there)."""
+    return await session.scalar(
+        select(User.language).where(User.channel == channel, User.external_id == external_id)
+    )
+
+
 async def load_conversation(session: AsyncSession, user_id: int) -> Conversation | None:
     return await session.get(Conversation, user_id)
 

@@ -52,6 +52,7 @@ class Bridge:
         key: str | None = None,
     ) -> None:
         outcome = await self.engine.handle(replace(event, key=key) if key else event)
+        self.sender.speaks(chat_id, outcome.language)
         if outcome.notifications:
             self.outbox.wake.set()  # already in the outbox, written with the change
         replies = list(outcome.replies)

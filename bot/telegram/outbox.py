@@ -50,22 +50,26 @@ class OutboxWorker:
         """Telegram could not take these replies now; deliver them later, in order."""
         self._held.add(chat_id)
         async with self.db.session() as session, session.begin():
+            spoken = await repo.language_on(session, "telegram", str(chat_id))
+            lang = self.content().language(spoken)
             repo.queue_notifications(
                 session,
                 [
-                    Notification(Recipient("chat", str(chat_id), ""), self._without_file(message))
+                    Notification(
+                        Recipient("chat", str(chat_id), ""), self._without_file(message, lang)
+                    )
                     for message in messages
                 ],
             )
         self.wake.set()
 
-    def _without_file(self, message: Message) -> Message:
+    def _without_file(self, message: Message, lang: str) -> Message:
         """The outbox keeps text and buttons, never a file: a file is personal data (the
-        /meine_daten export), of which no copy should wait in a table. The text says so."""
+        /meine_daten export), of which no copy should wait in a table. The text says so,
+        in the person's language (`lang`)."""
         if message.attachment is None:
             return message
-        content = self.content()
-        note = content.text("attachment_not_sent", content.languages[0])
+        note = self.content().text("attachment_not_sent", lang)
         return replace(message, text=f"{message.text}\n\n{note}", attachment=None)
 
     async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:

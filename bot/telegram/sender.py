@@ -75,16 +75,36 @@ class RateLimiter:
             await asyncio.sleep(delay)
 
 
+MAX_REMEMBERED = 10_000  # chats whose language is kept for the location button
+
+
 class TelegramSender:
     def __init__(
-        self, bot: Bot, location_label: Callable[[int], str], limiter: RateLimiter | None = None
+        self,
+        bot: Bot,
+        location_label: Callable[[str | None], str],
+        limiter: RateLimiter | None = None,
     ) -> None:
         self.bot = bot
-        self.location_label = location_label
+        # The "share location" button's label in a language (None: the default one).
+        self.label_in = location_label
+        self.languages: dict[int, str] = {}  # chat → the person's language, last heard
         self.limiter = limiter or RateLimiter()
         self.retries = RETRIES  # then the caller decides (e.g. the outbox takes over)
         # How a 429's retry_after and the backoff are waited out (tests record them).
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+
+    def speaks(self, chat_id: int, language: str | None) -> None:
+        """The core's word on the person's language (Outcome.language): the location
+        button follows it, also right after a switch."""
+        if language is None:
+            return
+        if len(self.languages) >= MAX_REMEMBERED and chat_id not in self.languages:
+            self.languages.pop(next(iter(self.languages)))  # the oldest goes
+        self.languages[chat_id] = language
+
+    def location_label(self, chat_id: int) -> str:
+        return self.label_in(self.languages.get(chat_id))
 
     async def send(self, chat_id: int, message: Message) -> TgMessage | None:
         rendered = render(message, self.location_label(chat_id))

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.dialogs.engine import MAX_TEXT, DialogEngine
 from bot.leads import invites
 from bot.messages import Event, Message, Outcome, Sender, storable
-from bot.store import handover
+from bot.store import handover, repo
 from bot.store.db import Database
 from bot.store.models import User
 from bot.web import transcript
@@ -140,7 +140,8 @@ class WebChat:
             echo = Line("user", label) if label else None
             return echo, Event.button(sender, said.button[:64])
         if said.location is not None:
-            label = self.engine.content.text("web_share_location", self.engine.content.languages[0])
+            content = self.engine.content  # the line shows what was pressed, as labelled
+            label = content.text("web_share_location", content.language(sender.language))
             return Line("user", label), Event.location(sender, *said.location)
         if said.command in COMMANDS:
             content = self.engine.content
@@ -163,7 +164,8 @@ class WebChat:
         """Messages that waited for the page; a {/command} in them names the page's button
         (they were written before anyone knew where the person would read them)."""
         content = self.engine.content
-        lang = content.languages[0]  # the outbox's texts are in the first language
+        # Written in the person's language when queued: the buttons' names in it too.
+        lang = content.language(await repo.language_of(session, user_id))
         notes = await transcript.take_notifications(session, user_id)
         return [replace(note, text=content.commands(note.text, lang, CHANNEL)) for note in notes]
 

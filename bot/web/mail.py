@@ -120,8 +120,9 @@ class MailNotifier:
         content = self.content()
         lang = language if language in content.languages else content.languages[0]
         link = f"{self.settings.web_public_url}/chat"
-        # {/start} in a queued text: as the web page names it (the outbox's first language).
-        words = content.commands(text, content.languages[0], "web")
+        # {/start} in a queued text: as the web page names it, in the person's language
+        # (the text was written in it when queued).
+        words = content.commands(text, lang, "web")
         try:
             await self.mailer.send(
                 address,
