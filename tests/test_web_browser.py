@@ -333,7 +333,7 @@ async def test_the_input_bar_covers_no_button(
     page = await context.new_page()
     await ask_on_the_offer_step(page, server)
     buttons = page.locator(".line.bot").last.locator(".answers button")
-    assert await buttons.count() == 7
+    assert await buttons.count() == 10  # 3 offers, their 3 "ℹ️ Mehr", 4 more ways on
     for index in range(await buttons.count()):
         button = buttons.nth(index)
         # As the browser brings it into view when the person tabs to it.
