@@ -335,6 +335,13 @@ class OfferRules(Strict):
     ask_before_days: int = Field(default=14, ge=1)  # "still current?" this long before
 
 
+class SecondContact(Strict):
+    """A Lotse who gets a lead that has waited this long with the coordinators (once)."""
+
+    after_days: float = Field(gt=0)
+    lotse: str = Field(pattern=SLUG_PATTERN)  # an id from lotsen.yaml
+
+
 class LeadsFile(Strict):
     """When the bot follows up on leads. All times are in `timezone`."""
 
@@ -346,6 +353,8 @@ class LeadsFile(Strict):
     expire_after_days: float = Field(default=60, gt=0)
     # A lead with the coordinators is reminded to them this often until someone acts.
     coordination_reminder_days: float = Field(default=1, gt=0)
+    # ... and, when set, goes on to this Lotse after some days (none: stays there).
+    second_contact: SecondContact | None = None
     # The network's promise: a person answers every request within this time.
     promise_hours: float = Field(default=72, gt=0)
     quiet_hours: QuietHours = QuietHours()

@@ -672,6 +672,26 @@ def _check_leads(content: Content, doc: LocatedDocument) -> Iterator[Problem]:
             "die Weitergabe muss nach der Erinnerung "
             "kommen: escalate_after_hours > remind_after_hours",
         )
+    yield from _check_second_contact(content, doc)
+
+
+def _check_second_contact(content: Content, doc: LocatedDocument) -> Iterator[Problem]:
+    second = content.leads.second_contact
+    if second is None:
+        return
+    ids = [lotse.id for lotse in content.lotsen]
+    if second.lotse not in ids:
+        yield doc.problem(
+            ("second_contact", "lotse"),
+            f"Zweitkontakt '{second.lotse}' ist kein Lotse aus lotsen.yaml."
+            f"{suggest(second.lotse, ids)}",
+        )
+    if second.after_days >= content.leads.expire_after_days:
+        yield doc.problem(
+            ("second_contact", "after_days"),
+            "der Zweitkontakt käme nie an die Reihe: second_contact.after_days muss "
+            "kleiner sein als expire_after_days",
+        )
 
 
 _PLACEHOLDER = re.compile(r"\{\{(\d+)\}\}")

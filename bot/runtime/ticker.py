@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import today_in
 from bot.content.model import LATER, Content
+from bot.content.schema import Lotse
 from bot.leads.desk import LeadDesk, subject
 from bot.leads.lifecycle import aware, change, coordination_due, next_weekly, not_before
 from bot.leads.routing import COORDINATION_ID, route
@@ -33,6 +34,7 @@ from bot.store.models import Lead, LeadEvent
 log = logging.getLogger(__name__)
 DIGEST = "weekly_digest"
 RETENTION = "retention"  # daily: delete or anonymize what is past its retention period
+SECOND_CONTACT = "second contact"  # the lead event's note (after "to:<lotse>")
 MAX_STEPS = 10_000  # per tick; the rest waits for the next one
 # The due steps in `lotse tick`'s German lines (the stored names stay English).
 STEP_NAMES = {
@@ -156,14 +158,64 @@ class FollowUp:
         return f"Anfrage #{lead.id}: ohne Antwort von {previous} → {shown}"
 
     async def _coordination(self, lead: Lead) -> str:
-        """Still with the coordinators: remind them, with the lead's number and age."""
+        """Still with the coordinators: remind them, with the lead's number and age; once it
+        has waited `second_contact.after_days` there, it goes on to the second contact."""
+        since = await self._with_coordination_since(lead)
         age = (self.now - aware(lead.created_at)) // dt.timedelta(days=1)
         days = self.t("age_one_day") if age == 1 else self.t("age_days", days=age)
+        second, had_it = await self._second_contact(lead, since)
+        if second is not None and not had_it:
+            if second.id not in await repo.revoked_lotsen(self.session):
+                return self._to_second_contact(lead, second, days)
+            log.warning("lead %s: second contact has no access, stays with coordinators", lead.id)
         note = self.t("coordination_reminder_note", id=lead.id, age=days)
+        if second is not None:  # say what became of the second contact
+            key = "second_contact_had_it" if had_it else "second_contact_revoked"
+            note += "\n" + self.t(key, lotse=second.name, id=second.id)
         self._to_lotse(lead, self.desk.card(lead, self.lang, note=note))
-        since = await self._with_coordination_since(lead)
         lead.due_at, lead.due_kind = coordination_due(since, self.now, self.content.leads)
         return f"Anfrage #{lead.id}: Erinnerung an die Koordination"
+
+    async def _second_contact(self, lead: Lead, since: dt.datetime) -> tuple[Lotse | None, bool]:
+        """(the second contact, if configured and the lead has waited long enough with the
+        coordinators or had been with them already; whether it had been with them)"""
+        config = self.content.leads.second_contact
+        if config is None:
+            return None, False
+        lotse = next((x for x in self.content.lotsen if x.id == config.lotse), None)
+        if lotse is None:  # `lotse check` reports it
+            return None, False
+        had_it = await self.session.scalar(
+            select(func.count()).where(
+                LeadEvent.lead_id == lead.id, LeadEvent.note.like(f"%({SECOND_CONTACT})")
+            )
+        )
+        if had_it:
+            return lotse, True
+        due = self.now - since >= dt.timedelta(days=config.after_days)
+        return (lotse if due else None), False
+
+    def _to_second_contact(self, lead: Lead, second: Lotse, days: str) -> str:
+        """Offered to the second contact like to any Lotse (accept or decline; declined, it
+        comes back to the coordinators, never to them again); everyone concerned hears it."""
+        lead.lotse_id = second.id
+        change(
+            self.session,
+            lead,
+            "offered",
+            actor="system",
+            note=f"to:{second.id} ({SECOND_CONTACT})",  # "to:" as routing writes it
+            timing=self.content.leads,
+            now=self.now,
+        )
+        note = self.t("second_contact_note", age=days)
+        self._to(Recipient("lotse", second.id, ""), self.desk.card(lead, self.lang, note=note))
+        told = self.t("second_contact_coordination", id=lead.id, age=days, lotse=second.name)
+        self._to(Recipient("coordinator", COORDINATION_ID, ""), Message(told))
+        self._to_person(
+            lead, Message(self.to_citizen("lead_reassigned_citizen", lotse=second.name))
+        )
+        return f"Anfrage #{lead.id}: seit {days} ohne Antwort → Zweitkontakt {second.id}"
 
     async def _with_coordination_since(self, lead: Lead) -> dt.datetime:
         """When the lead last came to the coordinators (the rhythm of their reminders)."""
