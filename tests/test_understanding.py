@@ -319,6 +319,10 @@ def test_content_loads_without_intents_file(tmp_path: Path) -> None:
         ("Braucht vielleicht jemand meine Hilfe? Bin Rentner in Löbnitz", "volunteer"),
         ("Who needs help with their garden? I have tools", "volunteer"),
         ("Wer kann mir beim Holzhacken helfen?", "need_help"),
+        # an organisation, named first, says what it lacks
+        ("Der Kleingartenverein kriegt die Hecke allein nicht mehr geschnitten", "verein"),
+        ("Unsere Bücherei hätte gern jemanden, der samstags vorliest", "verein"),
+        ("Für das Gemeindefest brauchen wir noch Leute am Grill", "verein"),
     ],
 )
 def test_intent_error_classes(understander: Understander, text: str, intent: str) -> None:
@@ -365,6 +369,7 @@ def test_only_the_area_of_the_activity_is_an_interest(
         ("zeitlich völlig flexibel", None),
         ("egal ob einmalig oder regelmäßig", "any"),
         ("flexibel", "any"),
+        ("Ich würde beim Repair-Café helfen, mittwochs hab ich immer frei", "regular"),
     ],
 )
 def test_time_kind_error_classes(understander: Understander, text: str, kind: str | None) -> None:

@@ -244,6 +244,7 @@ _DAYS = (
 # montags Zeit", "on Saturdays"): that is a time slot and no time_kind.
 _RECURRING = re.compile(
     rf" (?:{_DAYS}s?(?:vormittag|nachmittag|abend|morgen|mittag|fruh)s|"
+    rf"{_DAYS}s (?:\S+ ){{0,3}}?immer|"
     rf"{_DAYS}s (?:vormittag|nachmittag|abend|morgen|mittag|fruh|morning|afternoon|evening|"
     rf"night)s|{_DAYS}s?(?: und| and| sowie| &| \+)? {_DAYS}s|"
     r"(?:\S+mal|ein mal|\d+ ?(?:x|mal)|once|twice|(?:(?:a|ein) )?(?:few|couple of|paar|several|"
@@ -550,8 +551,16 @@ _KIN = (
     r"schwieger\w*|nachbar\w*|freund\w*|mum|mom|dad|father|mother|grandma|grandpa|"
     r"grandmother|grandfather|brother|sister|son|daughter|wife|husband|neighbou?r|friend)"
 )
+# "unser Opa", "unsere Mutter": the family's own relative (not "unsere Kinder", which a
+# Verein or a school says of the children it looks after)
+_OUR_KIN = (
+    r"(?:unser|unsere[mnrs]?|our)\s+(?:\w+\s+)?(?:mutter|mutti|mama|vater|vati|papa|oma|omi|opa|"
+    r"grossmutter|grossvater|bruder|schwester|sohn|tochter|tante|onkel|nachbar\w*|mum|mom|dad|"
+    r"father|mother|grandma|grandpa|grandmother|grandfather|brother|sister|son|daughter|"
+    r"neighbou?r)\b"
+)
 # the writer or a relative of theirs as the one helped
-_ME = rf"(?:mir|mich|me|my|mei|meine[mnrs]?\s+(?:\w+\s+)?{_KIN}|my\s+(?:\w+\s+)?{_KIN})"
+_ME = rf"(?:mir|mich|me|my|mei|meine[mnrs]?\s+(?:\w+\s+)?{_KIN}|my\s+(?:\w+\s+)?{_KIN}|{_OUR_KIN})"
 _RECEIVER = re.compile(
     "|".join(
         (
@@ -647,6 +656,23 @@ _OWN_GROUP = re.compile(
     r"workmates|neighbours|neighbors|students|mates)\b|\b(?:social day|teamtag|teambuilding|"
     r"team building|betriebsausflug|firmenausflug|team day|company day|corporate volunteering)\b"
 )
+
+
+# An organisation as the subject of a need: "Der Angelverein kriegt die Teichpflege nicht
+# mehr gestemmt", "Unsere Kita hätte gern eine Oma", "Kirchgemeinde Zschortau: … brauchen
+# wir" – a Verein looking for people, not someone who needs help for themselves.
+_ORGANISATION_NEEDS = re.compile(
+    r"^(?:(?:hallo|hi|moin|guten tag)\s+)?(?:(?:der|die|das|unser|unsere|our|the)\s+)?\S*(?:verein|"
+    r"gemeinde|kita|kindergarten|schule|feuerwehr|wehr|museum|chor|club|klub|initiative|tafel|"
+    r"heim|station|bibliothek|bucherei|rat|diakonie|caritas|kirche)\b(?:\s+\S+){0,12}?\s+(?:braucht|"
+    r"bräuchte|brauchte|sucht|fehlt|fehlen|kriegt|schafft|hätte gern|hatte gern|freut sich|"
+    r"brauchen wir|suchen wir|needs|is looking|would like)\b"
+)
+
+
+def organisation_needs(text: str) -> bool:
+    """An organisation (named first) says what it lacks."""
+    return bool(_ORGANISATION_NEEDS.search(fold(text)))
 
 
 def own_group(text: str) -> bool:

@@ -118,6 +118,9 @@ class IntentModel:
         if cues.offers_help(text) and VOLUNTEER in scores:  # "wer braucht meine Hilfe?"
             scores[VOLUNTEER] += DIRECTION
             scores[NEED_HELP] = scores.get(NEED_HELP, 0.0) - DIRECTION
+        if cues.organisation_needs(text) and VEREIN in scores:  # "Der Angelverein braucht …"
+            scores[VEREIN] += DIRECTION
+            scores[NEED_HELP] = scores.get(NEED_HELP, 0.0) - DIRECTION
         if cues.own_group(text) and VOLUNTEER in scores:  # friends or colleagues, no Verein
             scores[VOLUNTEER] += DIRECTION
             scores[VEREIN] = scores.get(VEREIN, 0.0) - DIRECTION
