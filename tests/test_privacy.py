@@ -74,6 +74,21 @@ async def test_my_data_shows_everything_and_only_mine(engine: DialogEngine) -> N
     assert request["consent_version"] and data["person"]["id_on_channel"] == "maria"
 
 
+async def test_my_data_shows_a_waiting_message_as_the_channel_names_its_commands(
+    engine: DialogEngine, db: Database
+) -> None:
+    """Queued texts keep {/start} until delivery; the export shows them as this channel does."""
+    mine = await lead_by(engine, "maria", "Maria", "0171 1111111")
+    async with db.session() as session, session.begin():
+        user = await session.scalar(select(User).where(User.external_id == "maria"))
+        assert user is not None
+        note = Notification(Recipient("citizen", str(user.id), ""), Message("Neu? {/start}"))
+        repo.queue_notifications(session, [note])
+    await mine.say("/meine_daten")
+    data = json.loads(mine.last.replies[0].attachment.content)
+    assert [m["text"] for m in data["messages_waiting"]][-1] == "Neu? /start"
+
+
 async def test_erase_needs_confirmation_and_keeps_only_anonymous_counts(
     engine: DialogEngine, db: Database
 ) -> None:

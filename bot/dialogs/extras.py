@@ -233,6 +233,9 @@ class Extras:
 
     async def _my_data(self, turn: Turn) -> list[Message]:
         data = await personal_data(turn.session, turn.user)
+        # queued texts keep {/start} until delivery; shown now, they name it as this channel does
+        for waiting in data["messages_waiting"]:
+            waiting["text"] = self.content.commands(waiting["text"], turn.lang, turn.user.channel)
         turn.keep_prompt = False
         export = Attachment("meine-daten.json", as_json(data))
         return [Message(readable(data, self.content, turn.lang), attachment=export)]
