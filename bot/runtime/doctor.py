@@ -442,7 +442,24 @@ def check_content(settings: Settings) -> list[Check]:
     loaded = Check(
         "ok", f"Inhalte gültig: {summary(content)}" + (warnings if content.warnings else "")
     )
-    return [loaded, *_example_data(content, settings)]
+    return [loaded, *_example_data(content, settings), _poster_phones(content, settings)]
+
+
+def _poster_phones(content: Content, settings: Settings) -> Check:
+    """Posters name a number for people without a smartphone: a Lotse's (only with their
+    `poster_phone`) or the network's (NETWORK_PHONE); without either they name none."""
+    willing = sum(1 for lotse in content.lotsen if lotse.poster_phone)
+    if settings.network_phone:
+        return Check(
+            "ok", f"Plakate: Telefon des Netzwerks gesetzt, {willing} Lotse(n) mit eigener"
+        )
+    if willing:
+        return Check("ok", f"Plakate: {willing} Lotse(n) mit Telefonnummer (poster_phone)")
+    return Check(
+        "warn",
+        "Plakate ohne Telefonnummer: NETWORK_PHONE setzen oder poster_phone in lotsen.yaml "
+        "(für Menschen ohne Smartphone)",
+    )
 
 
 def _example_data(content: Content, settings: Settings) -> list[Check]:
