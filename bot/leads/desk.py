@@ -266,8 +266,7 @@ class LeadDesk:
         return introduce(self.content, self.holder(lead), "de")["lotse"]
 
     def _interests(self, lead: Lead, lang: str) -> str:
-        labels = {i.id: i.label.get(lang, i.id) for i in self.content.taxonomy.interests}
-        return ", ".join(labels.get(i, i) for i in lead.interests) or "–"
+        return ", ".join(self.content.interest_label(i, lang) for i in lead.interests) or "–"
 
     def _place(self, lead: Lead) -> str:
         if lead.place and lead.gemeinde and lead.place != lead.gemeinde:

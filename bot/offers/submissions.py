@@ -94,7 +94,6 @@ async def pending(session: AsyncSession) -> list[OfferSubmission]:
 
 def summary(submission: OfferSubmission, content: Content, lang: str) -> str:
     data = submission.data
-    labels = {i.id: i.label.get(lang, i.id) for i in content.taxonomy.interests}
     return content.text(
         "submission_card",
         lang,
@@ -102,7 +101,7 @@ def summary(submission: OfferSubmission, content: Content, lang: str) -> str:
         title=data["title"],
         organisation=data["organisation"],
         summary=data["summary"],
-        interests=", ".join(labels.get(i, i) for i in data["interests"]),
+        interests=", ".join(content.interest_label(i, lang) for i in data["interests"]),
         place=data["place"].get("label") or data["place"]["name"],
         when=data["when"],
         contact=data["contact"],

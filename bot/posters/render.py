@@ -76,6 +76,7 @@ def _register_fonts() -> None:
 def printable(text: str, font: str) -> str:
     """Leaves out what the font cannot show (emoji in a coordinator's text) instead of
     printing empty boxes."""
+    _register_fonts()  # measuring needs the fonts, also before any poster was drawn
     glyphs = pdfmetrics.getFont(font).face.charToGlyph
     return "".join(c for c in text if ord(c) in glyphs or c in "\n ").strip()
 
@@ -295,6 +296,7 @@ def _pieces(link: str) -> Iterator[str]:
 
 def fitting_size(text: str, font: str, width: float, largest: float, smallest: float) -> float:
     """The largest font size (down to `smallest`) at which `text` fits on one line."""
+    _register_fonts()  # measuring needs the fonts, also before any poster was drawn
     size = largest
     while size > smallest and pdfmetrics.stringWidth(text, font, size) > width:
         size -= 0.5

@@ -485,17 +485,13 @@ def _describe(
     if source == links.UNKNOWN:
         return "unbekannte Links (nicht vom Projekt ausgegeben)", None, None
     kind, _, ident = source.partition("-")
-    labels = {i.id: i.label.get("de") or i.id for i in content.taxonomy.interests}
-    labels |= {
-        s.id: s.label.get("de") or s.id for i in content.taxonomy.interests for s in i.subtopics
-    }
     if kind == links.POSTER and (poster := links.parse_poster(ident, resolver)) is not None:
         where = poster.place.label if poster.place else "Ort nicht mehr bekannt"
         gemeinde = poster.place.gemeinde if poster.place else None
-        label = labels.get(poster.interest, poster.interest)
+        label = content.interest_label(poster.interest, "de")
         return f"Plakat: {label} · {where}", poster.interest, gemeinde
     if kind == links.INTEREST:
-        return f"Link: {labels.get(ident, ident)}", ident, None
+        return f"Link: {content.interest_label(ident, 'de')}", ident, None
     if kind == links.OFFER:
         offer = content.offers.get(ident)
         return f"Link: Angebot „{offer.title if offer else ident}“", None, None
