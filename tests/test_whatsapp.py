@@ -363,6 +363,24 @@ async def test_a_message_typed_after_the_template_also_brings_what_waited(
     assert len(replies) > 2  # and the message itself is answered
 
 
+async def test_what_waited_for_the_window_names_commands_the_whatsapp_way(
+    server: WhatsAppServer, meta: FakeCloudApi, morning: ManualClock
+) -> None:
+    anna = meta.person(ANNA)
+    await anna.send("Hallo")
+    [user] = await rows(server, User)
+    morning.set(MONDAY_MORNING + dt.timedelta(days=2))  # the window has closed
+    async with server.db.session() as session, session.begin():
+        note = Notification(
+            Recipient("citizen", str(user.id), ""), Message("Neu anfangen? Schreiben Sie {/start}.")
+        )
+        repo.queue_notifications(session, [note])
+    await server.channel.deliver_due(product_clock.now())  # held: the template goes out
+    anna.new()
+    replies = await anna.send("Hallo")
+    assert "Neu anfangen? Schreiben Sie „start“." in texts(replies)
+
+
 async def test_question_handed_to_the_coordination_comes_back_on_whatsapp(
     server: WhatsAppServer, meta: FakeCloudApi
 ) -> None:

@@ -139,9 +139,7 @@ class WhatsAppChannel:
             return True
         if not window.is_open(contact, now):
             return await self._wait_for_window(row, user, now)
-        # queued texts keep {/start}: WhatsApp names commands its own way ("Neu beginnen")
-        text = self.content.commands(row.text, user.language or self.content.languages[0], CHANNEL)
-        message = Message(text, tuple(Button(label, data) for label, data in row.buttons))
+        message = self._queued(row, user.language)
         try:
             await self._send(user.id, user.external_id, user.language, [message], row.id)
         except WhatsAppError as exc:
@@ -238,7 +236,7 @@ class WhatsAppChannel:
             return True, 0
         user_id, lang = known.user_id, known.language
         header = Message(self.content.text("whatsapp_waited", lang))
-        waited = [Message(r.text, tuple(Button(a, b) for a, b in r.buttons)) for r in rows]
+        waited = [self._queued(row, lang) for row in rows]
         try:
             await self._send(user_id, wa_id, lang, [header, *waited])
         except (Unavailable, WhatsAppError) as exc:
@@ -249,6 +247,12 @@ class WhatsAppChannel:
         for row in rows:
             await self._update(row.id, status="sent", sent_at=clock.now(), last_error=None)
         return True, len(rows)
+
+    def _queued(self, row: OutboxMessage, lang: str | None) -> Message:
+        """An outbox row as WhatsApp sends it: queued texts keep {/start} until delivery,
+        and WhatsApp names commands its own way (typed words)."""
+        text = self.content.commands(row.text, lang or self.content.languages[0], CHANNEL)
+        return Message(text, tuple(Button(label, data) for label, data in row.buttons))
 
     def _event(self, sender: Sender, incoming: Incoming) -> Event:
         if incoming.kind == "button":
