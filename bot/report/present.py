@@ -172,11 +172,7 @@ def duration(cell: Cell) -> str:
     if not cell.contact_hours:
         return NONE
     hours = median_value(cell)
-    if hours is None:
-        return SMALL
-    if hours < 48:
-        return f"{decimal(hours)} Std."
-    return f"{decimal(hours / 24)} Tage"
+    return SMALL if hours is None else hours_text(hours)
 
 
 def decimal(value: float) -> str:
