@@ -28,7 +28,7 @@ from bot.store.db import Database
 from bot.store.models import Lead, LeadEvent
 from bot.telegram.outbox import OutboxWorker
 from tests.helpers.chat import Chat, run_lotse
-from tests.helpers.leads import join_as_lotse, outbox
+from tests.helpers.leads import StubTelegram, join_as_lotse, outbox
 
 pytestmark = pytest.mark.small_content  # asserts on wording: the tests' own content
 
@@ -231,16 +231,6 @@ async def test_an_invite_made_before_revoking_no_longer_works(
     assert "ungültig" in again.text
     assert await accounts.revoke(db, content, ANNA) is None  # once is enough
     assert await accounts.revoke(db, content, "niemand") is None
-
-
-class StubTelegram:
-    """Stands in for the Telegram sender: records what the outbox worker would send."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[int, Message]] = []
-
-    async def send(self, chat_id: int, message: Message) -> None:
-        self.sent.append((chat_id, message))
 
 
 async def test_a_revoked_lotse_with_a_telegram_id_in_lotsen_yaml_gets_nothing(

@@ -24,9 +24,8 @@ from bot.config import Settings
 from bot.content.model import Content
 from bot.dialogs.engine import DialogEngine
 from bot.dialogs.turn import Matchers
-from bot.leads import invites
 from bot.leads.lifecycle import aware
-from bot.messages import Event, Message, Sender
+from bot.messages import Event, Sender
 from bot.privacy.personal_data import enforce_retention
 from bot.runtime.telegram import TelegramApp, make_bot
 from bot.runtime.ticker import tick
@@ -39,6 +38,7 @@ from bot.web.app import Limits
 from bot.web.mail import MailNotifier
 from tests.fakes.telegram_api import FakeTelegram
 from tests.helpers import free_port
+from tests.helpers.leads import StubTelegram, join_on_telegram
 from tests.helpers.web import ChatServer, PageClient, WebProcess, walk_to_lead
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,24 +75,8 @@ async def pages() -> AsyncIterator[Callable[..., PageClient]]:
         await page.close()
 
 
-class StubTelegram:
-    """Stands in for the Telegram sender: records what the outbox worker would send."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[int, Message]] = []
-
-    async def send(self, chat_id: int, message: Message) -> None:
-        self.sent.append((chat_id, message))
-
-
 async def join_as_lotse(server: ChatServer, chat_id: int, lotse_id: str) -> Sender:
-    """A Lotse joins on Telegram with an invite, exactly as in production."""
-    async with server.db.session() as session, session.begin():
-        code = await invites.create_invite(session, lotse_id)
-    lotse = Sender("telegram", str(chat_id), "de")
-    outcome = await server.engine.handle(Event.message(lotse, f"/start {invites.PREFIX}{code}"))
-    assert "Willkommen" in outcome.replies[0].text
-    return lotse
+    return await join_on_telegram(server.engine, server.db, chat_id, lotse_id)
 
 
 async def the_lead(server: ChatServer) -> Lead:

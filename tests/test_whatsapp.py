@@ -20,7 +20,6 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from bot.content.model import Content
 from bot.dialogs.turn import Matchers
-from bot.leads import invites
 from bot.messages import Event, Message, Notification, Recipient, Sender
 from bot.privacy.personal_data import enforce_retention
 from bot.runtime.telegram import TelegramApp, make_bot
@@ -49,6 +48,7 @@ from tests.fakes.whatsapp_api import (
     statuses_body,
 )
 from tests.helpers import free_port
+from tests.helpers.leads import StubTelegram, join_on_telegram
 from tests.helpers.whatsapp import VERIFY_TOKEN, WhatsAppServer
 
 ANNA = "4915112345678"
@@ -94,23 +94,8 @@ async def rows(server: WhatsAppServer, model: Any) -> list[Any]:
         return list((await session.scalars(select(model))).all())
 
 
-class StubTelegram:
-    """Stands in for the Telegram sender of the Lotsen: records what it would send."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[int, Message]] = []
-
-    async def send(self, chat_id: int, message: Message) -> None:
-        self.sent.append((chat_id, message))
-
-
 async def join_as_lotse(server: WhatsAppServer, chat_id: int, lotse_id: str) -> Sender:
-    async with server.db.session() as session, session.begin():
-        code = await invites.create_invite(session, lotse_id)
-    lotse = Sender("telegram", str(chat_id), "de")
-    outcome = await server.engine.handle(Event.message(lotse, f"/start {invites.PREFIX}{code}"))
-    assert "Willkommen" in outcome.replies[0].text
-    return lotse
+    return await join_on_telegram(server.engine, server.db, chat_id, lotse_id)
 
 
 async def walk_to_lead(meta: FakeCloudApi) -> None:
