@@ -349,6 +349,13 @@ def test_intent_error_classes(understander: Understander, text: str, intent: str
         ("Ich stricke gern Mützen für die Kleiderkammer", ("soziales",)),  # a craft as means
         ("ich stricke gern", ("kultur",)),  # … or the area itself
         ("Wir suchen Betreuer für unsere Jugendmannschaft im Fußball", ("sport", "kinder-jugend")),
+        # how someone lives or when they are free names no area; helping such people does
+        ("Ich bin alleinerziehend, habe aber abends Zeit", ()),
+        ("Ich lebe allein und möchte unter Leute kommen", ()),
+        ("Nach der Schule hätte ich Zeit zu helfen", ()),
+        ("Ich möchte Alleinerziehende unterstützen", ("soziales",)),
+        ("I'm retired and would like to help in my community", ()),
+        ("I'd like to help at the community centre", ("dorfleben",)),
     ],
 )
 def test_only_the_area_of_the_activity_is_an_interest(

@@ -294,8 +294,8 @@ _COMPARED = re.compile(
 # "nicht regelmäßig", "nicht jede Woche", "not every week": a negated regular means once.
 _NEGATION = re.compile(r" (?:nicht|kein\w*|not|no|never|nie)(?: \S+){0,2}$")
 ONCE_CUES = ("einmalig", "ab und zu", "ab und an", "hin und wieder", "gelegentlich", "spontan",
-             "manchmal", "mal ab und zu", "ab und zu mal", "one off", "one time", "once",
-             "occasionally", "now and then", "kurzfristig", "einzelne", "einzelnen",
+             "manchmal", "sometimes", "mal ab und zu", "ab und zu mal", "one off", "one time",
+             "once", "occasionally", "now and then", "kurzfristig", "einzelne", "einzelnen",
              "unregelmassig", "sporadisch", "projektweise", "fur einen tag", "an einem tag",
              "einen tag lang", "for a day", "for one day", "one day", "nicht fest",
              "von zeit zu zeit", "every now and then", "from time to time")  # fmt: skip

@@ -52,6 +52,11 @@ _INCIDENTAL = re.compile(
             r"\bals\s+(?:schüler\w*|rentner\w*|student\w*|azubi|mutter|vater|oma|opa|mama|"
             r"papa|ausländer\w*|flüchtling|geflüchtete\w*|asylbewerber\w*|pensionär\w*)",
             r"\bim\s+ruhestand\b|\bin\s+rente\b|\bretired\b",
+            # living situation: "bin alleinerziehend", "lebe allein", "I'm a single mum"
+            r"\b(?:bin|lebe|wohne|i'm|i am|im|live)\s+(?:\w+\s+)?(?:alleinerziehend\w*|allein|"
+            r"alleine|jung|young|alone|single\s+(?:mum|mom|dad|parent))\b",
+            # when, not where: "nach der Schule", "after school"
+            r"\b(?:nach|after)\s+(?:der\s+)?(?:schule|school|uni|university)\b",
             r"\b(?:für|fuer|for)\s+(?:die\s+|meine\s+|the\s+|my\s+)?schule\b|\bfor\s+school\b|"
             r"\bsozialstunden\b|\bschulpraktikum\b",
             # where the writer lives, also a place the bot does not know ("wohne in
@@ -108,6 +113,8 @@ _GENERIC = re.compile(
             r"\bvereins(?:kram|sachen|zeug|dinge|krams)\b",
             # where or what kind, not in what area: "für mein Dorf", "Veranstaltungen", "Kalender"
             r"\b(?:dorf|dorfes|dörfer|dörfern|village)\b",
+            r"\b(?:my|our|the|local|this|your|in\s+the)\s+(?:local\s+)?community\b"
+            r"(?!\s+(?:garden|centre|center|hall|café|cafe|kitchen|fridge|bus))",
             r"\b(?:vereins)?veranstaltung(?:en)?\b|\bkalender\w*|\btermin(?:e|en)?\b",
             r"\b(?:mit|als|with|as)\s+(?:der\s+|die\s+|ganzen\s+|the\s+|a\s+)?"
             r"(?:familie|family)\b|\bmit kind und kegel\b",
