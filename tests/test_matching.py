@@ -99,6 +99,12 @@ def test_compound_names_both_areas(matchers: Matchers) -> None:
     assert ids == {"rettung", "kinder-jugend"}
 
 
+@pytest.mark.parametrize("word", ["Transporter", "Mitstreiter"])
+def test_a_dictionary_word_is_not_split_by_its_crude_stem(matchers: Matchers, word: str) -> None:
+    """ "Transporter" → stem "transport" ends in "sport"; "Mitstreiter" → "mitstreit" in "reit"."""
+    assert matchers.interests.classify(word) == []
+
+
 def test_several_interests_are_all_recognised(matchers: Matchers) -> None:
     scores = matchers.interests.classify("Ich singe im Chor, mag Tiere und helfe bei der Tafel")
     assert {"kultur", "umwelt", "soziales"} <= set(matchers.interests.confident_ids(scores, 5))

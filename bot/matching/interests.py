@@ -129,12 +129,13 @@ class InterestMatcher:
         surface = fold(word)
         # Typos are judged on real words; the crude stem of a typo only adds noise. A word
         # of the dictionary is no typo ("arbeite" is not "reiten").
-        fuzzy = (
-            []
-            if is_known(word)
-            else list(self._fuzzy(tuple(f for f in forms if f == surface or f != stem(surface))))
-        )
-        for target, score in (*self._compound(forms, typo_likely=bool(fuzzy)), *fuzzy):
+        known = is_known(word)
+        real_forms = tuple(f for f in forms if f == surface or f != stem(surface))
+        fuzzy = [] if known else list(self._fuzzy(real_forms))
+        # A dictionary word is split as itself or its lemma, never as its crude stem:
+        # "Transporter" → "transport" would hold "sport", "Mitstreiter" → "mitstreit" "reit".
+        parts_of = real_forms if known else forms
+        for target, score in (*self._compound(parts_of, typo_likely=bool(fuzzy)), *fuzzy):
             best[target] = max(best.get(target, 0.0), score)
         yield from best.items()
 
