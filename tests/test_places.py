@@ -1,22 +1,31 @@
 """Places people name as home outside the region (issue #20, point 5), on the shipped content.
 
-The Ortsteile of the bordering municipalities come from GeoNames (see content/places.yaml):
-a person from there is told honestly that the place is outside and still gets offers nearby,
-and a name the region shares with an outside place stays the region's.
+The Ortsteile of the bordering municipalities come from Wikipedia (de) and GeoNames (see
+content/places.yaml), with the municipality they belong to: a person from there is told
+honestly that the place is outside – named with its municipality – and still gets offers
+nearby; a name the region shares with an outside place stays the region's; one village name
+in two municipalities beyond the border is asked back, as the region's own doubles are.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 
+from bot.content.loader import load_content
 from bot.content.model import Content
 from bot.content.schema import PlacesFile
+from bot.dialogs.engine import DialogEngine
 from bot.dialogs.turn import Matchers
 from bot.matching.geo import haversine_km
 from bot.matching.places import PlaceResolver
+from bot.store.db import Database
+from tests.helpers import ROOT
 from tests.helpers.chat import Chat
+from tests.helpers.content_tree import append
 
 # Kossa as content/places.yaml has it from GeoNames (geonameid 2885326). Tiefensee (Bad
 # Düben), the issue's example, has fewer than 500 inhabitants and is not in the source.
@@ -131,3 +140,97 @@ async def test_someone_from_an_outside_village_gets_the_honest_answer_and_offers
     shown = re.search(r"(\d+) km", chat.last_message().text)
     assert shown is not None, chat.text
     assert int(shown.group(1)) == round(haversine_km(*KOSSA, here.lat, here.lon))
+
+
+# --- one name beyond the border ----------------------------------------------------------
+
+
+def test_the_region_wins_a_shared_name_unless_the_town_beyond_is_named() -> None:
+    places = PlacesFile.model_validate(
+        {
+            "gemeinden": [
+                {
+                    "name": "Wiedemar",
+                    "lat": 51.47,
+                    "lon": 12.2,
+                    "ortsteile": [{"name": "Zschernitz", "lat": 51.5269, "lon": 12.2292}],
+                }
+            ],
+            "outside": [
+                {"name": "Zschernitz", "gemeinde": "Nachbarstadt", "lat": 51.9, "lon": 12.9},
+                {"name": "Nachbarstadt", "lat": 51.91, "lon": 12.91},
+            ],
+        }
+    )
+    resolver = PlaceResolver(places)
+    result = resolver.resolve("wohne in Zschernitz")
+    assert result.status == "found" and result.place is not None
+    assert (result.place.gemeinde, result.place.lat) == ("Wiedemar", 51.5269)
+    # ... unless the person names the town beyond the border it belongs to
+    named = resolver.resolve("Zschernitz, Nachbarstadt")
+    assert named.status == "outside" and named.place is not None
+    assert named.place.label == "Zschernitz (Nachbarstadt)"
+
+
+# One village name in two municipalities beyond the border (made-up places, made-up points).
+TWINS = """\
+- {name: Zschernitz, gemeinde: Oststadt, lat: 51.62, lon: 12.72}
+- {name: Zschernitz, gemeinde: Weststadt, lat: 51.45, lon: 12.05}
+- {name: Oststadt, lat: 51.63, lon: 12.73}
+- {name: Weststadt, lat: 51.44, lon: 12.04}
+"""
+
+
+def twins_resolver() -> PlaceResolver:
+    places = PlacesFile.model_validate(
+        {
+            "gemeinden": [
+                {
+                    "name": "Delitzsch",
+                    "lat": 51.5264,
+                    "lon": 12.3425,
+                    "ortsteile": [{"name": "Delitzsch", "lat": 51.5264, "lon": 12.3425}],
+                }
+            ],
+            "outside": [
+                {"name": "Zschernitz", "gemeinde": "Oststadt", "lat": 51.62, "lon": 12.72},
+                {"name": "Zschernitz", "gemeinde": "Weststadt", "lat": 51.45, "lon": 12.05},
+                {"name": "Oststadt", "lat": 51.63, "lon": 12.73},
+                {"name": "Weststadt", "lat": 51.44, "lon": 12.04},
+            ],
+        }
+    )
+    return PlaceResolver(places)
+
+
+def test_one_name_in_two_municipalities_beyond_the_border_is_asked_back() -> None:
+    result = twins_resolver().resolve("ich wohne in Zschernitz")
+    assert result.status == "ambiguous"
+    assert [p.label for p in result.places] == ["Zschernitz (Oststadt)", "Zschernitz (Weststadt)"]
+
+
+def test_the_town_named_beside_the_village_picks_the_one_meant() -> None:
+    result = twins_resolver().resolve("Zschernitz bei Weststadt")
+    assert result.status == "outside" and result.place is not None
+    assert (result.place.label, result.place.lat) == ("Zschernitz (Weststadt)", 51.45)
+
+
+@pytest.fixture
+def twins_chat(tmp_path: Path, db: Database) -> Chat:
+    """The tests' small content with the twins added to its places beyond the border."""
+    shutil.copytree(ROOT / "tests" / "content", tmp_path / "set")
+    append(tmp_path / "set" / "content" / "places.yaml", TWINS)
+    content = load_content(tmp_path / "set" / "content", tmp_path / "set" / "knowledge")
+    return Chat(DialogEngine(content, db, Matchers.build(content)))
+
+
+async def test_the_person_picks_their_village_and_hears_it_is_outside(twins_chat: Chat) -> None:
+    chat = twins_chat
+    await chat.say("Hallo")
+    await chat.press("engagieren")
+    await chat.say("Kinder")
+    await chat.say("Zschernitz")
+    assert "mehrmals" in chat.text
+    assert chat.labels[:2] == ["Zschernitz (Oststadt)", "Zschernitz (Weststadt)"]
+    await chat.press("Weststadt")
+    assert "Zschernitz (Weststadt) liegt außerhalb" in chat.text
