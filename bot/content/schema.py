@@ -135,6 +135,9 @@ class Gemeinde(Strict):
 
 class OutsidePlace(Strict):
     name: str = Field(min_length=1)
+    # The municipality beyond the border the place belongs to ("Tiefensee" → "Bad Düben"):
+    # the bot names it, and it tells apart two villages of the same name.
+    gemeinde: str | None = Field(default=None, min_length=1)
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
     aliases: list[str] = []

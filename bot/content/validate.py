@@ -334,6 +334,26 @@ def _check_places(places: schema.PlacesFile, doc: LocatedDocument) -> Iterator[P
                     f"'{ortsteil.name}' hat keine Koordinaten – 'lat'/'lon' ergänzen "
                     "oder 'approximate: true' setzen (dann gilt der Gemeindemittelpunkt)",
                 )
+    yield from _check_outside(places, doc)
+
+
+def _check_outside(places: schema.PlacesFile, doc: LocatedDocument) -> Iterator[Problem]:
+    """Two villages of one name beyond the border are fine in different municipalities (the
+    bot asks which one); the same one twice is a slip, and a region Gemeinde is no 'outside'."""
+    keys = (
+        (i, f"{o.name} ({o.gemeinde})" if o.gemeinde else o.name)
+        for i, o in enumerate(places.outside)
+    )
+    for index, key in _duplicates(keys):
+        yield doc.problem(("outside", index, "name"), f"Ort '{key}' unter 'outside' doppelt")
+    region = {g.name for g in places.gemeinden}
+    for index, place in enumerate(places.outside):
+        if place.gemeinde in region:
+            yield doc.problem(
+                ("outside", index, "gemeinde"),
+                f"'{place.name}': '{place.gemeinde}' ist eine Gemeinde der Region – "
+                "Orte der Region gehören unter 'gemeinden'",
+            )
 
 
 class Located(Protocol):

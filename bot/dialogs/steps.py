@@ -216,10 +216,7 @@ class PlaceStep(StepKind):
         if result.status == "found" and result.place:
             return self._save(turn, step, place_to_dict(result.place))
         if result.status == "outside" and result.place:
-            text = turn.role_text(step, "outside", place=result.place.label)
-            saved = self._save(turn, step, place_to_dict(result.place))
-            saved.messages.insert(0, Message(text))
-            return saved
+            return self._save(turn, step, place_to_dict(result.place), said=True)
         if result.status in ("ambiguous", "unsure"):
             places = [place_to_dict(p) for p in result.places[:5]]
             turn.state.pending["places"] = places
@@ -231,9 +228,9 @@ class PlaceStep(StepKind):
 
     def _save(self, turn: Turn, step: Step, place: dict, said: bool = False) -> Go:
         turn.state.answers[step.save or "place"] = place
-        messages = (
-            [Message(turn.role_text(step, "understood", place=place["label"]))] if said else []
-        )
+        # a place chosen among several beyond the border is still said to be outside
+        role = "outside" if place.get("level") == "outside" else "understood"
+        messages = [Message(turn.role_text(step, role, place=place["label"]))] if said else []
         return Go(step.next or "", messages)
 
 

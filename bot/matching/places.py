@@ -92,20 +92,28 @@ CLEAR, CLEAR_MARGIN = 82, 10  # below SURE, still found when no other name comes
 @dataclass(frozen=True)
 class Place:
     name: str  # official Ortsteil name, Gemeinde name, or neighbouring town
-    gemeinde: str | None  # None outside the region
+    gemeinde: str | None  # the region's Gemeinde; None outside the region
     lat: float
     lon: float
     level: Level
     approximate: bool = False
+    # Outside only: the municipality beyond the border ("Tiefensee" → "Bad Düben"). Kept apart
+    # from `gemeinde`, which routes leads and counts searches for the region's Gemeinden.
+    municipality: str | None = None
 
     @property
     def in_region(self) -> bool:
         return self.level != "outside"
 
     @property
+    def commune(self) -> str | None:
+        """The Gemeinde the place belongs to, inside or beyond the border."""
+        return self.gemeinde or self.municipality
+
+    @property
     def label(self) -> str:
-        if self.gemeinde and self.gemeinde != self.name:
-            return f"{self.name} ({self.gemeinde})"
+        if self.commune and self.commune != self.name:
+            return f"{self.name} ({self.commune})"
         return self.name
 
     @property
@@ -151,9 +159,10 @@ class PlaceResolver:
             if main is None:
                 self._add(whole, [gemeinde.name, *gemeinde.aliases])
         for town in places.outside:
-            self._add(
-                Place(town.name, None, town.lat, town.lon, "outside"), [town.name, *town.aliases]
+            place = Place(
+                town.name, None, town.lat, town.lon, "outside", municipality=town.gemeinde
             )
+            self._add(place, [town.name, *town.aliases])
         self._order = {place: n for n, place in enumerate(self.places)}
         self._keys = list(self._by_key)
         self._by_sound: dict[str, list[str]] = defaultdict(list)
@@ -260,9 +269,15 @@ def _decide(scores: dict[Place, float]) -> PlaceResult:
     in_region = [p for p in top if p.in_region]
     if len(in_region) == 1:
         return PlaceResult("found", (in_region[0],))
+    if not in_region and len({p.name for p in top}) == 1:
+        # One village name in two municipalities beyond the border: ask which one, as for
+        # the region's own doubles – the answer names the municipality, and the offers
+        # nearby are measured from the place meant.
+        return PlaceResult("ambiguous", tuple(top))
     if not in_region:
-        # Only places outside: the answer is the same ("liegt außerhalb", offers nearby),
-        # so asking back which one would only cost a turn; the first listed answers.
+        # Different places outside ("Leipzig-Gohlis"): the answer is the same ("liegt
+        # außerhalb", offers nearby), so asking back would only cost a turn; the first listed
+        # answers.
         return PlaceResult("outside", (top[0],))
     return PlaceResult("ambiguous", tuple(in_region))
 
@@ -275,9 +290,10 @@ def _clear_winner(ranked: list[tuple[Place, float]]) -> bool:
 
 
 def _prefer_specific(top: list[Place], hints: list[Place]) -> list[Place]:
-    """'Beerendorf, Delitzsch': an Ortsteil beats its own Gemeinde named beside it."""
-    named_gemeinden = {p.gemeinde for p in top if p.gemeinde and p.name == p.gemeinde}
-    specific = [p for p in hints if p.gemeinde in named_gemeinden and p.name != p.gemeinde]
+    """'Beerendorf, Delitzsch' (or 'Tiefensee, Bad Düben' beyond the border): an Ortsteil
+    beats its own Gemeinde named beside it."""
+    named_gemeinden = {p.name for p in top if p.commune in (None, p.name)}
+    specific = [p for p in hints if p.commune in named_gemeinden and p.name != p.commune]
     if specific:
         return specific
     return top
@@ -286,7 +302,10 @@ def _prefer_specific(top: list[Place], hints: list[Place]) -> list[Place]:
 def _by_hint(candidates: list[Place], hints: list[Place]) -> Place | None:
     """Same name twice (Rödgen): pick the one in, or nearest to, another place named."""
     for hint in hints:
-        same = [c for c in candidates if hint.gemeinde and c.gemeinde == hint.gemeinde]
+        # a town beyond the border named beside its village ("Tiefensee, Bad Düben") is the
+        # municipality itself
+        commune = hint.commune or (None if hint.in_region else hint.name)
+        same = [c for c in candidates if commune and c.commune == commune]
         if len(same) == 1:
             return same[0]
     if hints:
