@@ -259,3 +259,15 @@ async def test_after_an_aside_the_steps_own_question_comes_again(
     await chat.say("was ist am wochenende in delitzsch los")
     assert chat.last_message().text != unsure  # not the old suggestions again
     assert content.text("ask_question", "de") in chat.last_message().text
+
+
+async def test_a_village_beyond_the_border_is_named_as_such_and_searched_from(
+    chat: Chat, content: Content
+) -> None:
+    """'wohne in Tiefensee' (Bad Düben, beyond the border): the first answer says where that
+    is and that offers nearby follow – the place step's own answer says the same."""
+    await chat.say("Ich will bei der Feuerwehr helfen, wohne in Tiefensee, regelmäßig abends")
+    said = content.text("place_understood_outside", "de", place="Tiefensee (Bad Düben)")
+    # then offers, each with its distance from Tiefensee
+    assert said in chat.text, chat.text
+    assert " km" in chat.text and any("👉" in label for label in chat.labels)

@@ -119,7 +119,9 @@ def _label(turn: Turn, slot: str, value: Any) -> str:
     if slot == "interests":
         return ", ".join(turn.interest_label(i) for i in value)
     if slot == "place":
-        return f"📍 {value.get('label') or value.get('name')}"
+        # a place beyond the border is said to be one, as the place step says it
+        key = "place_understood_outside" if value.get("level") == "outside" else "place_understood"
+        return turn.t(key, place=value.get("label") or value.get("name"))
     if slot == "max_km":
         return turn.t("understood_km", km=f"{value:g}")
     labels = _option_labels(turn, slot)
