@@ -155,6 +155,8 @@ async def test_someone_from_an_outside_village_gets_the_honest_answer_and_offers
         ("wir leben in Mörtitz", "Mörtitz", "Doberschütz"),
         ("Hohenheida", "Hohenheida", "Leipzig"),
         ("ich wohne in Kossa", "Kossa", "Laußig"),  # GeoNames coordinate, municipality added
+        ("wohne in Zweenfurth", "Zweenfurth", "Borsdorf"),
+        ("ich komme aus Wildschütz", "Wildschütz", "Mockrehna"),
     ],
 )
 def test_small_villages_beyond_the_border_are_known_with_their_municipality(
@@ -325,3 +327,18 @@ def test_the_same_place_twice_or_a_region_gemeinde_beyond_the_border_is_reported
     problems = tree.problems()
     find(problems, "places.yaml", twice, "'Tiefensee (Bad Düben)'", "doppelt")
     find(problems, "places.yaml", inside, "'Wiedemar'", "Gemeinde der Region")
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "coordinate"),
+    [("Ich wohne in Zaasch", "Zaasch", (51.5513, 12.2744)), ("Lissa", "Lissa", (51.5339, 12.25))],
+)
+def test_a_region_ortsteil_found_in_a_source_has_its_own_coordinate(
+    matchers: Matchers, text: str, name: str, coordinate: tuple[float, float]
+) -> None:
+    # no longer its Gemeinde's centre: offers are measured from the village itself
+    result = matchers.places.resolve(text)
+    assert result.status == "found" and result.place is not None, result
+    assert result.place.name == name and not result.place.approximate
+    assert (result.place.lat, result.place.lon) == coordinate
+    assert matchers.places.nearest(*coordinate).place == result.place
