@@ -356,6 +356,9 @@ def test_intent_error_classes(understander: Understander, text: str, intent: str
         ("Ich möchte Alleinerziehende unterstützen", ("soziales",)),
         ("I'm retired and would like to help in my community", ()),
         ("I'd like to help at the community centre", ("dorfleben",)),
+        ("Ich bin Oma und habe vormittags Zeit", ()),
+        ("Ich arbeite in der Pflege und möchte in meiner Freizeit was anderes machen", ()),
+        ("Ich würde gern eine Ferienfreizeit für Kinder begleiten", ("kinder-jugend",)),
     ],
 )
 def test_only_the_area_of_the_activity_is_an_interest(
@@ -758,3 +761,25 @@ def test_interests_come_in_the_same_order_whatever_the_hash_seed() -> None:
         for seed in (0, 1, 2, 3)
     }
     assert len(runs) == 1, runs
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wir sind eine junge Familie und wollen uns im Ort einbringen",
+        "Wir suchen was, wo wir als Familie helfen können",
+        "Als Rentnerpaar suchen wir eine sinnvolle Aufgabe",
+        "We are a family of four and would like to help out",
+    ],
+)
+def test_a_family_or_couple_helping_together_volunteers(
+    understander: Understander, text: str
+) -> None:
+    assert understander.read(text).intent == "volunteer"
+
+
+def test_an_english_word_that_sounds_like_a_village_is_no_place(
+    understander: Understander,
+) -> None:
+    """'income' has the phonetic code of 'Hainichen' (the h is silent to it)."""
+    assert understander.read("Do I lose any income benefits when I volunteer?").place is None

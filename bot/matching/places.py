@@ -227,7 +227,7 @@ class PlaceResolver:
             for key in self._by_sound.get(_phonetic(span), ()):
                 # Sounding alike is not enough for words that share few letters: "class"
                 # sounds like "Kölsa", "Leihoma" like "Leuna" (typos keep most letters).
-                if fuzz.ratio(span, key) >= SOUND_LETTERS:
+                if fuzz.ratio(span, key) >= SOUND_LETTERS and _same_onset(span, key):
                     found[key] = max(found.get(key, 0.0), 90.0)
         return list(found.items())
 
@@ -312,3 +312,14 @@ def _by_hint(candidates: list[Place], hints: list[Place]) -> Place | None:
         hint = hints[0]
         return min(candidates, key=lambda c: haversine_km(c.lat, c.lon, hint.lat, hint.lon))
     return None
+
+
+# First letters people swap when they write a name by ear ("Grostitz" for Krostitz).
+_ONSETS = ("ckgq", "dt", "bp", "fvw", "sz", "aeiouäöüjy")
+
+
+def _same_onset(typed: str, name: str) -> bool:
+    """A sound-alike begins like the name (or with a letter of the same sound): "income"
+    sounds like "Hainichen" to the phonetic code, which ignores the h, but is no misspelling."""
+    a, b = typed[:1], name[:1]
+    return a == b or any(a in group and b in group for group in _ONSETS)

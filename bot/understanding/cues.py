@@ -654,7 +654,11 @@ _OWN_GROUP = re.compile(
     r"coworkers|co workers|workmates|neighbours|neighbors|students|couple|mates)\b|"
     r"\b(?:group|bunch|team) of (?:\S+\s+)?(?:friends|colleagues|coworkers|co workers|"
     r"workmates|neighbours|neighbors|students|mates)\b|\b(?:social day|teamtag|teambuilding|"
-    r"team building|betriebsausflug|firmenausflug|team day|company day|corporate volunteering)\b"
+    r"team building|betriebsausflug|firmenausflug|team day|company day|corporate volunteering)\b|"
+    # a family or couple helping together: "Wir sind eine junge Familie", "als Rentnerpaar"
+    r"\b(?:wir sind|mir sind|we are|we re|were)\s+(?:eine?|a)\s+(?:\S+\s+)?(?:familie|family|"
+    r"rentnerpaar|ehepaar|couple)\b|\b(?:als|as a)\s+(?:\S+\s+)?(?:familie|family|paar|ehepaar|"
+    r"rentnerpaar|couple)\b"
 )
 
 

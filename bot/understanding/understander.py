@@ -45,9 +45,11 @@ _INCIDENTAL = re.compile(
             r"(?:\w+\s+){0,2}?from\s+(?:the\s+)?[\w-]+",
             # age, school, retirement: "bin 16", "mit 70", "bin Schülerin", "als Rentner"
             r"\bbin\s+(?:ein\s+|eine\s+|noch\s+|schon\s+)?(?:\d+|\w+(?:er|erin|ent|entin|ling)|"
-            r"azubi|in rente|im ruhestand|pensioniert)\b(?:\s+jahre(?:\s+alt)?)?",
+            r"azubi|in rente|im ruhestand|pensioniert|oma|opa|mama|papa|mutter|vater|"
+            r"großmutter|großvater|hausfrau|hausmann)\b(?:\s+jahre(?:\s+alt)?)?",
             r"\b(?:i'm|i am|im)\s+(?:a\s+|an\s+)?(?:\d+|student|pupil|retired|pensioner|"
-            r"refugee|\w+ student)\b(?:\s+years\s+old)?",
+            r"refugee|\w+ student|mum|mom|dad|mother|father|grandma|grandpa|grandmother|"
+            r"grandfather|housewife)\b(?:\s+years\s+old)?",
             r"\b\d{1,2}\s*(?:jahre|jahren|j\.|years?)(?:\s+alt|\s+old)?\b|\bmit\s+\d{1,2}\b",
             r"\bals\s+(?:schüler\w*|rentner\w*|student\w*|azubi|mutter|vater|oma|opa|mama|"
             r"papa|ausländer\w*|flüchtling|geflüchtete\w*|asylbewerber\w*|pensionär\w*)",
@@ -67,6 +69,9 @@ _INCIDENTAL = re.compile(
             # "worked as a teacher in Syria", "30 Jahre bei der Post gearbeitet"
             r"\b(?:in|im|bei)\s+(?:der\s+|dem\s+|den\s+)?[\w-]+\s+(?:als\s+\w+\s+)?"
             r"(?:gearbeitet|gelebt|gewohnt|studiert|gelehrt|unterrichtet)\b",
+            # the writer's job now: "ich arbeite in der Pflege", "I work as a nurse"
+            r"\b(?:ich|i)\s+(?:arbeite|work)\s+(?:hauptberuflich\s+|beruflich\s+|full[- ]time\s+)?"
+            r"(?:in|im|bei|als|as|at)\s+(?:der\s+|dem\s+|einer\s+|einem\s+|a\s+|an\s+|the\s+)?[\w-]+",
             r"\b(?:worked|lived|studied|taught)\s+(?:as\s+an?\s+\w+\s+)?(?:in|at)\s+(?:the\s+)?[\w-]+",
             # new here: "neu zugezogen", "neu in Deutschland", "kenn noch keinen", "new in town"
             r"\b(?:ganz\s+|erst\s+|noch\s+)?neu\s+(?:zugezogen|hergezogen|hierher\w*|hier|"
@@ -113,6 +118,8 @@ _GENERIC = re.compile(
             r"\bvereins(?:kram|sachen|zeug|dinge|krams)\b",
             # where or what kind, not in what area: "für mein Dorf", "Veranstaltungen", "Kalender"
             r"\b(?:dorf|dorfes|dörfer|dörfern|village)\b",
+            # "in meiner Freizeit" is when, not the youth work area's "Freizeit"
+            r"\bfreizeit\b|\bfree\s+time\b|\bspare\s+time\b",
             r"\b(?:my|our|the|local|this|your|in\s+the)\s+(?:local\s+)?community\b"
             r"(?!\s+(?:garden|centre|center|hall|café|cafe|kitchen|fridge|bus))",
             r"\b(?:vereins)?veranstaltung(?:en)?\b|\bkalender\w*|\btermin(?:e|en)?\b",
