@@ -158,6 +158,7 @@ def summary(content: Content) -> str:
     )
     return (
         f"{len(content.dialog.steps)} Dialogschritte, {len(content.texts.texts)} Texte, "
-        f"{offers}, {len(content.lotsen)} Lotsen, {places} Orte, "
+        f"{offers}, {len(content.lotsen)} Lotsen, {places} Orte "
+        f"(+{len(content.places.outside)} außerhalb), "
         f"{len(content.faq)} FAQ-Einträge, {len(content.events.events)} Veranstaltungen"
     )
