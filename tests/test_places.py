@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.content.loader import load_content
 from bot.content.model import Content
@@ -120,27 +121,36 @@ def test_a_shared_location_is_outside_only_when_clearly_nearer_to_a_neighbour() 
     assert (there.status, there.place.name if there.place else None) == ("outside", "Nachbardorf")
 
 
-async def test_someone_from_an_outside_village_gets_the_honest_answer_and_offers_nearby(
-    chat: Chat, content: Content, matchers: Matchers
+@pytest.mark.parametrize(
+    ("said", "label", "point"),
+    [("Kossa", "Kossa (Laußig)", KOSSA), ("Tiefensee", "Tiefensee (Bad Düben)", TIEFENSEE)],
+)
+async def test_someone_from_a_village_beyond_the_border_hears_so_and_gets_offers_nearby(
+    chat: Chat,
+    content: Content,
+    matchers: Matchers,
+    said: str,
+    label: str,
+    point: tuple[float, float],
 ) -> None:
     await chat.say("Hallo")
     await chat.press("engagieren")
     await chat.say("Feuerwehr")
-    await chat.say("Ich wohne in Kossa")
-    assert "Kossa" in chat.text and "außerhalb" in chat.text
+    await chat.say(f"Ich wohne in {said}")
+    assert f"{label} liegt außerhalb" in chat.text
     assert "kenne ich leider nicht" not in chat.text
     await chat.press("Egal")
     await chat.press("flexibel")
     offers = [label for label in chat.labels if label.startswith("👉")]
     assert offers, chat.text
-    # the distance shown is measured from Kossa's coordinate
+    # the distance shown is measured from the village's own coordinate
     title = offers[0].split(". ", 1)[1]
     offer = next(o for o in content.offers if o.title == title)
     here = matchers.places.resolve(f"{offer.place}, {offer.gemeinde or ''}").place
     assert here is not None and here.in_region
     shown = re.search(r"(\d+) km", chat.last_message().text)
     assert shown is not None, chat.text
-    assert int(shown.group(1)) == round(haversine_km(*KOSSA, here.lat, here.lon))
+    assert int(shown.group(1)) == round(haversine_km(*point, here.lat, here.lon))
 
 
 # --- Ortsteile of the bordering municipalities, with their municipality ------------------
@@ -185,46 +195,25 @@ def test_a_location_in_a_village_beyond_the_border_names_it_with_its_town(
     assert there.place.label == "Tiefensee (Bad Düben)"
 
 
-async def test_someone_from_tiefensee_hears_its_town_and_gets_offers_measured_from_there(
-    chat: Chat, content: Content, matchers: Matchers
-) -> None:
-    await chat.say("Hallo")
-    await chat.press("engagieren")
-    await chat.say("Feuerwehr")
-    await chat.say("Ich wohne in Tiefensee")
-    assert "Tiefensee (Bad Düben) liegt außerhalb" in chat.text
-    assert "kenne ich leider nicht" not in chat.text
-    await chat.press("Egal")
-    await chat.press("flexibel")
-    offers = [label for label in chat.labels if label.startswith("👉")]
-    assert offers, chat.text
-    title = offers[0].split(". ", 1)[1]
-    offer = next(o for o in content.offers if o.title == title)
-    here = matchers.places.resolve(f"{offer.place}, {offer.gemeinde or ''}").place
-    assert here is not None and here.in_region
-    shown = re.search(r"(\d+) km", chat.last_message().text)
-    assert shown is not None, chat.text
-    assert int(shown.group(1)) == round(haversine_km(*TIEFENSEE, here.lat, here.lon))
+def resolver_of(gemeinde: dict, outside: list[dict]) -> PlaceResolver:
+    """A resolver for one region Gemeinde and some places beyond the border."""
+    return PlaceResolver(PlacesFile.model_validate({"gemeinden": [gemeinde], "outside": outside}))
 
 
 def test_the_region_wins_a_shared_name_unless_the_town_beyond_is_named() -> None:
-    places = PlacesFile.model_validate(
-        {
-            "gemeinden": [
-                {
-                    "name": "Wiedemar",
-                    "lat": 51.47,
-                    "lon": 12.2,
-                    "ortsteile": [{"name": "Zschernitz", "lat": 51.5269, "lon": 12.2292}],
-                }
-            ],
-            "outside": [
-                {"name": "Zschernitz", "gemeinde": "Nachbarstadt", "lat": 51.9, "lon": 12.9},
-                {"name": "Nachbarstadt", "lat": 51.91, "lon": 12.91},
-            ],
-        }
+    wiedemar = {
+        "name": "Wiedemar",
+        "lat": 51.47,
+        "lon": 12.2,
+        "ortsteile": [{"name": "Zschernitz", "lat": 51.5269, "lon": 12.2292}],
+    }
+    resolver = resolver_of(
+        wiedemar,
+        [
+            {"name": "Zschernitz", "gemeinde": "Nachbarstadt", "lat": 51.9, "lon": 12.9},
+            {"name": "Nachbarstadt", "lat": 51.91, "lon": 12.91},
+        ],
     )
-    resolver = PlaceResolver(places)
     result = resolver.resolve("wohne in Zschernitz")
     assert result.status == "found" and result.place is not None
     assert (result.place.gemeinde, result.place.lat) == ("Wiedemar", 51.5269)
@@ -244,25 +233,13 @@ TWINS = """\
 
 
 def twins_resolver() -> PlaceResolver:
-    places = PlacesFile.model_validate(
-        {
-            "gemeinden": [
-                {
-                    "name": "Delitzsch",
-                    "lat": 51.5264,
-                    "lon": 12.3425,
-                    "ortsteile": [{"name": "Delitzsch", "lat": 51.5264, "lon": 12.3425}],
-                }
-            ],
-            "outside": [
-                {"name": "Zschernitz", "gemeinde": "Oststadt", "lat": 51.62, "lon": 12.72},
-                {"name": "Zschernitz", "gemeinde": "Weststadt", "lat": 51.45, "lon": 12.05},
-                {"name": "Oststadt", "lat": 51.63, "lon": 12.73},
-                {"name": "Weststadt", "lat": 51.44, "lon": 12.04},
-            ],
-        }
-    )
-    return PlaceResolver(places)
+    delitzsch = {
+        "name": "Delitzsch",
+        "lat": 51.5264,
+        "lon": 12.3425,
+        "ortsteile": [{"name": "Delitzsch", "lat": 51.5264, "lon": 12.3425}],
+    }
+    return resolver_of(delitzsch, yaml.safe_load(TWINS))
 
 
 def test_one_name_in_two_municipalities_beyond_the_border_is_asked_back() -> None:
