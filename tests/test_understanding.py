@@ -359,6 +359,11 @@ def test_intent_error_classes(understander: Understander, text: str, intent: str
         ("Ich bin Oma und habe vormittags Zeit", ()),
         ("Ich arbeite in der Pflege und möchte in meiner Freizeit was anderes machen", ()),
         ("Ich würde gern eine Ferienfreizeit für Kinder begleiten", ("kinder-jugend",)),
+        # care for things is no health care; care for people is
+        ("Ich würde gern bei der Pflege des Friedhofs helfen", ("dorfleben",)),
+        ("Ich kann Gräber pflegen und Blumen gießen", ("umwelt",)),
+        ("Ich möchte alte Menschen pflegen", ("gesundheit",)),
+        ("Ich würde gern in der Pflege helfen", ("gesundheit",)),
     ],
 )
 def test_only_the_area_of_the_activity_is_an_interest(

@@ -209,6 +209,22 @@ _OLD_THINGS = re.compile(
     r"urkunden|zeitungen|photos|pictures|documents)\b)",
     re.IGNORECASE,
 )
+# Care for things is no health care: "die Pflege des Friedhofs", "Gräber pflegen", "Kontakte
+# pflegen" – the thing cared for names the area. Care for people ("Angehörige pflegen") stays.
+_PEOPLE = (
+    r"(?:angehörig|kranke|mensch|senior|eltern|mutter|vater|oma|opa|patient|alte|älter|"
+    r"pflegebedürft|behindert|bewohner|leute|kind|person)"
+)
+_CARE_OF_THINGS = (
+    re.compile(
+        rf"\bpflege\s+(?:des|der|den|von|unseres|unserer|unseren|vom)\s+(?!{_PEOPLE})(?=\w)",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"\b(?!{_PEOPLE})((?-i:[A-ZÄÖÜ])\w+)\s+(?:zu\s+)?(?:pflegen|pflege|pflegt)\b",
+        re.IGNORECASE,
+    ),
+)
 # "dog rescue", "animal rescue": animal welfare, no rescue service
 _ANIMAL_RESCUE = re.compile(
     r"\b(?:dog|dogs|animal|animals|cat|cats|horse|horses|pet|pets|hedgehog|wildlife)\s+"
@@ -359,6 +375,7 @@ class Understander:
         named beside it, the organisation's own area left out."""
         text = _GENERIC.sub(" ", _INCIDENTAL.sub(" ", text))
         text = _OLD_THINGS.sub("historische ", _KIDS_OF_ORGANISATION.sub("", text))
+        text = _CARE_OF_THINGS[1].sub(r"\1", _CARE_OF_THINGS[0].sub(" ", text))
         text = _ANIMAL_RESCUE.sub(" tierschutz ", text)
         for beside in _BESIDE:
             if beside.search(text):
