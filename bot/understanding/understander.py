@@ -342,7 +342,9 @@ class Understander:
         # only a clear idea; a vague guess is rather an answer about time ("einen Tag im Mai")
         clear_idea = intent == IDEA and guess.score >= CLEAR_IDEA
         timed = not clear_idea or bool(_OWN_TIME.search(text))
-        occasions = intent != EVENTS  # "Gibt es Pflanzaktionen?" asks, offers no time
+        # "Gibt es Pflanzaktionen?" asks, offers no time; "bei einer Aktion im Frühjahr" (an
+        # answer at the time step, whose intent is a near tie) is no question and offers one
+        occasions = intent != EVENTS or not cues.is_question(text)
         time_kind = (
             cues.time_kind(text, self._time_kind, occasions) if self._time_kind and timed else None
         )
