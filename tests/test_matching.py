@@ -105,6 +105,13 @@ def test_a_dictionary_word_is_not_split_by_its_crude_stem(matchers: Matchers, wo
     assert matchers.interests.classify(word) == []
 
 
+def test_a_separated_particle_ends_its_clause(matchers: Matchers) -> None:
+    """'ich höre gern zu' is 'zuhören'; 'mit ihnen reden' is no 'mitreden' (participation)."""
+    assert matchers.interests.classify("ich höre gern zu")[0].id == "soziales"
+    talk = matchers.interests.classify("einfach mit ihnen reden und Karten spielen")
+    assert "beteiligung" not in {s.id for s in talk}
+
+
 def test_several_interests_are_all_recognised(matchers: Matchers) -> None:
     scores = matchers.interests.classify("Ich singe im Chor, mag Tiere und helfe bei der Tafel")
     assert {"kultur", "umwelt", "soziales"} <= set(matchers.interests.confident_ids(scores, 5))

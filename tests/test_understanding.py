@@ -788,3 +788,21 @@ def test_an_english_word_that_sounds_like_a_village_is_no_place(
 ) -> None:
     """'income' has the phonetic code of 'Hainichen' (the h is silent to it)."""
     assert understander.read("Do I lose any income benefits when I volunteer?").place is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Biete Hilfe beim Umzug an, habe einen Transporter",
+        "Suche ein Ehrenamt im Hospiz, weil ich weiß, wie wichtig es ist, dass jemand da ist",
+        "I offer help with gardening for older people",
+    ],
+)
+def test_offering_help_or_looking_for_a_task_is_volunteering(
+    understander: Understander, text: str
+) -> None:
+    assert understander.read(text).intent == "volunteer"
+
+
+def test_looking_for_help_is_still_a_need(understander: Understander) -> None:
+    assert understander.read("Suche Hilfe beim Umzug, bin 80").intent == "need_help"

@@ -7,6 +7,7 @@ exactly (after folding and lemmatisation), as part of a compound ("Jugendfeuerwe
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -174,10 +175,14 @@ class InterestMatcher:
         return []
 
     def _separable_verbs(self, text: str):
-        """'ich höre gern zu' → 'zuhören'; 'ich lese vor' → 'vorlesen'."""
-        words = content_words(text)
-        for particle in PARTICLES & set(fold(text).split()):
-            for word in words:
+        """'ich höre gern zu' → 'zuhören'; 'ich lese vor' → 'vorlesen'. The particle stands
+        after its verb at the end of the clause – "mit ihnen reden" is no "mitreden"."""
+        for clause in re.split(r"[.,;:!?\n]|\s(?:und|oder|aber|wenn|weil|dass|and|or|but)\s", text):
+            words = clause.split()
+            if not words or fold(words[-1]) not in PARTICLES:
+                continue
+            particle = fold(words[-1])
+            for word in content_words(" ".join(words[:-1])):
                 for form in lemma_forms(particle + word.lower()):
                     for target in self._words.get(form, ()):
                         yield particle + word, target, EXACT * 0.95

@@ -595,8 +595,15 @@ _OFFERED = (
     r"(?:hilfe|unterstutzung|help)\b|"
     r"\b(?:kann|konnte|can|could)\s+(?:\S+\s+){0,2}?(?:meine|my)\s+(?:hilfe|help)\b"
 )
+# "Biete Hilfe beim Umzug an", "Suche ein Ehrenamt", "I offer help with …": the writer offers
+_OFFERS_ITSELF = (
+    r"(?:^|[.!?]\s*|\b(?:ich|i)\s+)(?:biete|offer|am offering)\s+(?:\S+\s+){0,3}?"
+    r"(?:hilfe|unterstutzung|meine|help|support|my)\b|"
+    r"\b(?:suche|such|suchen|looking for)\s+(?:ein|eine|einen|nach einem|an?|some)?\s*"
+    r"(?:ehrenamt\w*|aufgabe|beschaftigung|volunteer\w*|voluntary)\b"
+)
 _DOER = re.compile(
-    rf"{_OFFERED}|"
+    rf"{_OFFERED}|{_OFFERS_ITSELF}|"
     rf"\b(?:ich|i|isch)\s+{_OFFER}\s+(?:\S+\s+){{0,3}}?{_OTHERS}\b|"
     rf"\b(?:kann|konnte|darf|durfte|can|could|may)\s+(?:ich|i|isch)\s+(?:\S+\s+){{0,3}}?{_OTHERS}\b"
 )
