@@ -235,6 +235,13 @@ def is_known(word: str) -> bool:
     return any(_lookup().get_lemma(form, "de") is not None for form in {word, word.lower()})
 
 
+@lru_cache(maxsize=65536)
+def is_english(word: str) -> bool:
+    """Whether simplemma's English dictionary holds the word ("teach", "income"): such a
+    word in a whole sentence is no misspelt village ("Taucha", "Hainichen")."""
+    return _lookup().get_lemma(word.lower(), "en") is not None
+
+
 def lemmatize(word: str) -> str:
     return _lemmatizer().lemmatize(word, lang="de")
 

@@ -788,6 +788,23 @@ def test_an_english_word_that_sounds_like_a_village_is_no_place(
 ) -> None:
     """'income' has the phonetic code of 'Hainichen' (the h is silent to it)."""
     assert understander.read("Do I lose any income benefits when I volunteer?").place is None
+    # an English word is no misspelt village either: "teach" is no Taucha
+    found = understander.read("Our youth club is looking for someone who can teach guitar")
+    assert found.place is None
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("würde gern beim Heimatfest mithelfen, Aufbau oder Ausschank", "volunteer"),
+        ("Ich bin Kantorin und suche Sängerinnen für unseren Kirchenchor", "verein"),
+        ("Our youth club is looking for someone who can teach guitar", "verein"),
+    ],
+)
+def test_signal_phrases_of_round_seven(understander: Understander, text: str, intent: str) -> None:
+    """A sentence without 'ich' ("würde gern … mithelfen") offers help; someone writing for
+    their organisation ("suche … für unseren Kirchenchor", "is looking for") is a Verein."""
+    assert understander.read(text).intent == intent
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from bot.matching.places import FILLERS, Place, PlaceResolver
-from bot.text import STOPWORDS, fold, is_known
+from bot.text import STOPWORDS, fold, is_english, is_known
 from bot.understanding.cues import ENGLISH
 
 # Words after which a place name is expected ("wohne in …", "aus …", "bei …").
@@ -68,6 +68,7 @@ def is_ordinary_word(word: str) -> bool:
         or folded in ENGLISH
         or is_known(lower)
         or is_known(word.capitalize())
+        or is_english(word)
     )
 
 
