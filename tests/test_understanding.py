@@ -731,6 +731,12 @@ def test_time_slots_fourth_error_classes(
         ("immer montags", "regular"),
         ("dienstags und donnerstags", "regular"),
         ("dienstagabends", "regular"),
+        # a date is one occasion; asking what is on at a date offers no time
+        ("Ich hätte am 3.5. Zeit", "once"),
+        ("Der Angelverein sucht Helfer beim Arbeitseinsatz am 14. März", "once"),
+        ("I could help next week", "once"),
+        ("Gibt es nächste Woche ein Konzert?", None),
+        ("Ich hab Zeit ab 17 Uhr", None),
     ],
 )
 def test_time_kind_habit_or_preference(

@@ -303,7 +303,12 @@ ONCE_CUES = ("einmalig", "ab und zu", "ab und an", "hin und wieder", "gelegentli
 _ONCE_OCCASION = re.compile(
     r" (?:eine[rnm]? \S*aktion|\S+aktion(?:en)?|aktion(?:en)?|aktionstag\w*|one[- ]off|"
     r"a single \w+|mal (?:\S+ ){0,4}\S*(?:fest|feier|aktion|veranstaltung|event|einsatz|markt|"
-    r"lauf|turnier)\w*) "
+    r"lauf|turnier)\w*|"
+    # a date: "am 14. März", "am 3.5.", "on 12 May", "nächste Woche", "next week"
+    r"(?:am|on|den) \d{1,2} (?:\d{1,2}|januar|februar|marz|april|mai|juni|juli|august|"
+    r"september|oktober|november|dezember|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|oct|nov|dez|"
+    r"dec|january|february|march|may|june|july|october|december)|"
+    r"(?:next|nachste|kommende) (?:week|woche)) "
 )
 _CLOCK = re.compile(
     r"\b(?:ab|nach|um|von|gegen|after|from|bis)\s+(\d{1,2})(?:[:.]\d{2})?\s*(?:uhr|h\b|pm|am)?",
