@@ -319,3 +319,15 @@ def test_a_region_ortsteil_found_in_a_source_has_its_own_coordinate(
     assert result.place.name == name and not result.place.approximate
     assert (result.place.lat, result.place.lon) == coordinate
     assert matchers.places.nearest(*coordinate).place == result.place
+
+
+def test_a_village_without_its_own_coordinate_is_known_but_never_a_location(
+    matchers: Matchers,
+) -> None:
+    """Gräfendorf (Mockrehna): no source gives its coordinate, so it carries Mockrehna's,
+    marked approximate – the name is known, a shared location never answers with it."""
+    result = matchers.places.resolve("wohne in Gräfendorf")
+    assert result.status == "outside" and result.place is not None
+    assert (result.place.label, result.place.approximate) == ("Gräfendorf (Mockrehna)", True)
+    there = matchers.places.nearest(result.place.lat, result.place.lon)
+    assert there.place is not None and there.place.name != "Gräfendorf"

@@ -140,6 +140,10 @@ class OutsidePlace(Strict):
     gemeinde: str | None = Field(default=None, min_length=1)
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
+    # The coordinate is the municipality's, as no source gives the village's own: the bot
+    # still knows the name (and measures from the municipality), a shared location never
+    # resolves to it.
+    approximate: bool = False
     aliases: list[str] = []
 
 

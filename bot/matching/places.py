@@ -160,7 +160,13 @@ class PlaceResolver:
                 self._add(whole, [gemeinde.name, *gemeinde.aliases])
         for town in places.outside:
             place = Place(
-                town.name, None, town.lat, town.lon, "outside", municipality=town.gemeinde
+                town.name,
+                None,
+                town.lat,
+                town.lon,
+                "outside",
+                approximate=town.approximate,
+                municipality=town.gemeinde,
             )
             self._add(place, [town.name, *town.aliases])
         self._order = {place: n for n, place in enumerate(self.places)}
