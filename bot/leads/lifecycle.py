@@ -52,6 +52,30 @@ def change(
     _schedule(lead, timing, now)
 
 
+def hand_to(
+    session: AsyncSession,
+    lead: Lead,
+    lotse_id: str | None,
+    *,
+    why: str,
+    actor: str,
+    timing: LeadsFile,
+    now: dt.datetime,
+) -> None:
+    """The lead goes to a Lotse (offered) or back to the coordinators (new). The event's note
+    "to:<lotse> (why)" is the routing note that response times and the ticker read."""
+    lead.lotse_id = lotse_id
+    change(
+        session,
+        lead,
+        "offered" if lotse_id else "new",
+        actor=actor,
+        note=f"to:{lotse_id or 'coordinators'} ({why})",
+        timing=timing,
+        now=now,
+    )
+
+
 def _schedule(lead: Lead, timing: LeadsFile, now: dt.datetime) -> None:
     hours, days = dt.timedelta(hours=1), dt.timedelta(days=1)
     due: tuple[dt.datetime, str] | None = None

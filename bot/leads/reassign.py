@@ -17,7 +17,7 @@ from bot import clock
 from bot.content.model import LATER, Content
 from bot.content.schema import Lotse
 from bot.leads.desk import LeadDesk, subject
-from bot.leads.lifecycle import OPEN, change, not_before
+from bot.leads.lifecycle import OPEN, hand_to, not_before
 from bot.leads.routing import recipient_for, successor
 from bot.messages import Message, Notification, Recipient
 from bot.store import repo
@@ -97,15 +97,8 @@ async def hand_over(
     """Give the lead to `to` (None: the coordinators) and say so to everyone concerned;
     `tell` False leaves out the previous Lotse (a revoked one gets nothing)."""
     previous_id, previous = lead.lotse_id, LeadDesk(content).holder_name(lead)
-    lead.lotse_id = to.id if to else None
-    change(
-        session,
-        lead,
-        "offered" if to else "new",
-        actor=ACTOR,
-        note=f"to:{to.id if to else 'coordinators'} ({why})",  # "to:" as routing writes it
-        timing=content.leads,
-        now=now,
+    hand_to(
+        session, lead, to.id if to else None, why=why, actor=ACTOR, timing=content.leads, now=now
     )
     spoken = content.language(await repo.language_of(session, lead.user_id))
     return _tell(content, lead, to, previous, previous_id if tell else None, spoken)

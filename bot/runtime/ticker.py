@@ -18,7 +18,14 @@ from bot.clock import today_in
 from bot.content.model import LATER, Content
 from bot.content.schema import Lotse
 from bot.leads.desk import LeadDesk, subject
-from bot.leads.lifecycle import aware, change, coordination_due, next_weekly, not_before
+from bot.leads.lifecycle import (
+    aware,
+    change,
+    coordination_due,
+    hand_to,
+    next_weekly,
+    not_before,
+)
 from bot.leads.routing import COORDINATION_ID, route
 from bot.leads.stats import counts, unmet_by_gemeinde
 from bot.messages import Button, Message, Notification, Recipient
@@ -140,21 +147,19 @@ class FollowUp:
             self._to(
                 Recipient("lotse", previous, ""), Message(self.t("escalated_away", id=lead.id))
             )
-        lead.lotse_id = deputy.id if deputy else None
-        to = deputy.id if deputy else "coordinators"
-        change(
+        hand_to(
             self.session,
             lead,
-            "offered" if deputy else "new",
+            deputy.id if deputy else None,
+            why="no answer",
             actor="system",
-            note=f"to:{to} (no answer)",
             timing=self.content.leads,
             now=self.now,
         )
         card = self.desk.card(lead, self.lang, note=self.t("escalated_note"))
         self._to_lotse(lead, card)
         self._to_person(lead, Message(self.to_citizen("escalated_citizen")))
-        shown = deputy.id if deputy else "Koordination"  # `to` is the event note's English
+        shown = deputy.id if deputy else "Koordination"
         return f"Anfrage #{lead.id}: ohne Antwort von {previous} → {shown}"
 
     async def _coordination(self, lead: Lead) -> str:
@@ -198,13 +203,12 @@ class FollowUp:
     def _to_second_contact(self, lead: Lead, second: Lotse, days: str) -> str:
         """Offered to the second contact like to any Lotse (accept or decline; declined, it
         comes back to the coordinators, never to them again); everyone concerned hears it."""
-        lead.lotse_id = second.id
-        change(
+        hand_to(
             self.session,
             lead,
-            "offered",
+            second.id,
+            why=SECOND_CONTACT,
             actor="system",
-            note=f"to:{second.id} ({SECOND_CONTACT})",  # "to:" as routing writes it
             timing=self.content.leads,
             now=self.now,
         )
