@@ -832,3 +832,19 @@ def test_offering_help_or_looking_for_a_task_is_volunteering(
 
 def test_looking_for_help_is_still_a_need(understander: Understander) -> None:
     assert understander.read("Suche Hilfe beim Umzug, bin 80").intent == "need_help"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Verdienen Sie 5000€ pro Woche bequem von zu Hause! Jetzt klicken: bit.ly/xyz123", None),
+        ("Win a free iPhone now: http://win-iphone.xyz/claim", None),
+        ("Unser Verein sucht Helfer, Infos unter www.sv-krostitz.de", "verein"),
+        ("Kostet das was? Auf https://www.ehrenamt.sachsen.de steht was von 960 €", "question"),
+    ],
+)
+def test_an_advertisement_wants_nothing_we_offer(
+    understander: Understander, text: str, intent: str | None
+) -> None:
+    """A link with earning, winning or clicking is spam; a link beside a real wish is not."""
+    assert understander.read(text).intent == intent

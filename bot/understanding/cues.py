@@ -694,3 +694,19 @@ def organisation_needs(text: str) -> bool:
 def own_group(text: str) -> bool:
     """The writer speaks for friends or colleagues who want to help together."""
     return bool(_OWN_GROUP.search(fold(text)))
+
+
+# An advertisement: a link together with earning, winning or a call to click ("Verdienen
+# Sie 5000 € … Jetzt klicken: bit.ly/…", "Win an iPhone: http://…"). Nothing we offer.
+_LINK = re.compile(r"https?://|www\.|\b\w+\.(?:ly|com|net|ru|xyz|io|info)/", re.IGNORECASE)
+_SALES = re.compile(
+    r"\bverdien\w*|\bgewinn\w*|\bklick\w*|\bclick\w*|\bearn\w*|\bwin\b|"
+    r"\bcrypto\w*|\bbitcoin\w*|\bkrypto\w*|\bcasino\w*|\brabatt\w*|\bdiscount\w*|"
+    r"\bgratis\b|\bfree\b",
+    re.IGNORECASE,
+)
+
+
+def advertises(text: str) -> bool:
+    """A link with 'verdienen', 'gewinnen' or 'klicken': spam, not a wish to volunteer."""
+    return bool(_LINK.search(text)) and bool(_SALES.search(text))

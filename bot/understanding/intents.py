@@ -124,6 +124,8 @@ class IntentModel:
         if cues.own_group(text) and VOLUNTEER in scores:  # friends or colleagues, no Verein
             scores[VOLUNTEER] += DIRECTION
             scores[VEREIN] = scores.get(VEREIN, 0.0) - DIRECTION
+        if cues.advertises(text):  # "Jetzt klicken: bit.ly/…" asks for nothing we offer
+            scores[NO_INTENT] += 2 * DIRECTION
         if (interests or only_slots) and VOLUNTEER in scores:
             only_slots = only_slots and not other_signal
             scores[VOLUNTEER] += ONLY_SLOTS if only_slots else INTEREST_CUE
