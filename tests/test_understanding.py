@@ -808,6 +808,8 @@ def test_an_english_word_that_sounds_like_a_village_is_no_place(
         ("würde gern beim Heimatfest mithelfen, Aufbau oder Ausschank", "volunteer"),
         ("Ich bin Kantorin und suche Sängerinnen für unseren Kirchenchor", "verein"),
         ("Our youth club is looking for someone who can teach guitar", "verein"),
+        ("Allein schaff ich den Weg zum Arzt nicht mehr, bin 88", "need_help"),
+        ("Mein Handy spinnt. Gibt es Hilfe für ältere Leute?", "need_help"),
     ],
 )
 def test_signal_phrases_of_round_seven(understander: Understander, text: str, intent: str) -> None:
