@@ -242,14 +242,13 @@ def citizen_on(channels: Sequence[str]) -> ColumnElement[bool]:
     )
 
 
-async def update_outbox(db: Database, row_id: int, **values: object) -> None:
-    """Set fields of one outbox row in its own transaction (a delivery's result); a row
-    deleted meanwhile (the person erased their data) is left alone."""
+async def update_outbox(db: Database, *row_ids: int, **values: object) -> None:
+    """Set fields of outbox rows in one transaction of their own (a delivery's result); a
+    row deleted meanwhile (the person erased their data) is left alone."""
     async with db.session() as session, session.begin():
-        row = await session.get(OutboxMessage, row_id)
-        if row is not None:
-            for key, value in values.items():
-                setattr(row, key, value)
+        await session.execute(
+            update(OutboxMessage).where(OutboxMessage.id.in_(row_ids)).values(**values)
+        )
 
 
 async def claim_outbox(
@@ -345,9 +344,14 @@ async def claim_timer(
     return moved.first() is not None
 
 
+def dialect_insert(session: AsyncSession) -> Any:
+    """The dialect's INSERT with ON CONFLICT (PostgreSQL's or SQLite's) for this session."""
+    return pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+
+
 async def ensure_timer(session: AsyncSession, name: str, due_at: dt.datetime) -> None:
     """Create the timer unless it exists; safe when several processes start at once."""
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = dialect_insert(session)
     await session.execute(
         insert(Timer)
         .values(name=name, due_at=due_at)
@@ -375,7 +379,7 @@ async def count_entry(
 ) -> None:
     """One more conversation started by the deep link `source` (a poster's payload) on
     `channel` today, or with `lead`, one more lead from such a conversation. Anonymous."""
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = dialect_insert(session)
     started, leads = (0, 1) if lead else (1, 0)
     statement = insert(EntryCount).values(
         day=day, source=source[:64], channel=channel[:20], started=started, leads=leads
@@ -394,7 +398,7 @@ async def count_entry(
 async def installation_secret(session: AsyncSession, name: str) -> str:
     """The installation's secret `name`, made at first use; every process gets the same
     (INSERT … ON CONFLICT DO NOTHING, then read what is there)."""
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = dialect_insert(session)
     await session.execute(
         insert(InstallationSecret.__table__)
         .values(name=name, value=secrets.token_hex(32))

@@ -237,15 +237,15 @@ class WhatsAppChannel:
         user_id, lang = known.user_id, known.language
         header = Message(self.content.text("whatsapp_waited", lang))
         waited = [self._queued(row, lang) for row in rows]
+        ids = [row.id for row in rows]
         try:
             await self._send(user_id, wa_id, lang, [header, *waited])
         except (Unavailable, WhatsAppError) as exc:
-            for row in rows:  # back in line for the outbox worker (the window is open now)
-                await self._update(row.id, status="pending", last_error=str(exc)[:200])
+            # back in line for the outbox worker (the window is open now)
+            await self._update(*ids, status="pending", last_error=str(exc)[:200])
             self.wake.set()
             return True, 0
-        for row in rows:
-            await self._update(row.id, status="sent", sent_at=clock.now(), last_error=None)
+        await self._update(*ids, status="sent", sent_at=clock.now(), last_error=None)
         return True, len(rows)
 
     def _queued(self, row: OutboxMessage, lang: str | None) -> Message:
@@ -349,8 +349,8 @@ class WhatsAppChannel:
             file_not_sent=content.text("whatsapp_file_not_sent", lang),
         )
 
-    async def _update(self, row_id: int, **values: object) -> None:
-        await repo.update_outbox(self.db, row_id, **values)
+    async def _update(self, *row_ids: int, **values: object) -> None:
+        await repo.update_outbox(self.db, *row_ids, **values)
 
 
 def _key(wamid: str) -> str:

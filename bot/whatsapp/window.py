@@ -11,8 +11,6 @@ import datetime as dt
 from typing import NamedTuple
 
 from sqlalchemy import and_, bindparam, exists, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.models import (
@@ -22,7 +20,7 @@ from bot.store.models import (
     WhatsAppContact,
     WhatsAppMessage,
 )
-from bot.store.repo import WHATSAPP_WAITING
+from bot.store.repo import WHATSAPP_WAITING, dialect_insert
 
 WINDOW = dt.timedelta(hours=24)
 # Sent this close to the window's end, a message might reach Meta after it: a template then.
@@ -94,21 +92,20 @@ async def contact(session: AsyncSession, user_id: int) -> WhatsAppContact | None
 
 async def opened(session: AsyncSession, user_id: int, now: dt.datetime) -> None:
     """The person wrote: the window is open for 24 hours from now."""
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    await session.execute(
-        insert(WhatsAppContact)
-        .values(user_id=user_id, last_inbound_at=now)
-        .on_conflict_do_update(index_elements=["user_id"], set_={"last_inbound_at": now})
-    )
+    await _stamp(session, user_id, "last_inbound_at", now)
 
 
 async def noticed(session: AsyncSession, user_id: int, now: dt.datetime) -> None:
     """The "a message waits" template went out."""
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    await _stamp(session, user_id, "notice_sent_at", now)
+
+
+async def _stamp(session: AsyncSession, user_id: int, column: str, now: dt.datetime) -> None:
+    """Set one time of the person's contact row, creating the row if need be."""
     await session.execute(
-        insert(WhatsAppContact)
-        .values(user_id=user_id, notice_sent_at=now)
-        .on_conflict_do_update(index_elements=["user_id"], set_={"notice_sent_at": now})
+        dialect_insert(session)(WhatsAppContact)
+        .values(user_id=user_id, **{column: now})
+        .on_conflict_do_update(index_elements=["user_id"], set_={column: now})
     )
 
 
