@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -20,6 +19,8 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import CallbackQuery, Message
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
+
+from bench.procs import until_signalled
 
 
 def build_dispatcher() -> Dispatcher:
@@ -50,12 +51,8 @@ async def serve_webhook(bot: Bot, dispatcher: Dispatcher, env: dict[str, str]) -
     port = int(env.get("WEBHOOK_PORT", "8080"))
     await web.TCPSite(runner, env.get("WEBHOOK_HOST", "127.0.0.1"), port).start()
     await bot.set_webhook(env["WEBHOOK_URL"].rstrip("/") + path, secret_token=secret)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
     try:
-        await stop.wait()
+        await until_signalled()
     finally:
         await runner.cleanup()
 

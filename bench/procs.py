@@ -112,3 +112,13 @@ def cpu_seconds_of_this_process() -> float:
     """User + system CPU time of the benchmark process itself (fake server and citizens)."""
     times = os.times()
     return times.user + times.system
+
+
+async def until_signalled() -> None:
+    """Wait for SIGTERM or SIGINT: how a served baseline (`echo_bot`, `whatsapp_echo`) runs
+    until the benchmark stops it."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()

@@ -15,11 +15,12 @@ import hashlib
 import hmac
 import json
 import os
-import signal
 from typing import Any
 
 import aiohttp
 from aiohttp import web
+
+from bench.procs import until_signalled
 
 
 async def serve(env: dict[str, str]) -> None:
@@ -54,12 +55,8 @@ async def serve(env: dict[str, str]) -> None:
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, env.get("WEB_HOST", "127.0.0.1"), int(env["WEB_PORT"])).start()
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
     try:
-        await stop.wait()
+        await until_signalled()
     finally:
         await runner.cleanup()
         await http.close()
