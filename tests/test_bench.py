@@ -34,15 +34,20 @@ SMALLEST = [
 ]  # fmt: skip
 
 
-def test_throughput_benchmark_prints_its_figures() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.throughput", *SMALLEST],
+def run_bench(module: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m bench.<module> ARGS` from the checkout, its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", f"bench.{module}", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=600,
         check=False,
     )
+
+
+def test_throughput_benchmark_prints_its_figures() -> None:
+    result = run_bench("throughput", *SMALLEST)
     out = result.stdout
     assert result.returncode == 0, out + result.stderr
     assert "Traceback" not in out + result.stderr and "exited with" not in out
@@ -63,14 +68,7 @@ def test_throughput_benchmark_prints_its_figures() -> None:
 
 
 def test_whatsapp_benchmark_measures_the_channel_against_an_echo() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.whatsapp", "--seconds", "1", "--warmup", "0.3"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    result = run_bench("whatsapp", "--seconds", "1", "--warmup", "0.3")
     out = result.stdout
     assert result.returncode == 0, out + result.stderr
     for bot in ("echo whatsapp", "lotse whatsapp sqlite"):

@@ -200,15 +200,19 @@ async def test_app_schedules_reload_and_nightly_sync(
         await app.bot.session.close()
 
 
+def freinet_app(dirs: Sources, db: Database, db_url: str, freinet_url: str) -> TelegramApp:
+    """`lotse run`'s app with the nightly Freinet sync pointed at the fake Freinet server."""
+    settings = app_settings(
+        dirs, db_url, FREINET_URL=freinet_url, FREINET_AGENCY_ID="1", FREINET_KEY="k"
+    )
+    content = load_content(dirs.content_dir, dirs.knowledge_dir)
+    return TelegramApp(settings, content, db, make_bot(settings))
+
+
 async def test_nightly_sync_reaches_the_running_engine(
     dirs: Sources, db: Database, sqlite_url: str, freinet_server: str
 ) -> None:
-    settings = app_settings(
-        dirs, sqlite_url, FREINET_URL=freinet_server, FREINET_AGENCY_ID="1", FREINET_KEY="k"
-    )
-    app = TelegramApp(
-        settings, load_content(dirs.content_dir, dirs.knowledge_dir), db, make_bot(settings)
-    )
+    app = freinet_app(dirs, db, sqlite_url, freinet_server)
     try:
         assert not any(o.id.startswith("fn-") for o in app.engine.content.offers)
         await app.background.sync_freinet()
@@ -227,12 +231,7 @@ async def test_nightly_sync_skips_while_a_coordinator_imports(
     freinet_server: str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    settings = app_settings(
-        dirs, sqlite_url, FREINET_URL=freinet_server, FREINET_AGENCY_ID="1", FREINET_KEY="k"
-    )
-    app = TelegramApp(
-        settings, load_content(dirs.content_dir, dirs.knowledge_dir), db, make_bot(settings)
-    )
+    app = freinet_app(dirs, db, sqlite_url, freinet_server)
     try:
         with exclusive(dirs.content_dir, MANUAL):
             await app.background.sync_freinet()  # no exception: the next night retries

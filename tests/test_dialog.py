@@ -16,7 +16,7 @@ from bot.dialogs.turn import Matchers
 from bot.messages import Event
 from bot.store.db import Database
 from bot.store.models import Conversation, Lead, Search, User
-from tests.helpers.chat import Chat
+from tests.helpers.chat import Chat, walk_to_results
 
 pytestmark = pytest.mark.small_content  # the tests' own content: see tests/conftest.py
 
@@ -26,15 +26,6 @@ async def conversation_row(db: Database) -> Conversation:
         rows = (await session.scalars(select(Conversation))).all()
     assert len(rows) == 1
     return rows[0]
-
-
-async def walk_to_results(chat: Chat) -> None:
-    await chat.say("Hallo")
-    await chat.press("engagieren")
-    await chat.say("was mit Kindern")
-    await chat.say("Delitzsch")
-    await chat.press("Regelmäßig")
-    await chat.press("Abends")
 
 
 async def test_first_message_greets_with_main_menu(chat: Chat) -> None:

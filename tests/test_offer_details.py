@@ -19,21 +19,12 @@ from bot.payloads import OfferDetails, OfferList
 from bot.store.db import Database
 from bot.store.models import Conversation, Lead, Search
 from bot.telegram.render import keyboard
-from tests.helpers.chat import Chat
+from tests.helpers.chat import Chat, walk_to_results
 
 pytestmark = pytest.mark.small_content  # the tests' own content: see tests/conftest.py
 
 # walk_to_results on the small content lists these, in this order
 LISTED = ["dz-selben-jugendfeuerwehr", "ta-jugendclub-abende", "dz-lesepaten-grundschule"]
-
-
-async def walk_to_results(chat: Chat) -> None:
-    await chat.say("Hallo")
-    await chat.press("engagieren")
-    await chat.say("was mit Kindern")
-    await chat.say("Delitzsch")
-    await chat.press("Regelmäßig")
-    await chat.press("Abends")
 
 
 async def conversation(db: Database) -> Conversation:

@@ -29,13 +29,13 @@ from tests.helpers import ROOT, free_port
 from tests.helpers.chat import Chat
 from tests.helpers.telegram import (
     COORDINATOR,
-    ZSCHORTAU,
     Running,
     at_any_hour,
     lotse_process,
     settings_for,
     stop_process,
     walk_to_lead,
+    walk_to_offers,
 )
 
 Starter = Callable[..., "Running"]
@@ -171,18 +171,7 @@ async def test_an_offer_opens_in_place_and_goes_back_to_the_same_list(
     'Zurück zur Liste' turns it back into the very same list; 'Das möchte ich' consents."""
     await bot_up(fake, running)
     user = fake.user(1001)
-    await user.send("Hallo")
-    await user.wait_for_text("willkommen")
-    await user.press_button("engagieren")
-    await user.wait_for_text("Was interessiert Sie")
-    await user.send("was mit Kindern")
-    await user.wait_for_text("In welchem Ort")
-    await user.share_location(*ZSCHORTAU)
-    await user.wait_for_text("einmal mit anpacken")
-    await user.press_button("Regelmäßig")
-    await user.wait_for_text("Wann haben Sie")
-    await user.send("abends")
-    listed = await user.wait_for_text("Möchten Sie, dass sich ein Lotse")
+    listed = await walk_to_offers(user)
     rows = [[b["text"] for b in row] for row in listed.reply_markup["inline_keyboard"]]
     assert ["ℹ️ Mehr zu 1", "ℹ️ Mehr zu 2", "ℹ️ Mehr zu 3"] in rows  # one row, not three
 

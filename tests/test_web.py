@@ -27,7 +27,6 @@ from bot.dialogs.turn import Matchers
 from bot.leads.lifecycle import aware
 from bot.messages import Event, Sender
 from bot.privacy.personal_data import enforce_retention
-from bot.runtime.telegram import TelegramApp, make_bot
 from bot.runtime.ticker import tick
 from bot.store import handover
 from bot.store.db import Database
@@ -39,7 +38,8 @@ from bot.web.mail import MailNotifier
 from tests.fakes.telegram_api import FakeTelegram
 from tests.helpers import free_port
 from tests.helpers.leads import StubTelegram, join_on_telegram
-from tests.helpers.web import ChatServer, PageClient, WebProcess, walk_to_lead
+from tests.helpers.telegram import webhook_app
+from tests.helpers.web import ChatServer, PageClient, WebProcess, walk_to_lead, walk_to_offers
 
 ROOT = Path(__file__).resolve().parent.parent
 LOTSE_CHAT = 5001  # the Telegram chat of lotse-rackwitz (Zschortau belongs to Rackwitz)
@@ -287,12 +287,7 @@ async def test_an_offer_opens_before_choosing_and_the_list_comes_back(
     server = await start_server(sqlite_url)
     page = pages(server.base)
     await page.open()
-    await page.send(start="")
-    await page.press("engagieren")
-    await page.say("was mit Kindern")
-    await page.say("Zschortau")
-    await page.press("Regelmäßig")
-    [listed] = bot_lines(await page.send(text="abends"))
+    [listed] = bot_lines(await walk_to_offers(page))
     assert [b["label"] for b in listed["buttons"][3:6]] == [f"ℹ️ Mehr zu {n}" for n in (1, 2, 3)]
 
     [details] = bot_lines(await page.send(button=listed["buttons"][4]["data"]))
@@ -494,9 +489,9 @@ def smtp() -> Any:
     controller.stop()
 
 
-async def test_answers_go_by_email_only_to_web_citizens_who_gave_an_address(
-    start_server: Start, pages: Callable[..., PageClient], sqlite_url: str, smtp: Any
-) -> None:
+@pytest.fixture
+async def mailing(start_server: Start, sqlite_url: str, smtp: Any) -> tuple[ChatServer, Any]:
+    """A web chat server that mails answers through the test SMTP server, and its inbox."""
     inbox, port = smtp
     server = await start_server(
         sqlite_url,
@@ -505,6 +500,17 @@ async def test_answers_go_by_email_only_to_web_citizens_who_gave_an_address(
         SMTP_FROM="lotse@example.org",
         SMTP_TLS="none",
     )
+    return server, inbox
+
+
+def mail_notifier(server: ChatServer) -> MailNotifier:
+    return MailNotifier(server.db, server.server.settings, lambda: server.engine.content)
+
+
+async def test_answers_go_by_email_only_to_web_citizens_who_gave_an_address(
+    mailing: tuple[ChatServer, Any], pages: Callable[..., PageClient]
+) -> None:
+    server, inbox = mailing
     lotse = await join_as_lotse(server, LOTSE_CHAT, "lotse-rackwitz")
     maria = pages(server.base)
     assert "zusätzlich per E-Mail" in await maria.open()  # offered, since SMTP is set
@@ -516,7 +522,7 @@ async def test_answers_go_by_email_only_to_web_citizens_who_gave_an_address(
         leads = (await session.scalars(select(Lead).order_by(Lead.id))).all()
     for lead in leads:
         await server.engine.handle(Event.button(lotse, f"l:{lead.id}:accept"))
-    notifier = MailNotifier(server.db, server.server.settings, lambda: server.engine.content)
+    notifier = mail_notifier(server)
     later = product_clock.now() + dt.timedelta(days=1)  # past any quiet hours
     assert await notifier.deliver_due(later) == 2
     [(to, mail)] = inbox.mails
@@ -649,36 +655,22 @@ async def test_webhook_server_serves_the_web_chat(
     content: Content, sqlite_url: str, pages: Callable[..., PageClient]
 ) -> None:
     port = free_port()
-    async with FakeTelegram() as fake:
-        settings = Settings.from_env(
-            {
-                "BOT_TOKEN": fake.token,
-                "TELEGRAM_API_URL": fake.base_url,
-                "DATABASE_URL": sqlite_url,
-                "CONTENT_DIR": str(ROOT / "content"),
-                "KNOWLEDGE_DIR": str(ROOT / "knowledge"),
-                "WEBHOOK_URL": "https://bot.example.org",
-                "WEBHOOK_HOST": "127.0.0.1",
-                "WEBHOOK_PORT": str(port),
-            }
-        )
-        from bot.store.db import Database
-
-        db = Database(sqlite_url)
-        await db.migrate()
-        app = TelegramApp(settings, content, db, make_bot(settings))
-        task = asyncio.create_task(app.run(handle_signals=False))
-        try:
-            await fake.wait_for(lambda: any(m == "setWebhook" for m, _ in fake.calls))
-            page = pages(f"http://127.0.0.1:{port}")
-            html = await page.open()
-            assert 'id="telegram" class="link">' in html  # the bot's name came from getMe
-            await page.send(start="")
-            assert "Was interessiert Sie" in await page.press("engagieren")
-        finally:
-            await app.shutdown()
-            await asyncio.wait_for(task, timeout=10)
-            await db.close()
+    async with (
+        FakeTelegram() as fake,
+        webhook_app(
+            fake,
+            sqlite_url,
+            content,
+            port,
+            CONTENT_DIR=str(ROOT / "content"),
+            KNOWLEDGE_DIR=str(ROOT / "knowledge"),
+        ),
+    ):
+        page = pages(f"http://127.0.0.1:{port}")
+        html = await page.open()
+        assert 'id="telegram" class="link">' in html  # the bot's name came from getMe
+        await page.send(start="")
+        assert "Was interessiert Sie" in await page.press("engagieren")
 
 
 @pytest.mark.slow
@@ -773,12 +765,7 @@ async def test_here_in_the_chat_says_what_it_means_in_a_browser(
     server = await start_server(sqlite_url)
     page = pages(server.base)
     await page.open()
-    await page.send(start="")
-    await page.press("engagieren")
-    await page.say("was mit Kindern")
-    await page.say("Zschortau")
-    await page.press("Regelmäßig")
-    await page.say("abends")
+    await walk_to_offers(page)
     await page.press("beraten")
     await page.press("Ja, einverstanden")
     asked = await page.say("Maria")
@@ -931,16 +918,9 @@ async def test_queued_messages_name_the_command_as_the_persons_channel_gives_it(
 
 
 async def test_a_mailed_message_names_the_pages_button_not_a_command(
-    start_server: Start, pages: Callable[..., PageClient], sqlite_url: str, smtp: Any
+    mailing: tuple[ChatServer, Any], pages: Callable[..., PageClient]
 ) -> None:
-    inbox, port = smtp
-    server = await start_server(
-        sqlite_url,
-        SMTP_HOST="127.0.0.1",
-        SMTP_PORT=str(port),
-        SMTP_FROM="lotse@example.org",
-        SMTP_TLS="none",
-    )
+    server, inbox = mailing
     maria = pages(server.base)
     await maria.open()
     await walk_to_lead(maria, contact="maria@example.org")
@@ -949,7 +929,7 @@ async def test_a_mailed_message_names_the_pages_button_not_a_command(
         lead = (await session.scalars(select(Lead))).one()
         lead.due_kind, lead.due_at = "expire", now - dt.timedelta(minutes=1)
     await tick(server.db, server.engine.content, now)
-    notifier = MailNotifier(server.db, server.server.settings, lambda: server.engine.content)
+    notifier = mail_notifier(server)
     assert await notifier.deliver_due(now + dt.timedelta(days=1)) == 1
     [(_, mail)] = inbox.mails
     body = mail.get_payload(decode=True).decode()

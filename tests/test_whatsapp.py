@@ -22,7 +22,6 @@ from bot.content.model import Content
 from bot.dialogs.turn import Matchers
 from bot.messages import Event, Message, Notification, Recipient, Sender
 from bot.privacy.personal_data import enforce_retention
-from bot.runtime.telegram import TelegramApp, make_bot
 from bot.runtime.web import run_web
 from bot.store import repo
 from bot.store.db import Database
@@ -39,8 +38,6 @@ from bot.telegram.outbox import OutboxWorker
 from bot.whatsapp.channel import SHOW
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.whatsapp_api import (
-    PHONE_NUMBER_ID,
-    TOKEN,
     FakeCloudApi,
     Sent,
     post_webhook,
@@ -49,7 +46,8 @@ from tests.fakes.whatsapp_api import (
 )
 from tests.helpers import free_port
 from tests.helpers.leads import StubTelegram, join_on_telegram
-from tests.helpers.whatsapp import VERIFY_TOKEN, WhatsAppServer
+from tests.helpers.telegram import webhook_app
+from tests.helpers.whatsapp import VERIFY_TOKEN, WhatsAppServer, whatsapp_env
 
 ANNA = "4915112345678"
 POSTER = "p-kinder-jugend_zschepplin-hohenpriessnitz"  # Hohenprießnitz, Gemeinde Zschepplin
@@ -475,11 +473,7 @@ async def test_lotse_web_serves_the_webhook_and_its_worker_delivers_the_outbox(
         {
             "DATABASE_URL": sqlite_url,
             "WEB_PORT": str(port),
-            "WHATSAPP_TOKEN": TOKEN,
-            "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
-            "WHATSAPP_APP_SECRET": meta.secret,
-            "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
-            "WHATSAPP_API_URL": meta.base_url,
+            **whatsapp_env(meta),
         }
     )
     stop = asyncio.Event()
@@ -525,41 +519,19 @@ async def test_lotse_run_in_webhook_mode_serves_whatsapp_too(
     """The Telegram webhook server carries /whatsapp, and its worker starts there late
     (after the background loops), delivering what waits for a WhatsApp citizen."""
     port = free_port()
-    async with FakeTelegram() as telegram:
-        settings = Settings.from_env(
-            {
-                "BOT_TOKEN": telegram.token,
-                "TELEGRAM_API_URL": telegram.base_url,
-                "DATABASE_URL": sqlite_url,
-                "WEBHOOK_URL": "https://bot.example.org",
-                "WEBHOOK_HOST": "127.0.0.1",
-                "WEBHOOK_PORT": str(port),
-                "WHATSAPP_TOKEN": TOKEN,
-                "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
-                "WHATSAPP_APP_SECRET": meta.secret,
-                "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
-                "WHATSAPP_API_URL": meta.base_url,
-            }
-        )
-        db = Database(sqlite_url)
-        await db.migrate()
-        app = TelegramApp(settings, content, db, make_bot(settings))
-        task = asyncio.create_task(app.run(handle_signals=False))
-        meta.webhook = f"http://127.0.0.1:{port}/whatsapp"
-        try:
-            await telegram.wait_for(lambda: any(m == "setWebhook" for m, _ in telegram.calls))
-            anna = meta.person(ANNA)
-            assert "willkommen" in texts(await anna.send("Hallo"))
-            async with db.session() as session, session.begin():
-                user = (await session.scalars(select(User))).one()
-                note = Message("Hallo, hier ist Ihr Lotse.")
-                repo.queue_notifications(
-                    session, [Notification(Recipient("citizen", str(user.id), ""), note)]
-                )
-            app.background.wake()
-            await until(lambda: any("Ihr Lotse" in s.text for s in meta.to(ANNA)))
-            assert not any("Ihr Lotse" in str(params) for _, params in telegram.calls)
-        finally:
-            await app.shutdown()
-            await asyncio.wait_for(task, timeout=10)
-            await db.close()
+    meta.webhook = f"http://127.0.0.1:{port}/whatsapp"
+    async with (
+        FakeTelegram() as telegram,
+        webhook_app(telegram, sqlite_url, content, port, **whatsapp_env(meta)) as (app, db),
+    ):
+        anna = meta.person(ANNA)
+        assert "willkommen" in texts(await anna.send("Hallo"))
+        async with db.session() as session, session.begin():
+            user = (await session.scalars(select(User))).one()
+            note = Message("Hallo, hier ist Ihr Lotse.")
+            repo.queue_notifications(
+                session, [Notification(Recipient("citizen", str(user.id), ""), note)]
+            )
+        app.background.wake()
+        await until(lambda: any("Ihr Lotse" in s.text for s in meta.to(ANNA)))
+        assert not any("Ihr Lotse" in str(params) for _, params in telegram.calls)

@@ -49,6 +49,16 @@ class Chat:
         return self.last.replies[-1]
 
 
+async def walk_to_results(chat: Chat) -> None:
+    """The volunteer path to the offers: children, Delitzsch, regularly, evenings."""
+    await chat.say("Hallo")
+    await chat.press("engagieren")
+    await chat.say("was mit Kindern")
+    await chat.say("Delitzsch")
+    await chat.press("Regelmäßig")
+    await chat.press("Abends")
+
+
 def run_lotse(
     *args: str, db: Path, stdin: str = "", env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:

@@ -4,11 +4,13 @@ process, against the fake Bot API server (tests/fakes/telegram_api.py)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import os
 import signal
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from bot.config import Settings
@@ -16,7 +18,7 @@ from bot.content.model import Content
 from bot.content.schema import QuietHours
 from bot.runtime.telegram import TelegramApp, make_bot
 from bot.store.db import Database
-from tests.fakes.telegram_api import FakeTelegram, FakeUser
+from tests.fakes.telegram_api import FakeMessage, FakeTelegram, FakeUser
 from tests.helpers import ROOT
 
 COORDINATOR = 9000
@@ -68,7 +70,8 @@ def at_any_hour(content: Content) -> Content:
     )
 
 
-async def walk_to_lead(user: FakeUser) -> None:
+async def walk_to_offers(user: FakeUser) -> FakeMessage:
+    """The volunteer path to the offers; the message that lists them."""
     await user.send("Hallo")
     await user.wait_for_text("willkommen")
     await user.press_button("engagieren")
@@ -81,7 +84,11 @@ async def walk_to_lead(user: FakeUser) -> None:
     await user.press_button("Regelmäßig")
     await user.wait_for_text("Wann haben Sie")
     await user.send("abends")
-    await user.wait_for_text("Möchten Sie, dass sich ein Lotse")
+    return await user.wait_for_text("Möchten Sie, dass sich ein Lotse")
+
+
+async def walk_to_lead(user: FakeUser) -> None:
+    await walk_to_offers(user)
     await user.press_button("beraten")
     await user.wait_for_text("einverstanden")
     await user.press_button("Ja, einverstanden")
@@ -132,3 +139,33 @@ CITIZEN_PATH = [
     ("Überspringen", "Wie erreicht"),
     ("mail@example.org", "Ihre Anfrage ist angekommen"),
 ]
+
+
+@contextlib.asynccontextmanager
+async def webhook_app(
+    fake: FakeTelegram, db_url: str, content: Content, port: int, **env: str
+) -> AsyncIterator[tuple[TelegramApp, Database]]:
+    """`lotse run` in webhook mode on 127.0.0.1:`port`, running until the block ends; it
+    has registered its webhook with the fake Telegram when the block starts."""
+    settings = Settings.from_env(
+        {
+            "BOT_TOKEN": fake.token,
+            "TELEGRAM_API_URL": fake.base_url,
+            "DATABASE_URL": db_url,
+            "WEBHOOK_URL": "https://bot.example.org",
+            "WEBHOOK_HOST": "127.0.0.1",
+            "WEBHOOK_PORT": str(port),
+            **env,
+        }
+    )
+    db = Database(db_url)
+    await db.migrate()
+    app = TelegramApp(settings, content, db, make_bot(settings))
+    task = asyncio.create_task(app.run(handle_signals=False))
+    try:
+        await fake.wait_for(lambda: any(m == "setWebhook" for m, _ in fake.calls))
+        yield app, db
+    finally:
+        await app.shutdown()
+        await asyncio.wait_for(task, timeout=10)
+        await db.close()

@@ -164,15 +164,22 @@ def _texts(lines: list[dict[str, Any]]) -> str:
     return "\n".join(line["text"] for line in lines)
 
 
-async def walk_to_lead(page: PageClient, contact: str = "0171 2345678") -> str:
-    """The volunteer path from the first question to a lead, as on Telegram."""
+async def walk_to_offers(page: PageClient) -> list[dict[str, Any]]:
+    """The volunteer path from the first question to the offers; the lines that show them."""
     await page.send(start="")
     assert "Ich möchte mich engagieren" in page.buttons()[0]["label"]
     assert "Was interessiert Sie" in await page.press("engagieren")
     assert "In welchem Ort" in await page.say("was mit Kindern")
     assert "einmal mit anpacken" in await page.say("Zschortau")
     assert "Wann haben Sie" in await page.press("Regelmäßig")
-    assert "Möchten Sie, dass sich ein Lotse" in await page.say("abends")
+    offers = await page.send(text="abends")
+    assert "Möchten Sie, dass sich ein Lotse" in _texts(offers)
+    return offers
+
+
+async def walk_to_lead(page: PageClient, contact: str = "0171 2345678") -> str:
+    """The volunteer path from the first question to a lead, as on Telegram."""
+    await walk_to_offers(page)
     assert "einverstanden" in await page.press("beraten")
     assert "Wie darf der Lotse" in await page.press("Ja, einverstanden")
     assert "Wie erreicht" in await page.say("Maria")

@@ -20,6 +20,17 @@ from tests.helpers import free_port
 VERIFY_TOKEN = "verify-me"
 
 
+def whatsapp_env(meta: FakeCloudApi) -> dict[str, str]:
+    """The settings that point the WhatsApp channel at the fake Cloud API."""
+    return {
+        "WHATSAPP_TOKEN": TOKEN,
+        "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
+        "WHATSAPP_APP_SECRET": meta.secret,
+        "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
+        "WHATSAPP_API_URL": meta.base_url,
+    }
+
+
 @dataclass
 class WhatsAppServer:
     db: Database
@@ -39,16 +50,7 @@ class WhatsAppServer:
         meta: FakeCloudApi,
         coordinators: frozenset[tuple[str, str]] = frozenset(),
     ) -> WhatsAppServer:
-        settings = Settings.from_env(
-            {
-                "DATABASE_URL": db_url,
-                "WHATSAPP_TOKEN": TOKEN,
-                "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
-                "WHATSAPP_APP_SECRET": meta.secret,
-                "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
-                "WHATSAPP_API_URL": meta.base_url,
-            }
-        )
+        settings = Settings.from_env({"DATABASE_URL": db_url, **whatsapp_env(meta)})
         db = Database(db_url)
         await db.migrate()
         engine = DialogEngine(content, db, matchers, coordinators=coordinators)
