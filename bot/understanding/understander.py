@@ -331,10 +331,10 @@ class Understander:
         guess = self.intents.guess(text, top, named and self._only_slots(rest))
         intent = guess.intent
         if intent == EVENTS and _AUDIENCE.search(rest):  # who comes along is no area
-            found = self._interests(_AUDIENCE.sub(" ", rest))
+            found = self._then(self._interests(_AUDIENCE.sub(" ", rest)), found)
             top = self.interests.confident_ids(found, limit=3)
         if intent == IDEA and _IDEA_MEANS.search(rest):  # a bus for the village: no area
-            found = self._interests(_IDEA_MEANS.sub(" ", rest))
+            found = self._then(self._interests(_IDEA_MEANS.sub(" ", rest)), found)
             top = self.interests.confident_ids(found, limit=3)
         if intent in NO_INTERESTS:  # a need or a question names no area to help in
             top = []
@@ -373,33 +373,55 @@ class Understander:
         )
 
     def _interests(self, text: str) -> list[InterestScore]:
-        """Interests of the activity named: incidental mentions and, where an activity is
-        named beside it, the organisation's own area left out."""
+        """Interests of the activity named, best first. Incidental mentions are left out.
+        Where an activity is named beside it, the organisation's own area and how, for whom
+        or where it is done come after the activity's area, not instead of it ("die Website
+        unseres Selbsthilfevereins": digital, then gesundheit)."""
         text = _GENERIC.sub(" ", _INCIDENTAL.sub(" ", text))
+        youth_section = bool(_KIDS_OF_ORGANISATION.search(text))
         text = _OLD_THINGS.sub("historische ", _KIDS_OF_ORGANISATION.sub("", text))
         text = _CARE_OF_THINGS[1].sub(r"\1", _CARE_OF_THINGS[0].sub(" ", text))
         text = _ANIMAL_RESCUE.sub(" tierschutz ", text)
+        aside: list[InterestScore] = []
         for beside in _BESIDE:
             if beside.search(text):
                 without = beside.sub(" ", text)
                 if self.interests.is_confident(self.interests.classify(without)):
+                    aside = self.interests.classify(text)
                     text = without
         found = self.interests.classify(text)
         if _ORGANISATION.search(text):
             without = self.interests.classify(_ORGANISATION.sub(_unless_listed, text))
             if self.interests.is_confident(without):
+                aside = [*found, *aside]
                 found = without
-        ids = self.interests.confident_ids(found)
-        if ids and KIDS not in ids:
-            for word in content_words(text):
-                folded = fold(word)
-                prefix = next((p for p in _KIDS_PREFIX if folded.startswith(p)), None)
-                rest = folded[len(prefix) :] if prefix else ""
-                named = len(rest) >= 4 and not rest.endswith(_KIDS_EVENT)
-                if named and self.interests.confident_ids(self.interests.classify(word)):
-                    found = [*found, InterestScore(KIDS, COMPOUND)]
-                    break
+        named = bool(self.interests.confident_ids(found))
+        if youth_section:  # "Jugendfeuerwehr": the fire brigade first, then its youth
+            aside.append(InterestScore(KIDS, COMPOUND))
+        if named and self._kids_compound(text):
+            aside.append(InterestScore(KIDS, COMPOUND))
+        return self._then(found, aside)
+
+    def _then(self, found: list[InterestScore], more: list[InterestScore]) -> list[InterestScore]:
+        """`found`, then the confident areas of `more` not read yet."""
+        ids = set(self.interests.confident_ids(found, limit=len(found)))
+        for score in more:
+            if score.id not in ids and self.interests.confident_ids([score]):
+                found = [*found, score]
+                ids.add(score.id)
         return found
+
+    def _kids_compound(self, text: str) -> bool:
+        """ "Kinderturnen", "Jugendtraining": coaching children is two areas; "Kinderfest" is
+        one."""
+        for word in content_words(text):
+            folded = fold(word)
+            prefix = next((p for p in _KIDS_PREFIX if folded.startswith(p)), None)
+            rest = folded[len(prefix) :] if prefix else ""
+            named = len(rest) >= 4 and not rest.endswith(_KIDS_EVENT)
+            if named and self.interests.confident_ids(self.interests.classify(word)):
+                return True
+        return False
 
     def _area_word(self, span: str, place: Place | None) -> bool:
         """A place read from a word that is not its name but an area's own word."""
