@@ -14,8 +14,8 @@ import yaml
 
 from bot.content.model import Content
 from bot.evaluation.openers import evaluate_openers, slot_right
-from bot.text import fold
-from bot.understanding import Reading, Understander
+from bot.text import compile_folded, fold
+from bot.understanding import Reading, Understander, cues
 from tests.helpers import ROOT
 from tests.helpers.chat import run_lotse
 
@@ -722,6 +722,70 @@ def test_areas_said_beside_the_activity_come_after_it(
     understander: Understander, text: str, interests: tuple[str, ...]
 ) -> None:
     assert understander.read(text).interests[: len(interests)] == interests
+
+
+# --- eighth round: error classes of a new development set (own sentences) ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # help offered on a condition: whoever needs it may call
+        (
+            "Hab einen Transporter. Falls mal ein Verein was zu fahren braucht, sagt Bescheid",
+            "volunteer",
+        ),
+        ("If anyone needs a hand with the garden, I'm around on Saturdays", "volunteer"),
+        # … but a need of the writer's own stays a need
+        ("Meine Mutter braucht jemanden, wenn sie zum Arzt muss", "need_help"),
+        # rules asked about are questions
+        ("Muss man Mitglied im Verein sein, um beim Fest zu helfen?", "question"),
+        # a wish for the village is an idea
+        ("Es wär schön, wenn's in Glesien einen Spieleabend gäbe", "idea"),
+    ],
+)
+def test_intent_eighth_error_classes(understander: Understander, text: str, intent: str) -> None:
+    assert understander.read(text).intent == intent
+
+
+def test_patterns_match_words_that_fold_their_letter_pairs(understander: Understander) -> None:
+    """`fold` reads "ue", "ae" and "oe" as one letter ("dauerhaft" → "daurhaft", "Tuesday"
+    → "tusday"); the signal patterns are folded the same way, so these words are found."""
+    assert compile_folded(r"\bdauerhaft\b").search(fold("Ich helfe dauerhaft"))
+    assert understander.read("Eher punktuell als dauerhaft, bitte").time_kind == "once"
+    assert understander.read("I could help on Tuesdays and Thursdays").time_kind == "regular"
+    assert cues.own_group("We are a group of colleagues and want to help")
+    assert cues.organisation_needs("Die Feuerwehr Zwochau braucht dringend Leute")
+    assert cues.is_question("does this cost anything")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "does anyone need help with gardening",
+        "Braucht jemand Hilfe beim Umzug? Hab nen Transporter",
+        "Ich will ein Dorffest organisieren. Kann mir jemand helfen?",
+        "Hat jemand Lust, das mit mir zu bauen?",
+    ],
+)
+def test_help_offered_or_a_project_is_no_need_of_the_writer(text: str) -> None:
+    assert cues.direction(text) != "receiver"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a negation ends at "aber": the rhythm after it is meant
+        ("Unter der Woche geht's nicht, aber jeden zweiten Samstag hätte ich Zeit", "regular"),
+        ("Ich kann nicht jede Woche, aber ab und zu", "once"),
+        # a day and its time of day, both in the plural, are a weekly hour
+        ("Saturday mornings would be ideal for me to help", "regular"),
+    ],
+)
+def test_time_kind_after_a_negation_and_of_weekly_hours(
+    understander: Understander, text: str, kind: str
+) -> None:
+    assert understander.read(text).time_kind == kind
 
 
 def test_the_region_is_no_place_and_an_organisation_cues_its_village(

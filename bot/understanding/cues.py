@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 
 from bot.content.times import words_days, words_parts
 from bot.matching.options import pick
-from bot.text import fold
+from bot.text import compile_folded, fold
 
 # --- yes / no -------------------------------------------------------------------------
 
@@ -147,10 +147,13 @@ def language(text: str) -> str | None:
 # --- questions -----------------------------------------------------------------------
 
 QUESTION_STARTS = frozenset(
-    "wie was wo wann wer warum weshalb wieso welche welcher welches wieviel wozu woher wohin "
-    "gibt kann kann konnen muss musste darf bin bekomme kriege krieg brauche brauch ist sind "
-    "hat habe how what where when who why which can could do does is are am will should "
-    "may".split()
+    fold(word)
+    for word in (
+        "wie was wo wann wer warum weshalb wieso welche welcher welches wieviel wozu woher "
+        "wohin gibt kann kann konnen muss musste darf bin bekomme kriege krieg brauche brauch "
+        "ist sind hat habe how what where when who why which can could do does is are am will "
+        "should may"
+    ).split()
 )
 
 
@@ -192,8 +195,12 @@ def navigation(text: str, words: dict[str, list[str]]) -> str | None:
 # --- time ------------------------------------------------------------------------------
 
 WEEKEND_DAYS = ("samstag", "sonntag", "sonnabend", "wochenend", "saturday", "sunday", "weekend")
-WORKDAYS = ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "monday", "tuesday",
-            "wednesday", "thursday", "friday", "werktag", "wochentag")  # fmt: skip
+# folded like the words they are compared with ("tuesday" reads "tusday")
+WORKDAYS = tuple(
+    fold(day)
+    for day in ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "monday", "tuesday",
+                "wednesday", "thursday", "friday", "werktag", "wochentag")
+)  # fmt: skip
 EVENING_PARTS = ("abend", "abends", "feierabend", "evening", "evenings", "night", "nachts")
 DAY_PARTS = ("vormittag", "nachmittag", "morgen", "mittag", "tagsuber", "morning", "afternoon",
              "daytime")  # fmt: skip
@@ -224,7 +231,7 @@ _TIME_UNITS = (
     r"samstag|sonntag|sonnabend|week|weekend|day|evening|month|monday|tuesday|wednesday|"
     r"thursday|friday|saturday|sunday)"
 )
-_REGULAR = re.compile(
+_REGULAR = compile_folded(
     rf" (?:(?:jede[nrs]?|every) (?:\S+ )?\w*{_TIME_UNITS}\w*|"
     rf"(?:einmal|zweimal|1x|2x|1 mal|ein mal) (?:die|pro|in der|im|a|per) {_TIME_UNITS}|"
     r"regelmassig\w*|wochentlich|weekly|monatlich|dauerhaft|langfristig|ofter|regularly|"
@@ -242,10 +249,10 @@ _DAYS = (
 #   week", "ein paar Stunden pro Woche", "alle zwei Wochen", "immer am Wochenende".
 # A single day with -s alone says WHEN it suits, not how often ("am besten samstags", "habe
 # montags Zeit", "on Saturdays"): that is a time slot and no time_kind.
-_RECURRING = re.compile(
+_RECURRING = compile_folded(
     rf" (?:{_DAYS}s?(?:vormittag|nachmittag|abend|morgen|mittag|fruh)s|"
     rf"{_DAYS}s (?:\S+ ){{0,3}}?immer|"
-    rf"{_DAYS}s (?:vormittag|nachmittag|abend|morgen|mittag|fruh|morning|afternoon|evening|"
+    rf"{_DAYS}s? (?:vormittag|nachmittag|abend|morgen|mittag|fruh|morning|afternoon|evening|"
     rf"night)s|{_DAYS}s?(?: und| and| sowie| &| \+)? {_DAYS}s|"
     r"(?:\S+mal|ein mal|\d+ ?(?:x|mal)|once|twice|(?:(?:a|ein) )?(?:few|couple of|paar|several|"
     r"\d+|zwei|drei|vier|two|three|four) (?:times|stunden|hours|mal|abende|nachmittage|tage|days|"
@@ -256,7 +263,7 @@ _RECURRING = re.compile(
 )
 # A single occasion: "nur einmal" (Saxon "nur eemal"), "eine einmalige Sache", "next
 # Thursday", "am kommenden Samstag", "mal einen Nachmittag", "wenn mal Not am Mann ist".
-_ONCE = re.compile(
+_ONCE = compile_folded(
     rf" (?:einmalig\w*|(?:nur|bloss|blos|just|only) (?:einmal|eemal|eenmal|emal|eimal|einmol|"
     rf"eemol|once)|(?:next|this|coming|kommende[nr]?|nachste[nr]?|diese[nr]?|am kommenden|"
     rf"am nachsten|an diesem) {_DAYS}\w*|(?:einen|nen|an einem|ein|one|an) (?:halben |ganzen |"
@@ -273,7 +280,7 @@ _MONTHS = (
 # A period of days or weeks is one stretch of time, not a habit: "zwei Wochen im März",
 # "eine Woche in den Sommerferien", "drei Tage im April", "a week in July", "Samstag in 2
 # Wochen", "in three weeks on Saturday".
-_PERIOD = re.compile(
+_PERIOD = compile_folded(
     r" (?:(?:ein|eine|einen|zwei|drei|vier|funf|paar|ein paar|\d+|one|two|three|four|five|a|"
     r"a few|a couple of|couple of) (?:tag|tage|tagen|woche|wochen|day|days|week|weeks) "
     r"(?:im|in den|in der|in|ueber die|uber die|during|over the|over|this|next) "
@@ -287,12 +294,15 @@ _REGULAR_WORD = (
 )
 # "eher einmalig als dauerhaft", "lieber regelmäßig als spontan", "rather one-off than
 # regular": the first named is meant, the second ruled out.
-_COMPARED = re.compile(
+_COMPARED = compile_folded(
     rf" (?:eher|lieber|mehr|rather|more) (?:so |was |etwas )?(?:(?P<once>{_ONCE_WORD})|"
     rf"(?P<regular>{_REGULAR_WORD})) (?:\S+ )?(?:als|than) "
 )
 # "nicht regelmäßig", "nicht jede Woche", "not every week": a negated regular means once.
-_NEGATION = re.compile(r" (?:nicht|kein\w*|not|no|never|nie)(?: \S+){0,2}$")
+# (not across "aber": "unter der Woche geht's nicht, aber jeden zweiten Samstag")
+_NEGATION = compile_folded(
+    r" (?:nicht|kein\w*|not|no|never|nie)(?: (?!(?:aber|but|doch|sondern)\b)\S+){0,2}$"
+)
 ONCE_CUES = ("einmalig", "ab und zu", "ab und an", "hin und wieder", "gelegentlich", "spontan",
              "manchmal", "sometimes", "mal ab und zu", "ab und zu mal", "one off", "one time",
              "once", "occasionally", "now and then", "kurzfristig", "einzelne", "einzelnen",
@@ -300,7 +310,7 @@ ONCE_CUES = ("einmalig", "ab und zu", "ab und an", "hin und wieder", "gelegentli
              "einen tag lang", "for a day", "for one day", "one day", "nicht fest",
              "von zeit zu zeit", "every now and then", "from time to time")  # fmt: skip
 # "eine Aktion", "bei der Pflanzaktion", "mal bei einem Dorffest": a single occasion.
-_ONCE_OCCASION = re.compile(
+_ONCE_OCCASION = compile_folded(
     r" (?:eine[rnm]? \S*aktion|\S+aktion(?:en)?|aktion(?:en)?|aktionstag\w*|one[- ]off|"
     r"a single \w+|mal (?:\S+ ){0,4}\S*(?:fest|feier|aktion|veranstaltung|event|einsatz|markt|"
     r"lauf|turnier)\w*|"
@@ -325,7 +335,7 @@ _AFTER_WORK = re.compile(
     r" (?:after|nach) (?:der |dem |the |my )?(?:work|arbeit|job|schicht|dienst|shift) "
 )
 # "zeitlich ist mir das egal", "Zeit egal", "time doesn't matter": any time
-_ANY_WHEN = re.compile(
+_ANY_WHEN = compile_folded(
     r" (?:zeitlich|zeit|uhrzeit|tag und zeit) (?:\S+ ){0,4}?(?:egal|wurscht|schnuppe|flexibel) |"
     r" (?:time|timing|when) (?:doesn t|does not|don t) matter "
 )
@@ -337,7 +347,7 @@ ANY_TIME = ("an nichts gebunden", "nicht gebunden", "egal wann", "wann immer", "
 
 _ONCE_WORDS = r"(?:einmal\w*|einzeln\w*|ab und zu|once|one[- ]off|occasionally)"
 _REGULAR_WORDS = r"(?:regelmassig\w*|ofter|dauerhaft|fest|regular\w*|ongoing)"
-_EITHER = re.compile(
+_EITHER = compile_folded(
     rf" (?:{_ONCE_WORDS} (?:oder|or) {_REGULAR_WORDS}|{_REGULAR_WORDS} (?:oder|or) {_ONCE_WORDS}|"
     r"beides (?:geht|moglich|ok|okay|passt)|both (?:is|are) fine|either way) "
 )
@@ -566,7 +576,7 @@ _OUR_KIN = (
 )
 # the writer or a relative of theirs as the one helped
 _ME = rf"(?:mir|mich|me|my|mei|meine[mnrs]?\s+(?:\w+\s+)?{_KIN}|my\s+(?:\w+\s+)?{_KIN}|{_OUR_KIN})"
-_RECEIVER = re.compile(
+_RECEIVER = compile_folded(
     "|".join(
         (
             # "könnte mir jemand", "kann mich jemand", "gonnte mir eener", "could somebody … me"
@@ -582,7 +592,7 @@ _RECEIVER = re.compile(
     )
 )
 # "… sagen, wo ich helfen kann": the writer asks for information about helping themselves
-_ASKS_WHERE_TO_HELP = re.compile(r"\b(?:wo|wie|ob|where|how|whether)\s+(?:ich|i)\b")
+_ASKS_WHERE_TO_HELP = compile_folded(r"\b(?:wo|wie|ob|where|how|whether)\s+(?:ich|i)\b")
 # the writer as doer for others: "ich konnte einsamen Menschen …", "kann ich Senioren …"
 _OTHERS = (
     r"(?:andere[nr]?|alte[nr]?|altere[nr]?|einsame[nr]?|senioren|seniorinnen|leute[nr]?|"
@@ -596,6 +606,8 @@ _OFFER = r"(?:konnte|kann|wurde|mochte|will|helfe|tat|wurd|mocht|would|could|can
 _OFFERED = (
     r"\b(?:wer|who)\s+(?:braucht|brauch|benotigt|needs|could use)\s+(?:\S+\s+){0,2}?"
     r"(?:hilfe|unterstutzung|help|a hand)\b|"
+    r"\b(?:braucht|brauch|does|do)\s+(?:hier\s+)?(?:jemand|wer|anyone|anybody|someone|somebody)\s+"
+    r"(?:\S+\s+){0,2}?(?:hilfe|unterstutzung|need\s+(?:\S+\s+)?(?:help|a hand))\b|"
     r"\b(?:braucht|gebrauchen|brauchen|need|needs|use)\s+(?:\S+\s+){0,2}?(?:meine|my)\s+"
     r"(?:hilfe|unterstutzung|help)\b|"
     r"\b(?:kann|konnte|can|could)\s+(?:\S+\s+){0,2}?(?:meine|my)\s+(?:hilfe|help)\b"
@@ -607,8 +619,15 @@ _OFFERS_ITSELF = (
     r"\b(?:suche|such|suchen|looking for)\s+(?:ein|eine|einen|nach einem|an?|some)?\s*"
     r"(?:ehrenamt\w*|aufgabe|beschaftigung|volunteer\w*|voluntary)\b"
 )
-_DOER = re.compile(
-    rf"{_OFFERED}|{_OFFERS_ITSELF}|"
+# "Falls ein Verein einen Kassenwart braucht, melde ich mich", "wenn mal jemand was
+# transportiert braucht, sagen Sie Bescheid", "if anyone needs a driver": help offered for
+# whoever needs it
+_CONDITIONAL_OFFER = (
+    r"\b(?:falls|wenn|if|sollte|should)\s+(?:\S+\s+){0,8}?(?:braucht|brauchen|brauchte|"
+    r"benotigt|benotigen|gesucht|needs|need|werden muss|gemacht werden)\b"
+)
+_DOER = compile_folded(
+    rf"{_OFFERED}|{_OFFERS_ITSELF}|{_CONDITIONAL_OFFER}|"
     rf"\b(?:ich|i|isch)\s+{_OFFER}\s+(?:\S+\s+){{0,3}}?{_OTHERS}\b|"
     rf"\b(?:kann|konnte|darf|durfte|can|could|may)\s+(?:ich|i|isch)\s+(?:\S+\s+){{0,3}}?{_OTHERS}\b"
 )
@@ -616,7 +635,7 @@ _DOER = re.compile(
 
 # a relative of the writer looking for a task: "Meine Oma sucht eine Aufgabe, sie würde
 # stricken", "my dad would like to volunteer"
-_KIN_DOER = re.compile(
+_KIN_DOER = compile_folded(
     rf"\b(?:meine?[mnrs]?|mei|my|our|unsere?[mnrs]?)\s+{_KIN}\s+(?:\S+\s+){{0,2}}?(?:sucht|mochte|"
     r"wurde|will|would|wants|is looking|looks)\s+(?:\S+\s+){0,4}?(?:aufgabe|ehrenamt\w*|"
     r"beschaftigung|helfen|mithelfen|engagieren|einbringen|volunteer\w*|task|something to do|"
@@ -624,9 +643,13 @@ _KIN_DOER = re.compile(
 )
 # founding something: the help asked for is help with the project ("einen Lauftreff
 # gründen. Wer hilft mir dabei?")
-_FOUNDING = re.compile(
+_FOUNDING = compile_folded(
     r"\b(?:grunden|grunde|ins leben rufen|auf die beine stellen|aufbauen|aufziehen|"
-    r"starten|start(?:ing)? (?:a|an|our|my)|set(?:ting)? up|found(?:ing)? (?:a|an))\b"
+    r"starten|start(?:ing)? (?:a|an|our|my)|set(?:ting)? up|found(?:ing)? (?:a|an)|"
+    # organising something new with others: "will eins organisieren. Kann mir jemand helfen?",
+    # "Hat jemand Lust, das mit mir zu bauen?"
+    r"organisieren|veranstalten|initiieren|anschieben|durchsetzen|mit mir (?:zu(?:sammen)? )?"
+    r"(?:bauen|machen|aufbauen|planen|organisieren)|organi[sz]e|organi[sz]ing)\b"
 )
 
 
@@ -658,7 +681,7 @@ def direction(text: str) -> str | None:
 # A group of people who want to help together for themselves ("Wir sind fünf Kollegen und
 # suchen für unseren Social Day eine Aktion", "we're a group of friends") is volunteering;
 # an organisation speaking ("Wir sind ein Pflegeheim …", "We're a sports club") is a Verein.
-_OWN_GROUP = re.compile(
+_OWN_GROUP = compile_folded(
     r"\b(?:wir sind|mir sind|we are|we re|were)\s+(?:(?:gruppe|group|bunch) (?:von|of) |"
     r"(?!(?:fur|for|von|of|mit|with)\b)\S+\s+){0,3}?(?:kollegen|kolleginnen|"
     r"freunde|freundinnen|freundeskreis|nachbarn|nachbarinnen|studenten|studierende|azubis|"
@@ -677,7 +700,7 @@ _OWN_GROUP = re.compile(
 # An organisation as the subject of a need: "Der Angelverein kriegt die Teichpflege nicht
 # mehr gestemmt", "Unsere Kita hätte gern eine Oma", "Kirchgemeinde Zschortau: … brauchen
 # wir" – a Verein looking for people, not someone who needs help for themselves.
-_ORGANISATION_NEEDS = re.compile(
+_ORGANISATION_NEEDS = compile_folded(
     r"^(?:(?:hallo|hi|moin|guten tag)\s+)?(?:(?:der|die|das|unser|unsere|our|the)\s+)?\S*(?:verein|"
     r"gemeinde|kita|kindergarten|schule|feuerwehr|wehr|museum|chor|club|klub|initiative|tafel|"
     r"heim|station|bibliothek|bucherei|rat|diakonie|caritas|kirche)\b(?:\s+\S+){0,12}?\s+(?:braucht|"
