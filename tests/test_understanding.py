@@ -451,6 +451,9 @@ INDEPENDENT = {
     # round 7: a point below the figures at 11e267d
     "openers_blind8.yaml": (0.915, 0.81),
     "openers_blind9.yaml": (0.91, 0.785),
+    # round 8: half a point below the figures at the round's last commit; this writer gives
+    # areas for needs and questions too, which the bot by design does not read
+    "openers_blind10.yaml": (0.905, 0.64),
 }
 
 
