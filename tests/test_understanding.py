@@ -739,8 +739,21 @@ def test_areas_said_beside_the_activity_come_after_it(
             "volunteer",
         ),
         ("If anyone needs a hand with the garden, I'm around on Saturdays", "volunteer"),
+        (
+            "Ich kann Trompete spielen. Falls eine Kapelle in Krostitz oder der Umgebung mal "
+            "Verstärkung braucht, meldet euch",
+            "volunteer",
+        ),
         # … but a need of the writer's own stays a need
         ("Meine Mutter braucht jemanden, wenn sie zum Arzt muss", "need_help"),
+        # helping the relatives of others after one's own loss
+        (
+            "Nach dem Tod meiner Mutter möchte ich Angehörige von Pflegebedürftigen begleiten",
+            "volunteer",
+        ),
+        # an organisation named first says what it lacks
+        ("Die Kleiderkammer Delitzsch braucht Leute zum Sortieren", "verein"),
+        ("Unser Dorfladen sucht Verkäuferinnen für samstags", "verein"),
         # rules asked about are questions
         ("Muss man Mitglied im Verein sein, um beim Fest zu helfen?", "question"),
         # a wish for the village is an idea

@@ -598,7 +598,7 @@ _OTHERS = (
     r"(?:andere[nr]?|alte[nr]?|altere[nr]?|einsame[nr]?|senioren|seniorinnen|leute[nr]?|"
     r"menschen|kinder[nr]?|jugendliche[nr]?|gefluchtete[nr]?|fluchtlinge[nr]?|nachbarn|"
     r"bewohner\w*|kranke[nr]?|others|elderly|older|lonely|people|kids|children|refugees|"
-    r"neighbours|neighbors|seniors)"
+    r"neighbours|neighbors|seniors|angehorige[nr]?|familien|frauen|women|families)"
 )
 _OFFER = r"(?:konnte|kann|wurde|mochte|will|helfe|tat|wurd|mocht|would|could|can|want|help)"
 # "Wer braucht Hilfe beim Rasenmähen? Hab nen Mäher", "Kann jemand meine Hilfe gebrauchen?",
@@ -623,13 +623,14 @@ _OFFERS_ITSELF = (
 # transportiert braucht, sagen Sie Bescheid", "if anyone needs a driver": help offered for
 # whoever needs it
 _CONDITIONAL_OFFER = (
-    r"\b(?:falls|wenn|if|sollte|should)\s+(?:\S+\s+){0,8}?(?:braucht|brauchen|brauchte|"
+    r"\b(?:falls|wenn|if|sollte|should)\s+(?:\S+\s+){0,10}?(?:braucht|brauchen|brauchte|"
     r"benotigt|benotigen|gesucht|needs|need|werden muss|gemacht werden)\b"
 )
 _DOER = compile_folded(
     rf"{_OFFERED}|{_OFFERS_ITSELF}|{_CONDITIONAL_OFFER}|"
     rf"\b(?:ich|i|isch)\s+{_OFFER}\s+(?:\S+\s+){{0,3}}?{_OTHERS}\b|"
-    rf"\b(?:kann|konnte|darf|durfte|can|could|may)\s+(?:ich|i|isch)\s+(?:\S+\s+){{0,3}}?{_OTHERS}\b"
+    rf"\b(?:kann|konnte|darf|durfte|mochte|will|wurde|can|could|may)\s+(?:ich|i|isch)\s+"
+    rf"(?:\S+\s+){{0,3}}?{_OTHERS}\b"
 )
 
 
@@ -703,7 +704,8 @@ _OWN_GROUP = compile_folded(
 _ORGANISATION_NEEDS = compile_folded(
     r"^(?:(?:hallo|hi|moin|guten tag)\s+)?(?:(?:der|die|das|unser|unsere|our|the)\s+)?\S*(?:verein|"
     r"gemeinde|kita|kindergarten|schule|feuerwehr|wehr|museum|chor|club|klub|initiative|tafel|"
-    r"heim|station|bibliothek|bucherei|rat|diakonie|caritas|kirche)\b(?:\s+\S+){0,12}?\s+(?:braucht|"
+    r"heim|station|bibliothek|bucherei|rat|diakonie|caritas|kirche|kammer|laden|cafe|treff|"
+    r"hospiz|dienst|initiative|gruppe)\b(?:\s+\S+){0,12}?\s+(?:braucht|"
     r"bräuchte|brauchte|sucht|fehlt|fehlen|kriegt|schafft|hätte gern|hatte gern|freut sich|"
     r"brauchen wir|suchen wir|needs|is looking|would like)\b"
 )
