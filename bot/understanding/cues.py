@@ -732,6 +732,23 @@ _SALES = re.compile(
 )
 
 
+# A price or a sum of money: "80 VB", "5000€", "für 20 Euro", "$500"
+_PRICE = re.compile(
+    r"\d[\d.,]*\s*(?:€|euro\b|eur\b|\$|vb\b)|[€$]\s*\d|\bvb\b|\bverhandlungsbasis\b",
+    re.IGNORECASE,
+)
+# Selling or earning: "Verkaufe Rasenmäher", "zu verkaufen", "for sale", "earn … per week"
+_SELLING = re.compile(
+    r"\bverkauf(?:e|t)\b|\bzu verkaufen\b|\bfor sale\b|\bsell(?:ing)?\s+my\b|"
+    r"\bverdien\w*|\bearn\w*|\bklick\w*|\bclick\w*",
+    re.IGNORECASE,
+)
+
+
 def advertises(text: str) -> bool:
-    """A link with 'verdienen', 'gewinnen' or 'klicken': spam, not a wish to volunteer."""
-    return bool(_LINK.search(text)) and bool(_SALES.search(text))
+    """Spam or a sale, not a wish to volunteer: a link with 'verdienen', 'gewinnen' or
+    'klicken', or selling and earning with a price ("Verkaufe Rasenmäher, 80 VB",
+    "Earn 5000€ per week! Click here")."""
+    if _LINK.search(text):
+        return bool(_SALES.search(text))
+    return bool(_PRICE.search(text)) and bool(_SELLING.search(text))
