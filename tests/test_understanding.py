@@ -763,6 +763,17 @@ def test_areas_said_beside_the_activity_come_after_it(
             "Ich würde beim Weihnachtsmarkt Glühwein verkaufen, der Erlös geht an die Kita",
             "volunteer",
         ),
+        # a need said as what one does not manage
+        ("Ich will online einen Termin buchen und krieg das nicht hin", "need_help"),
+        (
+            "Meine Eltern sind über 80, die Dachrinne müsste gemacht werden. Gibt es dafür Helfer?",
+            "need_help",
+        ),
+        # what the writer can do, for others who no longer manage
+        (
+            "Ich kann Fenster putzen und einkaufen, für Senioren, die es nicht mehr schaffen",
+            "volunteer",
+        ),
         # somewhere a relative could go is an event
         ("Gibt es Seniorennachmittage, wo meine Mutter hingehen kann?", "events"),
         # a wish for the village is an idea

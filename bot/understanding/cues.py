@@ -630,7 +630,10 @@ _DOER = compile_folded(
     rf"{_OFFERED}|{_OFFERS_ITSELF}|{_CONDITIONAL_OFFER}|"
     rf"\b(?:ich|i|isch)\s+{_OFFER}\s+(?:\S+\s+){{0,3}}?{_OTHERS}\b|"
     rf"\b(?:kann|konnte|darf|durfte|mochte|will|wurde|can|could|may)\s+(?:ich|i|isch)\s+"
-    rf"(?:\S+\s+){{0,3}}?{_OTHERS}\b"
+    rf"(?:\S+\s+){{0,3}}?{_OTHERS}\b|"
+    # "Ich kann Rasen mähen, Hecke schneiden. Für Nachbarn, die es nicht mehr schaffen"
+    rf"\b(?:ich|i)\s+(?:kann|konnte|can|could)\b(?!\s+(?:nicht|not|kaum)\b)(?:\s+\S+){{1,12}}?"
+    rf"\s+(?:fur|for)\s+(?:die\s+|the\s+)?(?:\S+\s+)?{_OTHERS}\b"
 )
 
 
