@@ -774,6 +774,10 @@ def test_areas_said_beside_the_activity_come_after_it(
             "Ich kann Fenster putzen und einkaufen, für Senioren, die es nicht mehr schaffen",
             "volunteer",
         ),
+        # a bare domain with a loan offer is spam
+        ("Schnelle Kredite ohne Schufa, jetzt klicken: geld-sofort.example", None),
+        # asking for a place that needs people: the writer would help there
+        ("Ich spiele Posaune. Gibt es einen Posaunenchor, der Verstärkung sucht?", "volunteer"),
         # somewhere a relative could go is an event
         ("Gibt es Seniorennachmittage, wo meine Mutter hingehen kann?", "events"),
         # a wish for the village is an idea

@@ -626,8 +626,15 @@ _CONDITIONAL_OFFER = (
     r"\b(?:falls|wenn|if|sollte|should)\s+(?:\S+\s+){0,10}?(?:braucht|brauchen|brauchte|"
     r"benotigt|benotigen|gesucht|needs|need|werden muss|gemacht werden)\b"
 )
+# "Gibt es einen Posaunenchor, der Verstärkung sucht?", "is there a club that needs help":
+# the writer looks for a place that needs them
+_WHO_NEEDS_ME = (
+    r"\b(?:gibt es|gibts|is there|are there)\s+(?:hier\s+|irgendwo\s+|noch\s+)?(?:einen|eine|ein|"
+    r"vereine|gruppen|a|an|any)\s+(?:\S+\s+){0,5}?(?:der|die|das|wo|which|that|who)\s+"
+    r"(?:\S+\s+){0,3}?(?:sucht|braucht|suchen|brauchen|needs|need)\b"
+)
 _DOER = compile_folded(
-    rf"{_OFFERED}|{_OFFERS_ITSELF}|{_CONDITIONAL_OFFER}|"
+    rf"{_OFFERED}|{_OFFERS_ITSELF}|{_CONDITIONAL_OFFER}|{_WHO_NEEDS_ME}|"
     rf"\b(?:ich|i|isch)\s+{_OFFER}\s+(?:\S+\s+){{0,3}}?{_OTHERS}\b|"
     rf"\b(?:kann|konnte|darf|durfte|mochte|will|wurde|can|could|may)\s+(?:ich|i|isch)\s+"
     rf"(?:\S+\s+){{0,3}}?{_OTHERS}\b|"
@@ -726,9 +733,14 @@ def own_group(text: str) -> bool:
 
 # An advertisement: a link together with earning, winning or a call to click ("Verdienen
 # Sie 5000 € … Jetzt klicken: bit.ly/…", "Win an iPhone: http://…"). Nothing we offer.
-_LINK = re.compile(r"https?://|www\.|\b\w+\.(?:ly|com|net|ru|xyz|io|info)/", re.IGNORECASE)
+_LINK = re.compile(
+    r"https?://|www\.|\b\w+\.(?:ly|com|net|ru|xyz|io|info)/|"
+    r"\b[\w-]+\.(?:com|net|ru|xyz|io|info|biz|shop|top|click|example)\b",
+    re.IGNORECASE,
+)
 _SALES = re.compile(
-    r"\bverdien\w*|\bgewinn\w*|\bklick\w*|\bclick\w*|\bearn\w*|\bwin\b|"
+    r"\bverdien\w*|\bgewinn\w*|\bklick\w*|\bclick\w*|\bearn\w*|\bwin\b|\bkredit\w*|"
+    r"\bschufa\b|\bloans?\b|"
     r"\bcrypto\w*|\bbitcoin\w*|\bkrypto\w*|\bcasino\w*|\brabatt\w*|\bdiscount\w*|"
     r"\bgratis\b|\bfree\b",
     re.IGNORECASE,
