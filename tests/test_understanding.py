@@ -778,6 +778,25 @@ def test_areas_said_beside_the_activity_come_after_it(
         ("Schnelle Kredite ohne Schufa, jetzt klicken: geld-sofort.example", None),
         # asking for a place that needs people: the writer would help there
         ("Ich spiele Posaune. Gibt es einen Posaunenchor, der Verstärkung sucht?", "volunteer"),
+        # help offered for whoever will need it, said as a condition
+        (
+            "Bin Gärtnermeister im Ruhestand. Wenn eine Schule oder ein Verein einen Garten "
+            "anlegen will, berate und helfe ich gern.",
+            "volunteer",
+        ),
+        ("Falls am Vereinsheim mal das Dach undicht ist, meldet euch", "volunteer"),
+        ("Kann jemand einen Rentner gebrauchen, der gern vorliest?", "volunteer"),
+        # … but someone who can help, asked for, is a need
+        ("Mein Zaun ist umgefallen. Wenn jemand helfen kann, melden Sie sich bitte", "need_help"),
+        ("Ich suche Hilfe beim Bewerbung schreiben", "need_help"),
+        # eligibility and rules are questions
+        (
+            "Ich habe noch keine Arbeitserlaubnis. Darf ich trotzdem ehrenamtlich arbeiten?",
+            "question",
+        ),
+        # planned events and information evenings are events
+        ("Sind im Herbst in Taucha Läufe geplant?", "events"),
+        ("Gibt es einen Termin für die nächste Pflanzaktion in Rackwitz?", "events"),
         # somewhere a relative could go is an event
         ("Gibt es Seniorennachmittage, wo meine Mutter hingehen kann?", "events"),
         # a wish for the village is an idea
@@ -828,6 +847,15 @@ def test_time_kind_after_a_negation_and_of_weekly_hours(
     understander: Understander, text: str, kind: str
 ) -> None:
     assert understander.read(text).time_kind == kind
+
+
+def test_an_ideas_own_schedule_is_read(understander: Understander) -> None:
+    reading = understander.read("Idee: ein Repair-Café in Delitzsch, einmal im Monat samstags")
+    assert (reading.intent, reading.time_kind, reading.time_slots) == (
+        "idea",
+        "regular",
+        ("weekend",),
+    )
 
 
 def test_the_region_is_no_place_and_an_organisation_cues_its_village(

@@ -624,7 +624,16 @@ _OFFERS_ITSELF = (
 # whoever needs it
 _CONDITIONAL_OFFER = (
     r"\b(?:falls|wenn|if|sollte|should)\s+(?:\S+\s+){0,10}?(?:braucht|brauchen|brauchte|"
-    r"benotigt|benotigen|gesucht|needs|need|werden muss|gemacht werden)\b"
+    r"benotigt|benotigen|gesucht|needs|need|werden muss|gemacht werden)\b|"
+    # "Wenn eine Schule einen Garten anlegen will, helfe ich gern", "Falls am Vereinsheim
+    # mal ne Rinne undicht ist, meldet euch" – unless the condition is someone who can help
+    # ("Wenn jemand helfen kann, melden Sie sich")
+    r"\b(?:falls|wenn|if)\s+(?:(?!helfen|hilft|zeit|lust|help|time)\S+\s+){1,12}?(?:helfe ich|"
+    r"mache ich|mach ich|bin ich dabei|sind wir dabei|meldet euch|melden sie sich|meld dich|"
+    r"sagt bescheid|sagen sie bescheid|gebt bescheid|let me know|count me in)\b|"
+    # "Kann jemand eine Rentnerin gebrauchen, die vorliest?", "could anyone use a …"
+    r"\b(?:kann|konnte|can|could)\s+(?:jemand|wer|ihr|man|anyone|anybody)\s+(?:\S+\s+){0,3}?"
+    r"(?:gebrauchen|use)\b"
 )
 # "Gibt es einen Posaunenchor, der Verstärkung sucht?", "is there a club that needs help":
 # the writer looks for a place that needs them
