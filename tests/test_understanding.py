@@ -454,6 +454,7 @@ INDEPENDENT = {
     # round 8: half a point below the figures at the round's last commit; this writer gives
     # areas for needs and questions too, which the bot by design does not read
     "openers_blind10.yaml": (0.905, 0.64),
+    "openers_blind11.yaml": (0.88, 0.73),
 }
 
 
