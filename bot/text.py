@@ -205,15 +205,6 @@ def fold(text: str) -> str:
     return " ".join(_WORD.findall(text))
 
 
-def fold_pattern(source: str) -> str:
-    """A regular expression written in plain spelling, for text that went through `fold`:
-    "dauerhaft", "Tuesday" and "colleagues" fold to "daurhaft", "tusday" and "colleagus",
-    so a pattern that names them must fold the same way to match."""
-    for pair, single in _UMLAUT_PAIRS:
-        source = source.replace(pair, single)
-    return source
-
-
 def compile_folded(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """A regular expression written in plain spelling, for text that went through `fold`:
     "dauerhaft", "Tuesday" and "colleagues" fold to "daurhaft", "tusday" and "colleagus",

@@ -144,7 +144,8 @@ _GENERIC = re.compile(
     ),
     re.IGNORECASE,
 )
-# Who comes along to an event is no area: "für Familien mit Kindern", "mit den Kindern".
+# Who comes along to an event ("für Familien mit Kindern", "mit den Kindern") comes after
+# the event's own area; alone, it is the area asked about.
 _AUDIENCE = re.compile(
     r"\b(?:für|fuer|for|mit|with)\s+(?:die\s+|der\s+|den\s+|the\s+|unsere[nm]?\s+|"
     r"meine[nm]?\s+|my\s+|our\s+|ganze\s+|kleine[nm]?\s+)?(?:familie|familien|family|"
@@ -175,7 +176,7 @@ _BESIDE = tuple(
     )
 )
 # An idea's means of transport ("ein Bürgerbus", "eine Mitfahrbank") is what it would set
-# up, no area the person wants to help in.
+# up: its area comes after the area the idea serves.
 _IDEA_MEANS = re.compile(
     r"\b\w*(?:bürgerbus|rufbus|mitfahrbank|mitfahrbänke|mitfahr\w*|carsharing|fahrgemeinschaft)"
     r"\w*",
@@ -322,10 +323,10 @@ class Understander:
         named = bool(top) or place is not None or bool(cues.time_slots(rest, self._time_slots))
         guess = self.intents.guess(text, top, named and self._only_slots(rest))
         intent = guess.intent
-        if intent == EVENTS and _AUDIENCE.search(rest):  # who comes along is no area
+        if intent == EVENTS and _AUDIENCE.search(rest):  # who comes along comes last
             found = self._then(self._interests(_AUDIENCE.sub(" ", rest)), found)
             top = self.interests.confident_ids(found, limit=3)
-        if intent == IDEA and _IDEA_MEANS.search(rest):  # a bus for the village: no area
+        if intent == IDEA and _IDEA_MEANS.search(rest):  # a bus for the village comes last
             found = self._then(self._interests(_IDEA_MEANS.sub(" ", rest)), found)
             top = self.interests.confident_ids(found, limit=3)
         if intent in NO_INTERESTS:  # a need or a question names no area to help in
@@ -376,7 +377,7 @@ class Understander:
             if beside.search(text):
                 without = beside.sub(" ", text)
                 if self.interests.is_confident(self.interests.classify(without)):
-                    aside = self.interests.classify(text)
+                    aside = [*aside, *self.interests.classify(text)]
                     text = without
         found = self.interests.classify(text)
         if _ORGANISATION.search(text):
