@@ -800,6 +800,12 @@ def test_areas_said_beside_the_activity_come_after_it(
         ("Gibt es einen Termin für die nächste Pflanzaktion in Rackwitz?", "events"),
         # somewhere a relative could go is an event
         ("Gibt es Seniorennachmittage, wo meine Mutter hingehen kann?", "events"),
+        # an idea put up for discussion, and support asked for it
+        (
+            "Wie wäre es mit einem Tauschregal im Dorfladen in Glesien? Ich würde mich kümmern.",
+            "idea",
+        ),
+        ("I'd like to start a chess club in Taucha. Would anyone support that?", "idea"),
         # a wish for the village is an idea
         ("Es wär schön, wenn's in Glesien einen Spieleabend gäbe", "idea"),
     ],
