@@ -806,6 +806,12 @@ def test_areas_said_beside_the_activity_come_after_it(
             "idea",
         ),
         ("I'd like to start a chess club in Taucha. Would anyone support that?", "idea"),
+        # helping at events is volunteering; when a council meets or what is on is events
+        ("Ich könnte bei Veranstaltungen den Grill machen", "volunteer"),
+        ("Wann tagt der Gemeinderat in Rackwitz?", "events"),
+        ("Gibt es am Sonntag ein Konzert in Eilenburg?", "events"),
+        # a call for helping hands comes from an organisation
+        ("Pflanzaktion am Samstag an der Loberaue, jede helfende Hand zählt!", "verein"),
         # a wish for the village is an idea
         ("Es wär schön, wenn's in Glesien einen Spieleabend gäbe", "idea"),
     ],
