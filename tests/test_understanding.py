@@ -810,6 +810,13 @@ def test_areas_said_beside_the_activity_come_after_it(
         ("Ich könnte bei Veranstaltungen den Grill machen", "volunteer"),
         ("Wann tagt der Gemeinderat in Rackwitz?", "events"),
         ("Gibt es am Sonntag ein Konzert in Eilenburg?", "events"),
+        # an organisation presumed to need people, by someone who would join
+        ("Der Heimatverein sucht doch bestimmt Leute, oder? Ich wär dabei", "volunteer"),
+        # a chairperson's call
+        (
+            "Hallo, ich bin Vorsitzender vom TSV Glesien. Uns fehlen Schiedsrichter, gerne melden!",
+            "verein",
+        ),
         # a call for helping hands comes from an organisation
         ("Pflanzaktion am Samstag an der Loberaue, jede helfende Hand zählt!", "verein"),
         # a wish for the village is an idea
