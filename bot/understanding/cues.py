@@ -312,11 +312,13 @@ ONCE_CUES = ("einmalig", "ab und zu", "ab und an", "hin und wieder", "gelegentli
 # "eine Aktion", "bei der Pflanzaktion", "mal bei einem Dorffest": a single occasion.
 _ONCE_OCCASION = compile_folded(
     r" (?:eine[rnm]? \S*aktion|\S+aktion(?:en)?|aktion(?:en)?|aktionstag\w*|one[- ]off|"
-    r"a single \w+|mal (?:\S+ ){0,4}\S*(?:fest|feier|aktion|veranstaltung|event|einsatz|markt|"
+    r"a single (?!(?:mum|mom|dad|mother|father|parent)\b)\w+|"
+    r"mal (?:\S+ ){0,4}\S*(?:fest|feier|aktion|veranstaltung|event|einsatz|markt|"
     r"lauf|turnier)\w*|"
-    # a date: "am 14. März", "am 3.5.", "on 12 May", "nächste Woche", "next week"
-    r"(?:am|on|den) \d{1,2} (?:\d{1,2}|januar|februar|marz|april|mai|juni|juli|august|"
-    r"september|oktober|november|dezember|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|oct|nov|dez|"
+    # a date: "am 14. März", "am 3.5.", "on 12 May", "nächste Woche", "next week" (but an
+    # age range is no date: "mit den 10-16-Jährigen")
+    r"(?:am|on|den) \d{1,2} (?:(?:0?[1-9]|1[0-2])(?! jahr)|januar|februar|marz|april|mai|juni|"
+    r"juli|august|september|oktober|november|dezember|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|oct|nov|dez|"
     r"dec|january|february|march|may|june|july|october|december)|"
     r"(?:next|nachste|kommende) (?:week|woche)) "
 )
