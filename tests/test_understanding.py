@@ -863,6 +863,12 @@ def test_help_offered_or_a_project_is_no_need_of_the_writer(text: str) -> None:
         ("Die Jugendfeuerwehr sucht Betreuer, die samstags mit den 10-16-Jährigen üben", None),
         ("I'm a single mum and need help with forms, maybe once a month", "regular"),
         ("Ich kann am 3.5. beim Aufbau helfen", "once"),
+        # help at a named occasion is one-off, unless a rhythm is said beside it
+        ("Ich würde beim Dorffest in Zwochau helfen", "once"),
+        ("Wir suchen Helfer für unser Sommerfest im Juli", "once"),
+        ("Ich würde gern jeden Samstag beim Heimatverein helfen, auch beim Dorffest", "regular"),
+        ("Ich helfe gern am Stand beim Wochenmarkt in Delitzsch", None),
+        ("Was ist beim Dorffest in Zwochau los?", None),
         # a day and its time of day, both in the plural, are a weekly hour
         ("Saturday mornings would be ideal for me to help", "regular"),
     ],

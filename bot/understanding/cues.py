@@ -320,7 +320,13 @@ _ONCE_OCCASION = compile_folded(
     r"(?:am|on|den) \d{1,2} (?:(?:0?[1-9]|1[0-2])(?! jahr)|januar|februar|marz|april|mai|juni|"
     r"juli|august|september|oktober|november|dezember|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|oct|nov|dez|"
     r"dec|january|february|march|may|june|july|october|december)|"
-    r"(?:next|nachste|kommende) (?:week|woche)) "
+    r"(?:next|nachste|kommende) (?:week|woche)|"
+    # help at a named occasion: "beim Dorffest", "zum Weihnachtsmarkt", "bei der Wahl" (the
+    # weekly market is no occasion)
+    r"(?:beim|bei der|bei dem|bei einem|bei unserem|bei unserer|zum|zur|fur das|fur den|"
+    r"furs|fur unser|fur unseren|auf dem|at the|for the) (?:\S+ )?(?!\S*wochenmarkt)"
+    r"\S*(?:fest|feier|markt|lauf|turnier|konzert|kirmes|wahl|fete|fair|festival|market|"
+    r"concert|election)) "
 )
 _CLOCK = re.compile(
     r"\b(?:ab|nach|um|von|gegen|after|from|bis)\s+(\d{1,2})(?:[:.]\d{2})?\s*(?:uhr|h\b|pm|am)?",
@@ -388,12 +394,14 @@ def time_kind(
                 found.append("once")  # "nicht regelmäßig", "nicht jede Woche"
             else:
                 found.append("regular")
-    if (
+    said_once = (
         any(_has(single, cue) for cue in ONCE_CUES)
-        or (occasions and _ONCE_OCCASION.search(single))
         or _ONCE.search(single)
         or _PERIOD.search(single)
-    ):
+    )
+    # an occasion beside a rhythm is part of it: "jeden Samstag, auch beim Dorffest"
+    occasion = occasions and "regular" not in found and _ONCE_OCCASION.search(single)
+    if said_once or occasion:
         found.append("once")
     values = list(dict.fromkeys(found))
     if not values and len(folded.split()) <= 2 and (answer := pick(folded, options)):
