@@ -817,6 +817,8 @@ def test_areas_said_beside_the_activity_come_after_it(
             "Hallo, ich bin Vorsitzender vom TSV Glesien. Uns fehlen Schiedsrichter, gerne melden!",
             "verein",
         ),
+        # free time offered, even next week, is volunteering, not a question about events
+        ("Hätte nächste Woche Zeit", "volunteer"),
         # a call for helping hands comes from an organisation
         ("Pflanzaktion am Samstag an der Loberaue, jede helfende Hand zählt!", "verein"),
         # a wish for the village is an idea
