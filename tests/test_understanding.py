@@ -820,6 +820,16 @@ def test_areas_said_beside_the_activity_come_after_it(
         ),
         # free time offered, even next week, is volunteering, not a question about events
         ("Hätte nächste Woche Zeit", "volunteer"),
+        # a pet of the writer's to be cared for is a need
+        ("Wer könnte meinen Hund ausführen? Ich liege mit Grippe im Bett.", "need_help"),
+        # asking whether helpers are still sought, or a place that needs them, offers help
+        ("Werden in Delitzsch noch Lesepaten gesucht? Ich hätte Zeit.", "volunteer"),
+        ("Gibt es in Glesien einen Chor, der Tenöre braucht?", "volunteer"),
+        (
+            "Bin Bauer in Kyhna, hab einen Trecker und Anhänger. Wenn fürs Osterfeuer was zu "
+            "fahren ist, ruft an.",
+            "volunteer",
+        ),
         # a call for helping hands comes from an organisation
         ("Pflanzaktion am Samstag an der Loberaue, jede helfende Hand zählt!", "verein"),
         # a wish for the village is an idea

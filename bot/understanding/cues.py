@@ -584,8 +584,13 @@ _OUR_KIN = (
     r"father|mother|grandma|grandpa|grandmother|grandfather|brother|sister|son|daughter|"
     r"neighbou?r)\b"
 )
-# the writer or a relative of theirs as the one helped
-_ME = rf"(?:mir|mich|me|my|mei|meine[mnrs]?\s+(?:\w+\s+)?{_KIN}|my\s+(?:\w+\s+)?{_KIN}|{_OUR_KIN})"
+# the writer, a relative or a pet of theirs as the one helped ("Wer könnte meinen Hund
+# ausführen?")
+_PET = r"(?:hund|hunde|hundin|katze|katzen|kater|dog|cat)"
+_ME = (
+    rf"(?:mir|mich|me|my|mei|meine[mnrs]?\s+(?:\w+\s+)?(?:{_KIN}|{_PET})|"
+    rf"my\s+(?:\w+\s+)?(?:{_KIN}|{_PET})|{_OUR_KIN})"
+)
 _RECEIVER = compile_folded(
     "|".join(
         (
@@ -640,7 +645,8 @@ _CONDITIONAL_OFFER = (
     # ("Wenn jemand helfen kann, melden Sie sich")
     r"\b(?:falls|wenn|if)\s+(?:(?!helfen|hilft|zeit|lust|help|time)\S+\s+){1,12}?(?:helfe ich|"
     r"mache ich|mach ich|bin ich dabei|sind wir dabei|meldet euch|melden sie sich|meld dich|"
-    r"sagt bescheid|sagen sie bescheid|gebt bescheid|let me know|count me in)\b|"
+    r"sagt bescheid|sagen sie bescheid|gebt bescheid|ruft an|ruf an|rufen sie an|einfach anrufen|"
+    r"let me know|count me in)\b|"
     # "Kann jemand eine Rentnerin gebrauchen, die vorliest?", "could anyone use a …"
     r"\b(?:kann|konnte|can|could)\s+(?:jemand|wer|ihr|man|anyone|anybody)\s+(?:\S+\s+){0,3}?"
     r"(?:gebrauchen|use)\b"
@@ -648,7 +654,7 @@ _CONDITIONAL_OFFER = (
 # "Gibt es einen Posaunenchor, der Verstärkung sucht?", "is there a club that needs help":
 # the writer looks for a place that needs them
 _WHO_NEEDS_ME = (
-    r"\b(?:gibt es|gibts|is there|are there)\s+(?:hier\s+|irgendwo\s+|noch\s+)?(?:einen|eine|ein|"
+    r"\b(?:gibt es|gibts|is there|are there)\s+(?:\S+\s+){0,2}?(?:einen|eine|ein|"
     r"vereine|gruppen|a|an|any)\s+(?:\S+\s+){0,5}?(?:der|die|das|wo|which|that|who)\s+"
     r"(?:\S+\s+){0,3}?(?:sucht|braucht|suchen|brauchen|needs|need)\b"
 )
