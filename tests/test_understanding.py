@@ -882,6 +882,9 @@ def test_help_offered_or_a_project_is_no_need_of_the_writer(text: str) -> None:
         ("Ich würde gern jeden Samstag beim Heimatverein helfen, auch beim Dorffest", "regular"),
         ("Ich helfe gern am Stand beim Wochenmarkt in Delitzsch", None),
         ("Was ist beim Dorffest in Zwochau los?", None),
+        # a question or what's on offers no time of one's own
+        ("Bin ich versichert, wenn ich beim Dorffest helfe?", None),
+        ("Any concerts around Schkeuditz this Saturday?", None),
         # a day and its time of day, both in the plural, are a weekly hour
         ("Saturday mornings would be ideal for me to help", "regular"),
     ],
@@ -899,6 +902,27 @@ def test_an_ideas_own_schedule_is_read(understander: Understander) -> None:
         "regular",
         ("weekend",),
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "slots"),
+    [
+        # an age is no clock time
+        (
+            "Die Jugendfeuerwehr braucht Betreuer für Kinder ab 8. Samstags alle 2 Wochen.",
+            ("weekend",),
+        ),
+        ("Jugendliche ab 14 Jahren können mitmachen, Training ab 18 Uhr", ("evening",)),
+        # "weekday evenings", "werktags abends" are the evening, not also the daytime
+        ("Looking for volunteering in Schkeuditz, weekday evenings", ("evening",)),
+        ("werktags abends hätte ich Zeit", ("evening",)),
+        ("wochentags hätte ich Zeit", ("weekday",)),
+    ],
+)
+def test_time_slots_of_ages_and_weekday_evenings(
+    understander: Understander, text: str, slots: tuple[str, ...]
+) -> None:
+    assert understander.read(text).time_slots == slots
 
 
 def test_the_region_is_no_place_and_an_organisation_cues_its_village(

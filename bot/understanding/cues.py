@@ -347,6 +347,9 @@ _ANY_WHEN = compile_folded(
     r" (?:zeitlich|zeit|uhrzeit|tag und zeit) (?:\S+ ){0,4}?(?:egal|wurscht|schnuppe|flexibel) |"
     r" (?:time|timing|when) (?:doesn t|does not|don t) matter "
 )
+# synonyms of the weekday option that name the days, not a time of day: "weekday evenings"
+# and "werktags abends" are the evening
+_WEEK_WORDS = frozenset(("werktags", "wochentags", "weekdays", "weekday"))
 WEEKEND_SHORT = ("am we", "ubers we", "jedes we", "am wo ende", "at weekends", "on weekends")
 ANY_TIME = ("an nichts gebunden", "nicht gebunden", "egal wann", "wann immer", "jederzeit",
             "zu jeder zeit", "rund um die uhr", "any time", "anytime", "whenever",
@@ -482,7 +485,9 @@ def _clause_slots(clause: str, options: Sequence[tuple[str, Sequence[str]]]) -> 
             key = fold(name)
             if not key or key in WIDE_SYNONYMS or not _has(padded, key):
                 continue
-            if value == "weekday" and any(key.startswith(d) for d in WORKDAYS):
+            if value == "weekday" and (
+                any(key.startswith(d) for d in WORKDAYS) or key in _WEEK_WORDS
+            ):
                 days.append("workday")
             elif value == "weekend":
                 days.append("weekend")
@@ -495,7 +500,8 @@ def _clause_slots(clause: str, options: Sequence[tuple[str, Sequence[str]]]) -> 
         days.append("weekend")
     if any(_has(padded, cue) for cue in ANY_TIME) or _ANY_WHEN.search(padded):
         others.append("any")
-    for hour in [*_CLOCK.findall(clause), *(h for h, _ in _CLOCK_UHR.findall(clause))]:
+    clocks = [m.group(1) for m in _CLOCK.finditer(clause) if not _is_age(clause, m)]
+    for hour in [*clocks, *(h for h, _ in _CLOCK_UHR.findall(clause))]:
         value = int(hour)
         if 17 <= value <= 23 or (" pm" in padded and 5 <= value <= 11):
             parts.append("evening")
@@ -517,6 +523,19 @@ def _clause_slots(clause: str, options: Sequence[tuple[str, Sequence[str]]]) -> 
     if not days:
         found += parts
     return [*found, *others]
+
+
+# "Kinder ab 8", "ab 16 Jahren", "age from 12": an age, no clock time
+_AGE_BEFORE = frozenset(
+    "kinder kindern kids children jugendliche jugendlichen alter alt age aged jahrige "
+    "jahrigen schuler schulerinnen".split()
+)
+
+
+def _is_age(clause: str, match: re.Match[str]) -> bool:
+    before = clause[: match.start()].split()[-2:]
+    after = clause[match.end() :].split()[:1]
+    return bool(_AGE_BEFORE & set(before)) or any(w.startswith(("jahr", "year")) for w in after)
 
 
 _SINGLE_ARTICLES = frozenset("einen nen n an einem ein one a".split())

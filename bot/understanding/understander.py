@@ -184,6 +184,7 @@ _IDEA_MEANS = re.compile(
 )
 EVENTS = "events"
 IDEA = "idea"
+CLEAR_QUESTION = 0.3  # intent score
 # Organisations named as the place to help ("Heimatverein", "Kirchgemeinde"): their area
 # counts only when nothing else says what the person would do there.
 _ORGANISATION = re.compile(r"\w+(?:verein|vereins|gemeinde|club|clubs|klub)\b", re.IGNORECASE)
@@ -335,7 +336,17 @@ class Understander:
         # "Gibt es Pflanzaktionen?" asks, offers no time; "bei einer Aktion im Frühjahr" (an
         # answer at the time step, whose intent is a near tie) is no question and offers one
         occasions = intent != EVENTS or not cues.is_question(text)
-        time_kind = cues.time_kind(text, self._time_kind, occasions) if self._time_kind else None
+        # a question or what's on asks, it offers no time of one's own ("Bin ich versichert,
+        # wenn ich beim Dorffest helfe?", "Any concerts this Saturday?")
+        # (only a clear one: a vague guess is rather an answer at the time step, "am nächsten
+        # Sonntag könnte ich", "eher einmalig als dauerhaft")
+        asks = intent == QUESTION or (intent == EVENTS and cues.is_question(text))
+        asks = asks and guess.score >= CLEAR_QUESTION
+        time_kind = (
+            cues.time_kind(text, self._time_kind, occasions)
+            if self._time_kind and not asks
+            else None
+        )
         # an idea's own schedule counts too ("Repair-Café, einmal im Monat samstags"): every
         # writer of the evaluation sets reads it so, and the Lotse learns when it would be
         time_slots = cues.time_slots(text, self._time_slots) if self._time_slots else ()
