@@ -127,6 +127,7 @@ STOPWORDS = frozenset(
         "muss",
         "na",
         "nach",
+        "naturlich",  # "natürlich" is "of course", no nature
         "nicht",
         "nichts",
         "noch",

@@ -925,6 +925,11 @@ def test_time_slots_of_ages_and_weekday_evenings(
     assert understander.read(text).time_slots == slots
 
 
+def test_of_course_is_no_nature_and_english_plurals_are_read(understander: Understander) -> None:
+    assert understander.read("Ich würde natürlich auch am Wochenende mithelfen").interests == ()
+    assert understander.read("Ich kann Leuten PCs einrichten").interests == ("digital",)
+
+
 def test_the_region_is_no_place_and_an_organisation_cues_its_village(
     understander: Understander,
 ) -> None:

@@ -120,6 +120,9 @@ class InterestMatcher:
 
     def _match_word(self, word: str):
         forms = lemma_forms(word)
+        surface = fold(word)
+        if surface.endswith("s") and len(surface) <= 5 and not is_known(word):
+            forms = (*forms, surface[:-1])  # an English plural the dictionary lacks: "PCs"
         exact = [f for f in forms if f in self._words]
         if exact:
             for form in exact:
@@ -127,7 +130,6 @@ class InterestMatcher:
                     yield target, EXACT
             return
         best: dict[_Target, float] = {}
-        surface = fold(word)
         # Typos are judged on real words; the crude stem of a typo only adds noise. A word
         # of the dictionary is no typo ("arbeite" is not "reiten").
         known = is_known(word)
