@@ -926,7 +926,7 @@ def test_time_slots_of_ages_and_weekday_evenings(
 
 
 def test_of_course_is_no_nature_and_english_plurals_are_read(understander: Understander) -> None:
-    assert understander.read("Ich würde natürlich auch am Wochenende mithelfen").interests == ()
+    assert understander.read("Ich würde natürlich gern Senioren besuchen").interests == ("soziales",)
     assert understander.read("Ich kann Leuten PCs einrichten").interests == ("digital",)
 
 
