@@ -118,8 +118,9 @@ _GENERIC = re.compile(
             r"\bvereins(?:kram|sachen|zeug|dinge|krams)\b",
             # where or what kind, not in what area: "für mein Dorf", "Veranstaltungen", "Kalender"
             r"\b(?:dorf|dorfes|dörfer|dörfern|village)\b",
-            # "in meiner Freizeit" is when, not the youth work area's "Freizeit"
-            r"\bfreizeit\b|\bfree\s+time\b|\bspare\s+time\b",
+            # "in meiner Freizeit" is when, not the youth work area's "Freizeit"; "nach
+            # Feierabend" is the evening, no celebration
+            r"\bfreizeit\b|\bfree\s+time\b|\bspare\s+time\b|\bfeierabend\w*",
             r"\b(?:my|our|the|local|this|your|in\s+the)\s+(?:local\s+)?community\b"
             r"(?!\s+(?:garden|centre|center|hall|café|cafe|kitchen|fridge|bus))",
             r"\b(?:vereins)?veranstaltung(?:en)?\b|\bkalender\w*|\btermin(?:e|en)?\b",
