@@ -926,7 +926,8 @@ def test_time_slots_of_ages_and_weekday_evenings(
 
 
 def test_of_course_is_no_nature_and_english_plurals_are_read(understander: Understander) -> None:
-    assert understander.read("Ich würde natürlich gern Senioren besuchen").interests == ("soziales",)
+    reading = understander.read("Ich würde natürlich gern Senioren besuchen")
+    assert reading.interests == ("soziales",)
     assert understander.read("Ich kann Leuten PCs einrichten").interests == ("digital",)
     # "nach Feierabend" is a time, no celebration
     assert understander.read("Ich kann nach Feierabend helfen").interests == ()
