@@ -121,7 +121,8 @@ class InterestMatcher:
     def _match_word(self, word: str):
         forms = lemma_forms(word)
         surface = fold(word)
-        if surface.endswith("s") and len(surface) <= 5 and not is_known(word):
+        known = is_known(word)
+        if surface.endswith("s") and len(surface) <= 5 and not known:
             forms = (*forms, surface[:-1])  # an English plural the dictionary lacks: "PCs"
         exact = [f for f in forms if f in self._words]
         if exact:
@@ -132,7 +133,6 @@ class InterestMatcher:
         best: dict[_Target, float] = {}
         # Typos are judged on real words; the crude stem of a typo only adds noise. A word
         # of the dictionary is no typo ("arbeite" is not "reiten").
-        known = is_known(word)
         real_forms = tuple(f for f in forms if f == surface or f != stem(surface))
         fuzzy = [] if known else list(self._fuzzy(real_forms))
         # A dictionary word is split as itself or its lemma, never as its crude stem:

@@ -778,13 +778,13 @@ def own_group(text: str) -> bool:
 # An advertisement: a link together with earning, winning or a call to click ("Verdienen
 # Sie 5000 € … Jetzt klicken: bit.ly/…", "Win an iPhone: http://…"). Nothing we offer.
 _LINK = re.compile(
-    r"https?://|www\.|\b\w+\.(?:ly|com|net|ru|xyz|io|info)/|"
+    r"https?://|www\.|\b\w+\.ly/|"
     r"\b[\w-]+\.(?:com|net|ru|xyz|io|info|biz|shop|top|click|example)\b",
     re.IGNORECASE,
 )
+_EARNING = r"\bverdien\w*|\bearn\w*|\bklick\w*|\bclick\w*"  # "verdienen", "jetzt klicken"
 _SALES = re.compile(
-    r"\bverdien\w*|\bgewinn\w*|\bklick\w*|\bclick\w*|\bearn\w*|\bwin\b|\bkredit\w*|"
-    r"\bschufa\b|\bloans?\b|"
+    rf"{_EARNING}|\bgewinn\w*|\bwin\b|\bkredit\w*|\bschufa\b|\bloans?\b|"
     r"\bcrypto\w*|\bbitcoin\w*|\bkrypto\w*|\bcasino\w*|\brabatt\w*|\bdiscount\w*|"
     r"\bgratis\b|\bfree\b",
     re.IGNORECASE,
@@ -798,8 +798,7 @@ _PRICE = re.compile(
 )
 # Selling or earning: "Verkaufe Rasenmäher", "zu verkaufen", "for sale", "earn … per week"
 _SELLING = re.compile(
-    r"\bverkauf(?:e|t)\b|\bzu verkaufen\b|\bfor sale\b|\bsell(?:ing)?\s+my\b|"
-    r"\bverdien\w*|\bearn\w*|\bklick\w*|\bclick\w*",
+    rf"\bverkauf(?:e|t)\b|\bzu verkaufen\b|\bfor sale\b|\bsell(?:ing)?\s+my\b|{_EARNING}",
     re.IGNORECASE,
 )
 

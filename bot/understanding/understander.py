@@ -334,20 +334,16 @@ class Understander:
         if intent in NO_INTERESTS:  # a need or a question names no area to help in
             top = []
         subtopics = tuple(s.subtopic for s in found if s.id in top and s.subtopic)
+        question = cues.is_question(text)
         # "Gibt es Pflanzaktionen?" asks, offers no time; "bei einer Aktion im Frühjahr" (an
         # answer at the time step, whose intent is a near tie) is no question and offers one
-        occasions = intent != EVENTS or not cues.is_question(text)
-        # a question or what's on asks, it offers no time of one's own ("Bin ich versichert,
-        # wenn ich beim Dorffest helfe?", "Any concerts this Saturday?")
-        # (only a clear one: a vague guess is rather an answer at the time step, "am nächsten
-        # Sonntag könnte ich", "eher einmalig als dauerhaft")
-        asks = intent == QUESTION or (intent == EVENTS and cues.is_question(text))
-        asks = asks and guess.score >= CLEAR_QUESTION
-        time_kind = (
-            cues.time_kind(text, self._time_kind, occasions)
-            if self._time_kind and not asks
-            else None
-        )
+        occasions = intent != EVENTS or not question
+        # A clear question or what's-on question offers no one-off/regular of its own ("Bin
+        # ich versichert, wenn ich beim Dorffest helfe?", "Any concerts this Saturday?"); a
+        # vague guess is rather an answer at the time step ("am nächsten Sonntag könnte ich").
+        asks = intent == QUESTION or (intent == EVENTS and question)
+        offers_time = bool(self._time_kind) and not (asks and guess.score >= CLEAR_QUESTION)
+        time_kind = cues.time_kind(text, self._time_kind, occasions) if offers_time else None
         # an idea's own schedule counts too ("Repair-Café, einmal im Monat samstags"): every
         # writer of the evaluation sets reads it so, and the Lotse learns when it would be
         time_slots = cues.time_slots(text, self._time_slots) if self._time_slots else ()
@@ -367,7 +363,7 @@ class Understander:
             yes_no=cues.yes_no(text),
             ordinal=cues.ordinal(text),
             navigation=cues.navigation(text, self._navigation),
-            is_question=cues.is_question(text),
+            is_question=question,
             language=cues.language(text),
             help_kind=self._help(text) if intent == NEED_HELP else None,
             for_whom=slots.for_whom(text) if intent == NEED_HELP else None,
@@ -385,13 +381,14 @@ class Understander:
         text = _CARE_OF_THINGS[1].sub(r"\1", _CARE_OF_THINGS[0].sub(" ", text))
         text = _ANIMAL_RESCUE.sub(" tierschutz ", text)
         aside: list[InterestScore] = []
+        found = self.interests.classify(text)
         for beside in _BESIDE:
             if beside.search(text):
                 without = beside.sub(" ", text)
-                if self.interests.is_confident(self.interests.classify(without)):
-                    aside = [*aside, *self.interests.classify(text)]
-                    text = without
-        found = self.interests.classify(text)
+                kept = self.interests.classify(without)
+                if self.interests.is_confident(kept):
+                    aside = [*aside, *found]
+                    text, found = without, kept
         if _ORGANISATION.search(text):
             without = self.interests.classify(_ORGANISATION.sub(_unless_listed, text))
             if self.interests.is_confident(without):
