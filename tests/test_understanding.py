@@ -456,6 +456,9 @@ INDEPENDENT = {
     "openers_blind10.yaml": (0.905, 0.64),
     "openers_blind11.yaml": (0.88, 0.73),
     "openers_blind12.yaml": (0.91, 0.77),
+    # round 9: written and scored at the session's start (100bde5), never read
+    "openers_blind13.yaml": (0.93, 0.83),
+    "openers_blind14.yaml": (0.92, 0.84),
 }
 
 
@@ -1089,3 +1092,49 @@ def test_an_advertisement_wants_nothing_we_offer(
 ) -> None:
     """A link with earning, winning or clicking is spam; a link beside a real wish is not."""
     assert understander.read(text).intent == intent
+
+
+# --- round 9: rhythms and holidays ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a count per week or month, whatever is counted
+        ("Der Seniorentreff braucht jemanden für drei Fahrten pro Woche", "regular"),
+        ("Kassenwart gesucht, etwa 3 Std. im Monat", "regular"),
+        ("Wir treffen uns alle 3 Monate", "regular"),
+        ("Sitzung einmal im Quartal", "regular"),
+        ("Mir machen das eemal in dr Woche", "regular"),
+        # a fixed weekly hour, days that belong together, a group's practice on its day
+        ("Ich könnte donnerstags ab 15 Uhr vorlesen", "regular"),
+        ("Helfen ginge Dienstag und Freitag", "regular"),
+        ("Ich hab Mo, Mi, Fr Zeit", "regular"),
+        ("Chorprobe ist immer Donnerstag im Gemeindehaus", "regular"),
+        ("Unser Training wäre am Dienstagabend", "regular"),
+        ("I'd like to do so", None),
+        # a holiday is one stretch of time – unless a rhythm is named beside it
+        ("Ich möchte in den Herbstferien im Tierheim helfen", "once"),
+        ("Wir suchen Helfer vor Weihnachten", "once"),
+        ("In den Ferien jeden Montag", "regular"),
+        ("Was ist in den Osterferien für Kinder los?", None),
+    ],
+)
+def test_time_kind_rhythms_and_holidays(
+    understander: Understander, text: str, kind: str | None
+) -> None:
+    assert understander.read(text).time_kind == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "slots"),
+    [
+        ("Ich hab Mo, Mi, Fr Zeit", ("weekday",)),
+        ("Di und Do ab 18 Uhr", ("evening",)),
+        ("Sa und So", ("weekend",)),
+    ],
+)
+def test_abbreviated_days_are_time_slots(
+    understander: Understander, text: str, slots: tuple[str, ...]
+) -> None:
+    assert understander.read(text).time_slots == slots

@@ -241,6 +241,18 @@ _DAYS = (
     r"(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag|monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday)"
 )
+_WORKDAY_NAMES = (
+    r"(?:montag|dienstag|mittwoch|donnerstag|freitag|monday|tuesday|wednesday|thursday|friday)"
+)
+# "Mo, Mi, Fr", "Di und Do", "Mo-Fr": abbreviated days, two or more ("do so" is English)
+_DAY_ABBREVIATION = r"(?:mo|di|mi|do|fr|sa|so)"
+_DAY_LIST = rf"(?!do so ){_DAY_ABBREVIATION}(?: (?:und|u|bis|&|\+))? {_DAY_ABBREVIATION}"
+# what a group does on its day: its practice, meeting, service or opening hours
+_RHYTHM = (
+    r"(?:probe|proben|chorprobe|training|trainings|trainiert|ubungsabend\w*|dienstabend\w*|"
+    r"treffen|treff|gruppenstunde\w*|sprechstunde\w*|offnungszeit\w*|stammtisch|unterricht|"
+    r"practice|rehearsals?|meetings?)"
+)
 # A recurring day or rhythm – a habit, not only a day that suits:
 # - a day with its time of day, a fixed weekly hour: "dienstagabends", "mittwochnachmittags",
 #   "freitags abends", "Saturday mornings";
@@ -256,10 +268,27 @@ _RECURRING = compile_folded(
     rf"night)s|{_DAYS}s?(?: und| and| sowie| &| \+)? {_DAYS}s|"
     r"(?:\S+mal|ein mal|\d+ ?(?:x|mal)|once|twice|(?:(?:a|ein) )?(?:few|couple of|paar|several|"
     r"\d+|zwei|drei|vier|two|three|four) (?:times|stunden|hours|mal|abende|nachmittage|tage|days|"
-    r"evenings)|(?:ein|einen|eine|one|a|an|nen) \S+) (?:die|pro|in der|im|a|per|each|jede[nrs]?) "
-    r"(?:woche|monat|week|month)|alle (?:\S+ )?(?:woche|wochen|tage)|every (?:other|second|two) "
+    r"evenings)|(?:ein|einen|eine|one|a|an|nen) \S+|(?:\d+|zwei|drei|vier|two|three|four|paar|"
+    r"few|couple of) \S+(?: \S+)?) (?:die|pro|in der|in dr|in de|im|a|per|each|jede[nrs]?) "
+    r"(?:woche|monat|quartal|week|month|quarter)|alle (?:\S+ )?(?:woche|wochen|tage|monate)|"
+    r"every (?:other|second|two) "
     rf"\w+|immer (?:am |an |zum )?\w*{_TIME_UNITS}\w*|\w*wochentlich|vierzehntagig|14 tagig|"
-    r"fortnightly|monthly|taglich|daily|on a regular basis) "
+    r"fortnightly|monthly|taglich|daily|on a regular basis|"
+    # a fixed weekly hour or days that belong together: "dienstags 19 Uhr", "Montag und
+    # Mittwoch", "Mo bis Fr", "Di und Do"
+    rf"{_DAYS}s (?:(?:ab|um|von|gegen|from|at) )?\d{{1,2}}|{_WORKDAY_NAMES} (?:und|and|sowie|&|\+|"
+    rf"bis|to) {_WORKDAY_NAMES}|{_DAY_LIST}|"
+    # the rhythm of a group on a day: "Probe freitags", "Training ist Montag", "Proben wären
+    # Mittwochabend"
+    rf"{_RHYTHM} (?:\S+ ){{0,2}}?{_DAYS}\w*|{_DAYS}\w* (?:\S+ ){{0,2}}?{_RHYTHM}) "
+)
+_SEASONS = (
+    r"(?:\w*ferien|ostern|pfingsten|advent|weihnachten|adventszeit|easter|christmas|holidays)"
+)
+# a holiday or the school holidays: "vor Ostern", "in den Sommerferien", "this Christmas"
+_HOLIDAY = compile_folded(
+    r" (?:im|in den|in der|diesen|dieses|diese|nachsten|kommenden|vor|zu|an|uber|bis|this|"
+    rf"next|in|during|over the|for) (?:\S+ )?{_SEASONS} "
 )
 # A single occasion: "nur einmal" (Saxon "nur eemal"), "eine einmalige Sache", "next
 # Thursday", "am kommenden Samstag", "mal einen Nachmittag", "wenn mal Not am Mann ist".
@@ -403,7 +432,11 @@ def time_kind(
         or _PERIOD.search(single)
     )
     # an occasion beside a rhythm is part of it: "jeden Samstag, auch beim Dorffest"
-    occasion = occasions and "regular" not in found and _ONCE_OCCASION.search(single)
+    occasion = (
+        occasions
+        and "regular" not in found
+        and (_ONCE_OCCASION.search(single) or _HOLIDAY.search(single))
+    )
     if said_once or occasion:
         found.append("once")
     values = list(dict.fromkeys(found))
@@ -452,7 +485,7 @@ def days_and_parts(text: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
 
 def _free_clauses(text: str) -> list[str]:
     """The folded clauses of `text` without greetings that do not say when someone is busy."""
-    raw = re.sub(r"[,.;:!?()]", " , ", text.lower())
+    raw = re.sub(r"[,.;:!?()]", " , ", _expand_day_lists(text.lower()))
     clauses = [_without_greetings(fold(c)) for c in _CLAUSE_SPLIT.split(raw) if fold(c)]
     # "after work", "nach der Arbeit" say when someone is free, not when they work
     return [
@@ -460,6 +493,36 @@ def _free_clauses(text: str) -> list[str]:
         for clause in clauses
         if not _UNAVAILABLE & set(_AFTER_WORK.sub(" ", f" {clause} ").split())
     ]
+
+
+_DAY_NAMES = {
+    "mo": "montag", "di": "dienstag", "mi": "mittwoch", "do": "donnerstag", "fr": "freitag",
+    "sa": "samstag", "so": "sonntag",
+}  # fmt: skip
+_ABBREVIATED_LIST = re.compile(
+    r"\b(?!do so\b)(?:mo|di|mi|do|fr|sa|so)\.?(?:(?:\s*[,/+&–-]\s*|\s+(?:und|u\.?|bis)\s+)"
+    r"(?:mo|di|mi|do|fr|sa|so)\b\.?)+"
+)
+
+
+def _expand_day_lists(text: str) -> str:
+    """'Mo, Mi, Fr' → 'montag und mittwoch und freitag' ('Mo-Fr' → 'montag bis freitag'), so
+    that a clause split at commas keeps the days; one abbreviation alone stays ("so", "do")."""
+
+    def expand(match: re.Match[str]) -> str:
+        parts = re.split(r"(\s*[,/+&]\s*|\s+(?:und|u\.?)\s+|\s*[–-]\s*|\s+bis\s+)", match[0])
+        out = []
+        for part in parts:
+            word = part.strip(" .")
+            if word in _DAY_NAMES:
+                out.append(_DAY_NAMES[word])
+            elif part.strip() in ("-", "–", "bis"):
+                out.append(" bis ")
+            else:
+                out.append(" und ")
+        return "".join(out)
+
+    return _ABBREVIATED_LIST.sub(expand, text)
 
 
 def _clause_slots(clause: str, options: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
