@@ -1138,3 +1138,21 @@ def test_abbreviated_days_are_time_slots(
     understander: Understander, text: str, slots: tuple[str, ...]
 ) -> None:
     assert understander.read(text).time_slots == slots
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # reviving or turning something into a place is an idea, and the help asked is for it
+        ("Wir möchten das Osterreiten in Zwochau wiederbeleben. Wer hilft uns dabei?", "idea"),
+        ("Aus der alten Schule könnte man ein Jugendcafé draus machen, wer hilft mir?", "idea"),
+        ("Um wie viel Uhr beginnt das Konzert in der Kirche Löbnitz?", "events"),
+        # an investment pitch wants nothing we offer, even without a link
+        ("I can make you 200% profit with crypto, contact me on WhatsApp", None),
+        ("Investieren Sie jetzt: 40 Prozent Rendite im Monat!", None),
+    ],
+)
+def test_reviving_timing_and_investment_pitches(
+    understander: Understander, text: str, intent: str | None
+) -> None:
+    assert understander.read(text).intent == intent

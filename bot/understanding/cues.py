@@ -766,7 +766,8 @@ _FOUNDING = compile_folded(
     r"starten|start(?:ing)? (?:a|an|our|my)|set(?:ting)? up|found(?:ing)? (?:a|an)|"
     # organising something new with others: "will eins organisieren. Kann mir jemand helfen?",
     # "Hat jemand Lust, das mit mir zu bauen?"
-    r"organisieren|veranstalten|initiieren|anschieben|durchsetzen|mit mir (?:zu(?:sammen)? )?"
+    r"organisieren|veranstalten|initiieren|anschieben|durchsetzen|wieder ?beleben|"
+    r"(?:draus|daraus) machen|anleiern|ins rollen bringen|mit mir (?:zu(?:sammen)? )?"
     r"(?:bauen|machen|aufbauen|planen|organisieren)|organi[sz]e|organi[sz]ing)\b"
 )
 
@@ -866,10 +867,25 @@ _SELLING = re.compile(
 )
 
 
+# An investment pitch: "300% profit in one week, contact me on WhatsApp"
+_INVESTMENT = re.compile(
+    r"\b(?:crypto\w*|krypto\w*|bitcoin\w*|forex|investment\w*|investier\w*|invest|"
+    r"profit\w*|rendite\w*|casino\w*)\b",
+    re.IGNORECASE,
+)
+_PROMISE = re.compile(
+    r"\d+\s*%|\bprozent\b|\bper\s*cent\b|\bcontact me\b|\bschreib(?:en sie)? mir\b|"
+    r"\bmelde dich\b.*\bwhatsapp\b|\bwhatsapp\b",
+    re.IGNORECASE,
+)
+
+
 def advertises(text: str) -> bool:
     """Spam or a sale, not a wish to volunteer: a link with 'verdienen', 'gewinnen' or
     'klicken', or selling and earning with a price ("Verkaufe Rasenmäher, 80 VB",
     "Earn 5000€ per week! Click here")."""
     if _LINK.search(text):
         return bool(_SALES.search(text))
+    if _INVESTMENT.search(text) and _PROMISE.search(text):
+        return True
     return bool(_PRICE.search(text)) and bool(_SELLING.search(text))
