@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from bot.content.model import Content
+from bot.evaluation.cases import evaluate
 from bot.evaluation.openers import evaluate_openers, slot_right
 from bot.text import compile_folded, fold
 from bot.understanding import Reading, Understander, cues
@@ -1156,3 +1157,17 @@ def test_reviving_timing_and_investment_pitches(
     understander: Understander, text: str, intent: str | None
 ) -> None:
     assert understander.read(text).intent == intent
+
+
+def test_a_bracketed_note_is_no_part_of_a_place_name(understander: Understander) -> None:
+    """The region's place list names 'Wölkau (Hauptort/Verwaltungssitz)': the note in
+    brackets describes the place, the bot's name for it is 'Wölkau'."""
+    reading = understander.read("Ich wohne in Wölkau und helfe gern im Garten")
+    assert slot_right("place", "Wölkau (Hauptort/Verwaltungssitz)", reading) is True
+    assert slot_right("place", "Wölkau", reading) is True
+    assert slot_right("place", "Naundorf (mit Kämmereiforst)", reading) is False
+
+
+def test_eval_places_ignore_a_bracketed_note(understander: Understander) -> None:
+    cases = {"places": [{"text": "Woelkau", "expect": "Wölkau (Hauptort/Verwaltungssitz)"}]}
+    assert evaluate(cases, understander.content)["places"]["top1"] == 1.0

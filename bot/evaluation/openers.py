@@ -6,7 +6,8 @@ out of a case means "not stated", so nothing is expected. A slot of a case count
 is stated or the reading found something for it; it is right when
   interests  – the first len(expected) ids read are the expected set (any order), and
                nothing is read where nothing is expected;
-  place      – the official names are equal;
+  place      – the official names are equal (a note in brackets after a name, as in the
+               region's place list's "Wölkau (Hauptort/Verwaltungssitz)", is no part of it);
   time_kind  – equal; time_slots – equal as sets.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.evaluation.cases import same_place
 from bot.understanding.reading import Reading
 from bot.understanding.understander import Understander
 
@@ -33,6 +35,8 @@ def slot_right(slot: str, expected: Any, reading: Reading) -> bool | None:
         return set(got[: len(wanted)]) == set(wanted)
     if slot == "time_slots":
         return set(got or []) == set(expected or [])
+    if slot == "place":
+        return same_place(got, expected)
     return got == expected
 
 
