@@ -1171,3 +1171,23 @@ def test_a_bracketed_note_is_no_part_of_a_place_name(understander: Understander)
 def test_eval_places_ignore_a_bracketed_note(understander: Understander) -> None:
     cases = {"places": [{"text": "Woelkau", "expect": "Wölkau (Hauptort/Verwaltungssitz)"}]}
     assert evaluate(cases, understander.content)["places"]["top1"] == 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gibt es in Eilenburg Einkaufshelfer, die was vorbeibringen? Ich komme nicht mehr raus",
+        "Gibt es hier Leute, die Ältere zum Arzt fahren? Für meinen Opa in Kyhna",
+        "Meine Mutter ist 88 und allein in Lissa. Könnte nächste Woche mal jemand vorbeischauen?",
+        "Mein Mann liegt im Krankenhaus, der Keller steht unter Wasser. Wer kann uns helfen?",
+    ],
+)
+def test_looking_for_helpers_is_a_need(understander: Understander, text: str) -> None:
+    assert understander.read(text).intent == "need_help"
+
+
+def test_asking_for_a_club_that_needs_people_is_still_volunteering(
+    understander: Understander,
+) -> None:
+    text = "Gibt es Vereine in Delitzsch, die Helfer suchen? Ich hätte samstags Zeit"
+    assert understander.read(text).intent == "volunteer"

@@ -685,6 +685,18 @@ _RECEIVER = compile_folded(
             rf"(?:fur|for)\s+(?:mich|me|{_ME})\b",
             # "ich wurde mich freuen, wenn mich jemand …", "ware schon, wenn mir einer …"
             rf"\bwenn\s+(?:\S+\s+){{0,2}}?{_ME}\s+(?:\S+\s+){{0,2}}?{_SOMEONE_AFTER}\b",
+            # looking for helpers: "Gibt es hier Leute, die Senioren beim Onlinebanking helfen?",
+            # "Gibt es in Taucha Umzugshelfer, die …", "Gibt es Freizeitbegleiter?"
+            r"\b(?:gibt es|gibts|gibt s|is there|are there)\s+(?:\S+\s+){0,3}?(?:leute|menschen|"
+            r"\w*helfer|\w*helferinnen|\w*begleiter|\w*begleiterinnen|\w*begleitung|"
+            r"ehrenamtliche|freiwillige|volunteers|people|someone|anyone|somebody)\b(?!\s+\S+\s+(?:sucht|"
+            r"suchen|braucht|brauchen|needs|need)\b)",
+            # a relative's plight first, the question later: "Meine Eltern sind über 80, der
+            # Garten verwildert. Könnte im Frühjahr mal jemand mit anpacken?"
+            rf"\b(?:meine?[mnrs]?|mei|my|unsere?[mnrs]?|our)\s+{_KIN}\b.*\b(?:kann|konnte|wurde|"
+            rf"gibt es|gibts|hat|could|can|would|is there)\s+(?:\S+\s+){{0,3}}?{_SOMEONE}\b|"
+            rf"\b(?:meine?[mnrs]?|mei|my|unsere?[mnrs]?|our)\s+{_KIN}\b.*\b(?:wer|who)\s+(?:kann|konnte|"
+            r"wurde|hilft|could|can|would)\b",
         )
     )
 )
