@@ -1119,6 +1119,7 @@ def test_an_advertisement_wants_nothing_we_offer(
         ("Wir suchen Helfer vor Weihnachten", "once"),
         ("In den Ferien jeden Montag", "regular"),
         ("Was ist in den Osterferien für Kinder los?", None),
+        ("Die Gemeinde sucht Wahlhelfer für die Landtagswahl", "once"),
     ],
 )
 def test_time_kind_rhythms_and_holidays(

@@ -353,7 +353,7 @@ _ONCE_OCCASION = compile_folded(
     # help at a named occasion: "beim Dorffest", "zum Weihnachtsmarkt", "bei der Wahl" (the
     # weekly market is no occasion)
     r"(?:beim|bei der|bei dem|bei einem|bei unserem|bei unserer|zum|zur|fur das|fur den|"
-    r"furs|fur unser|fur unseren|auf dem|at the|for the) (?:\S+ )?(?!\S*wochenmarkt)"
+    r"fur die|furs|fur unser|fur unseren|auf dem|at the|for the) (?:\S+ )?(?!\S*wochenmarkt)"
     r"\S*(?:fest|feier|markt|lauf|turnier|konzert|kirmes|wahl|fete|fair|festival|market|"
     r"concert|election)) "
 )
