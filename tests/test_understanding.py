@@ -1192,3 +1192,21 @@ def test_asking_for_a_club_that_needs_people_is_still_volunteering(
 ) -> None:
     text = "Gibt es Vereine in Delitzsch, die Helfer suchen? Ich hätte samstags Zeit"
     assert understander.read(text).intent == "volunteer"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # founding something for others is an idea, though it names whom it is for
+        (
+            "Ich würde gern für Kinder aus dem Dorf eine Theater-AG aufbauen, damit sie was "
+            "zu tun haben und Spaß haben",
+            "idea",
+        ),
+        # a skill, or help for whoever founds something, is still volunteering
+        ("Ich kann gut organisieren und würde Senioren bei Ausflügen begleiten", "volunteer"),
+        ("Falls jemand eine Theatergruppe gründen will, helfe ich gern mit", "volunteer"),
+    ],
+)
+def test_founding_for_others_is_an_idea(understander: Understander, text: str, intent: str) -> None:
+    assert understander.read(text).intent == intent

@@ -789,6 +789,22 @@ def founding(text: str) -> bool:
     return bool(_FOUNDING.search(fold(text)))
 
 
+_SKILL = compile_folded(
+    r"\b(?:kann|can)\s+(?:\S+\s+)?(?:gut\s+|well\s+)?(?:organisieren|organi[sz]e)\b"
+)
+
+
+def starts_own_project(text: str) -> bool:
+    """The writer founds something themselves – not a skill ("kann gut organisieren") or help
+    offered to whoever founds something ("Falls jemand einen Verein gründen will, helfe ich")."""
+    folded = fold(text)
+    return (
+        bool(_FOUNDING.search(folded))
+        and not _SKILL.search(folded)
+        and not re.search(_CONDITIONAL_OFFER, folded)
+    )
+
+
 def offers_help(text: str) -> bool:
     """The writer asks who wants their help ("Wer braucht Hilfe beim …? Hab Zeit")."""
     return bool(re.search(_OFFERED, fold(text)))

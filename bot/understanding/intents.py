@@ -113,7 +113,8 @@ class IntentModel:
             scores[NEED_HELP] += DIRECTION
             scores[VOLUNTEER] = scores.get(VOLUNTEER, 0.0) - DIRECTION / 2
         elif way == "doer" and VOLUNTEER in scores:
-            scores[VOLUNTEER] += DIRECTION
+            # founding something for others ("eine Laufgruppe für Frauen gründen") is an idea
+            scores[VOLUNTEER] += 0.0 if cues.starts_own_project(text) else DIRECTION
             scores[NEED_HELP] = scores.get(NEED_HELP, 0.0) - DIRECTION / 2
         if cues.offers_help(text) and VOLUNTEER in scores:  # "wer braucht meine Hilfe?"
             scores[VOLUNTEER] += DIRECTION
