@@ -1210,3 +1210,17 @@ def test_asking_for_a_club_that_needs_people_is_still_volunteering(
 )
 def test_founding_for_others_is_an_idea(understander: Understander, text: str, intent: str) -> None:
     assert understander.read(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die Kinder sind aus dem Haus und ich hätte samstags Zeit zum Helfen",
+        "Ich habe als Kind selbst viel Hilfe bekommen und möchte etwas zurückgeben",
+        "My kids have grown up, so I have time to help out",
+    ],
+)
+def test_own_children_as_a_stage_of_life_name_no_area(
+    understander: Understander, text: str
+) -> None:
+    assert "kinder-jugend" not in understander.read(text).interests

@@ -81,6 +81,12 @@ _INCIDENTAL = re.compile(
             r"(?:anyone|anybody|many\s+people))\b",
             # "klein" describes a thing ("ein kleines Museum", "beim kleinen Adventsmarkt")
             r"\bklein(?:e[rsm]?)?\b|\bkleinen\s+(?=(?-i:[A-ZÄÖÜ])|(?-i:[a-zäöüß]+[^n\W])\b)",
+            # the writer's own children as a stage of life: "Kinder aus dem Haus", "die Kinder
+            # sind groß", "wenn die Kinder beim Papa sind", "als Kind", "kids have grown up"
+            r"\b(?:die\s+|meine\s+|unsere\s+)?(?:kinder|kids)\s+(?:sind\s+)?(?:jetzt\s+|nun\s+|schon\s+)?"
+            r"(?:aus\s+dem\s+haus|groß|gross|erwachsen|beim\s+(?:papa|vater|ex)|bei\s+(?:der\s+)?"
+            r"(?:mama|mutter|oma))\b|\bals\s+kind\b|\bas\s+a\s+(?:kid|child)\b|"
+            r"\b(?:kids|children)\s+(?:have\s+|are\s+)?(?:grown\s+up|left\s+home|moved\s+out)\b",
             # family brought along: "mit meiner Tochter", "with my kids"
             rf"\b(?:mein|meine|meinen|meinem|meiner|unser|unsere|unseren|unserem|my|our)\s+"
             rf"(?:\w+\s+)?{_FAMILY}\b",
