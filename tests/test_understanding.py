@@ -1224,3 +1224,29 @@ def test_own_children_as_a_stage_of_life_name_no_area(
     understander: Understander, text: str
 ) -> None:
     assert "kinder-jugend" not in understander.read(text).interests
+
+
+@pytest.mark.parametrize(
+    ("text", "slots"),
+    [
+        # Saxon day names
+        ("Ich gönnt Sonnahmds im Verein mithelfen", ("weekend",)),
+        ("Freitach hätt ich Zeit", ("weekday",)),
+        # a clock time without "Uhr", or with a dot, survives the split at punctuation
+        ("Jeden Dienstag 19:30 Probe", ("evening",)),
+        ("ab 17.30 Uhr ginge es", ("evening",)),
+        # a weekend day at the end of a compound
+        ("Wir suchen Helfer für den Markt am Ostersonntag", ("weekend",)),
+        # a reason or a second clause after a busy one keeps its own time
+        ("Ich kann nur am Wochenende wegen Montage", ("weekend",)),
+        ("Ich arbeite bis 14 Uhr und hätte nachmittags Zeit", ("weekday",)),
+    ],
+)
+def test_time_slots_as_people_write_them(
+    understander: Understander, text: str, slots: tuple[str, ...]
+) -> None:
+    assert understander.read(text).time_slots == slots
+
+
+def test_saxon_weekly_day_is_a_habit(understander: Understander) -> None:
+    assert understander.read("Mir treffen uns immer Samsdach").time_kind == "regular"

@@ -218,8 +218,8 @@ GREETINGS = re.compile(
 # A clause that says when someone works or cannot ("weil ich nachts arbeite", "abends kann
 # ich nicht", "not on weekends") names a time that is no slot.
 _CLAUSE_SPLIT = re.compile(
-    r" , | - | – |\b(?:aber|weil|da|denn|sondern|doch|but|because|since|as)\b|"
-    r"\b(?:und|and) (?=(?:ich|hab|habe|bin|kann|könnte|i)\b)"
+    r" , | - | – |\b(?:aber|weil|da|denn|sondern|doch|wegen|but|because|since|as)\b|"
+    r"\b(?:und|and) (?=(?:ich|hab|habe|bin|kann|könnte|hätte|hätt|würde|wäre|möchte|i)\b)"
 )
 SLOT_ORDER = {"weekday": 0, "evening": 1, "weekend": 2, "any": 3}
 _UNAVAILABLE = frozenset(
@@ -400,7 +400,7 @@ def time_kind(
     "any" only when the message says both (or that it does not matter which).
     `occasions=False`: a named occasion ("Pflanzaktionen") is what someone asks about
     (events), not a single time they offer."""
-    folded = fold(text)
+    folded = fold(_spoken_days(text.lower()))
     padded = f" {_without_greetings(folded)} "
     if compared := _COMPARED.search(padded):
         return "once" if compared.group("once") else "regular"  # "eher einmalig als dauerhaft"
@@ -485,7 +485,7 @@ def days_and_parts(text: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
 
 def _free_clauses(text: str) -> list[str]:
     """The folded clauses of `text` without greetings that do not say when someone is busy."""
-    raw = re.sub(r"[,.;:!?()]", " , ", _expand_day_lists(text.lower()))
+    raw = re.sub(r"[,.;:!?()]", " , ", _clock_hours(_spoken_days(text.lower())))
     clauses = [_without_greetings(fold(c)) for c in _CLAUSE_SPLIT.split(raw) if fold(c)]
     # "after work", "nach der Arbeit" say when someone is free, not when they work
     return [
@@ -493,6 +493,33 @@ def _free_clauses(text: str) -> list[str]:
         for clause in clauses
         if not _UNAVAILABLE & set(_AFTER_WORK.sub(" ", f" {clause} ").split())
     ]
+
+
+# Saxon and spoken day names: "Samsdach", "Sonnahmds", "Freitach", "Donnerschdach"
+_SAXON_DAYS = (
+    (re.compile(r"\bsams(?:dach|dag|tach)"), "samstag"),
+    (re.compile(r"\bsonn(?:ahmd|amd|ohmd)"), "sonnabend"),
+    (re.compile(r"\bsunn(?:ahmd|amd|ohmd)"), "sonnabend"),
+    (re.compile(r"\b(?:sonntach|sunntach|sunndach)"), "sonntag"),
+    (re.compile(r"\bfreit(?:ach|aach)"), "freitag"),
+    (re.compile(r"\bmon(?:t|d)ach"), "montag"),
+    (re.compile(r"\bdiens(?:t|d)ach"), "dienstag"),
+    (re.compile(r"\bdonners(?:ch)?(?:t|d)ach"), "donnerstag"),
+)
+# "18:30", "17.30 Uhr": the hour, so that splitting at punctuation keeps it
+_CLOCK_COLON = re.compile(r"\b([01]?\d|2[0-3]):[0-5]\d\b")
+_CLOCK_DOT = re.compile(r"\b([01]?\d|2[0-3])\.[0-5]\d(?=\s*uhr\b)")
+
+
+def _spoken_days(text: str) -> str:
+    """Day names as written: abbreviated lists expanded, Saxon spellings standardised."""
+    for pattern, day in _SAXON_DAYS:
+        text = pattern.sub(day, text)
+    return _expand_day_lists(text)
+
+
+def _clock_hours(text: str) -> str:
+    return _CLOCK_DOT.sub(r"\1", _CLOCK_COLON.sub(r"\1 uhr", text))
 
 
 _DAY_NAMES = {
@@ -531,7 +558,7 @@ def _clause_slots(clause: str, options: Sequence[tuple[str, Sequence[str]]]) -> 
     parts: list[str] = []  # from times of day
     words = clause.split()
     for index, word in enumerate(words):
-        if word.startswith(WEEKEND_DAYS) or word.endswith(("wochenende", "wochenend")):
+        if word.startswith(WEEKEND_DAYS) or word.endswith(_WEEKEND_ENDINGS):
             days.append("weekend")
         elif word.startswith(WORKDAYS):
             if "abend" in word:
@@ -603,6 +630,10 @@ def _is_age(clause: str, match: re.Match[str]) -> bool:
 
 _SINGLE_ARTICLES = frozenset("einen nen n an einem ein one a".split())
 _PER = frozenset("pro die im per a each jede jeden jedes every".split())
+
+
+# a weekend day at the end of a compound: "Adventssonntag", "Ostersamstag", "Brückenwochenende"
+_WEEKEND_ENDINGS = ("wochenende", "wochenend", "sonntag", "sonntags", "samstag", "samstags")
 
 
 def _single_occasion(words: Sequence[str], index: int) -> bool:
