@@ -1250,3 +1250,17 @@ def test_time_slots_as_people_write_them(
 
 def test_saxon_weekly_day_is_a_habit(understander: Understander) -> None:
     assert understander.read("Mir treffen uns immer Samsdach").time_kind == "regular"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The youth club in Taucha needs two more volunteers for Friday nights",
+        "Der Schachclub Delitzsch sucht neue Mitglieder, die auch mal Kinder anleiten",
+        "Das Seniorenparlament sucht Erwachsene, die beim Protokoll helfen",
+    ],
+)
+def test_an_organisation_asking_for_people_is_a_verein(
+    understander: Understander, text: str
+) -> None:
+    assert understander.read(text).intent == "verein"
