@@ -457,9 +457,11 @@ INDEPENDENT = {
     "openers_blind10.yaml": (0.905, 0.64),
     "openers_blind11.yaml": (0.88, 0.73),
     "openers_blind12.yaml": (0.91, 0.77),
-    # round 9: written and scored at the session's start (100bde5), never read
-    "openers_blind13.yaml": (0.93, 0.83),
-    "openers_blind14.yaml": (0.92, 0.84),
+    # round 9: half a point below the figures at the round's last commit; blind13 and
+    # blind14 were scored first at the round's start, blind15 near its end; never read
+    "openers_blind13.yaml": (0.935, 0.85),
+    "openers_blind14.yaml": (0.92, 0.855),
+    "openers_blind15.yaml": (0.925, 0.80),
 }
 
 
