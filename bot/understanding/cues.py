@@ -282,13 +282,13 @@ _RECURRING = compile_folded(
     # Mittwochabend"
     rf"{_RHYTHM} (?:\S+ ){{0,2}}?{_DAYS}\w*|{_DAYS}\w* (?:\S+ ){{0,2}}?{_RHYTHM}) "
 )
-_SEASONS = (
+_HOLIDAYS = (
     r"(?:\w*ferien|ostern|pfingsten|advent|weihnachten|adventszeit|easter|christmas|holidays)"
 )
 # a holiday or the school holidays: "vor Ostern", "in den Sommerferien", "this Christmas"
 _HOLIDAY = compile_folded(
     r" (?:im|in den|in der|diesen|dieses|diese|nachsten|kommenden|vor|zu|an|uber|bis|this|"
-    rf"next|in|during|over the|for) (?:\S+ )?{_SEASONS} "
+    rf"next|in|during|over the|for) (?:\S+ )?{_HOLIDAYS} "
 )
 # A single occasion: "nur einmal" (Saxon "nur eemal"), "eine einmalige Sache", "next
 # Thursday", "am kommenden Samstag", "mal einen Nachmittag", "wenn mal Not am Mann ist".
