@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
-from bot.content.times import words_days, words_parts
+from bot.content.times import DAY_NAMES, DAY_SHORT, words_days, words_parts
 from bot.matching.options import pick
 from bot.text import compile_folded, fold
 
@@ -237,16 +237,8 @@ _REGULAR = compile_folded(
     r"regelmassig\w*|wochentlich|weekly|monatlich|dauerhaft|langfristig|ofter|regularly|"
     r"regular|fest(?:e|en)? (?:termin|aufgabe)\w*) "
 )
-_DAYS = (
-    r"(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag|monday|tuesday|"
-    r"wednesday|thursday|friday|saturday|sunday)"
-)
-_WORKDAY_NAMES = (
-    r"(?:montag|dienstag|mittwoch|donnerstag|freitag|monday|tuesday|wednesday|thursday|friday)"
-)
-# "Mo, Mi, Fr", "Di und Do", "Mo-Fr": abbreviated days, two or more ("do so" is English)
-_DAY_ABBREVIATION = r"(?:mo|di|mi|do|fr|sa|so)"
-_DAY_LIST = rf"(?!do so ){_DAY_ABBREVIATION}(?: (?:und|u|bis|&|\+))? {_DAY_ABBREVIATION}"
+_DAYS = "(?:" + "|".join(name for names in DAY_NAMES for name in names) + ")"
+_WORKDAY_NAMES = "(?:" + "|".join(name for names in DAY_NAMES[:5] for name in names) + ")"
 # what a group does on its day: its practice, meeting, service or opening hours
 _RHYTHM = (
     r"(?:probe|proben|chorprobe|training|trainings|trainiert|ubungsabend\w*|dienstabend\w*|"
@@ -274,10 +266,10 @@ _RECURRING = compile_folded(
     r"every (?:other|second|two) "
     rf"\w+|immer (?:am |an |zum )?\w*{_TIME_UNITS}\w*|\w*wochentlich|vierzehntagig|14 tagig|"
     r"fortnightly|monthly|taglich|daily|on a regular basis|"
-    # a fixed weekly hour or days that belong together: "dienstags 19 Uhr", "Montag und
-    # Mittwoch", "Mo bis Fr", "Di und Do"
+    # a fixed weekly hour or workdays that belong together: "dienstags 19 Uhr", "Montag und
+    # Mittwoch", "Mo bis Fr" (abbreviated lists are expanded before: `_expand_day_lists`)
     rf"{_DAYS}s (?:(?:ab|um|von|gegen|from|at) )?\d{{1,2}}|{_WORKDAY_NAMES} (?:und|and|sowie|&|\+|"
-    rf"bis|to) {_WORKDAY_NAMES}|{_DAY_LIST}|"
+    rf"bis|to) {_WORKDAY_NAMES}|"
     # the rhythm of a group on a day: "Probe freitags", "Training ist Montag", "Proben wären
     # Mittwochabend"
     rf"{_RHYTHM} (?:\S+ ){{0,2}}?{_DAYS}\w*|{_DAYS}\w* (?:\S+ ){{0,2}}?{_RHYTHM}) "
@@ -522,13 +514,10 @@ def _clock_hours(text: str) -> str:
     return _CLOCK_DOT.sub(r"\1", _CLOCK_COLON.sub(r"\1 uhr", text))
 
 
-_DAY_NAMES = {
-    "mo": "montag", "di": "dienstag", "mi": "mittwoch", "do": "donnerstag", "fr": "freitag",
-    "sa": "samstag", "so": "sonntag",
-}  # fmt: skip
+_DAY_NAMES = {short: names[0] for short, names in zip(DAY_SHORT, DAY_NAMES, strict=True)}
+_SHORT = "(?:" + "|".join(DAY_SHORT) + ")"
 _ABBREVIATED_LIST = re.compile(
-    r"\b(?!do so\b)(?:mo|di|mi|do|fr|sa|so)\.?(?:(?:\s*[,/+&–-]\s*|\s+(?:und|u\.?|bis)\s+)"
-    r"(?:mo|di|mi|do|fr|sa|so)\b\.?)+"
+    rf"\b(?!do so\b){_SHORT}\.?(?:(?:\s*[,/+&–-]\s*|\s+(?:und|u\.?|bis)\s+){_SHORT}\b\.?)+"
 )
 
 
@@ -704,6 +693,7 @@ _ME = (
     rf"(?:mir|mich|me|my|mei|meine[mnrs]?\s+(?:\w+\s+)?(?:{_KIN}|{_PET})|"
     rf"my\s+(?:\w+\s+)?(?:{_KIN}|{_PET})|{_OUR_KIN})"
 )
+_MY_KIN = rf"\b(?:meine?[mnrs]?|mei|my|unsere?[mnrs]?|our)\s+{_KIN}\b"
 _RECEIVER = compile_folded(
     "|".join(
         (
@@ -724,10 +714,9 @@ _RECEIVER = compile_folded(
             r"suchen|braucht|brauchen|needs|need)\b)",
             # a relative's plight first, the question later: "Meine Eltern sind über 80, der
             # Garten verwildert. Könnte im Frühjahr mal jemand mit anpacken?"
-            rf"\b(?:meine?[mnrs]?|mei|my|unsere?[mnrs]?|our)\s+{_KIN}\b.*\b(?:kann|konnte|wurde|"
-            rf"gibt es|gibts|hat|could|can|would|is there)\s+(?:\S+\s+){{0,3}}?{_SOMEONE}\b|"
-            rf"\b(?:meine?[mnrs]?|mei|my|unsere?[mnrs]?|our)\s+{_KIN}\b.*\b(?:wer|who)\s+(?:kann|konnte|"
-            r"wurde|hilft|could|can|would)\b",
+            rf"{_MY_KIN}.*\b(?:(?:kann|konnte|wurde|gibt es|gibts|hat|could|can|would|is there)\s+"
+            rf"(?:\S+\s+){{0,3}}?{_SOMEONE}\b|(?:wer|who)\s+(?:kann|konnte|wurde|hilft|could|can|"
+            r"would)\b)",
         )
     )
 )
@@ -797,7 +786,7 @@ _DOER = compile_folded(
 # a relative of the writer looking for a task: "Meine Oma sucht eine Aufgabe, sie würde
 # stricken", "my dad would like to volunteer"
 _KIN_DOER = compile_folded(
-    rf"\b(?:meine?[mnrs]?|mei|my|our|unsere?[mnrs]?)\s+{_KIN}\s+(?:\S+\s+){{0,2}}?(?:sucht|mochte|"
+    rf"{_MY_KIN}\s+(?:\S+\s+){{0,2}}?(?:sucht|mochte|"
     r"wurde|will|would|wants|is looking|looks)\s+(?:\S+\s+){0,4}?(?:aufgabe|ehrenamt\w*|"
     r"beschaftigung|helfen|mithelfen|engagieren|einbringen|volunteer\w*|task|something to do|"
     r"help out)\b"
@@ -934,7 +923,7 @@ _INVESTMENT = re.compile(
 )
 _PROMISE = re.compile(
     r"\d+\s*%|\bprozent\b|\bper\s*cent\b|\bcontact me\b|\bschreib(?:en sie)? mir\b|"
-    r"\bmelde dich\b.*\bwhatsapp\b|\bwhatsapp\b",
+    r"\bwhatsapp\b",
     re.IGNORECASE,
 )
 
