@@ -105,6 +105,29 @@ def test_a_dictionary_word_is_not_split_by_its_crude_stem(matchers: Matchers, wo
     assert matchers.interests.classify(word) == []
 
 
+@pytest.mark.parametrize("word", ["Kanüle", "Akzeptanz", "Baumarkt", "Sanierung", "Platzhalter"])
+def test_a_dictionary_word_is_no_compound_when_its_rest_is_no_word(
+    matchers: Matchers, word: str
+) -> None:
+    """ "Kanu|le", "Akzep|tanz", "Baum|arkt": the split cuts through one word."""
+    assert matchers.interests.classify(word) == []
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("Sportlerheim", "sport"),  # Sport|ler|heim
+        ("Museumsverein", "kultur"),  # linking s
+        ("Krankenschwester", "gesundheit"),  # linking en
+        ("Fußballerin", "sport"),  # an ending, no second word
+        ("Kirchenälteste", "kirche"),  # the rest's umlaut is folded away
+    ],
+)
+def test_a_real_compound_keeps_its_area(matchers: Matchers, word: str, expected: str) -> None:
+    scores = matchers.interests.classify(word)
+    assert scores and scores[0].id == expected, scores
+
+
 def test_a_separated_particle_ends_its_clause(matchers: Matchers) -> None:
     """'ich höre gern zu' is 'zuhören'; 'mit ihnen reden' is no 'mitreden' (participation)."""
     assert matchers.interests.classify("ich höre gern zu")[0].id == "soziales"

@@ -138,11 +138,11 @@ class InterestMatcher:
         # A dictionary word is split as itself or its lemma, never as its crude stem:
         # "Transporter" → "transport" would hold "sport", "Mitstreiter" → "mitstreit" "reit".
         parts_of = real_forms if known else forms
-        for target, score in (*self._compound(parts_of, typo_likely=bool(fuzzy)), *fuzzy):
+        for target, score in (*self._compound(parts_of, bool(fuzzy), known), *fuzzy):
             best[target] = max(best.get(target, 0.0), score)
         yield from best.items()
 
-    def _compound(self, forms: tuple[str, ...], typo_likely: bool = False):
+    def _compound(self, forms: tuple[str, ...], typo_likely: bool = False, known: bool = False):
         """Known words inside a compound, and what the rest of it is ("Jugend|feuerwer")."""
         for form in forms:
             held = [p for p in self._compound_parts if len(form) > len(p) and _holds_part(form, p)]
@@ -156,6 +156,8 @@ class InterestMatcher:
                 pieces = [hit for rest in rests for hit in self._piece(rest)]
                 if 0 < start < MIN_COMPOUND_PART and not pieces and is_known(form):
                     continue  # "sor|tiere|n" is the verb "sortieren", no animals
+                if known and not pieces and not _splits(form, start, part):
+                    continue  # "Akzep|tanz", "Kanu|le", "Baum|arkt": one word, no compound
                 # "Feier|wehr": a short unknown remainder, when the whole word also looks
                 # like a typo of a known word, means the split is likely wrong.
                 doubtful = typo_likely and not pieces and any(3 <= len(r) <= 5 for r in rests)
@@ -199,6 +201,49 @@ class InterestMatcher:
             ):
                 for target in self._words[term]:
                     yield target, 0.92 * ratio / 100
+
+
+# What may follow a word's start inside one word: an ending, not a second word
+# ("Fußball|erin", "Sport|ler", "Tanz|en", "Krank|heit", "Pflege|nde").
+_ENDINGS = frozenset(
+    {"e", "en", "n", "s", "es", "er", "ern", "in", "innen", "erin", "erinnen", "ler", "lerin"}
+    | {"lerinnen", "r", "rin", "rinnen", "ar", "arin", "a", "ies", "nd", "nde", "end", "ende"}
+    | {"chen", "lein", "ung", "ungen", "ei", "erei", "isch", "lich", "te", "ten", "heit", "keit"}
+    | {"schaft", "tum", "nis", "sche"}
+)
+_LINKS = ("es", "en", "s", "n", "e")  # "Museum|s|verein", "Krank|en|schwester"
+_LINKS_AFTER = (*_LINKS, "ler", "er")  # "Sport|ler|heim"
+
+
+def _splits(form: str, start: int, part: str) -> bool:
+    before, after = form[:start], form[start + len(part) :]
+    return (not before or _word_like(before, False)) and (not after or _word_like(after, True))
+
+
+def _word_like(rest: str, after: bool) -> bool:
+    """Whether the rest of a split word is a word of its own (with a linking s, n or e) or
+    an ending – else the split cuts through one word."""
+    if after and rest in _ENDINGS:
+        return True
+    candidates = [rest]
+    for link in _LINKS_AFTER if after else _LINKS:
+        if after and rest.startswith(link):
+            candidates.append(rest[len(link) :])
+        if not after and rest.endswith(link):
+            candidates.append(rest[: -len(link)])
+    return any(len(c) >= 3 and _known_folded(c) for c in candidates)
+
+
+_UMLAUTS = {"a": "ä", "o": "ö", "u": "ü"}
+
+
+def _known_folded(folded: str) -> bool:
+    """A folded word is a dictionary word, its umlaut or ß put back ("alteste": "älteste")."""
+    variants = [
+        folded[:i] + _UMLAUTS[c] + folded[i + 1 :] for i, c in enumerate(folded) if c in _UMLAUTS
+    ]
+    variants += [folded.replace("ss", "ß")] if "ss" in folded else []
+    return any(is_known(v) or is_known(v.capitalize()) for v in (folded, *variants))
 
 
 def _is_particle_verb(form: str) -> bool:
