@@ -49,6 +49,8 @@ def understander(content: Content) -> Understander:
         ("Ich hab ne Idee für eine Mitfahrbank bei uns im Dorf", "idea"),
         ("Was ist am Wochenende in Eilenburg los?", "events"),
         ("Bin ich beim Ehrenamt versichert?", "question"),
+        ("Ist am Sonntag wieder Flohmarkt in Krostitz?", "events"),
+        ("Was ist eigentlich der Unterschied zwischen Ehrenamt und Minijob?", "question"),
         ("hallo", None),
         ("ok danke", None),
     ],
@@ -69,6 +71,17 @@ def test_slots_of_a_whole_sentence(understander: Understander) -> None:
     assert reading.time_slots == ("evening",)
     assert reading.max_km == 8
     assert reading.language == "de"
+
+
+def test_folded_hands_are_thanks_not_church(understander: Understander) -> None:
+    reading = understander.read("Danke dir 🙏")
+    assert (reading.intent, reading.interests) == (None, ())
+
+
+def test_the_regions_rivers_are_nature(understander: Understander) -> None:
+    assert understander.read("Ich würde gern beim Saubermachen am Lober helfen").interests == (
+        "umwelt",
+    )
 
 
 def test_place_with_a_typo_and_the_issue_example(understander: Understander) -> None:
