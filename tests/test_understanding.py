@@ -998,6 +998,10 @@ def test_time_slots_fourth_error_classes(
         ("I could help next week", "once"),
         ("Gibt es nächste Woche ein Konzert?", None),
         ("Ich hab Zeit ab 17 Uhr", None),
+        # one named day ("am Donnerstag") is one occasion, the day with -s a habit or a wish
+        ("Kann mich jemand am Donnerstag zum Zahnarzt fahren?", "once"),
+        ("Könnte diese Woche beim Umzug helfen", "once"),
+        ("am Samstagvormittag könnte ich", None),
     ],
 )
 def test_time_kind_habit_or_preference(

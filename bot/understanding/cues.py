@@ -341,7 +341,8 @@ _ONCE_OCCASION = compile_folded(
     r"(?:am|on|den) \d{1,2} (?:(?:0?[1-9]|1[0-2])(?! jahr)|januar|februar|marz|april|mai|juni|"
     r"juli|august|september|oktober|november|dezember|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|oct|nov|dez|"
     r"dec|january|february|march|may|june|july|october|december)|"
-    r"(?:next|nachste|kommende) (?:week|woche)|"
+    r"(?:next|nachste|kommende|diese) (?:week|woche)|"
+    rf"am {_DAYS}(?! ?(?:vormittag|nachmittag|abend|morgen|mittag)?s\b)|"
     # help at a named occasion: "beim Dorffest", "zum Weihnachtsmarkt", "bei der Wahl" (the
     # weekly market is no occasion)
     r"(?:beim|bei der|bei dem|bei einem|bei unserem|bei unserer|zum|zur|fur das|fur den|"
