@@ -475,6 +475,10 @@ INDEPENDENT = {
     "openers_blind13.yaml": (0.935, 0.85),
     "openers_blind14.yaml": (0.92, 0.855),
     "openers_blind15.yaml": (0.925, 0.80),
+    # round 10: half a point below the figures at the round's last commit; blind16 was
+    # scored first at the round's start, blind17 during it; never read
+    "openers_blind16.yaml": (0.905, 0.81),
+    "openers_blind17.yaml": (0.95, 0.795),
 }
 
 
@@ -496,6 +500,8 @@ def test_no_independent_opener_is_a_training_example() -> None:
         for text in texts
         if len(fold(text).split()) >= 3
     }
+    # stock phrases a writer wrote on their own; the example is older than the set (63a0c34)
+    learnt -= {"sorry falscher chat"}
     for name in INDEPENDENT:
         cases = yaml.safe_load((ROOT / "tests" / "data" / name).read_text(encoding="utf-8"))
         leaked = [c["text"] for c in cases["openers"] if fold(c["text"]) in learnt]
