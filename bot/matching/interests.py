@@ -216,6 +216,7 @@ _LINKS_AFTER = (*_LINKS, "ler", "er")  # "Sport|ler|heim"
 
 
 def _splits(form: str, start: int, part: str) -> bool:
+    """Whether `part` at `start` splits `form` into words: what stands before and after it."""
     before, after = form[:start], form[start + len(part) :]
     return (not before or _word_like(before, False)) and (not after or _word_like(after, True))
 

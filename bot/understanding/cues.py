@@ -342,6 +342,7 @@ _ONCE_OCCASION = compile_folded(
     r"juli|august|september|oktober|november|dezember|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|oct|nov|dez|"
     r"dec|january|february|march|may|june|july|october|december)|"
     r"(?:next|nachste|kommende|diese) (?:week|woche)|"
+    # one named day: "am Donnerstag" (with -s, "am Samstagvormittags", a habit or a wish)
     rf"am {_DAYS}(?! ?(?:vormittag|nachmittag|abend|morgen|mittag)?s\b)|"
     # help at a named occasion: "beim Dorffest", "zum Weihnachtsmarkt", "bei der Wahl" (the
     # weekly market is no occasion)
