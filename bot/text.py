@@ -245,6 +245,19 @@ def is_known(word: str) -> bool:
     return any(_lookup().get_lemma(form, "de") is not None for form in {word, word.lower()})
 
 
+_UMLAUTS = {"a": "ä", "o": "ö", "u": "ü"}
+
+
+def is_known_folded(folded: str) -> bool:
+    """`is_known` for a word that went through `fold`: with its umlaut or ß put back and as a
+    noun ("alteste": "Älteste", "aue": "Aue")."""
+    variants = [
+        folded[:i] + _UMLAUTS[c] + folded[i + 1 :] for i, c in enumerate(folded) if c in _UMLAUTS
+    ]
+    variants += [folded.replace("ss", "ß")] if "ss" in folded else []
+    return any(is_known(v) or is_known(v.capitalize()) for v in (folded, *variants))
+
+
 @lru_cache(maxsize=65536)
 def is_english(word: str) -> bool:
     """Whether simplemma's English dictionary holds the word ("teach", "income"): such a

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.content.schema import TaxonomyFile
-from bot.text import content_words, fold, is_known, lemma_forms, stem
+from bot.text import content_words, fold, is_known, is_known_folded, lemma_forms, stem
 
 EXACT, COMPOUND, WEAK_COMPOUND, PHRASE_FUZZY = 1.0, 0.85, 0.7, 0.85
 # Separable verb particles: "ich höre zu" means "zuhören".
@@ -226,25 +226,11 @@ def _word_like(rest: str, after: bool) -> bool:
     an ending – else the split cuts through one word."""
     if after and rest in _ENDINGS:
         return True
-    candidates = [rest]
-    for link in _LINKS_AFTER if after else _LINKS:
-        if after and rest.startswith(link):
-            candidates.append(rest[len(link) :])
-        if not after and rest.endswith(link):
-            candidates.append(rest[: -len(link)])
-    return any(len(c) >= 3 and _known_folded(c) for c in candidates)
-
-
-_UMLAUTS = {"a": "ä", "o": "ö", "u": "ü"}
-
-
-def _known_folded(folded: str) -> bool:
-    """A folded word is a dictionary word, its umlaut or ß put back ("alteste": "älteste")."""
-    variants = [
-        folded[:i] + _UMLAUTS[c] + folded[i + 1 :] for i, c in enumerate(folded) if c in _UMLAUTS
-    ]
-    variants += [folded.replace("ss", "ß")] if "ss" in folded else []
-    return any(is_known(v) or is_known(v.capitalize()) for v in (folded, *variants))
+    if after:
+        unlinked = [rest[len(link) :] for link in _LINKS_AFTER if rest.startswith(link)]
+    else:
+        unlinked = [rest[: -len(link)] for link in _LINKS if rest.endswith(link)]
+    return any(len(c) >= 3 and is_known_folded(c) for c in (rest, *unlinked))
 
 
 def _is_particle_verb(form: str) -> bool:
