@@ -1289,3 +1289,54 @@ def test_an_organisation_asking_for_people_is_a_verein(
     understander: Understander, text: str
 ) -> None:
     assert understander.read(text).intent == "verein"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # asking whether helpers are still wanted offers to be one
+        "Sucht der Heimatverein in Zschepplin noch Leute fürs Backfest? Ich backe gern",
+        "Werden beim Lauf in Rackwitz noch Streckenposten gebraucht?",
+        "Kuchenbäcker gesucht? Ich hätte Zeit",
+        "Zum Erntefest braucht ihr doch bestimmt Hilfe, ich und mein Bruder sind dabei",
+        "Do you still need helpers for the Christmas market in Delitzsch?",
+        # a separable verb: "packen … mit an"
+        "Beim Kirchendach in Zwochau packe ich gern mit an",
+    ],
+)
+def test_asking_whether_helpers_are_wanted_is_volunteering(
+    understander: Understander, text: str
+) -> None:
+    assert understander.read(text).intent == "volunteer"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a Verein's own notice puts the verb later; someone asking for themselves is a need
+        "Für unser Sommerfest in Wiedemar werden noch Helfer gesucht",
+        "Hat noch jemand Lust, mir beim Umzug zu helfen?",
+        "Ist jemand da, der mir mit dem Rasen helfen kann?",
+    ],
+)
+def test_a_notice_or_a_plea_is_no_question_whether_helpers_are_wanted(text: str) -> None:
+    assert not cues.asks_if_wanted(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "slots"),
+    [
+        # after school is a weekday afternoon; any day is any time
+        ("Ich bin 15 und könnte nach der Schule im Tierheim helfen", ("weekday",)),
+        ("I'm free after school on most days", ("weekday",)),
+        ("Ich hab jeden Tag Zeit, Hauptsache es ist sinnvoll", ("any",)),
+        ("Any day works for me", ("any",)),
+        # "kein Problem" says the time suits, it does not say the person is busy
+        ("Abends ist kein Problem für mich", ("evening",)),
+        ("Wochenenddienste sind kein Problem", ("weekend",)),
+    ],
+)
+def test_time_slots_of_school_any_day_and_no_problem(
+    understander: Understander, text: str, slots: tuple[str, ...]
+) -> None:
+    assert understander.read(text).time_slots == slots

@@ -358,12 +358,15 @@ _CLOCK = re.compile(
 _CLOCK_UHR = re.compile(r"\b(\d{1,2})(?:[:.]\d{2})?\s*(uhr|pm)\b", re.IGNORECASE)
 # "unter der Woche", "during the week", "Mo–Fr", "Montag bis Freitag": the working days
 WEEK_CUES = ("unter der woche", "in der woche", "wahrend der woche", "during the week",
-             "in the week", "on weekdays", "werktags", "wochentags")  # fmt: skip
+             "in the week", "on weekdays", "werktags", "wochentags",
+             "nach der schule", "after school")  # fmt: skip
 _WORKDAY_RANGE = re.compile(
     r" (?:mo|mon|montag|monday) (?:bis |to |till |until |through )?(?:fr|fri|freitag|friday) "
 )
 _AFTER_WORK = re.compile(
-    r" (?:after|nach) (?:der |dem |the |my )?(?:work|arbeit|job|schicht|dienst|shift) "
+    r" (?:after|nach) (?:der |dem |the |my )?(?:work|arbeit|job|schicht|dienst|shift) |"
+    # "Wochenenddienste sind kein Problem": fine, not busy
+    r" (?:kein|keine|no|not a) (?:problem|thema|issue) "
 )
 # "zeitlich ist mir das egal", "Zeit egal", "time doesn't matter": any time
 _ANY_WHEN = compile_folded(
@@ -376,7 +379,8 @@ _WEEK_WORDS = frozenset(("werktags", "wochentags", "weekdays", "weekday"))
 WEEKEND_SHORT = ("am we", "ubers we", "jedes we", "am wo ende", "at weekends", "on weekends")
 ANY_TIME = ("an nichts gebunden", "nicht gebunden", "egal wann", "wann immer", "jederzeit",
             "zu jeder zeit", "rund um die uhr", "any time", "anytime", "whenever",
-            "voll flexibel", "total flexibel", "zeitlich flexibel")  # fmt: skip
+            "voll flexibel", "total flexibel", "zeitlich flexibel", "any day",
+            "jeden tag zeit", "every day works")  # fmt: skip
 
 
 _ONCE_WORDS = r"(?:einmal\w*|einzeln\w*|ab und zu|once|one[- ]off|occasionally)"
@@ -832,6 +836,32 @@ def offers_help(text: str) -> bool:
     return bool(re.search(_OFFERED, fold(text)))
 
 
+# Asking whether helpers are still wanted is offering to be one ("Wird bei der Feuerwehr
+# noch jemand gesucht?", "Braucht der SV beim Sommerfest noch Helfer?", "Leihoma gesucht?",
+# "in Kölsa braucht ihr sicher wieder Hilfe"). The verb comes first, so a Verein's own
+# notice ("Für unser Fest werden noch Helfer gesucht") is no such question.
+_HELPERS = (
+    r"(?:helfer\w*|helferinnen|leute|hilfe|jemand\w*|verstarkung|unterstutzung|"
+    r"mitstreiter\w*|bedarf|freiwillig\w*|ehrenamtlich\w*|hande|volunteers|helpers|help)"
+)
+_ASKS_IF_WANTED = compile_folded(
+    r"^(?:(?:hallo|hi|hey|moin|servus|guten tag|hello)\s+)?(?:"
+    r"(?:wird|werden|sind|ist)\s+(?:\S+\s+){0,8}?(?:gesucht|gebraucht)\b|"
+    rf"(?:braucht|brauchen|sucht|suchen|nimmt|nehmen|hat|haben)\s+(?:\S+\s+){{1,8}}?"
+    rf"noch\s+(?:\S+\s+)?{_HELPERS}\b|"
+    r"(?:\S+\s+){0,3}?gesucht$|"
+    r"(?:do|does)\s+(?:\S+\s+){1,4}?(?:still\s+)?need\s+(?:more\s+|any\s+|some\s+)?"
+    r"(?:help|volunteers|helpers|hands|people)\b)"
+    r"|\b(?:braucht|brauchtet|sucht|nehmt)\s+ihr\b"
+)
+_SENTENCE_END = re.compile(r"[.!?;:\n–]+")
+
+
+def asks_if_wanted(text: str) -> bool:
+    """A sentence asks whether helpers are still wanted, or tells "ihr" they need some."""
+    return any(_ASKS_IF_WANTED.search(fold(s)) for s in _SENTENCE_END.split(text))
+
+
 def direction(text: str) -> str | None:
     """'receiver' when someone else is to help the writer or their relative, 'doer' when the
     writer (or a relative of theirs) would help others, None when neither (or both) is said.
@@ -839,7 +869,7 @@ def direction(text: str) -> str | None:
     folded = fold(text)
     receiver = bool(_RECEIVER.search(folded)) and not _ASKS_WHERE_TO_HELP.search(folded)
     receiver = receiver and not _FOUNDING.search(folded)
-    doer = bool(_DOER.search(folded)) or bool(_KIN_DOER.search(folded))
+    doer = bool(_DOER.search(folded)) or bool(_KIN_DOER.search(folded)) or asks_if_wanted(text)
     if receiver and not doer:
         return "receiver"
     if doer and not receiver:
