@@ -1340,3 +1340,36 @@ def test_time_slots_of_school_any_day_and_no_problem(
     understander: Understander, text: str, slots: tuple[str, ...]
 ) -> None:
     assert understander.read(text).time_slots == slots
+
+
+@pytest.mark.parametrize(
+    ("text", "areas"),
+    [
+        # repairing instead of throwing away is a green matter first
+        ("Ich könnte im Reparaturcafé in Taucha Toaster flicken", ("umwelt",)),
+        # the youngest footballers are children who play a sport
+        ("Ich würde gern die Bambinis in Rackwitz trainieren", ("sport", "kinder-jugend")),
+        ("Bei den D-Junioren könnte ich als Co-Trainer helfen", ("sport", "kinder-jugend")),
+    ],
+)
+def test_repair_cafes_and_young_teams(
+    understander: Understander, text: str, areas: tuple[str, ...]
+) -> None:
+    assert_first_areas(understander.read(text).interests, areas)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # someone as whom the writer serves; help for whoever has to do something
+        "Ich kann ab und an jemanden zur Physio nach Delitzsch fahren",
+        "Ich würde auch mal Leute zum Wahllokal begleiten",
+        "Hab nen Anhänger, falls mal jemand Sperrmüll wegbringen muss",
+    ],
+)
+def test_serving_someone_or_whoever_must_is_the_writers_offer(text: str) -> None:
+    assert cues.direction(text) == "doer"
+
+
+def test_needing_someone_to_drive_stays_a_need() -> None:
+    assert cues.direction("Wenn ich zum Arzt muss, wer fährt mich?") != "doer"

@@ -785,7 +785,13 @@ _DOER = compile_folded(
     rf"(?:\S+\s+){{0,3}}?{_OTHERS}\b|"
     # "Ich kann Rasen mähen, Hecke schneiden. Für Nachbarn, die es nicht mehr schaffen"
     rf"\b(?:ich|i)\s+(?:kann|konnte|can|could)\b(?!\s+(?:nicht|not|kaum)\b)(?:\s+\S+){{1,12}}?"
-    rf"\s+(?:fur|for)\s+(?:die\s+|the\s+)?(?:\S+\s+)?{_OTHERS}\b"
+    rf"\s+(?:fur|for)\s+(?:die\s+|the\s+)?(?:\S+\s+)?{_OTHERS}\b|"
+    # "ich kann ab und zu mal jemanden zum Einkaufen fahren": someone is whom the writer serves
+    r"\b(?:ich|isch)\s+(?:kann|konnte|wurde)\s+(?:\S+\s+){0,4}?(?:jemanden|jemandem|"
+    r"leute|menschen)\s+(?:\S+\s+){0,4}?(?:fahren|begleiten|helfen|vorlesen|mitnehmen|"
+    r"besuchen|abholen|unterstutzen|beibringen|bringen|zeigen)\b|"
+    # "falls mal jemand was ziehen muss": help offered for whoever has to do something
+    r"\b(?:falls|wenn)\s+(?:mal\s+)?(?:jemand|wer|einer)\s+(?:\S+\s+){0,8}?(?:muss|mussen)\b"
 )
 
 
