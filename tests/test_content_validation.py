@@ -286,6 +286,17 @@ def test_renamed_fixed_taxonomy_id(tree: Tree) -> None:
     assert "natur-umwelt" in problem.message
 
 
+def test_a_sub_topics_also_must_name_another_area(tree: Tree) -> None:
+    taxonomy = tree.path("taxonomy.yaml")
+    edit(taxonomy, "also: [kultur]\n", "also: [kulture]\n")
+
+    problem = find(
+        tree.problems(), "taxonomy.yaml", line_of(taxonomy, "also: [kulture]\n"), "'kulture'"
+    )
+    assert "kirche-musik" in problem.message
+    assert "„kultur“" in problem.message  # the suggestion
+
+
 # --- knowledge/faq.yaml ----------------------------------------------------------------
 
 FAQ_ENTRY = """

@@ -1376,3 +1376,19 @@ def test_serving_someone_or_whoever_must_is_the_writers_offer(text: str) -> None
 
 def test_needing_someone_to_drive_stays_a_need() -> None:
     assert cues.direction("Wenn ich zum Arzt muss, wer fährt mich?") != "doer"
+
+
+@pytest.mark.parametrize(
+    ("text", "areas"),
+    [
+        # a sub-topic's `also:` areas follow its own (content/taxonomy.yaml)
+        ("Im Kirchenchor in Zschortau würde ich gern mitmachen", ("kirche", "kultur")),
+        ("Ich kann Sanitätsdienst bei Sportfesten übernehmen", ("rettung", "gesundheit")),
+        ("Ich erkläre Senioren gern ihr Smartphone", ("digital", "soziales")),
+        ("Ich möchte Hospizbegleiterin werden", ("gesundheit", "soziales")),
+    ],
+)
+def test_a_sub_topic_brings_the_areas_it_also_belongs_to(
+    understander: Understander, text: str, areas: tuple[str, ...]
+) -> None:
+    assert understander.read(text).interests[: len(areas)] == areas

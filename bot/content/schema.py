@@ -100,6 +100,9 @@ class Subtopic(Strict):
     id: str = Field(pattern=SLUG_PATTERN)
     label: dict[str, str]
     synonyms: list[str] = []
+    # areas the activity belongs to as well, read after its own ("Kirchenchor": kirche,
+    # then kultur); top-level ids
+    also: list[str] = []
 
 
 class Interest(Strict):

@@ -311,6 +311,14 @@ def _check_taxonomy(content: Content, doc: LocatedDocument) -> Iterator[Problem]
                         ("interests", i, "subtopics", j, "label"),
                         f"Bezeichnung von '{sub.id}' fehlt für Sprache '{lang}'",
                     )
+            for k, area in enumerate(sub.also):
+                if area not in ids or area == interest.id:
+                    yield doc.problem(
+                        ("interests", i, "subtopics", j, "also", k),
+                        f"'{area}' bei '{sub.id}' unter also: muss ein anderes "
+                        f"Interessengebiet sein ({', '.join(o for o in ids if o != interest.id)})"
+                        f".{suggest(area, ids)}",
+                    )
 
 
 def _check_places(places: schema.PlacesFile, doc: LocatedDocument) -> Iterator[Problem]:

@@ -289,6 +289,12 @@ class Understander:
         self._time_kind = _choices(_step_of_kind(content, "time_kind"))
         self._time_slots = _choices(_step_of_kind(content, "time_slots"))
         self._help_kind = _choices(_step_of_kind(content, "help_kind"))
+        self._also = {
+            sub.id: tuple(sub.also)
+            for interest in content.taxonomy.interests
+            for sub in interest.subtopics
+            if sub.also
+        }
         self._navigation = dict(content.dialog.navigation)
         # Words that say what someone wants ("Veranstaltungen", "Idee"), not in what area
         self._menu_words = {
@@ -400,12 +406,31 @@ class Understander:
             if self.interests.is_confident(without):
                 aside = [*found, *aside]
                 found = without
+        found = self._with_also(found)
         named = bool(self.interests.confident_ids(found))
         if youth_section:  # "Jugendfeuerwehr": the fire brigade first, then its youth
             aside.append(InterestScore(KIDS, COMPOUND))
         if named and self._kids_compound(text):
             aside.append(InterestScore(KIDS, COMPOUND))
         return self._then(found, aside)
+
+    def _with_also(self, found: list[InterestScore]) -> list[InterestScore]:
+        """Each confident sub-topic followed by the areas it belongs to as well (taxonomy
+        `also:`): "Kirchenchor" is kirche, then kultur – before anything read after it."""
+        if not self._also:
+            return found
+        out: list[InterestScore] = []
+        for score in found:
+            if any(s.id == score.id for s in out):
+                continue
+            out.append(score)
+            if self.interests.is_confident([score]):
+                out += [
+                    InterestScore(area, min(score.score, COMPOUND))
+                    for area in self._also.get(score.subtopic or "", ())
+                    if not any(s.id == area for s in out)
+                ]
+        return out
 
     def _then(self, found: list[InterestScore], more: list[InterestScore]) -> list[InterestScore]:
         """`found`, then the confident areas of `more` not read yet."""
