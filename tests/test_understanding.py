@@ -1392,3 +1392,25 @@ def test_a_sub_topic_brings_the_areas_it_also_belongs_to(
     understander: Understander, text: str, areas: tuple[str, ...]
 ) -> None:
     assert understander.read(text).interests[: len(areas)] == areas
+
+
+@pytest.mark.parametrize(
+    ("text", "areas"),
+    [
+        # old as said of a thing, one's age and being retired name no older people
+        ("Wir wollen das alte Spritzenhaus in Kyhna als Dorftreff herrichten", ("dorfleben",)),
+        ("Ich möchte eine Wiese mit alten Obstsorten pflegen", ("umwelt",)),
+        ("Ich bin 15 – darf ich in meinem Alter schon zur Feuerwehr?", ("rettung",)),
+        ("Rentnerin hier, ich würde gern im Tierheim helfen", ("umwelt",)),
+        ("Ich (Frührentner) könnte beim Dorffest helfen", ("dorfleben",)),
+        # older people stay older people
+        ("Ich möchte alten Menschen vorlesen", ("soziales",)),
+        ("Ich würde gern alte Leute in Zwochau besuchen", ("soziales",)),
+    ],
+)
+def test_old_things_age_and_retirement_are_no_older_people(
+    understander: Understander, text: str, areas: tuple[str, ...]
+) -> None:
+    assert understander.read(text).interests[: len(areas)] == areas
+    if areas != ("soziales",):
+        assert "soziales" not in understander.read(text).interests

@@ -54,6 +54,9 @@ _INCIDENTAL = re.compile(
             r"\bals\s+(?:schüler\w*|rentner\w*|student\w*|azubi|mutter|vater|oma|opa|mama|"
             r"papa|ausländer\w*|flüchtling|geflüchtete\w*|asylbewerber\w*|pensionär\w*)",
             r"\bim\s+ruhestand\b|\bin\s+rente\b|\bretired\b",
+            # "ich (Frührentner)", "Rentner, 68, …", "Rentnerin hier"
+            r"\((?:früh)?rentner\w*\)|^\W*(?:früh)?rentner(?:in)?\b|"
+            r"\b(?:früh)?rentner(?:in)?(?=\s*,\s*\d|\s+hier\b)",
             # living situation: "bin alleinerziehend", "lebe allein", "I'm a single mum"
             r"\b(?:bin|lebe|wohne|i'm|i am|im|live)\s+(?:\w+\s+)?(?:alleinerziehend\w*|allein|"
             r"alleine|jung|young|alone|single\s+(?:mum|mom|dad|parent))\b",
@@ -208,6 +211,20 @@ _KIDS_OF_ORGANISATION = re.compile(
 _OLD_THINGS = re.compile(
     r"\balt(?:e|en|er|es)\s+(?=(?:fotos?|bilder|dokumente|unterlagen|akten|bücher|karten|"
     r"urkunden|zeitungen|photos|pictures|documents)\b)",
+    re.IGNORECASE,
+)
+# "das alte Bahnhofsgebäude", "alte Sorten": old as said of a thing (a capitalised noun that
+# names no people) is no older person; "die Alten im Dorf", "alte Leute" still are.
+_OLD_NOUN = re.compile(
+    r"\b[Aa]lt(?:e|en|er|es)\s+(?=[A-ZÄÖÜ])(?!(?:Leute|Leuten|Leude|Menschen|Mensch|Damen|"
+    r"Herren|Dame|Herrn?|Nachbar\w*|Frau|Frauen|Mann|Männer|Mitbürger\w*|Person\w*|"
+    r"Bewohner\w*|Einwohner\w*|Herrschaften|Omas?|Opas?|Ehepaar\w*|Menschlein|People|"
+    r"Alleinstehende\w*|Kranke\w*|Patient\w*)\b)"
+)
+# age as a number or one's own ("in meinem Alter", "Durchschnittsalter 71") names no one old
+_AGE = re.compile(
+    r"\b(?:meinem|deinem|ihrem|seinem|unserem|eurem|welchem|jedem)\s+alter\b|"
+    r"\b\w*durchschnittsalter\b|\balter\s*:?\s*\d",
     re.IGNORECASE,
 )
 # Care for things is no health care: "die Pflege des Friedhofs", "Gräber pflegen", "Kontakte
@@ -390,6 +407,7 @@ class Understander:
         text = _GENERIC.sub(" ", _INCIDENTAL.sub(" ", text))
         youth_section = bool(_KIDS_OF_ORGANISATION.search(text))
         text = _OLD_THINGS.sub("historische ", _KIDS_OF_ORGANISATION.sub("", text))
+        text = _AGE.sub(" ", _OLD_NOUN.sub("", text))
         text = _CARE_OF_THINGS[1].sub(r"\1", _CARE_OF_THINGS[0].sub(" ", text))
         text = _ANIMAL_RESCUE.sub(" tierschutz ", text)
         aside: list[InterestScore] = []
