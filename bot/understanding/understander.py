@@ -22,6 +22,7 @@ NO_INTERESTS = frozenset((NEED_HELP, QUESTION))
 MAX_LENGTH = 1000  # characters read from one message
 ONLY_SLOTS_WORDS = 6  # a message of more words says more than where and when
 KIDS = "kinder-jugend"
+VILLAGE_LIFE = "dorfleben"
 
 # Said about the writer, not about the area they want to help in: where they come from,
 # their age, school or retirement, the languages they speak, the child they bring along.
@@ -125,7 +126,8 @@ _GENERIC = re.compile(
             r"tag\w*|vorgenommen|angestellt|steht|stehen|dabei|mitmachen|machen|commit\w*)\b",
             r"\b\w*kosten\b|\b\w*pauschale\b|\baltersgrenze\w*|\bage limit\b",
             r"\bvereins(?:kram|sachen|zeug|dinge|krams)\b",
-            # where or what kind, not in what area: "für mein Dorf", "Veranstaltungen", "Kalender"
+            # where or what kind, not in what area: "für mein Dorf" (village life comes after
+            # the activity's areas, see _VILLAGE), "Veranstaltungen", "Kalender"
             r"\b(?:dorf|dorfes|dörfer|dörfern|village)\b",
             # "in meiner Freizeit" is when, not the youth work area's "Freizeit"; "nach
             # Feierabend" is the evening, no celebration
@@ -154,6 +156,9 @@ _GENERIC = re.compile(
     ),
     re.IGNORECASE,
 )
+# "im Dorf", "für unser Dorf", "in den Dörfern": where, said of the village's own life, so
+# village life follows the activity's areas (it is the area when nothing else is named)
+_VILLAGE = re.compile(r"\b(?:dorf|dorfe|dorfes|dörfer|dörfern|village|villages)\b", re.IGNORECASE)
 # Who comes along to an event ("für Familien mit Kindern", "mit den Kindern") comes after
 # the event's own area; alone, it is the area asked about.
 _AUDIENCE = re.compile(
@@ -404,6 +409,7 @@ class Understander:
         Where an activity is named beside it, the organisation's own area and how, for whom
         or where it is done come after the activity's area, not instead of it ("die Website
         unseres Selbsthilfevereins": digital, then gesundheit)."""
+        village = bool(_VILLAGE.search(text))
         text = _GENERIC.sub(" ", _INCIDENTAL.sub(" ", text))
         youth_section = bool(_KIDS_OF_ORGANISATION.search(text))
         text = _OLD_THINGS.sub("historische ", _KIDS_OF_ORGANISATION.sub("", text))
@@ -430,6 +436,8 @@ class Understander:
             aside.append(InterestScore(KIDS, COMPOUND))
         if named and self._kids_compound(text):
             aside.append(InterestScore(KIDS, COMPOUND))
+        if village:
+            aside.append(InterestScore(VILLAGE_LIFE, COMPOUND))
         return self._then(found, aside)
 
     def _with_also(self, found: list[InterestScore]) -> list[InterestScore]:
