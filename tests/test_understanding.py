@@ -1389,6 +1389,7 @@ def test_needing_someone_to_drive_stays_a_need() -> None:
         ("Ich kann Sanitätsdienst bei Sportfesten übernehmen", ("rettung", "gesundheit")),
         ("Ich erkläre Senioren gern ihr Smartphone", ("digital", "soziales")),
         ("Ich möchte Hospizbegleiterin werden", ("gesundheit", "soziales")),
+        ("Bei der Christenlehre in Krostitz könnte ich helfen", ("kirche", "kinder-jugend")),
     ],
 )
 def test_a_sub_topic_brings_the_areas_it_also_belongs_to(
