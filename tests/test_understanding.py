@@ -1390,6 +1390,8 @@ def test_needing_someone_to_drive_stays_a_need() -> None:
         ("Ich erkläre Senioren gern ihr Smartphone", ("digital", "soziales")),
         ("Ich möchte Hospizbegleiterin werden", ("gesundheit", "soziales")),
         ("Bei der Christenlehre in Krostitz könnte ich helfen", ("kirche", "kinder-jugend")),
+        ("Ich wäre gern Lesepatin an der Grundschule", ("kinder-jugend", "kultur")),
+        ("Sonntags könnte ich für die offene Kirche aufschließen", ("kirche", "kultur")),
     ],
 )
 def test_a_sub_topic_brings_the_areas_it_also_belongs_to(
