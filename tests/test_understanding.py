@@ -1436,3 +1436,14 @@ def test_the_village_is_village_life_after_the_activity(
     understander: Understander, text: str, areas: tuple[str, ...]
 ) -> None:
     assert understander.read(text).interests == areas
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Der internationale Gesprächskreis in Eilenburg sucht Leute, die Deutsch mit uns üben",
+        "Is there an international evening in Delitzsch this month?",
+    ],
+)
+def test_international_groups_are_integration(understander: Understander, text: str) -> None:
+    assert understander.read(text).interests[0] == "integration"
