@@ -1392,6 +1392,7 @@ def test_needing_someone_to_drive_stays_a_need() -> None:
         ("Bei der Christenlehre in Krostitz könnte ich helfen", ("kirche", "kinder-jugend")),
         ("Ich wäre gern Lesepatin an der Grundschule", ("kinder-jugend", "kultur")),
         ("Sonntags könnte ich für die offene Kirche aufschließen", ("kirche", "kultur")),
+        ("Ich könnte beim Herzsport in Taucha helfen", ("sport", "gesundheit")),
     ],
 )
 def test_a_sub_topic_brings_the_areas_it_also_belongs_to(
