@@ -1448,3 +1448,14 @@ def test_the_village_is_village_life_after_the_activity(
 )
 def test_international_groups_are_integration(understander: Understander, text: str) -> None:
     assert understander.read(text).interests[0] == "integration"
+
+
+def test_may_i_also_asks_a_question_it_offers_nothing() -> None:
+    """'kann ich auch', 'darf ich auch' are no volunteer cues: they ask about a condition."""
+    examples = yaml.safe_load((ROOT / "content" / "intents.yaml").read_text(encoding="utf-8"))
+    volunteer = {fold(cue) for cue in examples["cues"]["volunteer"]}
+    assert not volunteer & {"kann ich auch", "darf ich auch", "geht das auch"}
+
+
+def test_a_condition_asked_is_a_question(understander: Understander) -> None:
+    assert understander.read("Darf ich auch ohne Führerschein helfen?").intent == "question"
