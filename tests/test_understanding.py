@@ -1459,3 +1459,16 @@ def test_may_i_also_asks_a_question_it_offers_nothing() -> None:
 
 def test_a_condition_asked_is_a_question(understander: Understander) -> None:
     assert understander.read("Darf ich auch ohne Führerschein helfen?").intent == "question"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a month named is when a single thing happens, unless a rhythm is said beside it
+        ("Wir suchen Helfer fürs Abfischen am Teich im Oktober", "once"),
+        ("Könnte mir jemand Ende April beim Umzug helfen?", "once"),
+        ("Ab Oktober könnte ich jeden Dienstag helfen", "regular"),
+    ],
+)
+def test_a_month_named_is_one_occasion(understander: Understander, text: str, kind: str) -> None:
+    assert understander.read(text).time_kind == kind

@@ -342,6 +342,11 @@ _ONCE_OCCASION = compile_folded(
     r"juli|august|september|oktober|november|dezember|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|oct|nov|dez|"
     r"dec|january|february|march|may|june|july|october|december)|"
     r"(?:next|nachste|kommende|diese) (?:week|woche)|"
+    # a month named ("im Oktober", "Ende April", "in June"): when a single thing happens; a
+    # rhythm beside it wins ("ab Oktober jeden Dienstag")
+    r"(?:im|anfang|ende|mitte|bis|in|early|late|end of) (?:\S+ )?(?:januar|februar|marz|april|"
+    r"mai|juni|juli|august|september|oktober|november|dezember|january|february|march|june|"
+    r"july|october|december)|"
     # one named day: "am Donnerstag" (with -s, "am Samstagvormittags", a habit or a wish)
     rf"am {_DAYS}(?! ?(?:vormittag|nachmittag|abend|morgen|mittag)?s\b)|"
     # help at a named occasion: "beim Dorffest", "zum Weihnachtsmarkt", "bei der Wahl" (the
