@@ -1472,3 +1472,19 @@ def test_a_condition_asked_is_a_question(understander: Understander) -> None:
 )
 def test_a_month_named_is_one_occasion(understander: Understander, text: str, kind: str) -> None:
     assert understander.read(text).time_kind == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "areas"),
+    [
+        # young people as the helpers wanted, a team, a custom dying out: no area of their own
+        ("Der Karnevalsverein braucht junge Leute für den Umzug", ("dorfleben",)),
+        ("Wir suchen Begleiter für Spaziergänge mit Senioren, gerne auch Schüler!", ("soziales",)),
+        ("Hallo liebes Team, ich würde gern beim Tierheim helfen", ("umwelt",)),
+        ("Das Osterfeuer stirbt bei uns aus, ich würde gern mithelfen", ("dorfleben",)),
+    ],
+)
+def test_who_helps_and_how_a_custom_fares_name_no_area(
+    understander: Understander, text: str, areas: tuple[str, ...]
+) -> None:
+    assert understander.read(text).interests == areas

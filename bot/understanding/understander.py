@@ -58,6 +58,15 @@ _INCIDENTAL = re.compile(
             # "ich (Frührentner)", "Rentner, 68, …", "Rentnerin hier"
             r"\((?:früh)?rentner\w*\)|^\W*(?:früh)?rentner(?:in)?\b|"
             r"\b(?:früh)?rentner(?:in)?(?=\s*,\s*\d|\s+hier\b)",
+            # young people as the helpers wanted, not whom they help: "braucht junge Leute",
+            # "gerne auch Jugendliche!", "Jugendliche helfen Senioren"
+            r"\b(?:braucht|brauchen|brauchn|sucht|suchen|erreichen|gewinnen|needs?|"
+            r"looking\s+for)\s+(?:\S+\s+){0,3}?(?:junge|jüngere|young)\s+(?:leute|leude|"
+            r"menschen|mitglieder|helfer\w*|people|members)\b",
+            r"\b(?:gerne?|auch|also)\s+(?:auch\s+)?(?:jugendliche|schüler\w*|junge\s+leute|"
+            r"young\s+people)\b(?=\s*(?:willkommen|welcome|[!.,]|$))",
+            r"\b(?:jugendliche|schüler\w*|teenager)\s+(?:helfen|unterstützen|erklären|"
+            r"zeigen|help|teach)\b",
             # living situation: "bin alleinerziehend", "lebe allein", "I'm a single mum"
             r"\b(?:bin|lebe|wohne|i'm|i am|im|live)\s+(?:\w+\s+)?(?:alleinerziehend\w*|allein|"
             r"alleine|jung|young|alone|single\s+(?:mum|mom|dad|parent))\b",
@@ -142,7 +151,10 @@ _GENERIC = re.compile(
             r"\b\w*stammtisch\w*|\b\w*infoabend\w*|\binformationsabend\w*|\w*kalender\w*",
             r"\bkasse\b|\bkassen\w*|\bkassier\w*|\bbuchhaltung\b|\bbuchführung\b|"
             r"\bfinanzen\b|\bbookkeeping\b|\btreasurer\b|\bgemeinsam\w*|\bmost\b|"
-            r"\bsocial\s+day\b",
+            r"\bsocial\s+day\b|"
+            # "liebes Team", "als Team": a team is who, no youth work's "Teamer"; a custom
+            # that "stirbt aus" names no hospice
+            r"\bteams?\b|\baus(?:zu)?sterben\b|\bstirbt\s+(?:\S+\s+){0,3}?aus\b",
             # "das alte Dorffest": old customs, no older people
             r"\balt(?:e|en|er|es)\b(?=\s+\w*(?:fest|feste|feier|markt|brauch\w*|tradition\w*)\b)",
             r"(?:^|[,!?.]\s*)(?:alter|digga|digger|bruder|bro)\b",
