@@ -748,7 +748,7 @@ def test_list_without_areas_gets_interests_from_title_and_description(tree: Tree
     ) in out
     offers = tree.offers()
     assert {i: o["interests"] for i, o in offers.items()} == {
-        "fn-4801": ["kinder-jugend", "kinder-lernen"],
+        "fn-4801": ["kinder-jugend", "kinder-lesepaten"],
         "fn-4802": ["soziales", "soziales-senioren"],  # not "vorlesen" of its description
         "fn-4803": ["kinder-jugend", "kinder-jugendarbeit", "rettung", "rettung-feuerwehr"],
         "fn-4805": ["umwelt", "umwelt-naturschutz"],  # not "Groß und Klein"
