@@ -1393,6 +1393,7 @@ def test_needing_someone_to_drive_stays_a_need() -> None:
         ("Ich wäre gern Lesepatin an der Grundschule", ("kinder-jugend", "kultur")),
         ("Sonntags könnte ich für die offene Kirche aufschließen", ("kirche", "kultur")),
         ("Ich könnte beim Herzsport in Taucha helfen", ("sport", "gesundheit")),
+        ("Fürs Gemeindefest backe ich gern", ("kirche", "dorfleben")),
     ],
 )
 def test_a_sub_topic_brings_the_areas_it_also_belongs_to(
@@ -1488,3 +1489,8 @@ def test_who_helps_and_how_a_custom_fares_name_no_area(
     understander: Understander, text: str, areas: tuple[str, ...]
 ) -> None:
     assert understander.read(text).interests == areas
+
+
+def test_a_council_naming_itself_is_no_area(understander: Understander) -> None:
+    reading = understander.read("Ortsrat Lissa: Fürs Osterfeuer suchen wir noch Helfer")
+    assert reading.interests == ("dorfleben",)

@@ -163,7 +163,7 @@ _GENERIC = re.compile(
             r"\bwieder(?:zu)?beleben\b|\bwieder\s+(?:zu\s+)?beleben\b",
             # a council speaking for itself ("Der Ortschaftsrat sucht …") is no area
             r"\b(?:ortschafts|gemeinde|stadt|orts)rat\w*(?=\s+(?:sucht|braucht|möchte|will|"
-            r"würde|bittet|lädt|ruft|plant|is|needs|wants|would))",
+            r"würde|bittet|lädt|ruft|plant|is|needs|wants|would)|(?:\s+[\w-]+)?\s*:)",
         )
     ),
     re.IGNORECASE,
