@@ -1494,3 +1494,19 @@ def test_who_helps_and_how_a_custom_fares_name_no_area(
 def test_a_council_naming_itself_is_no_area(understander: Understander) -> None:
     reading = understander.read("Ortsrat Lissa: Fürs Osterfeuer suchen wir noch Helfer")
     assert reading.interests == ("dorfleben",)
+
+
+@pytest.mark.parametrize(
+    ("text", "slots"),
+    [
+        # a time range is when it starts
+        ("Die Bücherei braucht Leute für Mittwoch 16-18 Uhr", ("weekday",)),
+        ("Probe ist donnerstags 19:30–21 Uhr", ("evening",)),
+        # an emoji ends a clause: the "nicht" after it says nothing about the weekend
+        ("Am Wochenende hätte ich Zeit 😅 nur unter der Woche nicht", ("weekend",)),
+    ],
+)
+def test_time_ranges_and_emoji_clauses(
+    understander: Understander, text: str, slots: tuple[str, ...]
+) -> None:
+    assert understander.read(text).time_slots == slots

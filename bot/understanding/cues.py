@@ -488,7 +488,12 @@ def days_and_parts(text: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
 
 def _free_clauses(text: str) -> list[str]:
     """The folded clauses of `text` without greetings that do not say when someone is busy."""
-    raw = re.sub(r"[,.;:!?()]", " , ", _clock_hours(_spoken_days(text.lower())))
+    # an emoji ends a clause as a full stop does ("am Wochenende 😅 Sie traut sich nicht")
+    raw = re.sub(
+        r"[,.;:!?()\u2600-\u27bf\U0001f300-\U0001faff]",
+        " , ",
+        _clock_hours(_spoken_days(text.lower())),
+    )
     clauses = [_without_greetings(fold(c)) for c in _CLAUSE_SPLIT.split(raw) if fold(c)]
     # "after work", "nach der Arbeit" say when someone is free, not when they work
     return [
@@ -521,8 +526,15 @@ def _spoken_days(text: str) -> str:
     return _expand_day_lists(text)
 
 
+# "16-18 Uhr", "16 bis 18 Uhr", "17:30–19 Uhr": a time range is when it starts
+_CLOCK_RANGE = re.compile(
+    r"\b([01]?\d|2[0-3])(?:\s*uhr)?\s*(?:-|–|bis)\s*(?:[01]?\d|2[0-3])\s*uhr\b"
+)
+
+
 def _clock_hours(text: str) -> str:
-    return _CLOCK_DOT.sub(r"\1", _CLOCK_COLON.sub(r"\1 uhr", text))
+    text = _CLOCK_DOT.sub(r"\1", _CLOCK_COLON.sub(r"\1 uhr", text))
+    return _CLOCK_RANGE.sub(r"\1 uhr", text)
 
 
 _DAY_NAMES = {short: names[0] for short, names in zip(DAY_SHORT, DAY_NAMES, strict=True)}
