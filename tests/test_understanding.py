@@ -1510,3 +1510,17 @@ def test_time_ranges_and_emoji_clauses(
     understander: Understander, text: str, slots: tuple[str, ...]
 ) -> None:
     assert understander.read(text).time_slots == slots
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # of two places joined by "und"/"oder"/"/", the first is where the person is
+        ("Wir wohnen in Krostitz und Zschölkau und würden gern helfen", "Krostitz"),
+        ("Ich könnte in Eilenburg oder Delitzsch helfen", "Eilenburg"),
+        # a comma or "bei" still names the Ortsteil of its Gemeinde
+        ("Ich wohne in Beerendorf bei Delitzsch", "Beerendorf"),
+    ],
+)
+def test_the_first_of_a_list_of_places(understander: Understander, text: str, place: str) -> None:
+    assert understander.read(text).place_name == place

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from bot.matching.places import FILLERS, Place, PlaceResolver
 from bot.text import STOPWORDS, fold, is_english, is_known
@@ -114,6 +115,9 @@ class PlaceScanner:
         if not found:
             return None, None
         found.sort(key=lambda item: -item[0])
+        listed = _first_of_a_list(text, tokens, found)
+        if listed is not None:  # "Krostitz und Zschölkau", "Eilenburg oder Delitzsch"
+            found = [listed]
         _, start, end, _ = found[0]
         # A second exact name beside it ("Beerendorf, Delitzsch") lets the resolver pick
         # the Ortsteil of that Gemeinde.
@@ -141,6 +145,24 @@ class PlaceScanner:
             return []
         needed = CUED_TYPO if cued or alone else SURE_TYPO
         return [(p, s) for p, s in matches if s >= needed]
+
+
+_LIST_WORDS = frozenset(("und", "oder", "or", "and", "bzw", "/", "&"))
+
+
+def _first_of_a_list(
+    text: str, tokens: list[_Token], found: list[tuple[float, int, int, list[tuple[Place, float]]]]
+) -> tuple[float, int, int, list[tuple[Place, float]]] | None:
+    """The first of two exact names joined by "und"/"oder"/"/" ("wir wohnen in Krostitz und
+    Zschölkau", "Eilenburg oder Delitzsch"): people name where they are first. A name
+    beside a comma is left to the resolver ("Beerendorf, Delitzsch" names the Ortsteil)."""
+    exact = sorted((f for f in found if f[0] >= 100), key=lambda f: f[1])
+    for first, second in pairwise(exact):
+        between = text[tokens[first[2] - 1].end : tokens[second[1]].start]
+        words = between.replace("/", " / ").split()
+        if words and all(fold(w) in _LIST_WORDS or w in _LIST_WORDS for w in words):
+            return first
+    return None
 
 
 # --- need help: for whom and when ---------------------------------------------------------
