@@ -1524,3 +1524,15 @@ def test_time_ranges_and_emoji_clauses(
 )
 def test_the_first_of_a_list_of_places(understander: Understander, text: str, place: str) -> None:
     assert understander.read(text).place_name == place
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ich würde gern einen Spieleabend im Gemeindehaus organisieren",
+        "We would like to organise a clothes swap in Taucha",
+        "Für einen Bücherflohmarkt in Zwochau suche Mitstreiter",
+    ],
+)
+def test_organising_something_new_is_an_idea(understander: Understander, text: str) -> None:
+    assert understander.read(text).intent == "idea"
