@@ -1538,3 +1538,11 @@ def test_the_first_of_a_list_of_places(understander: Understander, text: str, pl
 )
 def test_organising_something_new_is_an_idea(understander: Understander, text: str) -> None:
     assert understander.read(text).intent == "idea"
+
+
+def test_a_message_that_wants_nothing_we_offer_names_no_area(understander: Understander) -> None:
+    reading = understander.read("Wer hat gestern gewonnen, Lok oder Chemie? Fußball ist toll")
+    assert reading.intent is None
+    assert reading.interests == ()
+    # an area said alone is kept for the conversation, whatever the menu choice
+    assert understander.read("Fußball").interests == ("sport",)

@@ -369,7 +369,8 @@ class Understander:
         top = self.interests.confident_ids(found, limit=3)
         # "Feuerwehr, Krostitz, abends", "abends in Krostitz": only where, when, in what area
         named = bool(top) or place is not None or bool(cues.time_slots(rest, self._time_slots))
-        guess = self.intents.guess(text, top, named and self._only_slots(rest))
+        only_slots = named and self._only_slots(rest)
+        guess = self.intents.guess(text, top, only_slots)
         intent = guess.intent
         if intent == EVENTS and _AUDIENCE.search(rest):  # who comes along comes last
             found = self._then(self._interests(_AUDIENCE.sub(" ", rest)), found)
@@ -377,7 +378,9 @@ class Understander:
         if intent == IDEA and _IDEA_MEANS.search(rest):  # a bus for the village comes last
             found = self._then(self._interests(_IDEA_MEANS.sub(" ", rest)), found)
             top = self.interests.confident_ids(found, limit=3)
-        if intent in NO_INTERESTS:  # a need or a question names no area to help in
+        # a need or a question names no area to help in, nor does a message that wants
+        # nothing we offer ("Verkaufe Kinderwagen"); an area said alone ("Fußball") is kept
+        if intent in NO_INTERESTS or (intent is None and not only_slots):
             top = []
         subtopics = tuple(s.subtopic for s in found if s.id in top and s.subtopic)
         question = cues.is_question(text)
