@@ -125,6 +125,7 @@ _INCIDENTAL = re.compile(
     ),
     re.IGNORECASE,
 )
+_VILLAGE_WORDS = r"\b(?:dorf|dorfe|dorfes|dörfer|dörfern|village|villages)\b"
 # Words that sound like an area but say how or what it costs: "nicht fest verpflichten",
 # "feste Termine" (no Fest), "Fahrtkosten", "Altersgrenze", "Vereinskram", "mit der Familie".
 _GENERIC = re.compile(
@@ -137,7 +138,7 @@ _GENERIC = re.compile(
             r"\bvereins(?:kram|sachen|zeug|dinge|krams)\b",
             # where or what kind, not in what area: "für mein Dorf" (village life comes after
             # the activity's areas, see _VILLAGE), "Veranstaltungen", "Kalender"
-            r"\b(?:dorf|dorfes|dörfer|dörfern|village)\b",
+            _VILLAGE_WORDS,
             # "in meiner Freizeit" is when, not the youth work area's "Freizeit"; "nach
             # Feierabend" is the evening, no celebration
             r"\bfreizeit\b|\bfree\s+time\b|\bspare\s+time\b|\bfeierabend\w*",
@@ -170,7 +171,7 @@ _GENERIC = re.compile(
 )
 # "im Dorf", "für unser Dorf", "in den Dörfern": where, said of the village's own life, so
 # village life follows the activity's areas (it is the area when nothing else is named)
-_VILLAGE = re.compile(r"\b(?:dorf|dorfe|dorfes|dörfer|dörfern|village|villages)\b", re.IGNORECASE)
+_VILLAGE = re.compile(_VILLAGE_WORDS, re.IGNORECASE)
 # Who comes along to an event ("für Familien mit Kindern", "mit den Kindern") comes after
 # the event's own area; alone, it is the area asked about.
 _AUDIENCE = re.compile(
