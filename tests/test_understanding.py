@@ -1534,6 +1534,8 @@ def test_the_first_of_a_list_of_places(understander: Understander, text: str, pl
         "Ich würde gern einen Spieleabend im Gemeindehaus organisieren",
         "We would like to organise a clothes swap in Taucha",
         "Für einen Bücherflohmarkt in Zwochau suche Mitstreiter",
+        "Ich hätte Lust, im Pfarrgarten einen Filmabend zu organisieren",
+        "I want to start an English conversation club in Eilenburg",
     ],
 )
 def test_organising_something_new_is_an_idea(understander: Understander, text: str) -> None:
