@@ -1548,3 +1548,22 @@ def test_a_message_that_wants_nothing_we_offer_names_no_area(understander: Under
     assert reading.interests == ()
     # an area said alone is kept for the conversation, whatever the menu choice
     assert understander.read("Fußball").interests == ("sport",)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # one day named with "den" or a clock time is one occasion
+        ("Wir brauchen noch Streckenposten für den Sonntag", "once"),
+        ("Arbeitseinsatz am Dorfteich, Samstag 9 Uhr, Handschuhe gibt es", "once"),
+        ("Jeden Samstag 9 Uhr treffen wir uns zum Training", "regular"),
+    ],
+)
+def test_one_day_named_with_den_or_a_clock_is_one_occasion(
+    understander: Understander, text: str, kind: str
+) -> None:
+    assert understander.read(text).time_kind == kind
+
+
+def test_saxon_days_with_a_doubled_vowel(understander: Understander) -> None:
+    assert understander.read("Am Samsdaach gönnt ich helfen").time_slots == ("weekend",)

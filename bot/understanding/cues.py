@@ -347,8 +347,10 @@ _ONCE_OCCASION = compile_folded(
     r"(?:im|anfang|ende|mitte|bis|in|early|late|end of) (?:\S+ )?(?:januar|februar|marz|april|"
     r"mai|juni|juli|august|september|oktober|november|dezember|january|february|march|june|"
     r"july|october|december)|"
-    # one named day: "am Donnerstag" (with -s, "am Samstagvormittags", a habit or a wish)
-    rf"am {_DAYS}(?! ?(?:vormittag|nachmittag|abend|morgen|mittag)?s\b)|"
+    # one named day: "am Donnerstag", "für den Sonntag", "Samstag 9 Uhr" (with -s, "am
+    # Samstagvormittags", a habit or a wish)
+    rf"(?:am|fur den|den|diesen) {_DAYS}(?! ?(?:vormittag|nachmittag|abend|morgen|mittag)?s\b)|"
+    rf"{_DAYS} (?:um |ab )?\d{{1,2}} uhr|"
     # help at a named occasion: "beim Dorffest", "zum Weihnachtsmarkt", "bei der Wahl" (the
     # weekly market is no occasion)
     r"(?:beim|bei der|bei dem|bei einem|bei unserem|bei unserer|zum|zur|fur das|fur den|"
@@ -504,15 +506,15 @@ def _free_clauses(text: str) -> list[str]:
 
 
 # Saxon and spoken day names: "Samsdach", "Sonnahmds", "Freitach", "Donnerschdach"
-_SAXON_DAYS = (
-    (re.compile(r"\bsams(?:dach|dag|tach)"), "samstag"),
+_SAXON_DAYS = (  # a long vowel may be written twice: "Samsdaach", "Freitaach"
+    (re.compile(r"\bsams(?:d|t)a+(?:ch|g)"), "samstag"),
     (re.compile(r"\bsonn(?:ahmd|amd|ohmd)"), "sonnabend"),
     (re.compile(r"\bsunn(?:ahmd|amd|ohmd)"), "sonnabend"),
-    (re.compile(r"\b(?:sonntach|sunntach|sunndach)"), "sonntag"),
-    (re.compile(r"\bfreit(?:ach|aach)"), "freitag"),
-    (re.compile(r"\bmon(?:t|d)ach"), "montag"),
-    (re.compile(r"\bdiens(?:t|d)ach"), "dienstag"),
-    (re.compile(r"\bdonners(?:ch)?(?:t|d)ach"), "donnerstag"),
+    (re.compile(r"\b(?:sonnta+ch|sunnta+ch|sunnda+ch)"), "sonntag"),
+    (re.compile(r"\bfreita+ch"), "freitag"),
+    (re.compile(r"\bmon(?:t|d)a+ch"), "montag"),
+    (re.compile(r"\bdiens(?:t|d)a+ch"), "dienstag"),
+    (re.compile(r"\bdonners(?:ch)?(?:t|d)a+ch"), "donnerstag"),
 )
 # "18:30", "17.30 Uhr": the hour, so that splitting at punctuation keeps it
 _CLOCK_COLON = re.compile(r"\b([01]?\d|2[0-3]):[0-5]\d\b")
