@@ -1567,3 +1567,18 @@ def test_one_day_named_with_den_or_a_clock_is_one_occasion(
 
 def test_saxon_days_with_a_doubled_vowel(understander: Understander) -> None:
     assert understander.read("Am Samsdaach gönnt ich helfen").time_slots == ("weekend",)
+
+
+@pytest.mark.parametrize(
+    ("text", "areas"),
+    [
+        # "Technik" beside a stage or a festival is stage technology, else computers
+        ("Die Theatergruppe sucht Leute für Technik und Kostüme", ("kultur",)),
+        ("Ich plane ein Sommerkino im Park und suche Leute für die Technik", ("kultur",)),
+        ("Ich kenne mich mit Technik aus und könnte Vereinen bei der Website helfen", ("digital",)),
+    ],
+)
+def test_technik_on_a_stage_is_culture(
+    understander: Understander, text: str, areas: tuple[str, ...]
+) -> None:
+    assert understander.read(text).interests[: len(areas)] == areas

@@ -245,6 +245,14 @@ _AGE = re.compile(
     r"\b\w*durchschnittsalter\b|\balter\s*:?\s*\d",
     re.IGNORECASE,
 )
+# "Technik" beside a stage, a show or a festival is stage technology ("Bühnenbau, Technik,
+# Kostüme", "Open-Air-Kino … Wer hilft bei Technik?"), not computers
+_STAGE = re.compile(
+    r"\b\w*(?:bühne|theater|kino|konzert|kostüm|krippenspiel|karneval|fasching|aufführung|"
+    r"veranstaltung|festival)\w*|\b\w*fest\b|\b(?:licht|ton)\b",
+    re.IGNORECASE,
+)
+_TECHNIK = re.compile(r"\btechnik\b", re.IGNORECASE)
 # Care for things is no health care: "die Pflege des Friedhofs", "Gräber pflegen", "Kontakte
 # pflegen" – the thing cared for names the area. Care for people ("Angehörige pflegen") stays.
 _PEOPLE = (
@@ -426,6 +434,8 @@ class Understander:
         or where it is done come after the activity's area, not instead of it ("die Website
         unseres Selbsthilfevereins": digital, then gesundheit)."""
         village = bool(_VILLAGE.search(text))
+        if _STAGE.search(text):
+            text = _TECHNIK.sub("veranstaltungstechnik", text)
         text = _GENERIC.sub(" ", _INCIDENTAL.sub(" ", text))
         youth_section = bool(_KIDS_OF_ORGANISATION.search(text))
         text = _OLD_THINGS.sub("historische ", _KIDS_OF_ORGANISATION.sub("", text))
