@@ -1582,3 +1582,19 @@ def test_technik_on_a_stage_is_culture(
     understander: Understander, text: str, areas: tuple[str, ...]
 ) -> None:
     assert understander.read(text).interests[: len(areas)] == areas
+
+
+@pytest.mark.parametrize(
+    ("text", "areas"),
+    [
+        # English is a language here, not homework; the school holidays are a time
+        ("Is there any volunteering in English around Taucha?", ()),
+        ("Ich gebe gern Nachhilfe in Englisch", ("kinder-jugend",)),
+        ("In den Herbstferien würde ich gern im Tierheim helfen", ("umwelt",)),
+        ("Ich würde im Ferienlager als Betreuer mitfahren", ("kinder-jugend",)),
+    ],
+)
+def test_english_and_school_holidays_are_no_school_work(
+    understander: Understander, text: str, areas: tuple[str, ...]
+) -> None:
+    assert understander.read(text).interests == areas

@@ -156,6 +156,9 @@ _GENERIC = re.compile(
             # "liebes Team", "als Team": a team is who, no youth work's "Teamer"; a custom
             # that "stirbt aus" names no hospice
             r"\bteams?\b|\baus(?:zu)?sterben\b|\bstirbt\s+(?:\S+\s+){0,3}?aus\b",
+            # the school holidays are when ("in den Schulferien"), not the youth area; a
+            # holiday camp ("Ferienlager") still is
+            r"\b\w*ferien\b",
             # "das alte Dorffest": old customs, no older people
             r"\balt(?:e|en|er|es)\b(?=\s+\w*(?:fest|feste|feier|markt|brauch\w*|tradition\w*)\b)",
             r"(?:^|[,!?.]\s*)(?:alter|digga|digger|bruder|bro)\b",
