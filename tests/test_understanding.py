@@ -1323,6 +1323,7 @@ def test_asking_whether_helpers_are_wanted_is_volunteering(
     [
         # a Verein's own notice puts the verb later; someone asking for themselves is a need
         "Für unser Sommerfest in Wiedemar werden noch Helfer gesucht",
+        "Kassenwart gesucht! Der Anglerverein Kupsal braucht dich",
         "Hat noch jemand Lust, mir beim Umzug zu helfen?",
         "Ist jemand da, der mir mit dem Rasen helfen kann?",
     ],

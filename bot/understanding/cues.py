@@ -874,17 +874,24 @@ _ASKS_IF_WANTED = compile_folded(
     r"(?:wird|werden|sind|ist)\s+(?:\S+\s+){0,8}?(?:gesucht|gebraucht)\b|"
     rf"(?:braucht|brauchen|sucht|suchen|nimmt|nehmen|hat|haben)\s+(?:\S+\s+){{1,8}}?"
     rf"noch\s+(?:\S+\s+)?{_HELPERS}\b|"
-    r"(?:\S+\s+){0,3}?gesucht$|"
     r"(?:do|does)\s+(?:\S+\s+){1,4}?(?:still\s+)?need\s+(?:more\s+|any\s+|some\s+)?"
     r"(?:help|volunteers|helpers|hands|people)\b)"
     r"|\b(?:braucht|brauchtet|sucht|nehmt)\s+ihr\b"
 )
-_SENTENCE_END = re.compile(r"[.!?;:\n–]+")
+# "Leihoma gesucht?" asks; "Trainer gesucht!" is a Verein's notice
+_WANTED_ASKED = compile_folded(r"^(?:\S+\s+){0,3}?gesucht$")
+_SENTENCE = re.compile(r"([^.!?;:\n–]+)([.!?;:\n–]*)")
 
 
 def asks_if_wanted(text: str) -> bool:
     """A sentence asks whether helpers are still wanted, or tells "ihr" they need some."""
-    return any(_ASKS_IF_WANTED.search(fold(s)) for s in _SENTENCE_END.split(text))
+    for match in _SENTENCE.finditer(text):
+        sentence = fold(match.group(1))
+        if _ASKS_IF_WANTED.search(sentence):
+            return True
+        if "?" in match.group(2) and _WANTED_ASKED.search(sentence):
+            return True
+    return False
 
 
 def direction(text: str) -> str | None:
