@@ -73,6 +73,10 @@ def is_ordinary_word(word: str) -> bool:
     )
 
 
+# a candidate name: its score, first and last token, and the places it may name
+_Found = tuple[float, int, int, list[tuple[Place, float]]]
+
+
 class PlaceScanner:
     """Finds the place a whole sentence names, if any."""
 
@@ -83,7 +87,7 @@ class PlaceScanner:
         """The place and the character span of its name in `text` (to read around it)."""
         text = _REGION.sub(lambda m: " " * len(m.group()), text)
         tokens = _tokens(text[:400])
-        found: list[tuple[float, int, int, list[tuple[Place, float]]]] = []
+        found: list[_Found] = []
         taken: set[int] = set()
         for size in range(MAX_SPAN, 0, -1):
             for start in range(len(tokens) - size + 1):
@@ -150,9 +154,7 @@ class PlaceScanner:
 _LIST_WORDS = frozenset(("und", "oder", "or", "and", "bzw", "/", "&"))
 
 
-def _first_of_a_list(
-    text: str, tokens: list[_Token], found: list[tuple[float, int, int, list[tuple[Place, float]]]]
-) -> tuple[float, int, int, list[tuple[Place, float]]] | None:
+def _first_of_a_list(text: str, tokens: list[_Token], found: list[_Found]) -> _Found | None:
     """The first of two exact names joined by "und"/"oder"/"/" ("wir wohnen in Krostitz und
     Zschölkau", "Eilenburg oder Delitzsch"): people name where they are first. A name
     beside a comma is left to the resolver ("Beerendorf, Delitzsch" names the Ortsteil)."""
