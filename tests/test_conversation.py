@@ -106,6 +106,29 @@ def test_a_correction_changes_that_slot_only(tmp_path: Path, content: Content) -
 
 
 @pytest.mark.slow
+def test_a_correction_at_the_offers_is_no_no_thanks(tmp_path: Path, content: Content) -> None:
+    """'nee, ich wohne in Zschortau' takes back the place, it does not press 'Nein, danke';
+    the offers are listed again for the new place, and again for a new time."""
+    chat = Transcript.of(
+        tmp_path,
+        "Ich würde gern bei der Feuerwehr in Krostitz helfen, am liebsten abends",
+        "regelmäßig",
+        "nee, ich wohne in Zschortau",
+        "nein, lieber am Wochenende",
+        "nein danke",
+    )
+    goodbye = q(content, "goodbye").split("!")[0]
+    assert chat.asked(q(content, "ask_lotse")) == [1, 2, 3]
+    assert "Verstanden" in chat.answers[2] and "Zschortau" in chat.answers[2]
+    assert "Verstanden" in chat.answers[3] and "Wochenende" in chat.answers[3]
+    # Krostitz is no longer "vor Ort": the list was made again for Zschortau
+    assert content.text("distance_here", "de") in chat.answers[1]
+    assert content.text("distance_here", "de") not in chat.answers[2]
+    assert chat.asked(goodbye) == [4]  # only the plain "nein danke" says goodbye
+    assert_understood(chat)
+
+
+@pytest.mark.slow
 def test_need_help_in_one_sentence(tmp_path: Path, content: Content) -> None:
     chat = Transcript.of(
         tmp_path, "Ich brauche Hilfe beim Einkaufen für meine Nachbarin in Delitzsch"

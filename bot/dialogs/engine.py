@@ -266,7 +266,10 @@ class DialogEngine:
         choice = None if says_more else reading.ordinal
         if choice is not None and -len(shown) <= choice - (choice > 0) < len(shown):
             return Event.button(event.sender, shown[choice - 1 if choice > 0 else choice][1])
-        if reading.yes_no:
+        # "nee, ich wohne in Zschortau", "nein, lieber am Wochenende": a correction, which
+        # the step reads as such – no "Nein, danke" pressed
+        corrects = says_more or bool(reading.time_slots or reading.time_kind)
+        if reading.yes_no and not corrects:
             answer = [data for label, data in shown if _answer_word(label) == reading.yes_no]
             if len(answer) == 1:
                 return Event.button(event.sender, answer[0])
@@ -437,13 +440,25 @@ class DialogEngine:
         before = before if before is not None else understood.snapshot(turn.state.answers)
         if isinstance(given, Typed) and step.facts:
             turn.state.answers |= extract(step.facts, given.text, self.content.dialog.travel)
-        result: Result = await KINDS[step.kind].handle(turn, name, step, given)
+        changed = isinstance(given, Typed) and understood.snapshot(turn.state.answers) != before
+        # "nee, ich wohne in Zschortau": the "nee" takes back what was said before, it does
+        # not answer the step ("Nein, danke" at the offers)
+        taken_back = changed and reading is not None and reading.yes_no == "no"
+        result: Result = (
+            Stay([], missed=False)
+            if taken_back
+            else await KINDS[step.kind].handle(turn, name, step, given)
+        )
         if isinstance(result, Stay) and result.missed and reading is not None:
             result = await self._read_instead(turn, name, step, reading, result)
         quiet = step.save if step.kind == "choice" else None
         pressed = isinstance(given, Pressed) and turn.reading is None  # not typed out
         confirmed = [] if pressed else self._confirmed(turn, before, quiet)
         turn.confirmed = turn.confirmed or bool(confirmed)
+        if isinstance(result, Stay) and changed and step.kind == "offers":
+            return confirmed + await self._enter(turn, name)  # new place or time, new offers
+        if taken_back:
+            return confirmed + self._prompt(turn)
         if isinstance(result, Stay):
             return self._stay(turn, step, result, confirmed, given)
         return confirmed + result.messages + await self._go(turn, result)
