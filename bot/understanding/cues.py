@@ -293,9 +293,13 @@ _ONCE = compile_folded(
     r"(?:ein )?einzige[ns]? mal|not am mann|bei bedarf|wenn bedarf|when needed|if needed|"
     r"as needed|ausnahmsweise) "
 )
+# the months, folded, in German and in English where it spells them otherwise
+_MONTH_NAMES = (
+    r"januar|februar|marz|april|mai|juni|juli|august|september|oktober|november|dezember|"
+    r"january|february|march|may|june|july|october|december"
+)
 _MONTHS = (
-    r"(?:januar|februar|marz|april|mai|juni|juli|august|september|oktober|november|dezember|"
-    r"january|february|march|may|june|july|october|december|sommer|herbst|winter|fruhling|"
+    rf"(?:{_MONTH_NAMES}|sommer|herbst|winter|fruhling|"
     r"fruhjahr|summer|autumn|fall|spring|\w*ferien|holidays?|urlaub)"
 )
 # A period of days or weeks is one stretch of time, not a habit: "zwei Wochen im März",
@@ -338,15 +342,13 @@ _ONCE_OCCASION = compile_folded(
     r"lauf|turnier)\w*|"
     # a date: "am 14. März", "am 3.5.", "on 12 May", "nächste Woche", "next week" (but an
     # age range is no date: "mit den 10-16-Jährigen")
-    r"(?:am|on|den) \d{1,2} (?:(?:0?[1-9]|1[0-2])(?! jahr)|januar|februar|marz|april|mai|juni|"
-    r"juli|august|september|oktober|november|dezember|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|oct|nov|dez|"
-    r"dec|january|february|march|may|june|july|october|december)|"
+    rf"(?:am|on|den) \d{{1,2}} (?:(?:0?[1-9]|1[0-2])(?! jahr)|{_MONTH_NAMES}|jan|feb|mar|apr|jun|"
+    r"jul|aug|sep|sept|okt|oct|nov|dez|dec)|"
     r"(?:next|nachste|kommende|diese) (?:week|woche)|"
     # a month named ("im Oktober", "Ende April", "in June"): when a single thing happens; a
     # rhythm beside it wins ("ab Oktober jeden Dienstag")
-    r"(?:im|anfang|ende|mitte|bis|in|early|late|end of) (?:\S+ )?(?:januar|februar|marz|april|"
-    r"mai|juni|juli|august|september|oktober|november|dezember|january|february|march|june|"
-    r"july|october|december)|"
+    # ("may" is also the verb: the English month counts only in a date)
+    rf"(?:im|anfang|ende|mitte|bis|in|early|late|end of) (?:\S+ )?(?!may\b)(?:{_MONTH_NAMES})|"
     # one named day: "am Donnerstag", "für den Sonntag", "Samstag 9 Uhr" (with -s, "am
     # Samstagvormittags", a habit or a wish)
     rf"(?:am|fur den|den|diesen) {_DAYS}(?! ?(?:vormittag|nachmittag|abend|morgen|mittag)?s\b)|"
