@@ -1599,3 +1599,31 @@ def test_english_and_school_holidays_are_no_school_work(
     understander: Understander, text: str, areas: tuple[str, ...]
 ) -> None:
     assert understander.read(text).interests == areas
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # a message that opens by asking where something is on or can be joined wants to go
+        ("Gibt es einen Lauftreff in Schkeuditz?", "events"),
+        ("Wo finde ich einen Töpferkurs in der Nähe von Taucha?", "events"),
+        ("Gibt es in Krostitz eine Theatergruppe, bei der man mitspielen kann?", "events"),
+        ("Gibt es Seniorennachmittage in Zschortau? Mein Vater ist viel allein.", "events"),
+        # … unless it asks for helpers or where the writer could help
+        ("Ich spiele Posaune. Gibt es einen Posaunenchor, der Verstärkung sucht?", "volunteer"),
+        ("Gibt es ein Tierheim in Delitzsch, wo ich Katzen streicheln kann?", "volunteer"),
+        ("Is there a church choir in Delitzsch I could join?", "volunteer"),
+    ],
+)
+def test_asking_what_is_there_is_going_out(
+    understander: Understander, text: str, intent: str
+) -> None:
+    assert understander.read(text).intent == intent
+
+
+def test_what_is_there_opens_the_message() -> None:
+    assert cues.asks_whats_there("Gibt es einen Spieleabend in Delitzsch?")
+    # a later question about a group follows what the writer said first
+    assert not cues.asks_whats_there("Ich würde gern Kröten retten. Gibt es da eine Gruppe?")
+    assert not cues.asks_whats_there("Gibt es einen Spieleabend in Delitzsch.")  # no question
+    assert not cues.asks_whats_there("Gibt es einen Fahrdienst für Ältere?")  # a service

@@ -896,6 +896,34 @@ def asks_if_wanted(text: str) -> bool:
     return False
 
 
+# A question for something to go to or join ("Gibt es einen Lauftreff in Schkeuditz?", "Wo
+# finde ich Gottesdienste an Heiligabend?", "Is there a Halloween party for kids?") wants to
+# know what is on – unless it asks for helpers, help or a service ("Gibt es einen Fahrdienst?").
+_ASKS_WHATS_THERE = compile_folded(
+    r"^(?:(?:hallo|hi|hey|moin|servus|guten tag|hello)\s+)?(?:"
+    r"gibt es|gibts|gibt s|wo gibt es|wo finde ich|wo findet man|wo kann man|wo kann ich|"
+    r"is there|are there|where can i|where can we)\b"
+)
+_NO_OUTING = compile_folded(
+    r"\b(?:\w*helf\w*|\w*hilf\w*|help\w*|\w*ehrenamt\w*|engag\w*|freiwillig\w*|volunteer\w*|"
+    r"\w*unterstutz\w*|verstarkung|\w*such\w*|\w*brauch\w*|mitarbeit\w*|mithelf\w*|jemand\w*|"
+    r"wer|leute|menschen|need\w*|support\w*|\w*dienst\w*|\w*pate\w*|\w*paten|beratung\w*|"
+    r"\w*begleit\w*|anpack\w*|einbring\w*|aushelf\w*|gesucht|gebraucht|verein\w*|mitglied\w*|"
+    r"\w*hilfe|bedarf|forderung|service|gruppe|group|da|dafur|die|den|eins|for that|"
+    r"fur (?:mich|ihn|sie|uns)|(?:wo|where) (?:ich|i)|(?:i|ich) (?:could|can|konnte|kann)|join)\b"
+)
+
+
+def asks_whats_there(text: str) -> bool:
+    """The message opens with a question where something is on or can be joined, not for
+    helpers or help."""
+    match = _SENTENCE.search(text)
+    if match is None or "?" not in match.group(2):
+        return False
+    sentence = fold(match.group(1))
+    return bool(_ASKS_WHATS_THERE.search(sentence)) and not _NO_OUTING.search(sentence)
+
+
 def direction(text: str) -> str | None:
     """'receiver' when someone else is to help the writer or their relative, 'doer' when the
     writer (or a relative of theirs) would help others, None when neither (or both) is said.

@@ -36,6 +36,8 @@ MIN_SCORE = -0.6  # below this, no intent (the message wants nothing we offer)
 VOLUNTEER = "volunteer"
 NEED_HELP = "need_help"
 VEREIN = "verein"
+IDEA = "idea"
+EVENTS = "events"
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,11 @@ class IntentModel:
         if cues.own_group(text) and VOLUNTEER in scores:  # friends or colleagues, no Verein
             scores[VOLUNTEER] += DIRECTION
             scores[VEREIN] = scores.get(VEREIN, 0.0) - DIRECTION
+        if cues.asks_whats_there(text):  # "Gibt es einen Lauftreff?" offers and needs nothing
+            for value in (VOLUNTEER, NEED_HELP, VEREIN, IDEA, NO_INTENT):
+                if value in scores:
+                    scores[value] -= DIRECTION
+            scores[EVENTS] = scores.get(EVENTS, 0.0) + DIRECTION / 2
         if cues.advertises(text):  # "Jetzt klicken: bit.ly/…" asks for nothing we offer
             scores[NO_INTENT] += 2 * DIRECTION
         if (interests or only_slots) and VOLUNTEER in scores:
