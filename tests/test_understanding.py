@@ -1627,3 +1627,42 @@ def test_what_is_there_opens_the_message() -> None:
     assert not cues.asks_whats_there("Ich würde gern Kröten retten. Gibt es da eine Gruppe?")
     assert not cues.asks_whats_there("Gibt es einen Spieleabend in Delitzsch.")  # no question
     assert not cues.asks_whats_there("Gibt es einen Fahrdienst für Ältere?")  # a service
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # trouble told in one's own words is a need, not an offer
+        "hab grad voll den stress mit der miete und weiß nicht an wen ich mich wenden soll",
+        "Seit dem Unfall trau ich mich nicht mehr allein einkaufen. Wohne in Zschortau",
+        "Ich würde gern mal wieder ins Theater, brauche aber Begleitung (Rollstuhl)",
+        "Wir sind am Ende, der Keller steht unter Wasser. Bitte helfen!",
+    ],
+)
+def test_trouble_in_own_words_is_a_need(understander: Understander, text: str) -> None:
+    assert understander.read(text).intent == "need_help"
+
+
+@pytest.mark.parametrize(
+    ("short", "spelled"),
+    [
+        # abbreviations typed on a phone read as the words they stand for
+        ("kann am Sa vorm. helfen", "kann am Samstag vormittags helfen"),
+        ("jeden 2. Mi nachm.", "jeden 2. Mittwoch nachmittags"),
+        ("Fr abend hätte ich Zeit", "Freitag abend hätte ich Zeit"),
+        ("1x/Woche abds", "1x pro Woche abends"),
+        ("am So", "am Sonntag"),
+        ("hab tgl. Zeit", "hab täglich Zeit"),
+    ],
+)
+def test_abbreviated_single_days_and_parts(
+    understander: Understander, short: str, spelled: str
+) -> None:
+    got, want = understander.read(short), understander.read(spelled)
+    assert (got.time_kind, got.time_slots) == (want.time_kind, want.time_slots)
+    assert want.time_slots or want.time_kind  # the spelled-out form says when
+
+
+def test_so_and_do_stay_words_where_they_are_words(understander: Understander) -> None:
+    reading = understander.read("ab so 17 Uhr, nur so zum Spaß, das do ich gern")
+    assert (reading.time_kind, reading.time_slots) == (None, ("evening",))
