@@ -523,11 +523,42 @@ _CLOCK_COLON = re.compile(r"\b([01]?\d|2[0-3]):[0-5]\d\b")
 _CLOCK_DOT = re.compile(r"\b([01]?\d|2[0-3])\.[0-5]\d(?=\s*uhr\b)")
 
 
+# Abbreviations typed on a phone: "tgl.", "vorm.", "nachm.", "abds", "1x/Woche", "wöchentl."
+_SHORT_WORDS = (
+    (re.compile(r"\btgl\b\.?"), "täglich"),
+    (re.compile(r"\bvorm\."), "vormittags"),
+    (re.compile(r"\bnachm\b\.?"), "nachmittags"),
+    (re.compile(r"\babds\b\.?"), "abends"),
+    (re.compile(r"\bwöchentl\b\.?"), "wöchentlich"),
+    (re.compile(r"\bmonatl\b\.?"), "monatlich"),
+    (re.compile(r"(\d+\s*(?:x|mal))\s*/\s*(?:wo|woche)\b\.?"), r"\1 pro woche"),
+    (re.compile(r"(\d+\s*(?:x|mal))\s*/\s*(?:mon|monat)\b\.?"), r"\1 im monat"),
+)
+# One day abbreviated where it can only be a day: "am Sa", "jeden 2. Mi", "Fr abend". "so"
+# and "do" are words too ("nur so", "ab so 17 Uhr"), so they count only after "am", "jeden".
+_ONE_SHORT_DAY = re.compile(
+    r"\b(?:(?P<lead>am|jeden|jede|jedem|immer|nur|außer|ausser|ab|bis|auch|oder|und)\s+"
+    r"(?P<nth>\d\.\s*)?(?P<day>mo|di|mi|fr|sa|so|do)|(?P<bare>mo|di|mi|fr|sa)(?=\.?\s*(?:vorm|"
+    r"nachm|abend|abds|früh|fruh|morgen|mittag|nachmittag|vormittag)))\b\.?"
+)
+
+
+def _one_short_day(match: re.Match[str]) -> str:
+    if match["bare"]:
+        return _DAY_NAMES[match["bare"]] + " "
+    if match["day"] in ("so", "do") and match["lead"] not in ("am", "jeden", "jedem"):
+        return match[0]
+    return f"{match['lead']} {match['nth'] or ''}{_DAY_NAMES[match['day']]}"
+
+
 def _spoken_days(text: str) -> str:
-    """Day names as written: abbreviated lists expanded, Saxon spellings standardised."""
+    """Day names as written: abbreviated lists expanded, Saxon spellings standardised, a single
+    day or part of the day abbreviated where it cannot be another word."""
     for pattern, day in _SAXON_DAYS:
         text = pattern.sub(day, text)
-    return _expand_day_lists(text)
+    for pattern, word in _SHORT_WORDS:
+        text = pattern.sub(word, text)
+    return _ONE_SHORT_DAY.sub(_one_short_day, _expand_day_lists(text))
 
 
 # "16-18 Uhr", "16 bis 18 Uhr", "17:30–19 Uhr": a time range is when it starts
