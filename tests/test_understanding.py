@@ -1666,3 +1666,20 @@ def test_abbreviated_single_days_and_parts(
 def test_so_and_do_stay_words_where_they_are_words(understander: Understander) -> None:
     reading = understander.read("ab so 17 Uhr, nur so zum Spaß, das do ich gern")
     assert (reading.time_kind, reading.time_slots) == (None, ("evening",))
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # where someone lives comes before where they work or see the doctor
+        ("Ich arbeite in Delitzsch und wohne in Zschortau, Tierheim wäre schön", "Zschortau"),
+        ("Ich wohne in Zschortau, arbeite aber in Delitzsch. Feuerwehr wäre toll", "Zschortau"),
+        ("Meine Oma wohnt in Kyhna und muss jeden Montag zum Arzt nach Delitzsch", "Kyhna"),
+        # without a word of living the first village named stays the place
+        ("Von Kyhna zum Arzt nach Delitzsch, wer kann mich fahren?", "Kyhna"),
+        # an Ortsteil beside its Gemeinde is still the Ortsteil
+        ("Ich wohne in Wiedemar, Ortsteil Kölsa, und helfe gern", "Kölsa"),
+    ],
+)
+def test_home_before_work_among_villages(understander: Understander, text: str, place: str) -> None:
+    assert understander.read(text).place_name == place

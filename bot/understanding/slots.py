@@ -32,6 +32,12 @@ _ORGANISATION_BEFORE = re.compile(
     r"grundschule|schule|heimatverein|jugendclub|dorfclub|wehr)$"
 )
 SURE_TYPO, CUED_TYPO = 88, 80  # similarity a typo needs without / right after a cue
+# Where someone lives counts before where they work, shop or see the doctor ("arbeite in
+# Delitzsch und wohne in Storkwitz", "Oma wohnt in Kyhna, muss zum Arzt nach Delitzsch").
+_LIVING = frozenset(
+    "wohne wohnen wohnt wohn lebe leben lebt live lives living wohnhaft daheim hause".split()
+)
+HOME = 10  # added to a name's score when a word of living stands up to three words before
 MAX_SPAN = 3
 
 
@@ -112,8 +118,11 @@ class PlaceScanner:
                 )
                 matches = self._accepted(text, span, cued, alone=len(tokens) == size)
                 if matches:
-                    best = max(score for _, score in matches)
-                    found.append((best + (5 if cued else 0), start, start + size, matches))
+                    best = max(score for _, score in matches) + (5 if cued else 0)
+                    home = cued and any(
+                        t.folded in _LIVING for t in tokens[max(0, start - 4) : start]
+                    )
+                    found.append((best + (HOME if home else 0), start, start + size, matches))
                     if best >= 100:
                         taken |= set(range(start, start + size))
         if not found:
@@ -128,7 +137,10 @@ class PlaceScanner:
         spans = [found[0]] + [f for f in found[1:] if f[0] >= 100]
         names = ", ".join(text[tokens[s].start : tokens[e - 1].end] for _, s, e, _ in spans)
         result = self.resolver.resolve(names)
-        if result.status in ("found", "outside", "ambiguous") and result.place:
+        if result.status == "ambiguous":  # different villages: the one named as home first
+            own = [place for place, _ in found[0][3] if place in result.places]
+            return (own or list(result.places))[0], (tokens[start].start, tokens[end - 1].end)
+        if result.status in ("found", "outside") and result.place:
             return result.place, (tokens[start].start, tokens[end - 1].end)
         return None, None
 
