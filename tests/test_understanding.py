@@ -1683,3 +1683,24 @@ def test_so_and_do_stay_words_where_they_are_words(understander: Understander) -
 )
 def test_home_before_work_among_villages(understander: Understander, text: str, place: str) -> None:
     assert understander.read(text).place_name == place
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # a role in an organisation and "we" need people: the organisation is looking
+        (
+            "Ich bin Kassenwart vom Kleingartenverein Zschortau, beruflich Busfahrer. "
+            "Wir machen im Mai einen Arbeitseinsatz und brauchen noch ein paar Leute.",
+            "verein",
+        ),
+        ("Wir sind der Dorfclub Kletzen und suchen Leute für die Kirmes", "verein"),
+        ("Ich bin Trainerin beim SV Wölpern, wir brauchen Betreuer fürs Ferienlager", "verein"),
+        # a role alone, helping elsewhere, is the writer volunteering
+        ("Ich bin Trainer beim SV Wölpern und würde gern Senioren besuchen", "volunteer"),
+    ],
+)
+def test_a_role_in_an_organisation_that_needs_people(
+    understander: Understander, text: str, intent: str
+) -> None:
+    assert understander.read(text).intent == intent

@@ -1002,6 +1002,33 @@ _ORGANISATION_NEEDS = compile_folded(
 )
 
 
+# Someone writing for their organisation: a role in it ("ich bin Kassenwart vom Angelverein",
+# "Jugendwart der Feuerwehr Rabutz", "wir sind der Heimatverein Grebehna") and "we" need
+# people ("wir brauchen dringend einen Betreuer", "und suchen Leute", "wir bilden aus").
+_ROLE = (
+    r"(?:vorsitzende[rn]?|vorstand\w*|kassenwart\w*|schriftfuhrer\w*|wehrleiter\w*|"
+    r"wehrfuhrer\w*|\w*wart|\w*wartin|trainer\w*|ubungsleiter\w*|\w*leiter|\w*leiterin|"
+    r"koordinator\w*|pfarrer\w*|ortsvorsteher\w*|burgermeister\w*|kantor\w*|mitglied|chair\w*|"
+    r"coordinator|leader|head|president|secretary|treasurer)"
+)
+_SPEAKS_FOR = compile_folded(
+    rf"\b(?:ich bin|bin|i m|i am|als)\s+(?:\S+\s+)?{_ROLE}\s+(?:\S+\s+){{0,2}}?"
+    r"(?:der|des|vom|von|beim|bei|im|in der|of|at)\b|"
+    r"\b(?:wir sind|mir sind|we are|we re)\s+(?:der|die|das|the)\s+\S+"
+)
+_WE_NEED = compile_folded(
+    r"\b(?:wir|mir|we)\s+(?:\S+\s+){0,12}?(?:suchen|brauchen|brauchten|bilden|need|are looking)\b|"
+    r"\b(?:suchen|brauchen|brauchten) (?:wir|mir)\b|\b(?:uns|us) fehl\w*"
+)
+
+
+def speaks_for_organisation(text: str) -> bool:
+    """The writer names their role in an organisation (or speaks as it) and says "we" need
+    people."""
+    folded = fold(text)
+    return bool(_SPEAKS_FOR.search(folded)) and bool(_WE_NEED.search(folded))
+
+
 def organisation_needs(text: str) -> bool:
     """An organisation (named first) says what it lacks."""
     return bool(_ORGANISATION_NEEDS.search(fold(text)))
