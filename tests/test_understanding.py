@@ -1704,3 +1704,18 @@ def test_a_role_in_an_organisation_that_needs_people(
     understander: Understander, text: str, intent: str
 ) -> None:
     assert understander.read(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # an idea said as "die Idee", "wie fang ich … an", "wer macht mit", "würd … organisieren"
+        ("Ich hab die Idee für einen Lauftreff in Krostitz, wer kann mir helfen?", "idea"),
+        ("Tauschregal am Dorfplatz in Kyhna – wie fang ich sowas an?", "idea"),
+        ("ich würd gern nen kleinen flohmarkt im dorf organisieren, wer macht mit?", "idea"),
+        # setting up a phone for someone is no project
+        ("Kann mir jemand mein neues Handy einrichten? Wohne in Krostitz", "need_help"),
+    ],
+)
+def test_ideas_in_more_words(understander: Understander, text: str, intent: str) -> None:
+    assert understander.read(text).intent == intent

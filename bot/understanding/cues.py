@@ -859,6 +859,7 @@ _KIN_DOER = compile_folded(
 # gründen. Wer hilft mir dabei?")
 _FOUNDING = compile_folded(
     r"\b(?:grunden|grunde|ins leben rufen|auf die beine stellen|aufbauen|aufziehen|"
+    r"(?:die|eine|meine|ne|nen) idee|"
     r"starten|start(?:ing)? (?:a|an|our|my)|set(?:ting)? up|found(?:ing)? (?:a|an)|"
     # organising something new with others: "will eins organisieren. Kann mir jemand helfen?",
     # "Hat jemand Lust, das mit mir zu bauen?"
