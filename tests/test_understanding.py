@@ -1719,3 +1719,19 @@ def test_a_role_in_an_organisation_that_needs_people(
 )
 def test_ideas_in_more_words(understander: Understander, text: str, intent: str) -> None:
     assert understander.read(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "interests"),
+    [
+        # a newcomer's language offers help to newcomers: after the activity, or alone
+        ("Ich spreche Paschtu und Deutsch und möchte gern helfen", ("integration",)),
+        ("Ich spreche Ukrainisch und würde bei der Tafel helfen", ("soziales", "integration")),
+        # German or English spoken says nothing about the area
+        ("Ich spreche Englisch und möchte gern helfen", ()),
+    ],
+)
+def test_a_newcomers_language_offers_help_to_newcomers(
+    understander: Understander, text: str, interests: tuple[str, ...]
+) -> None:
+    assert understander.read(text).interests[:2] == interests

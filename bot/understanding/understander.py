@@ -23,6 +23,7 @@ MAX_LENGTH = 1000  # characters read from one message
 ONLY_SLOTS_WORDS = 6  # a message of more words says more than where and when
 KIDS = "kinder-jugend"
 VILLAGE_LIFE = "dorfleben"
+INTEGRATION = "integration"
 
 # Said about the writer, not about the area they want to help in: where they come from,
 # their age, school or retirement, the languages they speak, the child they bring along.
@@ -126,6 +127,16 @@ _INCIDENTAL = re.compile(
     re.IGNORECASE,
 )
 _VILLAGE_WORDS = r"\b(?:dorf|dorfe|dorfes|dörfer|dörfern|village|villages)\b"
+# A newcomer's language spoken ("ich spreche Arabisch und Dari") offers help to newcomers:
+# integration comes after what the writer would do, and is the area when nothing else is.
+_NEWCOMERS_LANGUAGE = re.compile(
+    r"\b(?:spreche|spricht|sprechen|speak|speaks)\s+(?:\w+\s+){0,2}?(?:\w+\s*(?:,|und|and)\s*)?"
+    r"(?:arabisch|arabic|russisch|russian|ukrainisch|ukrainian|polnisch|polish|persisch|"
+    r"persian|farsi|dari|paschtu|pashto|türkisch|turkish|kurdisch|kurdish|tigrinya|somali|"
+    r"rumänisch|romanian|bulgarisch|bulgarian|vietnamesisch|vietnamese|albanisch|albanian|"
+    r"urdu|amharisch|amharic)\b",
+    re.IGNORECASE,
+)
 # Words that sound like an area but say how or what it costs: "nicht fest verpflichten",
 # "feste Termine" (no Fest), "Fahrtkosten", "Altersgrenze", "Vereinskram", "mit der Familie".
 _GENERIC = re.compile(
@@ -437,6 +448,7 @@ class Understander:
         or where it is done come after the activity's area, not instead of it ("die Website
         unseres Selbsthilfevereins": digital, then gesundheit)."""
         village = bool(_VILLAGE.search(text))
+        newcomers = bool(_NEWCOMERS_LANGUAGE.search(text))
         if _STAGE.search(text):
             text = _TECHNIK.sub("veranstaltungstechnik", text)
         text = _GENERIC.sub(" ", _INCIDENTAL.sub(" ", text))
@@ -467,6 +479,8 @@ class Understander:
             aside.append(InterestScore(KIDS, COMPOUND))
         if village:
             aside.append(InterestScore(VILLAGE_LIFE, COMPOUND))
+        if newcomers:
+            aside.append(InterestScore(INTEGRATION, COMPOUND))
         return self._then(found, aside)
 
     def _with_also(self, found: list[InterestScore]) -> list[InterestScore]:
