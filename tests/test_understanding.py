@@ -1735,3 +1735,34 @@ def test_a_newcomers_language_offers_help_to_newcomers(
     understander: Understander, text: str, interests: tuple[str, ...]
 ) -> None:
     assert understander.read(text).interests[:2] == interests
+
+
+@pytest.mark.parametrize(
+    ("text", "interests"),
+    [
+        # words the taxonomy lacked
+        ("Ich könnte im Vereinsheim die Fenster streichen", ("dorfleben",)),
+        ("Ich helfe Vereinen beim Datenschutz", ("digital",)),
+        ("Ich helfe gern beim Mittelaltermarkt auf der Burg", ("kultur",)),
+        ("Wer paddelt beim Drachenbootrennen mit? Ich wäre dabei", ("sport",)),
+        ("Ich würde bei einer Bürgerbefragung helfen, Fragebögen verteilen", ("beteiligung",)),
+        # the village hall as a venue comes after what is done there
+        ("Ich biete einen Malkurs im Gemeindesaal an", ("kultur", "dorfleben")),
+    ],
+)
+def test_more_words_for_areas(
+    understander: Understander, text: str, interests: tuple[str, ...]
+) -> None:
+    assert understander.read(text).interests[: len(interests)] == interests
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # an FAQ topic named in a message that asks nothing is no question
+        ("Ich helfe Vereinen beim Datenschutz", "volunteer"),
+        ("Ich helfe Vereinen beim Datenschutz – was muss ich beachten?", "question"),
+    ],
+)
+def test_a_question_asks(understander: Understander, text: str, intent: str) -> None:
+    assert understander.read(text).intent == intent

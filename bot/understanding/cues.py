@@ -167,6 +167,20 @@ def is_question(text: str) -> bool:
     return words[0] in QUESTION_STARTS - {"brauche", "brauch", "habe", "bin", "ist", "sind", "hat"}
 
 
+# words that ask inside a sentence: "ich möchte anfragen, ob …", "bin 15, darf ich …"
+_ASKING = compile_folded(
+    r"\b(?:ob|frage|fragen|anfragen|darf ich|muss ich|kann ich|brauch ich|brauche ich|bin ich|"
+    r"wie|was|wo|wann|warum|welche\w*|wer|whether|how|what|where|when|why|which|"
+    r"loschen|losche|loscht|delete)\b"
+)
+
+
+def asks_anything(text: str) -> bool:
+    """Whether a message asks anything at all: a question mark or a word that asks. "Ich
+    helfe beim Datenschutz" names an FAQ topic but asks nothing."""
+    return is_question(text) or bool(_ASKING.search(fold(text)))
+
+
 # --- navigation ----------------------------------------------------------------------
 
 NAV_WORDS = 4  # a longer message is about something, even if it starts with "hallo"

@@ -38,6 +38,7 @@ NEED_HELP = "need_help"
 VEREIN = "verein"
 IDEA = "idea"
 EVENTS = "events"
+QUESTION = "question"
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,8 @@ class IntentModel:
                 if value in scores:
                     scores[value] -= DIRECTION
             scores[EVENTS] = scores.get(EVENTS, 0.0) + DIRECTION / 2
+        if QUESTION in scores and not cues.asks_anything(text):  # a topic named, nothing asked
+            scores[QUESTION] -= DIRECTION
         if cues.advertises(text):  # "Jetzt klicken: bit.ly/…" asks for nothing we offer
             scores[NO_INTENT] += 2 * DIRECTION
         if (interests or only_slots) and VOLUNTEER in scores:

@@ -214,7 +214,8 @@ _BESIDE = tuple(
         r"elderly(?:\s+people)?|older\s+people|seniors)\b",
         # venue
         r"\b(?:in|an|at)\s+(?:der|einer|the|a|unserer|unsere[mr]?)?\s*\w*(?:bibliothek|"
-        r"bücherei|schule|library|school)\b|\bim\s+\w*(?:gemeindehaus|rathaus)\b",
+        r"bücherei|schule|library|school)\b|"
+        r"\b(?:im|ins|ans|am|vom|beim)\s+\w*(?:gemeindehaus|gemeindesaal|rathaus|vereinsheim)\b",
     )
 )
 # An idea's means of transport ("ein Bürgerbus", "eine Mitfahrbank") is what it would set
