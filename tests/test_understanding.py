@@ -1766,3 +1766,34 @@ def test_more_words_for_areas(
 )
 def test_a_question_asks(understander: Understander, text: str, intent: str) -> None:
     assert understander.read(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("short", "spelled"),
+    [
+        # "WE" is the weekend, "18h" six o'clock, as spelled out
+        ("jedes 2. WE hab ich Zeit", "jedes 2. Wochenende hab ich Zeit"),
+        ("WE und abends", "Wochenende und abends"),
+        ("17-19h hätte ich Zeit", "17-19 Uhr hätte ich Zeit"),
+    ],
+)
+def test_weekend_and_hours_abbreviated(
+    understander: Understander, short: str, spelled: str
+) -> None:
+    got, want = understander.read(short), understander.read(spelled)
+    assert (got.time_kind, got.time_slots) == (want.time_kind, want.time_slots)
+    assert want.time_slots
+
+
+@pytest.mark.parametrize(
+    ("text", "slots"),
+    [
+        # the weekend and the evenings of the week; a Saturday evening is the weekend
+        ("am Wochenende und abends", ("evening", "weekend")),
+        ("samstags gegen Abend", ("weekend",)),
+        # shouted in capitals, "WE" is a word
+        ("WE NEED HELP WITH OUR GARDEN", ()),
+    ],
+)
+def test_weekend_and_evenings(understander: Understander, text: str, slots: tuple) -> None:
+    assert understander.read(text).time_slots == slots

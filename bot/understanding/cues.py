@@ -421,7 +421,7 @@ def time_kind(
     "any" only when the message says both (or that it does not matter which).
     `occasions=False`: a named occasion ("Pflanzaktionen") is what someone asks about
     (events), not a single time they offer."""
-    folded = fold(_spoken_days(text.lower()))
+    folded = fold(_spoken_days(text))
     padded = f" {_without_greetings(folded)} "
     if compared := _COMPARED.search(padded):
         return "once" if compared.group("once") else "regular"  # "eher einmalig als dauerhaft"
@@ -510,7 +510,7 @@ def _free_clauses(text: str) -> list[str]:
     raw = re.sub(
         r"[,.;:!?()\u2600-\u27bf\U0001f300-\U0001faff]",
         " , ",
-        _clock_hours(_spoken_days(text.lower())),
+        _clock_hours(_spoken_days(text)),
     )
     clauses = [_without_greetings(fold(c)) for c in _CLAUSE_SPLIT.split(raw) if fold(c)]
     # "after work", "nach der Arbeit" say when someone is free, not when they work
@@ -565,9 +565,17 @@ def _one_short_day(match: re.Match[str]) -> str:
     return f"{match['lead']} {match['nth'] or ''}{_DAY_NAMES[match['day']]}"
 
 
+# "WE", "Wo-Ende": the weekend, written in capitals (English "we" is a word)
+_WEEKEND_CAPS = re.compile(r"\bWE\b|\bWo-?[Ee]nde\b")
+
+
 def _spoken_days(text: str) -> str:
-    """Day names as written: abbreviated lists expanded, Saxon spellings standardised, a single
-    day or part of the day abbreviated where it cannot be another word."""
+    """Day names as written, lower case: abbreviated lists expanded, Saxon spellings
+    standardised, a single day or part of the day abbreviated where it cannot be another
+    word."""
+    if text != text.upper():  # in a message shouted in capitals "WE" is a word
+        text = _WEEKEND_CAPS.sub("wochenende", text)
+    text = text.lower()
     for pattern, day in _SAXON_DAYS:
         text = pattern.sub(day, text)
     for pattern, word in _SHORT_WORDS:
@@ -581,7 +589,12 @@ _CLOCK_RANGE = re.compile(
 )
 
 
+# "18h", "17-19h", "ab 9h": hours written with an h
+_CLOCK_H = re.compile(r"\b([01]?\d|2[0-3])(?:[:.][0-5]\d)?\s*h\b")
+
+
 def _clock_hours(text: str) -> str:
+    text = _CLOCK_H.sub(r"\1 uhr", text)
     text = _CLOCK_DOT.sub(r"\1", _CLOCK_COLON.sub(r"\1 uhr", text))
     return _CLOCK_RANGE.sub(r"\1 uhr", text)
 
@@ -710,11 +723,12 @@ def _single_occasion(words: Sequence[str], index: int) -> bool:
 
 
 def _weekend_evening(clause: str) -> bool:
-    """'samstagabend', 'Saturday evenings': the evening of a weekend day is the weekend."""
-    words = clause.split()
+    """'samstagabend', 'Saturday evenings': the evening of a weekend day is the weekend
+    ('am Wochenende und abends' names the evenings of the week too)."""
+    words = [w for w in clause.split() if w not in ("gegen", "am", "zum", "in", "the")]
     for index, word in enumerate(words):
         if word.startswith(WEEKEND_DAYS) and (
-            "abend" in word or any(_is_part(w, EVENING_PARTS) for w in words[index + 1 : index + 3])
+            "abend" in word or any(_is_part(w, EVENING_PARTS) for w in words[index + 1 : index + 2])
         ):
             return True
     return False
