@@ -1797,3 +1797,15 @@ def test_weekend_and_hours_abbreviated(
 )
 def test_weekend_and_evenings(understander: Understander, text: str, slots: tuple) -> None:
     assert understander.read(text).time_slots == slots
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # asking where something is on names only an area, but asks: no volunteering
+        "Gibt es Radtouren, bei denen man einfach mitmachen kann?",
+        "Wo finde ich einen Gottesdienst am Ostersonntag in Krostitz?",
+    ],
+)
+def test_what_is_there_with_only_an_area(understander: Understander, text: str) -> None:
+    assert understander.read(text).intent == "events"

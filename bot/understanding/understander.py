@@ -393,7 +393,8 @@ class Understander:
         top = self.interests.confident_ids(found, limit=3)
         # "Feuerwehr, Krostitz, abends", "abends in Krostitz": only where, when, in what area
         named = bool(top) or place is not None or bool(cues.time_slots(rest, self._time_slots))
-        only_slots = named and self._only_slots(rest)
+        # "Gibt es Lauftreffs, bei denen man mitmachen kann?" names only an area, but asks
+        only_slots = named and self._only_slots(rest) and not cues.asks_whats_there(text)
         guess = self.intents.guess(text, top, only_slots)
         intent = guess.intent
         if intent == EVENTS and _AUDIENCE.search(rest):  # who comes along comes last
