@@ -1809,3 +1809,18 @@ def test_weekend_and_evenings(understander: Understander, text: str, slots: tupl
 )
 def test_what_is_there_with_only_an_area(understander: Understander, text: str) -> None:
     assert understander.read(text).intent == "events"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # selling without a figure is still selling
+        "Verkaufe gebrauchte Gartenmöbel, gute Preise, bei Interesse melden",
+        "We offer cheap web design services, contact now",
+        "Wir bieten Wärmepumpen mit 0 % Finanzierung an, jetzt unverbindliches Angebot sichern",
+    ],
+)
+def test_selling_without_a_price_wants_nothing_we_offer(
+    understander: Understander, text: str
+) -> None:
+    assert understander.read(text).intent is None

@@ -1109,6 +1109,19 @@ _PROMISE = re.compile(
 )
 
 
+# Selling without a figure: "gute Preise", "cheap rates", "unverbindliches Angebot"
+_PRICE_WORDS = re.compile(
+    r"\b(?:gute[n]?|günstige[n]?|guenstige[n]?|faire[n]?|beste[n]?|top|cheap|low|best|great)\s+"
+    r"(?:preise[n]?|konditionen|rates|prices|deals?)\b|\bunverbindliche[sn]?\s+angebot\b|"
+    r"\b(?:contact|call|order)\s+(?:us\s+)?now\b|\b0\s*%\s*finanzierung\b",
+    re.IGNORECASE,
+)
+_SELLS = re.compile(
+    r"\b(?:verkauf\w*|biete[nt]?|bieten\s+\S+\s+an|angebot|offer\w*|sell\w*|services?)\b",
+    re.IGNORECASE,
+)
+
+
 def advertises(text: str) -> bool:
     """Spam or a sale, not a wish to volunteer: a link with 'verdienen', 'gewinnen' or
     'klicken', or selling and earning with a price ("Verkaufe Rasenmäher, 80 VB",
@@ -1117,4 +1130,6 @@ def advertises(text: str) -> bool:
         return bool(_SALES.search(text))
     if _INVESTMENT.search(text) and _PROMISE.search(text):
         return True
+    if _PRICE_WORDS.search(text) and _SELLS.search(text):
+        return True  # "Verkaufe Traktorreifen, gute Preise", "SEO services, cheap rates"
     return bool(_PRICE.search(text)) and bool(_SELLING.search(text))
