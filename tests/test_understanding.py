@@ -1824,3 +1824,8 @@ def test_selling_without_a_price_wants_nothing_we_offer(
     understander: Understander, text: str
 ) -> None:
     assert understander.read(text).intent is None
+
+
+def test_asking_if_they_could_use_help_offers_it(understander: Understander) -> None:
+    text = "Könnt ihr beim Sommerfest in Kletzen noch Hilfe brauchen? Ich wäre dabei"
+    assert understander.read(text).intent == "volunteer"

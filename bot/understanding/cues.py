@@ -849,7 +849,9 @@ _CONDITIONAL_OFFER = (
     r"let me know|count me in)\b|"
     # "Kann jemand eine Rentnerin gebrauchen, die vorliest?", "could anyone use a …"
     r"\b(?:kann|konnte|can|could)\s+(?:jemand|wer|ihr|man|anyone|anybody)\s+(?:\S+\s+){0,3}?"
-    r"(?:gebrauchen|use)\b"
+    r"(?:gebrauchen|use)\b|"
+    # "Könnt ihr Hilfe beim Aufbau vom Erntedankfest brauchen? Ich bin dabei"
+    r"\b(?:konnt|konntet)\s+ihr\s+(?:\S+\s+){0,8}?(?:brauchen|gebrauchen)\b"
 )
 # "Gibt es einen Posaunenchor, der Verstärkung sucht?", "is there a club that needs help":
 # the writer looks for a place that needs them
