@@ -1829,3 +1829,21 @@ def test_selling_without_a_price_wants_nothing_we_offer(
 def test_asking_if_they_could_use_help_offers_it(understander: Understander) -> None:
     text = "Könnt ihr beim Sommerfest in Kletzen noch Hilfe brauchen? Ich wäre dabei"
     assert understander.read(text).intent == "volunteer"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a clean-up day, a bonfire, a parade are occasions like a festival; a date is a date
+        "Ich helfe beim Frühjahrsputz im Dorf",
+        "Für das Hexenfeuer in Kyhna schleppe ich gern Holz",
+        "Beim Faschingsumzug fahre ich den Wagen",
+        "We need helpers on Saturday, 12 July",
+    ],
+)
+def test_more_named_occasions_are_one_off(understander: Understander, text: str) -> None:
+    assert understander.read(text).time_kind == "once"
+
+
+def test_moving_house_is_no_occasion(understander: Understander) -> None:
+    assert understander.read("Ich kann beim Umzug helfen, Möbel tragen").time_kind is None

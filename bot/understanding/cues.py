@@ -358,6 +358,8 @@ _ONCE_OCCASION = compile_folded(
     # age range is no date: "mit den 10-16-Jährigen")
     rf"(?:am|on|den) \d{{1,2}} (?:(?:0?[1-9]|1[0-2])(?! jahr)|{_MONTH_NAMES}|jan|feb|mar|apr|jun|"
     r"jul|aug|sep|sept|okt|oct|nov|dez|dec)|"
+    # a day with its date: "Saturday, 5 July", "Samstag, 12. April"
+    rf"{_DAYS}s? \d{{1,2}} (?:{_MONTH_NAMES})|"
     r"(?:next|nachste|kommende|diese) (?:week|woche)|"
     # a month named ("im Oktober", "Ende April", "in June"): when a single thing happens; a
     # rhythm beside it wins ("ab Oktober jeden Dienstag")
@@ -371,8 +373,8 @@ _ONCE_OCCASION = compile_folded(
     # weekly market is no occasion)
     r"(?:beim|bei der|bei dem|bei einem|bei unserem|bei unserer|zum|zur|fur das|fur den|"
     r"fur die|furs|fur unser|fur unseren|auf dem|at the|for the) (?:\S+ )?(?!\S*wochenmarkt)"
-    r"\S*(?:fest|feier|markt|lauf|turnier|konzert|kirmes|wahl|fete|fair|festival|market|"
-    r"concert|election)) "
+    r"(?:\S*(?:fest|feier|markt|lauf|turnier|konzert|kirmes|wahl|fete|fair|festival|market|"
+    r"concert|election|putz|feuer|tournament)|\S+umzug)) "
 )
 _CLOCK = re.compile(
     r"\b(?:ab|nach|um|von|gegen|after|from|bis)\s+(\d{1,2})(?:[:.]\d{2})?\s*(?:uhr|h\b|pm|am)?",
