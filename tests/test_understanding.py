@@ -1847,3 +1847,8 @@ def test_more_named_occasions_are_one_off(understander: Understander, text: str)
 
 def test_moving_house_is_no_occasion(understander: Understander) -> None:
     assert understander.read("Ich kann beim Umzug helfen, Möbel tragen").time_kind is None
+
+
+def test_heard_of_a_need_is_an_offer(understander: Understander) -> None:
+    text = "Hab gehört, der Heimatverein braucht Hilfe beim Backofenfest. Ich wär dabei"
+    assert understander.read(text).intent == "volunteer"

@@ -875,7 +875,10 @@ _DOER = compile_folded(
     r"leute|menschen)\s+(?:\S+\s+){0,4}?(?:fahren|begleiten|helfen|vorlesen|mitnehmen|"
     r"besuchen|abholen|unterstutzen|beibringen|bringen|zeigen)\b|"
     # "falls mal jemand was ziehen muss": help offered for whoever has to do something
-    r"\b(?:falls|wenn)\s+(?:mal\s+)?(?:jemand|wer|einer)\s+(?:\S+\s+){0,8}?(?:muss|mussen)\b"
+    r"\b(?:falls|wenn)\s+(?:mal\s+)?(?:jemand|wer|einer)\s+(?:\S+\s+){0,8}?(?:muss|mussen)\b|"
+    # heard of a need: "Hab gehört, ihr sucht Leute fürs Kinderfest", "I heard you need"
+    r"\b(?:hab|habe|i ve|i have|i)\s+(?:\S+\s+)?(?:gehort|gelesen|mitbekommen|heard|read)\s+"
+    r"(?:\S+\s+){0,8}?(?:sucht|suchen|braucht|brauchen|gesucht|gebraucht|needs?|looking)\b"
 )
 
 
