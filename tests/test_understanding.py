@@ -1852,3 +1852,8 @@ def test_moving_house_is_no_occasion(understander: Understander) -> None:
 def test_heard_of_a_need_is_an_offer(understander: Understander) -> None:
     text = "Hab gehört, der Heimatverein braucht Hilfe beim Backofenfest. Ich wär dabei"
     assert understander.read(text).intent == "volunteer"
+
+
+def test_asking_whom_to_turn_to_is_no_faq_question(understander: Understander) -> None:
+    text = "Ich hätte gern eine Mitfahrbank am Ortsausgang von Kyhna. Mit wem muss ich da reden?"
+    assert understander.read(text).intent == "idea"

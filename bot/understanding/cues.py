@@ -175,6 +175,19 @@ _ASKING = compile_folded(
 )
 
 
+# Asking whom to turn to for one's plan ("Wen muss ich da fragen?", "Mit wem muss ich
+# reden?", "Who do I talk to?") asks for a person, not an FAQ answer.
+_WHOM_TO_ASK = compile_folded(
+    r"\b(?:wen|bei wem|mit wem|an wen)\s+(?:muss|musste|soll|sollte|kann|konnte|mus)\s+"
+    r"(?:ich|man|wir)\s+(?:\S+\s+){0,3}?(?:fragen|reden|sprechen|wenden|melden)\b|"
+    r"\bwho\s+(?:do|should|can)\s+(?:i|we)\s+(?:talk|speak|ask|contact|turn)\b"
+)
+
+
+def asks_whom_to_ask(text: str) -> bool:
+    return bool(_WHOM_TO_ASK.search(fold(text)))
+
+
 def asks_anything(text: str) -> bool:
     """Whether a message asks anything at all: a question mark or a word that asks. "Ich
     helfe beim Datenschutz" names an FAQ topic but asks nothing."""

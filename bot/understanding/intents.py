@@ -137,6 +137,8 @@ class IntentModel:
             scores[EVENTS] = scores.get(EVENTS, 0.0) + DIRECTION / 2
         if QUESTION in scores and not cues.asks_anything(text):  # a topic named, nothing asked
             scores[QUESTION] -= DIRECTION
+        if QUESTION in scores and cues.asks_whom_to_ask(text):  # "Wen muss ich da fragen?"
+            scores[QUESTION] -= DIRECTION
         if cues.advertises(text):  # "Jetzt klicken: bit.ly/…" asks for nothing we offer
             scores[NO_INTENT] += 2 * DIRECTION
         if (interests or only_slots) and VOLUNTEER in scores:
