@@ -1862,3 +1862,8 @@ def test_heard_of_a_need_is_an_offer(understander: Understander) -> None:
 def test_asking_whom_to_turn_to_is_no_faq_question(understander: Understander) -> None:
     text = "Ich hätte gern eine Mitfahrbank am Ortsausgang von Kyhna. Mit wem muss ich da reden?"
     assert understander.read(text).intent == "idea"
+
+
+def test_a_relative_glad_of_a_visit_is_a_need(understander: Understander) -> None:
+    text = "Mein Opa in Zschepen würde sich sehr über Besuch freuen, er ist viel allein"
+    assert understander.read(text).intent == "need_help"

@@ -813,6 +813,10 @@ _RECEIVER = compile_folded(
             r"\w*helfer|\w*helferinnen|\w*begleiter|\w*begleiterinnen|\w*begleitung|"
             r"ehrenamtliche|freiwillige|volunteers|people|someone|anyone|somebody)\b(?!\s+\S+\s+(?:sucht|"
             r"suchen|braucht|brauchen|needs|need)\b)",
+            # a relative glad of a visit: "Meine Eltern würden sich über Besuch freuen"
+            rf"{_MY_KIN}\s+(?:\S+\s+){{0,4}}?(?:wurde|wurden|wurd|freut|freuen)\s+(?:sich\s+)?"
+            r"(?:\S+\s+){0,4}?(?:uber|auf)\s+(?:\S+\s+){0,2}?(?:besuch\w*|hilfe|gesellschaft|"
+            r"jemanden|unterstutzung)\b",
             # a relative's plight first, the question later: "Meine Eltern sind über 80, der
             # Garten verwildert. Könnte im Frühjahr mal jemand mit anpacken?"
             rf"{_MY_KIN}.*\b(?:(?:kann|konnte|wurde|gibt es|gibts|hat|could|can|would|is there)\s+"
