@@ -1867,3 +1867,15 @@ def test_asking_whom_to_turn_to_is_no_faq_question(understander: Understander) -
 def test_a_relative_glad_of_a_visit_is_a_need(understander: Understander) -> None:
     text = "Mein Opa in Zschepen würde sich sehr über Besuch freuen, er ist viel allein"
     assert understander.read(text).intent == "need_help"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # help offered to whoever may need it, and care given to one's own, are offers
+        "Ich hab ein Auto und Zeit. Vielleicht braucht jemand eine Fahrt zum Arzt?",
+        "Ich habe meinen Vater jahrelang gepflegt und würde jetzt gern anderen beistehen",
+    ],
+)
+def test_offers_after_own_experience(understander: Understander, text: str) -> None:
+    assert understander.read(text).intent == "volunteer"

@@ -844,7 +844,12 @@ _OFFERED = (
     r"(?:\S+\s+){0,2}?(?:hilfe|unterstutzung|need\s+(?:\S+\s+)?(?:help|a hand))\b|"
     r"\b(?:braucht|gebrauchen|brauchen|need|needs|use)\s+(?:\S+\s+){0,2}?(?:meine|my)\s+"
     r"(?:hilfe|unterstutzung|help)\b|"
-    r"\b(?:kann|konnte|can|could)\s+(?:\S+\s+){0,2}?(?:meine|my)\s+(?:hilfe|help)\b"
+    r"\b(?:kann|konnte|can|could)\s+(?:\S+\s+){0,2}?(?:meine|my)\s+(?:hilfe|help)\b|"
+    # "vielleicht braucht jemand Gesellschaft": offered to whoever needs it
+    r"\bvielleicht\s+(?:braucht|brauchen)\s+(?:ja\s+)?(?:jemand|wer|einer|leute|someone)\b|"
+    # having cared for one's own: "Hab meine Mutter bis zum Schluss begleitet"
+    rf"\b(?:hab|habe|hatte|have|i)\s+(?:selbst\s+|auch\s+)?{_MY_KIN}\s+(?:\S+\s+){{0,5}}?"
+    r"(?:begleitet|gepflegt|betreut|versorgt|cared)\b"
 )
 # "Biete Hilfe beim Umzug an", "Suche ein Ehrenamt", "I offer help with …": the writer offers
 _OFFERS_ITSELF = (
