@@ -1879,3 +1879,11 @@ def test_a_relative_glad_of_a_visit_is_a_need(understander: Understander) -> Non
 )
 def test_offers_after_own_experience(understander: Understander, text: str) -> None:
     assert understander.read(text).intent == "volunteer"
+
+
+def test_promoting_ones_own_plan_is_an_idea(understander: Understander) -> None:
+    text = (
+        "Ich mache im Juni einen Kinderflohmarkt auf dem Dorfplatz in Kyhna. "
+        "Wie kann ich das bekannt machen?"
+    )
+    assert understander.read(text).intent == "idea"
