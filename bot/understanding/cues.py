@@ -591,9 +591,7 @@ def _spoken_days(text: str) -> str:
     if text != text.upper():  # in a message shouted in capitals "WE" is a word
         text = _WEEKEND_CAPS.sub("wochenende", text)
     text = text.lower()
-    for pattern, day in _SAXON_DAYS:
-        text = pattern.sub(day, text)
-    for pattern, word in _SHORT_WORDS:
+    for pattern, word in (*_SAXON_DAYS, *_SHORT_WORDS):
         text = pattern.sub(word, text)
     return _ONE_SHORT_DAY.sub(_one_short_day, _expand_day_lists(text))
 
