@@ -37,7 +37,7 @@ SURE_TYPO, CUED_TYPO = 88, 80  # similarity a typo needs without / right after a
 _LIVING = frozenset(
     "wohne wohnen wohnt wohn lebe leben lebt live lives living wohnhaft daheim hause".split()
 )
-HOME = 10  # added to a name's score when a word of living stands up to three words before
+HOME = 10  # added to a name's score when a word of living stands up to four words before
 MAX_SPAN = 3
 
 
@@ -118,11 +118,12 @@ class PlaceScanner:
                 )
                 matches = self._accepted(text, span, cued, alone=len(tokens) == size)
                 if matches:
-                    best = max(score for _, score in matches) + (5 if cued else 0)
+                    best = max(score for _, score in matches)
                     home = cued and any(
                         t.folded in _LIVING for t in tokens[max(0, start - 4) : start]
                     )
-                    found.append((best + (HOME if home else 0), start, start + size, matches))
+                    bonus = (5 if cued else 0) + (HOME if home else 0)
+                    found.append((best + bonus, start, start + size, matches))
                     if best >= 100:
                         taken |= set(range(start, start + size))
         if not found:
