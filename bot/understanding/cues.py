@@ -185,6 +185,7 @@ _WHOM_TO_ASK = compile_folded(
 
 
 def asks_whom_to_ask(text: str) -> bool:
+    """The writer asks whom to turn to ("Wen muss ich da fragen?")."""
     return bool(_WHOM_TO_ASK.search(fold(text)))
 
 
