@@ -12,11 +12,10 @@ from bot.matching.options import pick_all
 from bot.matching.places import FILLERS, Place, PlaceResolver
 from bot.text import content_words, fold
 from bot.understanding import cues, slots
-from bot.understanding.intents import IntentModel
+from bot.understanding.intents import EVENTS, IDEA, QUESTION, IntentModel
 from bot.understanding.reading import Reading
 
 NEED_HELP = "need_help"
-QUESTION = "question"
 # What someone needs or asks about is no area they want to help in.
 NO_INTERESTS = frozenset((NEED_HELP, QUESTION))
 MAX_LENGTH = 1000  # characters read from one message
@@ -32,11 +31,18 @@ _FAMILY = (
     r"son|daughter|child|children|family|grandchildren|wife|husband)"
 )
 _COUNT = r"\d+|ein|eine|zwei|drei|vier|fünf|sechs|one|two|three|four|five|six"
-_LANGUAGES = (
-    r"(?:deutsch|englisch|english|german|arabisch|arabic|russisch|russian|ukrainisch|"
-    r"ukrainian|polnisch|polish|persisch|farsi|dari|paschtu|türkisch|turkish|französisch|"
-    r"french|spanisch|spanish|kurdisch|kurdish|tigrinya)"
+# languages newcomers to the region speak: offering them is offering help to newcomers
+_NEWCOMERS_LANGUAGES = (
+    r"(?:arabisch|arabic|russisch|russian|ukrainisch|ukrainian|polnisch|polish|persisch|"
+    r"persian|farsi|dari|paschtu|pashto|türkisch|turkish|kurdisch|kurdish|tigrinya|somali|"
+    r"rumänisch|romanian|bulgarisch|bulgarian|vietnamesisch|vietnamese|albanisch|albanian|"
+    r"urdu|amharisch|amharic)"
 )
+_LANGUAGES = (
+    rf"(?:deutsch|englisch|english|german|französisch|french|spanisch|spanish|"
+    rf"{_NEWCOMERS_LANGUAGES})"
+)
+_SPEAKS = r"\b(?:spreche|spricht|sprechen|speak|speaks)\s+"
 _INCIDENTAL = re.compile(
     "|".join(
         (
@@ -117,7 +123,7 @@ _INCIDENTAL = re.compile(
             r"\b(?:wir sind|we are|we're|sind)\s+(?:eine|a)\s+(?:\w+\s+)?(?:familie|family)\b"
             rf"(?:\s+(?:mit|with|of)\s+(?:{_COUNT})(?:\s+(?:kleinen\s+)?(?:kindern|kids|children))?)?",
             # languages spoken: "ich spreche Arabisch", "my German isn't great", "wenig Deutsch"
-            rf"\b(?:spreche|spricht|sprechen|speak|speaks)\s+(?:\w+\s+){{0,2}}?{_LANGUAGES}"
+            rf"{_SPEAKS}(?:\w+\s+){{0,2}}?{_LANGUAGES}"
             rf"(?:\s*(?:,|und|and|oder|or)\s*{_LANGUAGES})*",
             rf"\b(?:mein|meine|my|our)\s+{_LANGUAGES}\b",
             rf"\b(?:wenig|kaum|kein|keine|nicht gut|nur|only|little|no|bisschen|etwas)\s+"
@@ -130,11 +136,7 @@ _VILLAGE_WORDS = r"\b(?:dorf|dorfe|dorfes|dörfer|dörfern|village|villages)\b"
 # A newcomer's language spoken ("ich spreche Arabisch und Dari") offers help to newcomers:
 # integration comes after what the writer would do, and is the area when nothing else is.
 _NEWCOMERS_LANGUAGE = re.compile(
-    r"\b(?:spreche|spricht|sprechen|speak|speaks)\s+(?:\w+\s+){0,2}?(?:\w+\s*(?:,|und|and)\s*)?"
-    r"(?:arabisch|arabic|russisch|russian|ukrainisch|ukrainian|polnisch|polish|persisch|"
-    r"persian|farsi|dari|paschtu|pashto|türkisch|turkish|kurdisch|kurdish|tigrinya|somali|"
-    r"rumänisch|romanian|bulgarisch|bulgarian|vietnamesisch|vietnamese|albanisch|albanian|"
-    r"urdu|amharisch|amharic)\b",
+    rf"{_SPEAKS}(?:\w+\s+){{0,2}}?(?:\w+\s*(?:,|und|and)\s*)?{_NEWCOMERS_LANGUAGES}\b",
     re.IGNORECASE,
 )
 # Words that sound like an area but say how or what it costs: "nicht fest verpflichten",
@@ -225,8 +227,6 @@ _IDEA_MEANS = re.compile(
     r"\w*",
     re.IGNORECASE,
 )
-EVENTS = "events"
-IDEA = "idea"
 CLEAR_QUESTION = 0.3  # intent score
 # Organisations named as the place to help ("Heimatverein", "Kirchgemeinde"): their area
 # counts only when nothing else says what the person would do there.
