@@ -1637,6 +1637,32 @@ def test_what_is_there_opens_the_message() -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "Was läuft denn am Freitag in Eilenburg? Wir haben frei.",
+        "Nu, was is am Pfingstsonntag in Krostitz los? Meine Enkel sind da.",
+        "Tach, was steht im Juli in Schkeuditz so an?",
+        "What's on in Taucha this weekend? My parents are visiting.",
+    ],
+)
+def test_what_is_on_opens_the_message(understander: Understander, text: str) -> None:
+    assert cues.asks_whats_there(text)
+    assert understander.read(text).intent == "events"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Was ist eine Übungsleiterpauschale?",  # asks what a word means
+        "Was geht, ich würde gern bei der Feuerwehr helfen",  # a greeting, then an offer
+        "Was läuft da mit der Versicherung, wenn ich beim Dorffest helfe?",
+    ],
+)
+def test_what_is_on_needs_an_outing(text: str) -> None:
+    assert not cues.asks_whats_there(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         # trouble told in one's own words is a need, not an offer
         "hab grad voll den stress mit der miete und weiß nicht an wen ich mich wenden soll",
         "Seit dem Unfall trau ich mich nicht mehr allein einkaufen. Wohne in Zschortau",

@@ -988,9 +988,12 @@ def asks_if_wanted(text: str) -> bool:
 # finde ich Gottesdienste an Heiligabend?", "Is there a Halloween party for kids?") wants to
 # know what is on – unless it asks for helpers, help or a service ("Gibt es einen Fahrdienst?").
 _ASKS_WHATS_THERE = compile_folded(
-    r"^(?:(?:hallo|hi|hey|moin|servus|guten tag|hello)\s+)?(?:"
+    r"^(?:(?:hallo|hi|hey|moin|servus|guten tag|guten abend|hello|na|nu|tach)\s+)?(?:"
     r"gibt es|gibts|gibt s|wo gibt es|wo finde ich|wo findet man|wo kann man|wo kann ich|"
-    r"is there|are there|where can i|where can we)\b"
+    r"is there|are there|where can i|where can we|"
+    # "Was geht am Wochenende in Rackwitz?", "was is denn am 1. Mai so los?"
+    r"was (?:geht|lauft|passiert)|was (?:ist|is|steht)\b.*\b(?:los|an)$|"
+    r"what s on|whats on|what is on|anything on|what s happening|what is happening)\b"
 )
 _NO_OUTING = compile_folded(
     r"\b(?:\w*helf\w*|\w*hilf\w*|help\w*|\w*ehrenamt\w*|engag\w*|freiwillig\w*|volunteer\w*|"
