@@ -804,6 +804,10 @@ _RECEIVER = compile_folded(
             # "Begleitung für meinen Bruder", "Hilfe für mich", "help for my mum"
             rf"\b(?:begleitung|hilfe|unterstutzung|besuch|fahrdienst|help|support|company)\s+"
             rf"(?:fur|for)\s+(?:mich|me|{_ME})\b",
+            # "Ich suche für meinen Onkel einen Besuchsdienst", "looking for help for my mum"
+            rf"\b(?:suche|such|suchen|looking)\s+(?:\S+\s+){{0,2}}?(?:fur|for)\s+{_ME}\s+"
+            r"(?:\S+\s+){0,6}?(?:\w*hilfe|unterstutzung|\w*begleitung|besuch\w*|\w*dienst|"
+            r"betreuung|jemand\w*|help|support|someone|somebody|company)\b",
             # "ich wurde mich freuen, wenn mich jemand …", "ware schon, wenn mir einer …"
             rf"\bwenn\s+(?:\S+\s+){{0,2}}?{_ME}\s+(?:\S+\s+){{0,2}}?{_SOMEONE_AFTER}\b",
             # looking for helpers: "Gibt es hier Leute, die Senioren beim Onlinebanking helfen?",
@@ -857,6 +861,8 @@ _OFFERS_ITSELF = (
     r"\b(?:suche|such|suchen|looking for)\s+(?:ein|eine|einen|nach einem|an?|some)?\s*"
     r"(?:ehrenamt\w*|aufgabe|beschaftigung|volunteer\w*|voluntary)\b"
 )
+# "Fußballtrainer mit C-Lizenz sucht Verein", "suche nen Chor": a place to help in
+_SEEKS_CLUB = r"\b(?:suche|such|sucht|looking for)\s+(?:(?:einen|nen|a)\s+)?(?:verein|club|chor)\b"
 # "Falls ein Verein einen Kassenwart braucht, melde ich mich", "wenn mal jemand was
 # transportiert braucht, sagen Sie Bescheid", "if anyone needs a driver": help offered for
 # whoever needs it
@@ -884,7 +890,7 @@ _WHO_NEEDS_ME = (
     r"(?:\S+\s+){0,3}?(?:sucht|braucht|suchen|brauchen|needs|need)\b"
 )
 _DOER = compile_folded(
-    rf"{_OFFERED}|{_OFFERS_ITSELF}|{_CONDITIONAL_OFFER}|{_WHO_NEEDS_ME}|"
+    rf"{_OFFERED}|{_OFFERS_ITSELF}|{_SEEKS_CLUB}|{_CONDITIONAL_OFFER}|{_WHO_NEEDS_ME}|"
     rf"\b(?:ich|i|isch)\s+{_OFFER}\s+(?:\S+\s+){{0,3}}?{_OTHERS}\b|"
     rf"\b(?:kann|konnte|darf|durfte|mochte|will|wurde|can|could|may)\s+(?:ich|i|isch)\s+"
     rf"(?:\S+\s+){{0,3}}?{_OTHERS}\b|"
@@ -1028,6 +1034,14 @@ def direction(text: str) -> str | None:
     if doer and not receiver:
         return "doer"
     return None
+
+
+_SEEKS_A_CLUB = compile_folded(_SEEKS_CLUB)
+
+
+def seeks_a_club(text: str) -> bool:
+    """The writer looks for a club to join ("Trainerin sucht Verein"): no club speaks."""
+    return bool(_SEEKS_A_CLUB.search(fold(text)))
 
 
 # A group of people who want to help together for themselves ("Wir sind fünf Kollegen und
