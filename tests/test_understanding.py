@@ -1440,6 +1440,11 @@ def test_old_things_age_and_retirement_are_no_older_people(
         ("Ich möchte was Gutes für mein Dorf tun", ("dorfleben",)),
         ("Ich kann für unser Dorf eine Website bauen", ("digital", "dorfleben")),
         ("Im Dorf würde ich gern Senioren besuchen", ("soziales", "dorfleben")),
+        # things a village keeps together: their own area, then village life
+        ("Ich würde gern an der Ortschronik von Zschortau mitschreiben", ("kultur", "dorfleben")),
+        ("Ich möchte in Lemsel eine Mitfahrbank aufstellen, wer hilft?", ("soziales", "dorfleben")),
+        ("Ich würde mich gern um den Bücherschrank in Brodau kümmern", ("kultur", "dorfleben")),
+        ("Beim Dorfputz in Kyhna bin ich dabei", ("dorfleben",)),
     ],
 )
 def test_the_village_is_village_life_after_the_activity(
@@ -1661,6 +1666,23 @@ def test_what_is_on_needs_an_outing(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # someone looking for a club to help in offers themselves
+        ("Übungsleiterin mit Lizenz sucht Verein im Raum Delitzsch", "volunteer"),
+        ("Suche nen Chor in Taucha, singe Alt", "volunteer"),
+        # a group founding something asks how to begin: an idea
+        ("Wir wollen in Eigenregie eine Boulebahn in Zwochau bauen, wer berät uns?", "idea"),
+        ("Wer erklärt mir, wie man ein Nachbarschaftsfest anfängt? Wohne in Zwochau", "idea"),
+    ],
+)
+def test_seeking_a_club_and_founding_in_own_words(
+    understander: Understander, text: str, intent: str
+) -> None:
+    assert understander.read(text).intent == intent
+
+
+@pytest.mark.parametrize(
     "text",
     [
         # trouble told in one's own words is a need, not an offer
@@ -1668,6 +1690,9 @@ def test_what_is_on_needs_an_outing(text: str) -> None:
         "Seit dem Unfall trau ich mich nicht mehr allein einkaufen. Wohne in Zschortau",
         "Ich würde gern mal wieder ins Theater, brauche aber Begleitung (Rollstuhl)",
         "Wir sind am Ende, der Keller steht unter Wasser. Bitte helfen!",
+        # looking for a service for one's own relative
+        "Ich suche für meine Mutter in Zwochau einen Fahrdienst zum Arzt",
+        "Such für meinen Opa jemanden zum Vorlesen, er wohnt in Badrina",
     ],
 )
 def test_trouble_in_own_words_is_a_need(understander: Understander, text: str) -> None:

@@ -188,6 +188,14 @@ _GENERIC = re.compile(
 # "im Dorf", "für unser Dorf", "in den Dörfern": where, said of the village's own life, so
 # village life follows the activity's areas (it is the area when nothing else is named)
 _VILLAGE = re.compile(_VILLAGE_WORDS, re.IGNORECASE)
+# Things a village keeps together ("die Dorfchronik", "eine Mitfahrbank", "das Repair-Café",
+# "der Bücherschrank"): village life follows the thing's own area
+_VILLAGE_THINGS = re.compile(
+    r"\b(?:dorf\w+|\w*chronik\w*|heimatverein\w*|bücherschr[aä]nk\w*|bücherzelle\w*|"
+    r"telefonzelle\w*|mitfahrb[aä]nk\w*|bürgerbus\w*|repair[- ]?caf[eé]\w*|"
+    r"reparaturcaf[eé]\w*|ortskern\w*|ortseingang\w*|bushäuschen|bushaltestelle\w*)",
+    re.IGNORECASE,
+)
 # Who comes along to an event ("für Familien mit Kindern", "mit den Kindern") comes after
 # the event's own area; alone, it is the area asked about.
 _AUDIENCE = re.compile(
@@ -449,7 +457,7 @@ class Understander:
         Where an activity is named beside it, the organisation's own area and how, for whom
         or where it is done come after the activity's area, not instead of it ("die Website
         unseres Selbsthilfevereins": digital, then gesundheit)."""
-        village = bool(_VILLAGE.search(text))
+        village = bool(_VILLAGE.search(text) or _VILLAGE_THINGS.search(text))
         newcomers = bool(_NEWCOMERS_LANGUAGE.search(text))
         if _STAGE.search(text):
             text = _TECHNIK.sub("veranstaltungstechnik", text)
