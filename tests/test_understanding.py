@@ -1445,6 +1445,9 @@ def test_old_things_age_and_retirement_are_no_older_people(
         ("Ich möchte in Lemsel eine Mitfahrbank aufstellen, wer hilft?", ("soziales", "dorfleben")),
         ("Ich würde mich gern um den Bücherschrank in Brodau kümmern", ("kultur", "dorfleben")),
         ("Beim Dorfputz in Kyhna bin ich dabei", ("dorfleben",)),
+        # older people as whom an activity is for: social work after the activity's area
+        ("Ich würde gern Gymnastik für Senioren in Wiedemar anleiten", ("sport", "soziales")),
+        ("Kann Gitarre spielen für ältere Menschen im Heim", ("kultur", "soziales")),
     ],
 )
 def test_the_village_is_village_life_after_the_activity(

@@ -21,6 +21,7 @@ NO_INTERESTS = frozenset((NEED_HELP, QUESTION))
 MAX_LENGTH = 1000  # characters read from one message
 ONLY_SLOTS_WORDS = 6  # a message of more words says more than where and when
 KIDS = "kinder-jugend"
+SOCIAL = "soziales"
 VILLAGE_LIFE = "dorfleben"
 INTEGRATION = "integration"
 
@@ -194,6 +195,13 @@ _VILLAGE_THINGS = re.compile(
     r"\b(?:dorf\w+|\w*chronik\w*|heimatverein\w*|bücherschr[aä]nk\w*|bücherzelle\w*|"
     r"telefonzelle\w*|mitfahrb[aä]nk\w*|bürgerbus\w*|repair[- ]?caf[eé]\w*|"
     r"reparaturcaf[eé]\w*|ortskern\w*|ortseingang\w*|bushäuschen|bushaltestelle\w*)",
+    re.IGNORECASE,
+)
+# Sport, music or care for older people ("Seniorensport", "Gymnastik für Senioren", "für
+# ältere Menschen"): social work follows the activity's own area
+_FOR_SENIORS = re.compile(
+    r"\bsenioren\w+|\b(?:für|fuer|for|mit|with)\s+(?:die\s+|den\s+|the\s+|unsere\s+)?"
+    r"(?:senior\w*|ältere\w*\s+(?:menschen|leute\w*|herrschaften)|elderly|older\s+people)\b",
     re.IGNORECASE,
 )
 # Who comes along to an event ("für Familien mit Kindern", "mit den Kindern") comes after
@@ -458,6 +466,7 @@ class Understander:
         or where it is done come after the activity's area, not instead of it ("die Website
         unseres Selbsthilfevereins": digital, then gesundheit)."""
         village = bool(_VILLAGE.search(text) or _VILLAGE_THINGS.search(text))
+        original = text
         newcomers = bool(_NEWCOMERS_LANGUAGE.search(text))
         if _STAGE.search(text):
             text = _TECHNIK.sub("veranstaltungstechnik", text)
@@ -487,6 +496,8 @@ class Understander:
             aside.append(InterestScore(KIDS, COMPOUND))
         if named and self._kids_compound(text):
             aside.append(InterestScore(KIDS, COMPOUND))
+        if named and _FOR_SENIORS.search(original):
+            aside.append(InterestScore(SOCIAL, COMPOUND))
         if village:
             aside.append(InterestScore(VILLAGE_LIFE, COMPOUND))
         if newcomers:
