@@ -1649,6 +1649,8 @@ def test_what_is_there_opens_the_message() -> None:
         "Nu, was is am Pfingstsonntag in Krostitz los? Meine Enkel sind da.",
         "Tach, was steht im Juli in Schkeuditz so an?",
         "What's on in Taucha this weekend? My parents are visiting.",
+        # young people are whom it is for, not helpers asked for
+        "Gibt es in Krostitz abends was für junge Leute?",
     ],
 )
 def test_what_is_on_opens_the_message(understander: Understander, text: str) -> None:
@@ -1662,6 +1664,7 @@ def test_what_is_on_opens_the_message(understander: Understander, text: str) -> 
         "Was ist eine Übungsleiterpauschale?",  # asks what a word means
         "Was geht, ich würde gern bei der Feuerwehr helfen",  # a greeting, then an offer
         "Was läuft da mit der Versicherung, wenn ich beim Dorffest helfe?",
+        "Gibt es in Krostitz Leute, die beim Umzug anpacken?",
     ],
 )
 def test_what_is_on_needs_an_outing(text: str) -> None:

@@ -1004,7 +1004,8 @@ _ASKS_WHATS_THERE = compile_folded(
 _NO_OUTING = compile_folded(
     r"\b(?:\w*helf\w*|\w*hilf\w*|help\w*|\w*ehrenamt\w*|engag\w*|freiwillig\w*|volunteer\w*|"
     r"\w*unterstutz\w*|verstarkung|\w*such\w*|\w*brauch\w*|mitarbeit\w*|jemand\w*|"
-    r"wer|leute|menschen|need\w*|support\w*|(?!gottes)\w*dienst\w*|\w*pate\w*|beratung\w*|"
+    r"wer|(?<!junge )(?<!altere )leute|menschen|need\w*|support\w*|(?!gottes)\w*dienst\w*|"
+    r"\w*pate\w*|beratung\w*|"
     r"\w*begleit\w*|anpack\w*|einbring\w*|gesucht|gebraucht|verein\w*|mitglied\w*|"
     r"bedarf|forderung|service|gruppe|group|da|dafur|die|den|eins|for that|"
     r"fur (?:mich|ihn|sie|uns)|(?:wo|where) (?:ich|i)|(?:i|ich) (?:could|can|konnte|kann)|join)\b"
