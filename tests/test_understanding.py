@@ -1659,6 +1659,28 @@ def test_what_is_on_opens_the_message(understander: Understander, text: str) -> 
 
 
 @pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # an introduction, then the question what is on: events
+        (
+            "Wir sind Rentner und neu in Glesien. Gibt es hier Tanzabende oder Konzerte?",
+            "events",
+        ),
+        ("Bin 15 und wohne in Lissa. Gibts hier irgendwo ne Jugenddisco?", "events"),
+        # … unless the message offers help somewhere in it
+        (
+            "Ich bin Rentner und helfe gern. Gibt es in Glesien einen Seniorentreff?",
+            "volunteer",
+        ),
+    ],
+)
+def test_what_is_on_after_an_introduction(
+    understander: Understander, text: str, intent: str
+) -> None:
+    assert understander.read(text).intent == intent
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Was ist eine Übungsleiterpauschale?",  # asks what a word means

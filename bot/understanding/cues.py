@@ -1022,6 +1022,17 @@ def asks_whats_there(text: str) -> bool:
     return bool(_ASKS_WHATS_THERE.search(sentence)) and not _NO_OUTING.search(sentence)
 
 
+def asks_whats_there_later(text: str) -> bool:
+    """After an introduction, the message's question asks what is on, and nothing in the
+    whole message offers or asks for help."""
+    sentences = list(_SENTENCE.finditer(text))
+    questions = [m for m in sentences[1:] if "?" in m.group(2)]
+    if not questions or _NO_OUTING.search(fold(text)):
+        return False
+    sentence = fold(questions[-1].group(1))
+    return bool(_ASKS_WHATS_THERE.search(sentence))
+
+
 def direction(text: str) -> str | None:
     """'receiver' when someone else is to help the writer or their relative, 'doer' when the
     writer (or a relative of theirs) would help others, None when neither (or both) is said.

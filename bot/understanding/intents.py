@@ -137,6 +137,11 @@ class IntentModel:
                 if value in scores:
                     scores[value] -= DIRECTION
             scores[EVENTS] = scores.get(EVENTS, 0.0) + DIRECTION / 2
+        elif cues.asks_whats_there_later(text):
+            for value in (VOLUNTEER, NEED_HELP, VEREIN, IDEA):
+                if value in scores:
+                    scores[value] -= DIRECTION / 2
+            scores[EVENTS] = scores.get(EVENTS, 0.0) + DIRECTION / 2
         if QUESTION in scores and not cues.asks_anything(text):  # a topic named, nothing asked
             scores[QUESTION] -= DIRECTION
         if QUESTION in scores and cues.asks_whom_to_ask(text):  # "Wen muss ich da fragen?"
