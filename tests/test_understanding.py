@@ -1966,3 +1966,18 @@ def test_promoting_ones_own_plan_is_an_idea(understander: Understander) -> None:
         "Wie kann ich das bekannt machen?"
     )
     assert understander.read(text).intent == "idea"
+
+
+@pytest.mark.parametrize(
+    ("text", "slots"),
+    [
+        # how much per week names no working days …
+        ("Kann 1x in der Woche Senioren besuchen, wohne in Kyhna", ()),
+        ("Ich bräuchte 3 Stunden in der Woche Hilfe im Garten", ()),
+        # … but a part of the day still does, and so does "in der Woche" alone
+        ("Ich hätte zwei Nachmittage in der Woche Zeit", ("weekday",)),
+        ("Kann in der Woche helfen", ("weekday",)),
+    ],
+)
+def test_per_week_is_no_weekday(understander: Understander, text: str, slots: tuple) -> None:
+    assert understander.read(text).time_slots == slots

@@ -640,7 +640,16 @@ def _expand_day_lists(text: str) -> str:
     return _ABBREVIATED_LIST.sub(expand, text)
 
 
+# "zwei Stunden in der Woche", "3 mal in der Woche": how much per week, not the working days
+_PER_WEEK = re.compile(
+    r"\b((?:\d+\s*(?:x|mal)?|ein|eine|einen|zwei|drei|vier|paar|\S+mal|mal)\s+(?:\S+\s+)?)"
+    r"in der woche\b",
+    re.IGNORECASE,
+)
+
+
 def _clause_slots(clause: str, options: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
+    clause = _PER_WEEK.sub(r"\1pro woche", clause)
     padded = f" {clause} "
     days: list[str] = []  # from names of days
     parts: list[str] = []  # from times of day
