@@ -466,8 +466,8 @@ class Understander:
         or where it is done come after the activity's area, not instead of it ("die Website
         unseres Selbsthilfevereins": digital, then gesundheit)."""
         village = bool(_VILLAGE.search(text) or _VILLAGE_THINGS.search(text))
-        original = text
         newcomers = bool(_NEWCOMERS_LANGUAGE.search(text))
+        seniors = bool(_FOR_SENIORS.search(text))
         if _STAGE.search(text):
             text = _TECHNIK.sub("veranstaltungstechnik", text)
         text = _GENERIC.sub(" ", _INCIDENTAL.sub(" ", text))
@@ -496,7 +496,7 @@ class Understander:
             aside.append(InterestScore(KIDS, COMPOUND))
         if named and self._kids_compound(text):
             aside.append(InterestScore(KIDS, COMPOUND))
-        if named and _FOR_SENIORS.search(original):
+        if named and seniors:
             aside.append(InterestScore(SOCIAL, COMPOUND))
         if village:
             aside.append(InterestScore(VILLAGE_LIFE, COMPOUND))
