@@ -1448,6 +1448,7 @@ def test_old_things_age_and_retirement_are_no_older_people(
         ("Ich würde gern an der Ortschronik von Zschortau mitschreiben", ("kultur", "dorfleben")),
         ("Ich möchte in Lemsel eine Mitfahrbank aufstellen, wer hilft?", ("soziales", "dorfleben")),
         ("Ich würde mich gern um den Bücherschrank in Brodau kümmern", ("kultur", "dorfleben")),
+        ("Ich würde mich gern um den Buecherschrank in Brodau kümmern", ("kultur", "dorfleben")),
         ("Beim Dorfputz in Kyhna bin ich dabei", ("dorfleben",)),
         # older people as whom an activity is for: social work after the activity's area
         ("Ich würde gern Gymnastik für Senioren in Wiedemar anleiten", ("sport", "soziales")),

@@ -192,16 +192,17 @@ _VILLAGE = re.compile(_VILLAGE_WORDS, re.IGNORECASE)
 # Things a village keeps together ("die Dorfchronik", "eine Mitfahrbank", "das Repair-Café",
 # "der Bücherschrank"): village life follows the thing's own area
 _VILLAGE_THINGS = re.compile(
-    r"\b(?:dorf\w+|\w*chronik\w*|heimatverein\w*|bücherschr[aä]nk\w*|bücherzelle\w*|"
-    r"telefonzelle\w*|mitfahrb[aä]nk\w*|bürgerbus\w*|repair[- ]?caf[eé]\w*|"
-    r"reparaturcaf[eé]\w*|ortskern\w*|ortseingang\w*|bushäuschen|bushaltestelle\w*)",
+    r"\b(?:dorf\w+|\w*chronik\w*|heimatverein\w*|b(?:ü|ue?)cher(?:schr\w+|zelle\w*)|"
+    r"telefonzelle\w*|mitfahrb\w+|b(?:ü|ue?)rgerbus\w*|repair[- ]?caf[eé]\w*|"
+    r"reparaturcaf[eé]\w*|ortskern\w*|ortseingang\w*|bush(?:ä|ae?)uschen|bushaltestelle\w*)",
     re.IGNORECASE,
 )
 # Sport, music or care for older people ("Seniorensport", "Gymnastik für Senioren", "für
 # ältere Menschen"): social work follows the activity's own area
 _FOR_SENIORS = re.compile(
     r"\bsenioren\w+|\b(?:für|fuer|for|mit|with)\s+(?:die\s+|den\s+|the\s+|unsere\s+)?"
-    r"(?:senior\w*|ältere\w*\s+(?:menschen|leute\w*|herrschaften)|elderly|older\s+people)\b",
+    r"(?:senior\w*|(?:ä|ae?)ltere\w*\s+(?:menschen|leute\w*|herrschaften)|elderly|"
+    r"older\s+people)\b",
     re.IGNORECASE,
 )
 # Who comes along to an event ("für Familien mit Kindern", "mit den Kindern") comes after
