@@ -641,10 +641,9 @@ def _expand_day_lists(text: str) -> str:
 
 
 # "zwei Stunden in der Woche", "3 mal in der Woche": how much per week, not the working days
-_PER_WEEK = re.compile(
+_PER_WEEK = compile_folded(
     r"\b((?:\d+\s*(?:x|mal)?|ein|eine|einen|zwei|drei|vier|paar|\S+mal|mal)\s+(?:\S+\s+)?)"
-    r"in der woche\b",
-    re.IGNORECASE,
+    r"in der woche\b"
 )
 
 

@@ -133,15 +133,9 @@ class IntentModel:
             scores[VOLUNTEER] += DIRECTION
             scores[VEREIN] = scores.get(VEREIN, 0.0) - DIRECTION
         if cues.asks_whats_there(text):  # "Gibt es einen Lauftreff?" offers and needs nothing
-            for value in (VOLUNTEER, NEED_HELP, VEREIN, IDEA, NO_INTENT):
-                if value in scores:
-                    scores[value] -= DIRECTION
-            scores[EVENTS] = scores.get(EVENTS, 0.0) + DIRECTION / 2
-        elif cues.asks_whats_there_later(text):
-            for value in (VOLUNTEER, NEED_HELP, VEREIN, IDEA):
-                if value in scores:
-                    scores[value] -= DIRECTION / 2
-            scores[EVENTS] = scores.get(EVENTS, 0.0) + DIRECTION / 2
+            _towards_events(scores, (VOLUNTEER, NEED_HELP, VEREIN, IDEA, NO_INTENT), DIRECTION)
+        elif cues.asks_whats_there_later(text):  # "Bin neu in Glesien. Gibt es Tanzabende?"
+            _towards_events(scores, (VOLUNTEER, NEED_HELP, VEREIN, IDEA), DIRECTION / 2)
         if QUESTION in scores and not cues.asks_anything(text):  # a topic named, nothing asked
             scores[QUESTION] -= DIRECTION
         if QUESTION in scores and cues.asks_whom_to_ask(text):  # "Wen muss ich da fragen?"
@@ -163,6 +157,14 @@ class IntentModel:
         if best == NO_INTENT or scores[best] < MIN_SCORE:
             return IntentGuess(None, scores[best])
         return IntentGuess(best, scores[best])
+
+
+def _towards_events(scores: dict[str, float], others: Sequence[str], by: float) -> None:
+    """A what's-on question: `others` lose `by`, events gains half a direction."""
+    for value in others:
+        if value in scores:
+            scores[value] -= by
+    scores[EVENTS] = scores.get(EVENTS, 0.0) + DIRECTION / 2
 
 
 def _pattern(cue: str) -> re.Pattern[str] | None:
