@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -37,10 +38,20 @@ def sequences(text: str) -> Counter[str]:
     """Letter sequences within the words of the text, each word framed by spaces."""
     found: Counter[str] = Counter()
     for word in fold(text).split():
-        framed = f" {word} "
-        for size in range(SHORTEST, min(LONGEST, len(framed)) + 1):
-            found.update(framed[i : i + size] for i in range(len(framed) - size + 1))
+        found.update(_word_sequences(word))
     return found
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_sequences(word: str) -> tuple[str, ...]:
+    """A word's sequences, kept: the same words recur across thousands of examples, and
+    cutting them anew was most of the time the classifier took to learn."""
+    framed = f" {word} "
+    return tuple(
+        framed[i : i + size]
+        for size in range(SHORTEST, min(LONGEST, len(framed)) + 1)
+        for i in range(len(framed) - size + 1)
+    )
 
 
 class QuestionClassifier:
