@@ -13,7 +13,7 @@ from bot.content.model import (
     EVENTS,
     FREINET_MAPPING,
     IMPORTED_OFFERS,
-    INTENTS,
+    INTENT_FILES,
     OFFER_FILES,
     OPTIONAL_FILES,
     WHATSAPP,
@@ -113,8 +113,8 @@ def load_content(
         faq_examples=_examples(file for file, _ in knowledge),
         freinet_mapping=parsed.get(FREINET_MAPPING),
         events=parsed.get(EVENTS) or schema.EventsFile(),
-        intent_examples=_intent_examples(parsed.get(INTENTS)),
-        intent_cues=dict(parsed[INTENTS].cues) if parsed.get(INTENTS) else {},
+        intent_examples=_merged(file.examples for file in _intent_files(parsed)),
+        intent_cues=_merged(file.cues for file in _intent_files(parsed)),
         whatsapp=parsed.get(WHATSAPP) or schema.WhatsAppFile(),
     )
     problems += cross_check(
@@ -138,7 +138,14 @@ def _examples(files: Iterable[schema.KnowledgeFile]) -> dict[str, list[str]]:
     return merged
 
 
-def _intent_examples(file: schema.IntentsFile | None) -> dict[str, list[str]]:
-    if file is None:
-        return {}
-    return {key: [text for text in texts if text.strip()] for key, texts in file.examples.items()}
+def _intent_files(parsed: dict[str, Any]) -> list[schema.IntentsFile]:
+    return [parsed[name] for name in INTENT_FILES if parsed.get(name) is not None]
+
+
+def _merged(sections: Iterable[dict[str, list[str]]]) -> dict[str, list[str]]:
+    """One section (`examples:` or `cues:`) of all intents files, per option value."""
+    merged: dict[str, list[str]] = {}
+    for section in sections:
+        for key, texts in section.items():
+            merged.setdefault(key, []).extend(text for text in texts if text.strip())
+    return merged

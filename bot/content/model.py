@@ -37,6 +37,10 @@ COMMAND = re.compile(r"\{/([a-z_]+)\}")
 VARIANT = "@"
 # Example first messages per menu option (bot/understanding); without it only synonyms count.
 INTENTS = "intents.yaml"
+# More examples of the same form, collected from the labelled development sets
+# (tests/data/openers_dev*.yaml) by tools/collect_intent_examples.py; learnt like intents.yaml.
+COLLECTED_INTENTS = "intents-collected.yaml"
+INTENT_FILES = (INTENTS, COLLECTED_INTENTS)
 # The WhatsApp channel's templates for Meta and typed command words (bot/whatsapp).
 WHATSAPP = "whatsapp.yaml"
 # Offers files are streamed, one offer at a time, into a compact table (offer_table.py).
@@ -46,6 +50,7 @@ OPTIONAL_FILES: dict[str, type[BaseModel]] = {
     FREINET_MAPPING: schema.FreinetMappingFile,
     EVENTS: schema.EventsFile,
     INTENTS: schema.IntentsFile,
+    COLLECTED_INTENTS: schema.IntentsFile,
     WHATSAPP: schema.WhatsAppFile,
 }
 
@@ -66,9 +71,10 @@ class Content:
     warnings: tuple[Problem, ...] = ()
     freinet_mapping: schema.FreinetMappingFile | None = None
     events: schema.EventsFile = field(default_factory=schema.EventsFile)  # events.yaml
-    # intents.yaml `examples:`: menu option value (or "none") → example first messages
+    # `examples:` of intents.yaml and intents-collected.yaml: menu option value (or "none")
+    # → example first messages
     intent_examples: dict[str, list[str]] = field(default_factory=dict)
-    intent_cues: dict[str, list[str]] = field(default_factory=dict)  # intents.yaml `cues:`
+    intent_cues: dict[str, list[str]] = field(default_factory=dict)  # their `cues:`
     whatsapp: schema.WhatsAppFile = field(default_factory=schema.WhatsAppFile)
 
     def __post_init__(self) -> None:

@@ -14,7 +14,14 @@ from rapidfuzz import process
 
 from bot import clock
 from bot.content import schema
-from bot.content.model import EVENTS, FREINET_MAPPING, INTENTS, VARIANT, WHATSAPP, Content
+from bot.content.model import (
+    EVENTS,
+    FREINET_MAPPING,
+    INTENT_FILES,
+    VARIANT,
+    WHATSAPP,
+    Content,
+)
 from bot.content.offer_table import KIND_CODES, NO_END, OfferTable
 from bot.content.trust import check_faq, check_lotsen_names
 from bot.content.yamlio import LocatedDocument, Path_, Problem
@@ -83,8 +90,9 @@ def cross_check(
     today = today or clock.today()
     problems += _check_knowledge(knowledge, faq_max_age_days, today)
     problems += check_faq(knowledge, today.year)
-    if INTENTS in docs:
-        problems += _check_intents(content, docs[INTENTS])
+    for name in INTENT_FILES:
+        if name in docs:
+            problems += _check_intents(content, docs[name])
     problems += _check_leads(content, docs["leads.yaml"])
     if WHATSAPP in docs:
         problems += _check_whatsapp(content, docs[WHATSAPP])
@@ -665,23 +673,22 @@ def _check_examples(
 
 
 def _check_intents(content: Content, doc: LocatedDocument) -> Iterator[Problem]:
-    """Examples stand under a value of the start menu's options (or under 'none')."""
+    """Examples and cues of one intents file stand under a value of the start menu's
+    options (examples also under 'none'); none is empty."""
     start = content.dialog.steps.get(content.dialog.start)
     values = {o.value for o in (start.options if start else []) if o.value}
     known = values | {schema.NO_INTENT}
-    for section, entries in (("examples", content.intent_examples), ("cues", content.intent_cues)):
-        for key, texts in entries.items():
+    raw = doc.data if isinstance(doc.data, dict) else {}
+    for section in ("examples", "cues"):
+        for key, texts in (raw.get(section) or {}).items():
             if key not in known or (section == "cues" and key == schema.NO_INTENT):
                 yield doc.problem(
                     (section, key),
                     f"{section} '{key}': das Startmenü hat keine Option mit diesem 'value' "
-                    f"(erlaubt: {', '.join(sorted(values))}).{suggest(key, known)}",
+                    f"(erlaubt: {', '.join(sorted(values))}).{suggest(str(key), known)}",
                 )
             elif not texts and section == "examples":
                 yield doc.problem((section, key), f"keine Beispiele unter '{key}'")
-    raw = doc.data if isinstance(doc.data, dict) else {}
-    for section in ("examples", "cues"):
-        for key, texts in (raw.get(section) or {}).items():
             for j, text in enumerate(texts or []):
                 if not str(text).strip() or str(text).strip() == "*":
                     yield doc.problem((section, key, j), "leerer Eintrag – bitte entfernen")
