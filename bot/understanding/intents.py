@@ -127,8 +127,8 @@ class IntentModel:
             scores[NEED_HELP] = scores.get(NEED_HELP, 0.0) - DIRECTION
         if cues.speaks_for_organisation(text) and VEREIN in scores:  # "Kassenwart vom …"
             scores[VEREIN] += DIRECTION
-        elif cues.seeks_a_club(text) and VEREIN in scores:  # "Trainerin sucht Verein"
-            scores[VEREIN] -= DIRECTION
+        elif (cues.seeks_a_club(text) or cues.asks_if_wanted(text)) and VEREIN in scores:
+            scores[VEREIN] -= DIRECTION  # "Trainerin sucht Verein", "Braucht ihr noch Helfer?"
         if cues.own_group(text) and VOLUNTEER in scores:  # friends or colleagues, no Verein
             scores[VOLUNTEER] += DIRECTION
             scores[VEREIN] = scores.get(VEREIN, 0.0) - DIRECTION
