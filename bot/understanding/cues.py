@@ -832,7 +832,12 @@ _RECEIVER = compile_folded(
             # Garten verwildert. Könnte im Frühjahr mal jemand mit anpacken?"
             rf"{_MY_KIN}.*\b(?:(?:kann|konnte|wurde|gibt es|gibts|hat|could|can|would|is there)\s+"
             rf"(?:\S+\s+){{0,3}}?{_SOMEONE}\b|(?:wer|who)\s+(?:kann|konnte|wurde|hilft|could|can|"
-            r"would)\b)",
+            r"would)\b|"
+            # "Unsere Tochter hat Autismus, wir suchen eine Begleitung für die Freizeit"
+            r"(?:wir suchen|ich suche|suchen wir|suche ich|we are looking for|we re looking for|"
+            r"i m looking for|i am looking for)\s+(?:\S+\s+){0,3}?(?:\w*begleitung|\w*begleiter\w*|"
+            r"\w*hilfe|betreuung|unterstutzung|jemand\w*|someone|somebody|help|support|buddy|"
+            r"companion)\b)",
         )
     )
 )
@@ -867,7 +872,10 @@ _OFFERS_ITSELF = (
     r"(?:^|[.!?]\s*|\b(?:ich|i)\s+)(?:biete|offer|am offering)\s+(?:\S+\s+){0,3}?"
     r"(?:hilfe|unterstutzung|meine|help|support|my)\b|"
     r"\b(?:suche|such|suchen|looking for)\s+(?:ein|eine|einen|nach einem|an?|some)?\s*"
-    r"(?:ehrenamt\w*|aufgabe|beschaftigung|volunteer\w*|voluntary)\b"
+    # "eine ehrenamtliche Begleitung", "a volunteer buddy" is someone sought, no task
+    r"(?:ehrenamt|ehrenamts|ehrenamtes|ehrenamtlich\w* (?:aufgabe|tatigkeit|beschaftigung|"
+    r"stelle|arbeit|engagement|job)|aufgabe|beschaftigung|volunteering|volunteer (?:work|job|"
+    r"role|position|opportunit\w*|activit\w*)|voluntary)\b"
 )
 # "Fußballtrainer mit C-Lizenz sucht Verein", "suche nen Chor": a place to help in
 _SEEKS_CLUB = r"\b(?:suche|such|sucht|looking for)\s+(?:(?:einen|nen|a)\s+)?(?:verein|club|chor)\b"
