@@ -1095,10 +1095,12 @@ _OWN_GROUP = compile_folded(
 # mehr gestemmt", "Unsere Kita hätte gern eine Oma", "Kirchgemeinde Zschortau: … brauchen
 # wir" – a Verein looking for people, not someone who needs help for themselves.
 _ORGANISATION_NEEDS = compile_folded(
-    r"^(?:(?:hallo|hi|moin|guten tag)\s+)?(?:(?:der|die|das|unser|unsere|our|the)\s+)?\S*(?:verein|"
+    r"^(?:(?:hallo|hi|moin|guten tag)\s+)?(?:(?:der|die|das|unser|unsere|our|the)\s+)?"
+    # by its short name: "FFW Podelwitz braucht …", "Der SV Lissa sucht …"
+    r"(?:(?:ffw|drk|thw|nabu|asb|awo|vdk|cvjm|sv|tsv|fsv|ssv|esv|sg|fc|tus|vfb|vfl)\b|\S*(?:verein|"
     r"gemeinde|kita|kindergarten|schule|feuerwehr|wehr|museum|chor|club|klub|initiative|tafel|"
     r"heim|station|bibliothek|bucherei|rat|diakonie|caritas|kirche|kammer|laden|cafe|treff|"
-    r"hospiz|dienst|initiative|gruppe)\b(?:\s+\S+){0,12}?\s+(?:braucht|"
+    r"hospiz|dienst|initiative|gruppe)\b)(?:\s+\S+){0,12}?\s+(?:braucht|"
     r"bräuchte|brauchte|sucht|fehlt|fehlen|kriegt|schafft|hätte gern|hatte gern|freut sich|"
     r"brauchen wir|suchen wir|needs|is looking|would like)\b"
 )
@@ -1120,6 +1122,10 @@ _SPEAKS_FOR = compile_folded(
 )
 _WE_NEED = compile_folded(
     r"\b(?:wir|mir|we)\s+(?:\S+\s+){0,12}?(?:suchen|brauchen|brauchten|bilden|need|are looking)\b|"
+    # in the role: "Als Pfarrerin der Kirchgemeinde suche ich Menschen, die …"
+    r"\b(?:suche ich|ich suche|i m looking for|i am looking for)\s+(?:\S+\s+){0,2}?(?:menschen|"
+    r"leute|helfer\w*|ehrenamtliche\w*|freiwillige\w*|mitstreiter\w*|verstarkung|people|"
+    r"volunteers|helpers)\b|"
     r"\b(?:suchen|brauchen|brauchten) (?:wir|mir)\b|\b(?:uns|us) fehl\w*"
 )
 
