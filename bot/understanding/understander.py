@@ -149,6 +149,8 @@ _GENERIC = re.compile(
             r"zugesagt|vereinbart\w*|termin\w*|zeit\w*|aufgabe\w*|stelle\w*|rhythmus|"
             r"tag\w*|vorgenommen|angestellt|steht|stehen|dabei|mitmachen|machen|commit\w*)\b",
             r"\b\w*kosten\b|\b\w*pauschale\b|\baltersgrenze\w*|\bage limit\b",
+            # training for the helpers, not a school; a conversation, no conservation
+            r"\bschulung\w*|\bconversations?\b",
             r"\bvereins(?:kram|sachen|zeug|dinge|krams)\b",
             # where or what kind, not in what area: "für mein Dorf" (village life comes after
             # the activity's areas, see _VILLAGE), "Veranstaltungen", "Kalender"
