@@ -126,6 +126,9 @@ def test_filler_words_give_no_interest(understander: Understander) -> None:
         ("abends und am Wochenende", ("evening", "weekend")),
         ("nach Feierabend", ("evening",)),
         ("morgen bin ich da", ()),
+        # a time alone after a Saturday is the Saturday's; "sonst" names other days
+        ("Frühjahrsputz am Samstag, 22.3., ab 9 Uhr", ("weekend",)),
+        ("Am Samstag hab ich Zeit. Sonst vormittags.", ("weekday", "weekend")),
     ],
 )
 def test_time_slots(understander: Understander, text: str, slots: tuple[str, ...]) -> None:

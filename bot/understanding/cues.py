@@ -502,11 +502,37 @@ def time_slots(text: str, options: Sequence[tuple[str, Sequence[str]]]) -> tuple
     "Saturday mornings" the weekend); greetings ("Guten Abend") and clauses saying when
     someone works or cannot ("weil ich nachts arbeite") name no slot."""
     found: set[str] = set()
+    days: frozenset[str] = frozenset()  # the days named last
     for clause in _free_clauses(text):
-        found |= set(_clause_slots(clause, options))
+        slots = _clause_slots(clause, options)
+        if named := _days_named(clause):
+            days = named
+        elif days == {"weekend"} and set(slots) == {"weekday"} and _only_a_time(clause):
+            slots = ["weekend"]  # "am Samstag, 22.3., ab 9 Uhr": the Saturday's morning
+        found |= set(slots)
     if "any" in found and len(found) > 1:
         found.discard("any")
     return tuple(sorted(found, key=lambda slot: SLOT_ORDER.get(slot, len(SLOT_ORDER))))
+
+
+def _only_a_time(clause: str) -> bool:
+    """A short clause of a time alone ("ab 9 Uhr", "vormittags"), not "sonst vormittags"."""
+    words = clause.split()
+    return len(words) <= 4 and not {"sonst", "ansonsten", "otherwise", "else"} & set(words)
+
+
+def _days_named(clause: str) -> frozenset[str]:
+    """The days a clause names: "weekend" and/or "workday", none when it names none."""
+    named = set()
+    for word in clause.split():
+        if word.startswith(WEEKEND_DAYS) or word.endswith(_WEEKEND_ENDINGS):
+            named.add("weekend")
+        elif word.startswith(WORKDAYS) or word in _WEEK_WORDS:
+            named.add("workday")
+    padded = f" {clause} "
+    if any(_has(padded, cue) for cue in WEEK_CUES) or _WORKDAY_RANGE.search(padded):
+        named.add("workday")
+    return frozenset(named)
 
 
 def days_and_parts(text: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
