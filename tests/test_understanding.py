@@ -393,6 +393,15 @@ def test_intent_error_classes(understander: Understander, text: str, intent: str
         ("Ich kann Gräber pflegen und Blumen gießen", ("umwelt",)),
         ("Ich möchte alte Menschen pflegen", ("gesundheit",)),
         ("Ich würde gern in der Pflege helfen", ("gesundheit",)),
+        # the writer's own disability names no area; helping people with one does
+        ("Ich bin gehörlos und möchte trotzdem helfen, ich kann gut malen", ("kultur",)),
+        ("Ich sitze im Rollstuhl, möchte aber gern helfen", ()),
+        ("Ich möchte Menschen mit Behinderung beim Einkaufen helfen", ("soziales",)),
+        # areas of our own words, each from a writer's miss: giving blood, a deacon, training
+        ("Ich helfe gern beim Blutspendetermin", ("gesundheit", "rettung")),
+        ("Ich bin Diakon und würde gern einen Besuchsdienst mit aufbauen", ("kirche", "soziales")),
+        ("Ich würde mich gern für eine Schulung als Lesepate anmelden", ("kinder-jugend",)),
+        ("I'd like to run an English conversation club for kids", ("kinder-jugend",)),
     ],
 )
 def test_only_the_area_of_the_activity_is_an_interest(

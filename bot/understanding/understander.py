@@ -100,6 +100,12 @@ _INCIDENTAL = re.compile(
             r"\bkenn?e?\s+(?:hier\s+)?(?:noch\s+)?(?:keine[nm]?|niemand\w*|kaum\s+\w+)\b|"
             r"\b(?:new\s+(?:here|in\s+\w+|to\s+\w+(?:\s+\w+)?)|(?:don't|dont|do not)\s+know\s+"
             r"(?:anyone|anybody|many\s+people))\b",
+            # the writer's own disability: "bin gehörlos", "sitze im Rollstuhl", "I'm deaf"
+            r"\b(?:bin|sitze|sitz)\s+(?:selbst\s+|leider\s+|seit\s+\S+\s+)?(?:im\s+rollstuhl|"
+            r"rollstuhlfahrer\w*|gehörlos|gehoerlos|blind|sehbehindert|schwerbehindert|"
+            r"behindert|taub|schwerhörig)\b|\b(?:habe|hab)\s+(?:selbst\s+)?(?:eine\s+)?"
+            r"(?:behinderung|schwerbehinderung)\b|\b(?:i'm|i am|im)\s+(?:a\s+)?(?:wheelchair\s+"
+            r"user|deaf|blind|disabled)\b|\b(?:i\s+use|in)\s+a\s+wheelchair\b",
             # "klein" describes a thing ("ein kleines Museum", "beim kleinen Adventsmarkt")
             r"\bklein(?:e[rsm]?)?\b|\bkleinen\s+(?=(?-i:[A-ZÄÖÜ])|(?-i:[a-zäöüß]+[^n\W])\b)",
             # the writer's own children as a stage of life: "Kinder aus dem Haus", "die Kinder
@@ -150,7 +156,7 @@ _GENERIC = re.compile(
             r"tag\w*|vorgenommen|angestellt|steht|stehen|dabei|mitmachen|machen|commit\w*)\b",
             r"\b\w*kosten\b|\b\w*pauschale\b|\baltersgrenze\w*|\bage limit\b",
             # training for the helpers, not a school; a conversation, no conservation
-            r"\bschulung\w*|\bconversations?\b",
+            r"\bschulung\w*|\bconversations?\b|\bkleinkram\w*",
             r"\bvereins(?:kram|sachen|zeug|dinge|krams)\b",
             # where or what kind, not in what area: "für mein Dorf" (village life comes after
             # the activity's areas, see _VILLAGE), "Veranstaltungen", "Kalender"
