@@ -301,7 +301,7 @@ _PEOPLE = (
 )
 _CARE_OF_THINGS = (
     re.compile(
-        rf"\bpflege\s+(?:des|der|den|von|unseres|unserer|unseren|vom)\s+(?!{_PEOPLE})(?=\w)",
+        rf"\bpflegen?\s+(?:des|der|den|von|unseres|unserer|unseren|vom)\s+(?!{_PEOPLE})(?=\w)",
         re.IGNORECASE,
     ),
     re.compile(
