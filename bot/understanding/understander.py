@@ -189,7 +189,8 @@ _GENERIC = re.compile(
             r"\bwieder(?:zu)?beleben\b|\bwieder\s+(?:zu\s+)?beleben\b",
             # a council speaking for itself ("Der Ortschaftsrat sucht …") is no area
             r"\b(?:ortschafts|gemeinde|stadt|orts)rat\w*(?=\s+(?:sucht|braucht|möchte|will|"
-            r"würde|bittet|lädt|ruft|plant|is|needs|wants|would)|(?:\s+[\w-]+)?\s*:)",
+            r"würde|bittet|lädt|ruft|plant|is|needs|wants|would)|(?:\s+[\w-]+)?\s*:)|"
+            r"\bals\s+(?:ortschafts|gemeinde|stadt|orts)rat\w*",
         )
     ),
     re.IGNORECASE,
