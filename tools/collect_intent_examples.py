@@ -13,6 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import yaml  # noqa: E402
+
 from bot.content.loader import load_content  # noqa: E402
 from bot.content.model import COLLECTED_INTENTS, INTENTS  # noqa: E402
 from bot.evaluation.examples import collected_examples, render  # noqa: E402
@@ -30,8 +32,6 @@ def independent_sets() -> list[Path]:
 
 def expected_text() -> str:
     """What the file should hold for the sets and intents.yaml of this checkout."""
-    import yaml
-
     own = yaml.safe_load((ROOT / "content" / INTENTS).read_text(encoding="utf-8"))
     examples = own.get("examples") or {}
     collected = collected_examples(dev_sets(), independent_sets(), examples)

@@ -521,6 +521,11 @@ def _only_a_time(clause: str) -> bool:
     return len(words) <= 4 and not {"sonst", "ansonsten", "otherwise", "else"} & set(words)
 
 
+def _names_the_week(padded: str) -> bool:
+    """The working days named as a whole: "unter der Woche", "werktags", "Mo–Fr"."""
+    return any(_has(padded, cue) for cue in WEEK_CUES) or bool(_WORKDAY_RANGE.search(padded))
+
+
 def _days_named(clause: str) -> frozenset[str]:
     """The days a clause names: "weekend" and/or "workday", none when it names none."""
     named = set()
@@ -529,8 +534,7 @@ def _days_named(clause: str) -> frozenset[str]:
             named.add("weekend")
         elif word.startswith(WORKDAYS) or word in _WEEK_WORDS:
             named.add("workday")
-    padded = f" {clause} "
-    if any(_has(padded, cue) for cue in WEEK_CUES) or _WORKDAY_RANGE.search(padded):
+    if _names_the_week(f" {clause} "):
         named.add("workday")
     return frozenset(named)
 
@@ -706,7 +710,7 @@ def _clause_slots(clause: str, options: Sequence[tuple[str, Sequence[str]]]) -> 
             else:
                 others.append(value)
             break
-    if any(_has(padded, cue) for cue in WEEK_CUES) or _WORKDAY_RANGE.search(padded):
+    if _names_the_week(padded):
         days.append("workday")
     if any(_has(padded, cue) for cue in WEEKEND_SHORT):
         days.append("weekend")
