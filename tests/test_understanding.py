@@ -279,6 +279,7 @@ def test_lotse_understand_json_reads_each_line_of_stdin(tmp_path: Path) -> None:
     first, second = (json.loads(line) for line in shown.stdout.splitlines())
     assert first["intent"] == "volunteer"
     assert first["interests"] == ["rettung"]
+    assert first["interest_words"] == [[fold("feuerwehr")]]  # what each area was read from
     assert first["place"] == "Hohenprießnitz"
     assert first["time_kind"] is None and first["time_slots"] == []
     assert second["intent"] is None
@@ -391,7 +392,8 @@ def test_intent_error_classes(understander: Understander, text: str, intent: str
         # care for things is no health care; care for people is
         ("Ich würde gern bei der Pflege des Friedhofs helfen", ("dorfleben",)),
         ("Ich kann Gräber pflegen und Blumen gießen", ("umwelt",)),
-        ("Ich möchte alte Menschen pflegen", ("gesundheit",)),
+        # the development sets' writers name the people cared for first (interests-learnt)
+        ("Ich möchte alte Menschen pflegen", ("soziales",)),
         ("Ich würde gern in der Pflege helfen", ("gesundheit",)),
         # the writer's own disability names no area; helping people with one does
         ("Ich bin gehörlos und möchte trotzdem helfen, ich kann gut malen", ("kultur",)),
@@ -467,38 +469,38 @@ def test_english_help_kind(understander: Understander, text: str, kind: str) -> 
 # --- The independent sets: written blind, never learnt from --------------------------
 
 INDEPENDENT = {
-    # file: (intent, slots) floors, half a point below the figures at the end of round 14
-    # (the development sets learnt as intent examples), so that a change that makes
+    # file: (intent, slots) floors, half a point below the figures at the end of round 15
+    # (the areas ordered as the development sets' writers name them), so that a change that makes
     # understanding worse fails here. Each set was written blind and is never learnt from;
     # its first-sight figures are in docs/understanding.md. The aim (95 % / 90 %) is not
     # met on all. Figures now: intent / slots.
-    "openers_eval.yaml": (0.995, 0.95),  # 100.0 / 95.6
-    "openers_heldout.yaml": (0.98, 0.924),  # 98.5 / 93.0
+    "openers_eval.yaml": (0.995, 0.953),  # 100.0 / 95.8
+    "openers_heldout.yaml": (0.98, 0.932),  # 98.5 / 93.8
     "openers_final.yaml": (0.984, 0.965),  # 98.9 / 97.1
-    "openers_acceptance.yaml": (0.986, 0.947),  # 99.2 / 95.2
+    "openers_acceptance.yaml": (0.986, 0.954),  # 99.2 / 96.0
     "openers_release.yaml": (0.978, 0.911),  # 98.4 / 91.6
-    "openers_blind6.yaml": (0.95, 0.879),  # 95.5 / 88.4
-    "openers_blind7.yaml": (0.983, 0.905),  # 98.8 / 91.0
-    "openers_blind8.yaml": (0.967, 0.845),  # 97.2 / 85.0
-    "openers_blind9.yaml": (0.978, 0.903),  # 98.3 / 90.9
-    "openers_blind10.yaml": (0.939, 0.701),  # 94.4 / 70.7
-    "openers_blind11.yaml": (0.933, 0.79),  # 93.9 / 79.5
-    "openers_blind12.yaml": (0.983, 0.836),  # 98.9 / 84.2
-    "openers_blind13.yaml": (0.967, 0.897),  # 97.2 / 90.3
+    "openers_blind6.yaml": (0.95, 0.891),  # 95.5 / 89.7
+    "openers_blind7.yaml": (0.983, 0.912),  # 98.8 / 91.8
+    "openers_blind8.yaml": (0.967, 0.864),  # 97.2 / 86.9
+    "openers_blind9.yaml": (0.978, 0.913),  # 98.3 / 91.9
+    "openers_blind10.yaml": (0.939, 0.717),  # 94.4 / 72.2
+    "openers_blind11.yaml": (0.933, 0.805),  # 93.9 / 81.0
+    "openers_blind12.yaml": (0.983, 0.839),  # 98.9 / 84.5
+    "openers_blind13.yaml": (0.967, 0.911),  # 97.2 / 91.7
     "openers_blind14.yaml": (0.967, 0.897),  # 97.2 / 90.2
-    "openers_blind15.yaml": (0.961, 0.863),  # 96.7 / 86.9
-    "openers_blind16.yaml": (0.933, 0.854),  # 93.9 / 85.9
-    "openers_blind17.yaml": (0.983, 0.845),  # 98.9 / 85.1
-    "openers_blind18.yaml": (0.961, 0.861),  # 96.7 / 86.6
-    "openers_blind19.yaml": (0.95, 0.917),  # 95.6 / 92.2
-    "openers_blind20.yaml": (0.95, 0.881),  # 95.6 / 88.7
-    "openers_blind21.yaml": (0.95, 0.863),  # 95.6 / 86.9
-    "openers_blind22.yaml": (0.961, 0.888),  # 96.7 / 89.3
-    "openers_blind23.yaml": (0.967, 0.858),  # 97.2 / 86.3
-    "openers_blind24.yaml": (0.967, 0.823),  # 97.2 / 82.9
-    "openers_blind25.yaml": (0.95, 0.839),  # 95.6 / 84.4
-    "openers_blind26.yaml": (0.945, 0.841),  # 95.0 / 84.7
-    "openers_blind27.yaml": (0.95, 0.842),  # 95.6 / 84.7
+    "openers_blind15.yaml": (0.961, 0.881),  # 96.7 / 88.6
+    "openers_blind16.yaml": (0.933, 0.871),  # 93.9 / 87.7
+    "openers_blind17.yaml": (0.983, 0.859),  # 98.9 / 86.4
+    "openers_blind18.yaml": (0.961, 0.869),  # 96.7 / 87.4
+    "openers_blind19.yaml": (0.95, 0.926),  # 95.6 / 93.1
+    "openers_blind20.yaml": (0.95, 0.89),  # 95.6 / 89.5
+    "openers_blind21.yaml": (0.95, 0.877),  # 95.6 / 88.3
+    "openers_blind22.yaml": (0.961, 0.902),  # 96.7 / 90.7
+    "openers_blind23.yaml": (0.967, 0.871),  # 97.2 / 87.6
+    "openers_blind24.yaml": (0.967, 0.838),  # 97.2 / 84.4
+    "openers_blind25.yaml": (0.95, 0.841),  # 95.6 / 84.7
+    "openers_blind26.yaml": (0.945, 0.846),  # 95.0 / 85.2
+    "openers_blind27.yaml": (0.95, 0.858),  # 95.6 / 86.3
 }
 
 
@@ -778,7 +780,8 @@ def test_intent_fourth_error_classes(understander: Understander, text: str, inte
         ("Unser Verein sucht einen Kassenwart", ()),
         ("Ich würde mich gern politisch engagieren, aber nicht in einer Partei", ("beteiligung",)),
         ("Bei der Suchtberatung oder Selbsthilfe würde ich gern helfen", ("gesundheit",)),
-        ("Ich könnte beim Besuchsdienst im Krankenhaus oder Pflegeheim helfen", ("gesundheit",)),
+        # a visiting service is social help wherever it visits (the writers: 9 of 10)
+        ("Ich könnte beim Besuchsdienst im Krankenhaus oder Pflegeheim helfen", ("soziales",)),
         ("Im Heimatverein würde ich alte Fotos und die Dorfgeschichte sortieren", ("kultur",)),
         ("Der Ortschaftsrat sucht Leute für einen Arbeitseinsatz", ()),
         ("Wir sind fünf Kollegen und suchen für unseren Social Day eine Aktion", ()),
@@ -1491,7 +1494,8 @@ def test_old_things_age_and_retirement_are_no_older_people(
         ("Ich würde mich gern um den Buecherschrank in Brodau kümmern", ("kultur", "dorfleben")),
         ("Beim Dorfputz in Kyhna bin ich dabei", ("dorfleben",)),
         # older people as whom an activity is for: social work after the activity's area
-        ("Ich würde gern Gymnastik für Senioren in Wiedemar anleiten", ("sport", "soziales")),
+        # "… für Senioren": the writers name the seniors first (pinning them behind: −15)
+        ("Ich würde gern Gymnastik für Senioren in Wiedemar anleiten", ("soziales", "sport")),
         ("Kann Gitarre spielen für ältere Menschen im Heim", ("kultur", "soziales")),
     ],
 )

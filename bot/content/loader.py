@@ -14,6 +14,7 @@ from bot.content.model import (
     FREINET_MAPPING,
     IMPORTED_OFFERS,
     INTENT_FILES,
+    INTERESTS_LEARNT,
     OFFER_FILES,
     OPTIONAL_FILES,
     WHATSAPP,
@@ -115,6 +116,7 @@ def load_content(
         events=parsed.get(EVENTS) or schema.EventsFile(),
         intent_examples=_merged(file.examples for file in _intent_files(parsed)),
         intent_cues=_merged(file.cues for file in _intent_files(parsed)),
+        interest_word_counts=(parsed.get(INTERESTS_LEARNT) or schema.InterestsLearntFile()).words,
         whatsapp=parsed.get(WHATSAPP) or schema.WhatsAppFile(),
     )
     problems += cross_check(

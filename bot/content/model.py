@@ -41,6 +41,9 @@ INTENTS = "intents.yaml"
 # (tests/data/openers_dev*.yaml) by tools/collect_intent_examples.py; learnt like intents.yaml.
 COLLECTED_INTENTS = "intents-collected.yaml"
 INTENT_FILES = (INTENTS, COLLECTED_INTENTS)
+# How often the development sets' writers named an area the bot read from a word, written
+# by tools/learn_area_words.py; it orders the areas read. Without it they stay as read.
+INTERESTS_LEARNT = "interests-learnt.yaml"
 # The WhatsApp channel's templates for Meta and typed command words (bot/whatsapp).
 WHATSAPP = "whatsapp.yaml"
 # Offers files are streamed, one offer at a time, into a compact table (offer_table.py).
@@ -51,6 +54,7 @@ OPTIONAL_FILES: dict[str, type[BaseModel]] = {
     EVENTS: schema.EventsFile,
     INTENTS: schema.IntentsFile,
     COLLECTED_INTENTS: schema.IntentsFile,
+    INTERESTS_LEARNT: schema.InterestsLearntFile,
     WHATSAPP: schema.WhatsAppFile,
 }
 
@@ -75,6 +79,8 @@ class Content:
     # → example first messages
     intent_examples: dict[str, list[str]] = field(default_factory=dict)
     intent_cues: dict[str, list[str]] = field(default_factory=dict)  # their `cues:`
+    # interests-learnt.yaml: word → area → (named by the writers, read by the bot)
+    interest_word_counts: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
     whatsapp: schema.WhatsAppFile = field(default_factory=schema.WhatsAppFile)
 
     def __post_init__(self) -> None:

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, NonNegativeInt, PositiveInt
 
 Slug = str  # lowercase id; the pattern is enforced by Field(pattern=...) where used
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
@@ -416,6 +416,15 @@ class IntentsFile(Strict):
     # Signal phrases per option: words in this order, `*` stands for up to three words
     # ("unser * sucht"). Each found phrase counts for the option like a menu synonym.
     cues: dict[str, list[str]] = {}
+
+
+class InterestsLearntFile(Strict):
+    """Written by tools/learn_area_words.py from the labelled development sets: per word
+    the bot reads an area from, per area, how often the writers named that area and how
+    often the bot read it ([named, read]). It orders the areas of a message
+    (bot/understanding/area_order.py)."""
+
+    words: dict[str, dict[str, tuple[NonNegativeInt, PositiveInt]]] = {}
 
 
 # --- whatsapp.yaml --------------------------------------------------------------------

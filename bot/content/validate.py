@@ -18,6 +18,7 @@ from bot.content.model import (
     EVENTS,
     FREINET_MAPPING,
     INTENT_FILES,
+    INTERESTS_LEARNT,
     VARIANT,
     WHATSAPP,
     Content,
@@ -93,6 +94,8 @@ def cross_check(
     for name in INTENT_FILES:
         if name in docs:
             problems += _check_intents(content, docs[name])
+    if INTERESTS_LEARNT in docs:
+        problems += _check_interests_learnt(content, docs[INTERESTS_LEARNT])
     problems += _check_leads(content, docs["leads.yaml"])
     if WHATSAPP in docs:
         problems += _check_whatsapp(content, docs[WHATSAPP])
@@ -692,6 +695,27 @@ def _check_intents(content: Content, doc: LocatedDocument) -> Iterator[Problem]:
             for j, text in enumerate(texts or []):
                 if not str(text).strip() or str(text).strip() == "*":
                     yield doc.problem((section, key, j), "leerer Eintrag – bitte entfernen")
+
+
+def _check_interests_learnt(content: Content, doc: LocatedDocument) -> Iterator[Problem]:
+    """Counts name top-level areas and never more writers than readings. An unknown area
+    (renamed in the taxonomy since the file was written) is only left unused."""
+    areas = {interest.id for interest in content.taxonomy.interests}
+    for word, counts in content.interest_word_counts.items():
+        for area, (named, read) in counts.items():
+            if area not in areas:
+                yield doc.problem(
+                    ("words", word, area),
+                    f"'{word}': unbekanntes Interessengebiet '{area}' – wird nicht genutzt; "
+                    "die Datei neu schreiben: python tools/learn_area_words.py",
+                    severity="warning",
+                )
+            elif named > read:
+                yield doc.problem(
+                    ("words", word, area),
+                    f"'{word}' → {area}: {named} Mal genannt, aber nur {read} Mal gelesen – "
+                    "die erste Zahl kann nicht größer sein",
+                )
 
 
 def _check_leads(content: Content, doc: LocatedDocument) -> Iterator[Problem]:

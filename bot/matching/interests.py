@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
@@ -30,6 +30,8 @@ class InterestScore:
     id: str  # top-level taxonomy id
     score: float
     subtopic: str | None = None
+    # the folded words (or phrases, symbols) it was read from; none for an area a rule adds
+    sources: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -273,7 +275,10 @@ def _rank(hits: dict[str, dict[str, tuple[float, str | None]]]) -> list[Interest
             (
                 scores[0] + bonus,
                 InterestScore(
-                    interest, round(min(1.0, scores[0] + bonus), 3), subs[0] if subs else None
+                    interest,
+                    round(min(1.0, scores[0] + bonus), 3),
+                    subs[0] if subs else None,
+                    tuple(sorted({fold(source) or source for source in by_source})),
                 ),
             )
         )

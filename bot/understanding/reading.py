@@ -21,6 +21,8 @@ class Reading:
     intent_score: float = 0.0  # classifier margin plus cue bonus; > 0 is a decision
     interests: tuple[str, ...] = ()  # taxonomy top-level ids, best first
     subtopics: tuple[str, ...] = ()  # sub-topic ids behind them, where one was named
+    # per interest, the (folded) words it was read from; () for one a rule added
+    interest_words: tuple[tuple[str, ...], ...] = ()
     place: Place | None = None  # resolved place (in the region or a neighbouring town)
     max_km: float | None = None  # how far the person can travel
     time_kind: str | None = None  # time_kind option value: once / regular / any
@@ -48,6 +50,7 @@ class Reading:
         data["gemeinde"] = self.place.gemeinde if self.place else None
         data["interests"] = list(self.interests)
         data["subtopics"] = list(self.subtopics)
+        data["interest_words"] = [list(words) for words in self.interest_words]
         data["time_slots"] = list(self.time_slots)
         data["time_days"] = list(self.time_days)
         data["time_parts"] = list(self.time_parts)

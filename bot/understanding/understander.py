@@ -12,6 +12,7 @@ from bot.matching.options import pick_all
 from bot.matching.places import FILLERS, Place, PlaceResolver
 from bot.text import content_words, fold
 from bot.understanding import cues, slots
+from bot.understanding.area_order import AreaOrder, words_of
 from bot.understanding.intents import EVENTS, IDEA, QUESTION, IntentModel
 from bot.understanding.reading import Reading
 
@@ -380,6 +381,7 @@ class Understander:
             if sub.also
         }
         self._navigation = dict(content.dialog.navigation)
+        self._area_order = AreaOrder(content.interest_word_counts)
         # Words that say what someone wants ("Veranstaltungen", "Idee"), not in what area
         self._menu_words = {
             fold(word)
@@ -397,6 +399,7 @@ class Understander:
             and content.dialog == self.content.dialog
             and content.taxonomy == self.content.taxonomy
             and content.places == self.content.places
+            and content.interest_word_counts == self.content.interest_word_counts
         )
 
     @property
@@ -433,6 +436,7 @@ class Understander:
         # nothing we offer ("Verkaufe Kinderwagen"); an area said alone ("Fußball") is kept
         if intent in NO_INTERESTS or (intent is None and not only_slots):
             top = []
+        top = self._area_order.sorted(top, found)  # the order the writers would name them
         subtopics = tuple(s.subtopic for s in found if s.id in top and s.subtopic)
         question = cues.is_question(text)
         # "Gibt es Pflanzaktionen?" asks, offers no time; "bei einer Aktion im Frühjahr" (an
@@ -454,6 +458,7 @@ class Understander:
             intent_score=guess.score,
             interests=tuple(top),
             subtopics=subtopics,
+            interest_words=tuple(words_of(area, found) for area in top),
             place=place,
             max_km=travel_km(text, self.content.dialog.travel),
             time_kind=time_kind,
@@ -526,7 +531,7 @@ class Understander:
             out.append(score)
             if self.interests.is_confident([score]):
                 out += [
-                    InterestScore(area, min(score.score, COMPOUND))
+                    InterestScore(area, min(score.score, COMPOUND), sources=score.sources)
                     for area in self._also.get(score.subtopic or "", ())
                     if not any(s.id == area for s in out)
                 ]
