@@ -8,6 +8,7 @@ number presses it. Notifications for Lotsen appear in the same output, clearly m
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable
 from typing import TextIO
 
@@ -82,6 +83,24 @@ def _coordinates(text: str) -> tuple[float, float] | None:
     return (lat, lon) if -90 <= lat <= 90 and -180 <= lon <= 180 else None
 
 
+def learn_while_typing(engine: DialogEngine) -> threading.Thread:
+    """The classifiers learn (2–3 s) in a daemon thread while the person reads the greeting
+    and types, so the first answer does not wait for them. `input()` blocks the event loop,
+    so DialogEngine.keep_faq_ready (which needs the loop) cannot do it here; both learners
+    take a lock, so a message that comes first only waits for the rest."""
+
+    def learn() -> None:
+        for learner in (engine.matchers.understanding, engine.matchers.faq):
+            try:
+                learner.prepare()
+            except Exception:  # the first message tries again and says what failed
+                return
+
+    thread = threading.Thread(target=learn, name="lotse-learn", daemon=True)
+    thread.start()
+    return thread
+
+
 async def run_chat(
     engine: DialogEngine,
     user: str,
@@ -97,6 +116,7 @@ async def run_chat(
             await chat.send(line.rstrip("\n"))
         return
     out.write("Engagement-Lotse im Terminal. Beenden mit Strg+D. Zahl tippen = Schaltfläche.\n")
+    learn_while_typing(engine)
     chat.show(await engine.handle(Event(chat.sender, "resume")))
     prompt = read_line or input
     while True:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import json
+import threading
 from pathlib import Path
 
 import pytest
 
+from bot.console import run_chat
+from bot.content.model import Content
+from bot.dialogs.engine import DialogEngine
+from bot.dialogs.turn import Matchers
+from bot.store.db import Database
 from tests.helpers.chat import run_lotse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,3 +98,30 @@ def test_database_file_is_created_on_first_run(tmp_path: Path) -> None:
     db = tmp_path / "nested" / "dir" / "new.sqlite3"
     result = run_lotse("chat", stdin="/start\n", db=db)
     assert result.returncode == 0 and db.exists()
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+async def test_the_classifiers_learn_while_the_person_types(content: Content, db: Database) -> None:
+    """In the interactive chat the first answer does not wait 2–3 s for learning: it
+    happens in a thread while the greeting is read and the first message typed."""
+    engine = DialogEngine(content, db, Matchers.build(content))  # nothing learnt yet
+    assert not engine.matchers.understanding.ready and not engine.matchers.faq.ready
+    prompts: list[bool] = []
+
+    def type_once(prompt: str) -> str:
+        if prompts:
+            raise EOFError
+        for thread in threading.enumerate():
+            if thread.name == "lotse-learn":
+                thread.join()  # (done by the time a person has typed anything)
+        prompts.append(engine.matchers.understanding.ready and engine.matchers.faq.ready)
+        return "Hallo"
+
+    out = io.StringIO()
+    await run_chat(engine, "console-1", None, stdin=Terminal(), out=out, read_line=type_once)
+    assert prompts == [True]
+    assert "Tschüss" in out.getvalue()
