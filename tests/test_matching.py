@@ -443,6 +443,20 @@ def test_subtopic_match_beats_area_match(ranker_for: RankerFor, matchers: Matche
     assert ranked[0].offer.id == "sub" and ranked[0].interest == "rettung-feuerwehr"
 
 
+def test_an_offer_belongs_to_its_subtopics_also_areas(
+    ranker_for: RankerFor, matchers: Matchers
+) -> None:
+    """taxonomy.yaml: church music is church *and* culture (`also: [kultur]`), so the choir
+    is offered to someone who asks for culture – whoever tagged it (by hand or imported)."""
+    ranker = ranker_for(
+        offer("chor", "Delitzsch", "Delitzsch", ["kirche-musik"]),
+        offer("tafel", "Delitzsch", "Delitzsch", ["soziales-tafel"]),  # no also: stays out
+    )
+    [ranked] = ranker.rank(profile(matchers, interests=("kultur",)))
+    assert (ranked.offer.id, ranked.interest) == ("chor", "kultur")
+    assert [r.offer.id for r in ranker.rank(profile(matchers, interests=("kirche",)))] == ["chor"]
+
+
 def test_every_interest_gets_an_offer(ranker_for: RankerFor, matchers: Matchers) -> None:
     sports = [offer(f"s{n}", "Delitzsch", "Delitzsch", ["sport"]) for n in range(5)]
     ranker = ranker_for(*sports, offer("k", "Benndorf", "Delitzsch", ["kultur"]))

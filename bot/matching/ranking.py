@@ -93,6 +93,12 @@ class OfferRanker:
         self.parent = {i.id: i.id for i in taxonomy.interests}
         self.parent |= {s.id: i.id for i in taxonomy.interests for s in i.subtopics}
         self._bit = {interest: 1 << n for n, interest in enumerate(self.parent)}
+        # A sub-topic's activity belongs to its `also:` areas as well (taxonomy.yaml): an
+        # offer of the church choir (kirche-musik) fits someone who asks for culture.
+        self.areas = {interest: (top,) for interest, top in self.parent.items()}
+        self.areas |= {
+            s.id: (i.id, *s.also) for i in taxonomy.interests for s in i.subtopics if s.also
+        }
         in_region = [p for p in places if p.gemeinde]
         coords = {(p.gemeinde, p.name): (p.lat, p.lon) for p in in_region}
         # An Ortsteil named without its Gemeinde is found by its name when that is unique.
@@ -132,7 +138,8 @@ class OfferRanker:
         self._names = table.ids[rows]  # UTF-8 ids: sort like the ids themselves
 
     def _masks(self, table: OfferColumns, parents: bool) -> np.ndarray:
-        """Each offer's interests as a bit mask (with their top-level areas: `parents`)."""
+        """Each offer's interests as a bit mask (with their top-level and `also:` areas:
+        `parents`)."""
         words = np.array(
             [self._mask([word], parents) for word in table.vocabulary], dtype=np.uint64
         )
@@ -147,7 +154,8 @@ class OfferRanker:
         for interest in interests:
             mask |= self._bit.get(interest, 0)
             if parents:
-                mask |= self._bit.get(self.parent.get(interest, interest), 0)
+                for area in self.areas.get(interest, (interest,)):
+                    mask |= self._bit.get(area, 0)
         return mask
 
     def rank(self, profile: Profile, limit: int = 3) -> list[RankedOffer]:
@@ -274,7 +282,7 @@ class OfferRanker:
     ) -> RankedOffer:
         offer = self.offers[index]
         matched = [i for i in offer.interests if i in subs]
-        matched += [t for t in tops if any(self.parent.get(i) == t for i in offer.interests)]
+        matched += [t for t in tops if any(t in self.areas.get(i, ()) for i in offer.interests)]
         km = None if np.isnan(distance) else float(distance)
         interest = matched[0] if matched else tops[0]
         return RankedOffer(offer, round(score, 4), km, interest, self._misfit(index, profile))
