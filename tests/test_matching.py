@@ -113,6 +113,13 @@ def test_a_dictionary_word_is_no_compound_when_its_rest_is_no_word(
     assert matchers.interests.classify(word) == []
 
 
+@pytest.mark.parametrize("word", ["saniert", "sanieren", "die Kirche wird saniert"])
+def test_a_verb_on_ieren_is_no_compound(matchers: Matchers, word: str) -> None:
+    """'sani|eren' is 'sanier|en' (renovating), no paramedic ('Sani') – but 'Sanis' is."""
+    assert "rettung" not in {s.id for s in matchers.interests.classify(word)}
+    assert matchers.interests.classify("Sanis")[0].id == "rettung"
+
+
 @pytest.mark.parametrize(
     ("word", "expected"),
     [

@@ -160,6 +160,8 @@ class InterestMatcher:
                     continue  # "sor|tiere|n" is the verb "sortieren", no animals
                 if known and not pieces and not _splits(form, start, part):
                     continue  # "Akzep|tanz", "Kanu|le", "Baum|arkt": one word, no compound
+                if known and _cuts_verb_suffix(form, start + len(part)):
+                    continue  # "sani|eren" is "sanier|en" (renovating), no paramedic
                 # "Feier|wehr": a short unknown remainder, when the whole word also looks
                 # like a typo of a known word, means the split is likely wrong.
                 doubtful = typo_likely and not pieces and any(3 <= len(r) <= 5 for r in rests)
@@ -215,6 +217,16 @@ _ENDINGS = frozenset(
 )
 _LINKS = ("es", "en", "s", "n", "e")  # "Museum|s|verein", "Krank|en|schwester"
 _LINKS_AFTER = (*_LINKS, "ler", "er")  # "Sport|ler|heim"
+
+
+# The suffix of a verb on -ieren and its forms: "saniert", "Sanierung", "sanieren".
+_VERB_SUFFIX = re.compile(r"ier(?:en|e|st|t|te|ten|tes|ter|ung|ungen)?$")
+
+
+def _cuts_verb_suffix(form: str, end: int) -> bool:
+    """Whether a part ending at `end` cuts into the -ier- of a verb ("sani|ert")."""
+    suffix = _VERB_SUFFIX.search(form)
+    return suffix is not None and suffix.start() < end < suffix.end()
 
 
 def _splits(form: str, start: int, part: str) -> bool:
