@@ -334,13 +334,14 @@ _OWN_GROUP = compile_folded(
 # wir" – a Verein looking for people, not someone who needs help for themselves.
 _ORGANISATION_NEEDS = compile_folded(
     r"^(?:(?:hallo|hi|moin|guten tag)\s+)?(?:(?:der|die|das|unser|unsere|our|the)\s+)?"
-    # by its short name: "FFW Podelwitz braucht …", "Der SV Lissa sucht …"
+    # by its short name: "FFW Podelwitz braucht …", "Der SV Lissa sucht …"; as an advert:
+    # "Fußballverein Lemsel hier. Platzwart gesucht"
     r"(?:(?:ffw|drk|thw|nabu|asb|awo|vdk|cvjm|sv|tsv|fsv|ssv|esv|sg|fc|tus|vfb|vfl)\b|\S*(?:verein|"
     r"gemeinde|kita|kindergarten|schule|feuerwehr|wehr|museum|chor|club|klub|initiative|tafel|"
     r"heim|station|bibliothek|bucherei|rat|diakonie|caritas|kirche|kammer|laden|cafe|treff|"
     r"hospiz|dienst|initiative|gruppe)\b)(?:\s+\S+){0,12}?\s+(?:braucht|"
     r"bräuchte|brauchte|sucht|fehlt|fehlen|kriegt|schafft|hätte gern|hatte gern|freut sich|"
-    r"brauchen wir|suchen wir|needs|is looking|would like)\b"
+    r"brauchen wir|suchen wir|gesucht|needs|is looking|would like|wanted)\b"
 )
 
 

@@ -49,7 +49,8 @@ _CLAUSE_SPLIT = re.compile(
 SLOT_ORDER = {"weekday": 0, "evening": 1, "weekend": 2, "any": 3}
 _UNAVAILABLE = frozenset(
     "nicht nie kein keine keinen ausser arbeite arbeitet arbeiten schaffe schichte montage "
-    "unterwegs dienstlich beruflich not never no except work working busy away".split()
+    "unterwegs dienstlich beruflich not never no except work working busy away "
+    "schwierig schlecht ni nich net difficult".split()
 )
 _TIME_UNITS = (
     r"(?:woche|wochenende|tag|abend|morgen|monat|montag|dienstag|mittwoch|donnerstag|freitag|"

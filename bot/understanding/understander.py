@@ -158,6 +158,8 @@ _GENERIC = re.compile(
             r"\b\w*kosten\b|\b\w*pauschale\b|\baltersgrenze\w*|\bage limit\b",
             # training for the helpers, not a school; a conversation, no conservation
             r"\bschulung\w*|\bconversations?\b|\bkleinkram\w*",
+            # everyone, not the youth: "für Jung und Alt", "Alt und Jung", "young and old"
+            r"\b(?:jung\w*\s+und\s+alt\w*|alt\w*\s+und\s+jung\w*|young\s+and\s+old)\b",
             r"\bvereins(?:kram|sachen|zeug|dinge|krams)\b",
             # where or what kind, not in what area: "für mein Dorf" (village life comes after
             # the activity's areas, see _VILLAGE), "Veranstaltungen", "Kalender"
