@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-import yaml
-
+from bot.evaluation.examples import opener_cases, quoted
 from bot.text import fold
 from bot.understanding import Understander
 
@@ -38,10 +37,10 @@ HEADER = """\
 def counted(
     dev_sets: Iterable[Path], independent_sets: Iterable[Path], reader: Understander
 ) -> Counts:
-    seen = {fold(str(case["text"])) for path in independent_sets for case in _cases(path)}
+    seen = {fold(str(case["text"])) for path in independent_sets for case in opener_cases(path)}
     counts: Counts = {}
     for path in dev_sets:
-        for case in _cases(path):
+        for case in opener_cases(path):
             text = str(case["text"])
             if fold(text) in seen:
                 continue
@@ -61,14 +60,5 @@ def render(counts: Counts) -> str:
     lines = [HEADER + "words:"]
     for word in sorted(counts):
         areas = ", ".join(f"{area}: [{n}, {r}]" for area, (n, r) in sorted(counts[word].items()))
-        lines.append(f"  {_quoted(word)}: {{{areas}}}")
+        lines.append(f"  {quoted(word)}: {{{areas}}}")
     return "\n".join(lines) + "\n"
-
-
-def _quoted(word: str) -> str:
-    dumped = yaml.safe_dump(word, allow_unicode=True, default_style='"', width=10**6)
-    return dumped.strip().removesuffix("\n...").strip()
-
-
-def _cases(path: Path) -> list[dict]:
-    return list(yaml.safe_load(path.read_text(encoding="utf-8"))["openers"])

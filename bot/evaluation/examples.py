@@ -42,7 +42,7 @@ def collected_examples(
     seen |= {fold(text) for texts in own.values() for text in texts}
     collected: dict[str, list[str]] = {}
     for path in dev_sets:
-        for case in _cases(path):
+        for case in opener_cases(path):
             text = str(case["text"])
             if fold(text) in seen or not text.strip():
                 continue
@@ -58,19 +58,20 @@ def render(collected: dict[str, list[str]], order: Iterable[str]) -> str:
     lines = [HEADER + "examples:"]
     for key in keys:
         lines.append(f"  {key}:")
-        lines += [f"    - {_quoted(text)}" for text in collected[key]]
+        lines += [f"    - {quoted(text)}" for text in collected[key]]
     return "\n".join(lines) + "\n"
 
 
-def _quoted(text: str) -> str:
+def quoted(text: str) -> str:
     """One line, double-quoted (YAML's escapes), whatever the text holds."""
     dumped = yaml.safe_dump(text, allow_unicode=True, default_style='"', width=10**6)
     return dumped.strip().removesuffix("\n...").strip()
 
 
-def _cases(path: Path) -> list[dict]:
+def opener_cases(path: Path) -> list[dict]:
+    """The cases of an openers file (`openers:`), as written."""
     return list(yaml.safe_load(path.read_text(encoding="utf-8"))["openers"])
 
 
 def _texts(path: Path) -> list[str]:
-    return [str(case["text"]) for case in _cases(path)]
+    return [str(case["text"]) for case in opener_cases(path)]
