@@ -106,6 +106,23 @@ def test_a_correction_changes_that_slot_only(tmp_path: Path, content: Content) -
 
 
 @pytest.mark.slow
+def test_the_same_wish_said_again_at_the_offers(tmp_path: Path, content: Content) -> None:
+    """Said again at the offers, the same areas and place are no failed choice of an offer:
+    the bot says it has them and shows the list again (a change is a correction, above)."""
+    chat = Transcript.of(
+        tmp_path,
+        "Ich würde gern bei der Feuerwehr in Krostitz helfen, am liebsten abends",
+        "regelmäßig",
+        "Ich möchte bei der Feuerwehr in Krostitz helfen",
+    )
+    again = content.text("understood_again", "de", items="x").split("x")[0]
+    assert again in chat.answers[2] and "Krostitz" in chat.answers[2]
+    assert chat.asked(q(content, "ask_lotse")) == [1, 2]  # the list again
+    assert content.text("offers_unknown", "de")[:30] not in chat.answers[2]
+    assert_understood(chat)
+
+
+@pytest.mark.slow
 def test_a_correction_at_the_offers_is_no_no_thanks(tmp_path: Path, content: Content) -> None:
     """'nee, ich wohne in Zschortau' takes back the place, it does not press 'Nein, danke';
     the offers are listed again for the new place, and again for a new time."""

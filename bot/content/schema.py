@@ -532,7 +532,8 @@ CHANNELS = ("telegram", "web", "console", "whatsapp")
 CODE_TEXTS = tuple(
     """
 btn_back help stale_button unsupported empty unknown_command error coordination_name
-consent_declined interests_understood btn_offer offer_line distance_km distance_here
+consent_declined interests_understood understood_again btn_offer offer_line distance_km
+distance_here
 btn_offer_details btn_offer_choose btn_offer_list offer_details_title offer_details_what
 offer_details_where offer_details_in_gemeinde offer_details_when offer_details_hours
 offer_details_who offer_details_needed offer_details_access offer_details_link offer_details_ask

@@ -115,6 +115,31 @@ def summary(turn: Turn, before: dict[str, Any], quiet: str | None = None) -> str
     return turn.t("understood", items=" · ".join(items)) if items else None
 
 
+def restated(turn: Turn, reading: Reading) -> str | None:
+    """'Das habe ich schon so: …' when the message names slots, all as they are kept (said
+    again at the offers); None when it names none or changes one."""
+    said = values(reading)
+    said.pop("subtopics", None)
+    kept = turn.state.answers
+    items = []
+    for slot, value in said.items():
+        if slot not in SLOTS:
+            continue
+        if not _same(slot, value, kept.get(slot)):
+            return None
+        items.append(_label(turn, slot, value))
+    labels = [item for item in items if item]
+    return turn.t("understood_again", items=" · ".join(labels)) if labels else None
+
+
+def _same(slot: str, said: Any, kept: Any) -> bool:
+    if slot == "place":
+        return isinstance(kept, dict) and kept.get("name") == said.get("name")
+    if isinstance(said, list):
+        return isinstance(kept, list) and set(said) <= set(kept)
+    return said == kept
+
+
 def _label(turn: Turn, slot: str, value: Any) -> str:
     if slot == "interests":
         return ", ".join(turn.interest_label(i) for i in value)
