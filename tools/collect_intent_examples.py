@@ -17,31 +17,22 @@ import yaml  # noqa: E402
 
 from bot.content.loader import load_content  # noqa: E402
 from bot.content.model import COLLECTED_INTENTS, INTENTS  # noqa: E402
-from bot.evaluation.examples import collected_examples, render  # noqa: E402
+from bot.evaluation.examples import (  # noqa: E402
+    collected_examples,
+    development_sets,
+    independent_sets,
+    render,
+)
 
 DATA = ROOT / "tests" / "data"
-
-
-def dev_sets() -> list[Path]:
-    return sorted(DATA.glob("openers_dev*.yaml"), key=_number)
-
-
-def independent_sets() -> list[Path]:
-    return sorted(set(DATA.glob("openers_*.yaml")) - set(dev_sets()))
 
 
 def expected_text() -> str:
     """What the file should hold for the sets and intents.yaml of this checkout."""
     own = yaml.safe_load((ROOT / "content" / INTENTS).read_text(encoding="utf-8"))
     examples = own.get("examples") or {}
-    collected = collected_examples(dev_sets(), independent_sets(), examples)
+    collected = collected_examples(development_sets(DATA), independent_sets(DATA), examples)
     return render(collected, examples)
-
-
-def _number(path: Path) -> int:
-    """openers_dev.yaml first, then dev3, dev4 … dev14 in their order."""
-    digits = path.stem.removeprefix("openers_dev")
-    return int(digits) if digits.isdigit() else 0
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 from bot.content.loader import load_content  # noqa: E402
 from bot.content.model import INTERESTS_LEARNT  # noqa: E402
 from bot.evaluation.area_words import counted, render  # noqa: E402
+from bot.evaluation.examples import development_sets, independent_sets  # noqa: E402
 from bot.understanding import Understander  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
@@ -29,9 +30,7 @@ def expected_text() -> str:
     content = load_content(ROOT / "content", ROOT / "knowledge")
     reader = Understander(dataclasses.replace(content, interest_word_counts={}))
     reader.prepare()
-    dev = sorted(DATA.glob("openers_dev*.yaml"))
-    independent = sorted(set(DATA.glob("openers_*.yaml")) - set(dev))
-    return render(counted(dev, independent, reader))
+    return render(counted(development_sets(DATA), independent_sets(DATA), reader))
 
 
 if __name__ == "__main__":

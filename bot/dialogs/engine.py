@@ -457,9 +457,10 @@ class DialogEngine:
         turn.confirmed = turn.confirmed or bool(confirmed)
         if isinstance(result, Stay) and changed and step.kind == "offers":
             return confirmed + await self._enter(turn, name)  # new place or time, new offers
-        again = understood.restated(turn, reading) if reading is not None else None
-        if isinstance(result, Stay) and result.missed and step.kind == "offers" and again:
-            return [Message(again), *await self._enter(turn, name)]  # said again: the same list
+        if isinstance(result, Stay) and result.missed and step.kind == "offers" and reading:
+            again = understood.restated(turn, reading)
+            if again:  # the same wish said again: the same list, and why
+                return [Message(again), *await self._enter(turn, name)]
         if taken_back:
             return confirmed + self._prompt(turn)
         if isinstance(result, Stay):

@@ -33,6 +33,22 @@ HEADER = """\
 """
 
 
+def development_sets(data: Path) -> list[Path]:
+    """The development sets in `data` (tests/data): openers_dev.yaml, then dev3, dev4 … in
+    their order."""
+    return sorted(data.glob("openers_dev*.yaml"), key=_number)
+
+
+def independent_sets(data: Path) -> list[Path]:
+    """Every other openers set in `data`: never learnt from."""
+    return sorted(set(data.glob("openers_*.yaml")) - set(development_sets(data)))
+
+
+def _number(path: Path) -> int:
+    digits = path.stem.removeprefix("openers_dev")
+    return int(digits) if digits.isdigit() else 0
+
+
 def collected_examples(
     dev_sets: Iterable[Path], independent_sets: Iterable[Path], own: dict[str, list[str]]
 ) -> dict[str, list[str]]:
