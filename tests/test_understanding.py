@@ -1925,6 +1925,14 @@ def test_weekend_and_hours_abbreviated(
         # the weekend and the evenings of the week; a Saturday evening is the weekend
         ("am Wochenende und abends", ("evening", "weekend")),
         ("samstags gegen Abend", ("weekend",)),
+        # the evenings of a workday and a weekend day are the evening
+        ("Meistens Freitag- oder Samstagabend", ("evening",)),
+        ("freitags oder samstags abends", ("evening",)),
+        ("Montag bis Freitag abends und am Wochenende", ("evening", "weekend")),
+        # a time that suits: nobody is at work
+        ("Weekends work best for me.", ("weekend",)),
+        ("Evenings work for us", ("evening",)),
+        ("I work on weekends", ()),
         # shouted in capitals, "WE" is a word
         ("WE NEED HELP WITH OUR GARDEN", ()),
     ],

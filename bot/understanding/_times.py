@@ -203,7 +203,9 @@ _WORKDAY_RANGE = re.compile(
 _AFTER_WORK = re.compile(
     r" (?:after|nach) (?:der |dem |the |my )?(?:work|arbeit|job|schicht|dienst|shift) |"
     # "Wochenenddienste sind kein Problem": fine, not busy
-    r" (?:kein|keine|no|not a) (?:problem|thema|issue) "
+    r" (?:kein|keine|no|not a) (?:problem|thema|issue) |"
+    # "weekends work best for me": the time suits, nobody is at work
+    r" (?:work|works) (?:best|better|well|fine|great|for me|for us) "
 )
 # "zeitlich ist mir das egal", "Zeit egal", "time doesn't matter": any time
 _ANY_WHEN = compile_folded(
@@ -525,6 +527,8 @@ def _clause_slots(clause: str, options: Sequence[tuple[str, Sequence[str]]]) -> 
     parts += [o for o in others if o in ("weekday", "evening")]
     others = [o for o in others if o not in ("weekday", "evening")]
     found: list[str] = []
+    if _evenings_across_the_week(days, parts, clause):
+        return ["evening", *others]  # "Freitag- oder Samstagabend": evenings, any day
     if "workday" in days:
         # "dienstags abends" is the evening; "dienstags" alone or "dienstags vormittags" the week
         found += ["evening"] if parts == ["evening"] or set(parts) == {"evening"} else []
@@ -570,6 +574,14 @@ def _single_occasion(words: Sequence[str], index: int) -> bool:
         "halben", "ganzen", "freien", "free"
     }  # fmt: skip
     return single and not (after and after[0] in _PER)
+
+
+def _evenings_across_the_week(days: list[str], parts: list[str], clause: str) -> bool:
+    """The evenings of a workday and a weekend day ("Freitag- oder Samstagabend", "freitags
+    oder samstags abends"): the evening, not the weekend."""
+    if "workday" not in days or "weekend" not in days:
+        return False
+    return set(parts) <= {"evening"} and _weekend_evening(clause)
 
 
 def _weekend_evening(clause: str) -> bool:
