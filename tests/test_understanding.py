@@ -2088,3 +2088,42 @@ def test_more_area_words(understander: Understander) -> None:
 )
 def test_an_organisation_advertising_is_a_verein(understander: Understander, text: str) -> None:
     assert understander.read(text).intent == "verein"
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "not_wanted"),
+    [
+        # an area the writer does not want is no area to offer
+        (
+            "Ich such was Ehrenamtliches, aber bitte NICHT mit Kindern. Tiere wären super.",
+            "umwelt",
+            "kinder-jugend",
+        ),
+        (
+            "bitte nix mit kirche oder religion, und auch kein sport. eher soziales",
+            "soziales",
+            "kirche",
+        ),
+        (
+            "bitte nix mit kirche oder religion, und auch kein sport. eher soziales",
+            "soziales",
+            "sport",
+        ),
+        (
+            "Bin beim SV Zwochau, will aber was außerhalb vom Sport machen, mit Kindern",
+            "kinder-jugend",
+            "sport",
+        ),
+        # what a village lacks is what the idea is about
+        (
+            "In Kursdorf gibt es nix für Jugendliche, ich will einen Treff aufmachen",
+            "kinder-jugend",
+            "-",
+        ),
+    ],
+)
+def test_areas_not_wanted_are_left_out(
+    understander: Understander, text: str, first: str, not_wanted: str
+) -> None:
+    areas = understander.read(text).interests
+    assert areas[0] == first and not_wanted not in areas, areas

@@ -314,6 +314,20 @@ _CARE_OF_THINGS = (
     ),
 )
 # "dog rescue", "animal rescue": animal welfare, no rescue service
+# Areas the writer does not want ("aber bitte NICHT mit Kindern", "nix mit Kirche oder
+# Religion, und auch kein Sport", "was außerhalb vom Sport"): no area to offer. "Hier gibt
+# es nix für Jugendliche" says what is missing, and stays.
+_WORDS_LISTED = (
+    r"(?:der\s+|die\s+|den\s+|dem\s+|the\s+)?[\w-]+(?:\s*(?:,|oder|und|or|and|bzw\.?)\s+[\w-]+)*"
+)
+_NOT_WANTED = re.compile(
+    r"\b(?:nicht|nix|nichts|not|nothing)\s+(?:so\s+|mehr\s+|unbedingt\s+|gerne?\s+)?"
+    rf"(?:mit|with|im|in\s+der|bei|beim)\s+{_WORDS_LISTED}|"
+    r"\b(?:bitte|lieber|auch|aber|please|but)\s+(?:nicht|nix|kein|keine|keinen|no|not)\s+"
+    rf"(?:mit\s+|with\s+|im\s+|in\s+der\s+|bei\s+|beim\s+)?{_WORDS_LISTED}|"
+    rf"\b(?:außerhalb|ausserhalb|outside)\s+(?:vom|von|des|der|of)\s+{_WORDS_LISTED}",
+    re.IGNORECASE,
+)
 _ANIMAL_RESCUE = re.compile(
     r"\b(?:dog|dogs|animal|animals|cat|cats|horse|horses|pet|pets|hedgehog|wildlife)\s+"
     r"(?:rescue|rescues|shelter)\b",
@@ -487,7 +501,7 @@ class Understander:
         seniors = bool(_FOR_SENIORS.search(text))
         if _STAGE.search(text):
             text = _TECHNIK.sub("veranstaltungstechnik", text)
-        text = _GENERIC.sub(" ", _INCIDENTAL.sub(" ", text))
+        text = _GENERIC.sub(" ", _INCIDENTAL.sub(" ", _NOT_WANTED.sub(" , ", text)))
         youth_section = bool(_KIDS_OF_ORGANISATION.search(text))
         text = _OLD_THINGS.sub("historische ", _KIDS_OF_ORGANISATION.sub("", text))
         text = _AGE.sub(" ", _OLD_NOUN.sub("", text))
