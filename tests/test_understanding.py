@@ -143,6 +143,11 @@ def test_time_slots(understander: Understander, text: str, slots: tuple[str, ...
         ("ab und zu mal", "once"),
         ("ich würde mal gern helfen", None),
         ("auf jeden Fall", None),
+        # several times a year is a rhythm; once a year is left open
+        ("Einlass bei Konzerten, mehrmals im Jahr", "regular"),
+        ("Blutspendetermine, 4x im Jahr", "regular"),
+        ("a few times a year", "regular"),
+        ("einmal im Jahr", None),
     ],
 )
 def test_time_kind(understander: Understander, text: str, kind: str | None) -> None:

@@ -60,6 +60,9 @@ _TIME_UNITS = (
 _REGULAR = compile_folded(
     rf" (?:(?:jede[nrs]?|every) (?:\S+ )?\w*{_TIME_UNITS}\w*|"
     rf"(?:einmal|zweimal|1x|2x|1 mal|ein mal) (?:die|pro|in der|im|a|per) {_TIME_UNITS}|"
+    # several times a year: "4x im Jahr", "zweimal im Jahr", "ein paar Mal im Jahr"
+    r"(?:zwei|drei|vier|funf|sechs|paar|[2-9]) ?(?:mal|x) (?:im|pro|per|a) (?:jahr|year)|"
+    r"mehrmals (?:im|pro) jahr|(?:several|a few) times a year|"
     r"regelmassig\w*|wochentlich|weekly|monatlich|dauerhaft|langfristig|ofter|regularly|"
     r"regular|fest(?:e|en)? (?:termin|aufgabe)\w*) "
 )
