@@ -2132,3 +2132,10 @@ def test_areas_not_wanted_are_left_out(
 ) -> None:
     areas = understander.read(text).interests
     assert areas[0] == first and not_wanted not in areas, areas
+
+
+def test_fixed_dates_are_no_fest(understander: Understander) -> None:
+    """ "Termine" is a word of the start menu and is dropped from the areas' text: "keine
+    festen Termine" must not be left as a Fest."""
+    assert understander.read("Helfen ja, aber keine festen Termine bitte").interests == ()
+    assert understander.read("Beim nächsten Dorffest helfe ich gern").interests == ("dorfleben",)

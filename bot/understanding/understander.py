@@ -147,14 +147,18 @@ _NEWCOMERS_LANGUAGE = re.compile(
     rf"{_SPEAKS}(?:\w+\s+){{0,2}}?(?:\w+\s*(?:,|und|and)\s*)?{_NEWCOMERS_LANGUAGES}\b",
     re.IGNORECASE,
 )
+# "keine festen Termine", "fest verpflichten": fixed, no Fest
+_FIXED = (
+    r"\bfest(?:e[nrs]?)?\s+(?:verpflicht\w*|binden|gebunden|einplan\w*|zusag\w*|"
+    r"zugesagt|vereinbart\w*|termin\w*|zeit\w*|aufgabe\w*|stelle\w*|rhythmus|"
+    r"tag\w*|vorgenommen|angestellt|steht|stehen|dabei|mitmachen|machen|commit\w*)\b"
+)
 # Words that sound like an area but say how or what it costs: "nicht fest verpflichten",
 # "feste Termine" (no Fest), "Fahrtkosten", "Altersgrenze", "Vereinskram", "mit der Familie".
 _GENERIC = re.compile(
     "|".join(
         (
-            r"\bfest(?:e[nrs]?)?\s+(?:verpflicht\w*|binden|gebunden|einplan\w*|zusag\w*|"
-            r"zugesagt|vereinbart\w*|termin\w*|zeit\w*|aufgabe\w*|stelle\w*|rhythmus|"
-            r"tag\w*|vorgenommen|angestellt|steht|stehen|dabei|mitmachen|machen|commit\w*)\b",
+            _FIXED,
             r"\b\w*kosten\b|\b\w*pauschale\b|\baltersgrenze\w*|\bage limit\b",
             # training for the helpers, not a school; a conversation, no conservation
             r"\bschulung\w*|\bconversations?\b|\bkleinkram\w*",
@@ -433,6 +437,8 @@ class Understander:
             place, where = None, None  # "Leihoma" sounds like Leuna but names an area
         # The place's own words are no interest ("Sportplatz Krostitz" → sport, not more).
         rest = text if where is None else f"{text[: where[0]]} {text[where[1] :]}"
+        # before the menu's words go: "keine festen Termine" is no Fest without its "Termine"
+        rest = re.sub(_FIXED, " ", rest, flags=re.IGNORECASE)
         rest = " ".join(w for w in rest.split() if fold(w) not in self._menu_words)
         found = self._interests(rest)
         top = self.interests.confident_ids(found, limit=3)
