@@ -2139,3 +2139,8 @@ def test_fixed_dates_are_no_fest(understander: Understander) -> None:
     festen Termine" must not be left as a Fest."""
     assert understander.read("Helfen ja, aber keine festen Termine bitte").interests == ()
     assert understander.read("Beim nächsten Dorffest helfe ich gern").interests == ("dorfleben",)
+
+
+def test_near_is_no_sewing(understander: Understander) -> None:
+    assert understander.read("irgendwas mit Senioren in meiner Nähe").interests == ("soziales",)
+    assert understander.read("Ich nähe gern").interests == ("kultur",)

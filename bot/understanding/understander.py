@@ -160,6 +160,8 @@ _GENERIC = re.compile(
         (
             _FIXED,
             r"\b\w*kosten\b|\b\w*pauschale\b|\baltersgrenze\w*|\bage limit\b",
+            # where, not sewing: "in der Nähe" is no "nähen" ("ich nähe gern" is)
+            r"(?<!\bich )\bn(?:ä|ae|a)he\b",
             # training for the helpers, not a school; a conversation, no conservation
             r"\bschulung\w*|\bconversations?\b|\bkleinkram\w*",
             # everyone, not the youth: "für Jung und Alt", "Alt und Jung", "young and old"
