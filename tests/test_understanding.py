@@ -2068,6 +2068,8 @@ def test_a_difficult_time_is_no_slot(understander: Understander, text: str, slot
         # a skate park is sport and youth work; foodsharing is green and social help
         ("Ich möchte in Kyhna einen Skatepark anstoßen", {"sport", "kinder-jugend"}),
         ("Wir wollen eine Foodsharing-Station am Bahnhof aufbauen", {"umwelt", "soziales"}),
+        # a clean-up day is the village's and a green matter
+        ("Hab Lust, beim Dorfputz in Kyhna mitzumachen", {"dorfleben", "umwelt"}),
     ],
 )
 def test_words_that_name_two_areas(understander: Understander, text: str, areas: set) -> None:
@@ -2082,6 +2084,7 @@ def test_everyone_young_and_old_is_no_youth_work(understander: Understander) -> 
 def test_more_area_words(understander: Understander) -> None:
     assert understander.read("Wann trifft sich der Seniorenkreis?").interests == ("soziales",)
     assert understander.read("Suche ein Ehrenamt als Webentwicklerin").interests == ("digital",)
+    assert understander.read("Bin Hobbyfotograf, suche was").interests == ("kultur",)
 
 
 @pytest.mark.parametrize(
