@@ -2147,3 +2147,19 @@ def test_fixed_dates_are_no_fest(understander: Understander) -> None:
 def test_near_is_no_sewing(understander: Understander) -> None:
     assert understander.read("irgendwas mit Senioren in meiner Nähe").interests == ("soziales",)
     assert understander.read("Ich nähe gern").interests == ("kultur",)
+
+
+@pytest.mark.parametrize(
+    ("text", "area"),
+    [
+        # a lebendiger Adventskalender is a village's custom, no calendar of dates
+        ("Wie wär's mit einem lebendigen Adventskalender in Hayna?", "dorfleben"),
+        ("Eine Zeitbank für Wölpern: jeder hilft mit dem, was er kann", "soziales"),
+        ("Ich würde gern bei den Eisenbahnfreunden helfen", "kultur"),
+        ("Samstag helfe ich beim Kopfweidenschneiden", "umwelt"),
+    ],
+)
+def test_words_of_village_customs_and_clubs(
+    understander: Understander, text: str, area: str
+) -> None:
+    assert understander.read(text).interests[:1] == (area,)

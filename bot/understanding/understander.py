@@ -180,7 +180,7 @@ _GENERIC = re.compile(
             r"(?:familie|family)\b|\bmit kind und kegel\b",
             # how a group meets or is run, not its area: "Stammtisch", "Infoabend", "Kasse",
             # "Kassenwart", "Buchhaltung"; "gemeinsam"; English "most"; "Alter!" (slang)
-            r"\b\w*stammtisch\w*|\b\w*infoabend\w*|\binformationsabend\w*|\w*kalender\w*",
+            r"\b\w*stammtisch\w*|\b\w*infoabend\w*|\binformationsabend\w*|\b(?!advents)\w*kalender\w*",
             r"\bkasse\b|\bkassen\w*|\bkassier\w*|\bbuchhaltung\b|\bbuchführung\b|"
             r"\bfinanzen\b|\bbookkeeping\b|\btreasurer\b|\bgemeinsam\w*|\bmost\b|"
             r"\bsocial\s+day\b|"
