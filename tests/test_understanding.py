@@ -2163,3 +2163,16 @@ def test_words_of_village_customs_and_clubs(
     understander: Understander, text: str, area: str
 ) -> None:
     assert understander.read(text).interests[:1] == (area,)
+
+
+@pytest.mark.parametrize(
+    ("text", "areas"),
+    [
+        # a role in a club names its area; a job or a stage of life does not
+        ("Ich bin Schiedsrichter und suche einen Verein rund um Dölzig", ("sport",)),
+        ("Bin Fußballtrainerin mit C-Lizenz, wer braucht Hilfe?", ("sport",)),
+        ("Bin Rentner und hab Zeit", ()),
+    ],
+)
+def test_a_role_in_a_club_is_its_area(understander: Understander, text: str, areas: tuple) -> None:
+    assert understander.read(text).interests == areas

@@ -54,7 +54,10 @@ _INCIDENTAL = re.compile(
             r"\b(?:i'm|i am|im|we are|we're|i come|i came|come|came|moved|moved here)\s+"
             r"(?:\w+\s+){0,2}?from\s+(?:the\s+)?[\w-]+",
             # age, school, retirement: "bin 16", "mit 70", "bin Schülerin", "als Rentner"
-            r"\bbin\s+(?:ein\s+|eine\s+|noch\s+|schon\s+)?(?:\d+|\w+(?:er|erin|ent|entin|ling)|"
+            # (a role in a club is the area: "bin Schiedsrichter", "bin Fußballtrainerin")
+            r"\bbin\s+(?:ein\s+|eine\s+|noch\s+|schon\s+)?(?:\d+|"
+            r"(?!\w*(?:trainer|trainerin|richter|richterin|wehrleiter\w*|übungsleiter\w*)\b)"
+            r"\w+(?:er|erin|ent|entin|ling)|"
             r"azubi|in rente|im ruhestand|pensioniert|oma|opa|mama|papa|mutter|vater|"
             r"großmutter|großvater|hausfrau|hausmann)\b(?:\s+jahre(?:\s+alt)?)?",
             r"\b(?:i'm|i am|im)\s+(?:a\s+|an\s+)?(?:\d+|student|pupil|retired|pensioner|"
