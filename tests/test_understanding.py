@@ -1938,6 +1938,9 @@ def test_weekend_and_hours_abbreviated(
         ("Weekends work best for me.", ("weekend",)),
         ("Evenings work for us", ("evening",)),
         ("I work on weekends", ()),
+        # an hour said with the evening is in the evening
+        ("I'd like to coach kids. Evenings after 6 are good.", ("evening",)),
+        ("von zu Hause aus, zu jeder Tageszeit", ("any",)),
         # shouted in capitals, "WE" is a word
         ("WE NEED HELP WITH OUR GARDEN", ()),
     ],

@@ -222,7 +222,8 @@ WEEKEND_SHORT = ("am we", "ubers we", "jedes we", "am wo ende", "at weekends", "
 ANY_TIME = ("an nichts gebunden", "nicht gebunden", "egal wann", "wann immer", "jederzeit",
             "zu jeder zeit", "rund um die uhr", "any time", "anytime", "whenever",
             "voll flexibel", "total flexibel", "zeitlich flexibel", "any day",
-            "jeden tag zeit", "every day works")  # fmt: skip
+            "jeden tag zeit", "every day works", "zu jeder tageszeit", "wann ich will",
+            "zeit ohne ende")  # fmt: skip
 
 
 _ONCE_WORDS = r"(?:einmal\w*|einzeln\w*|ab und zu|once|one[- ]off|occasionally)"
@@ -522,7 +523,9 @@ def _clause_slots(clause: str, options: Sequence[tuple[str, Sequence[str]]]) -> 
     clocks = [m.group(1) for m in _CLOCK.finditer(clause) if not _is_age(clause, m)]
     for hour in [*clocks, *(h for h, _ in _CLOCK_UHR.findall(clause))]:
         value = int(hour)
-        if 17 <= value <= 23 or (" pm" in padded and 5 <= value <= 11):
+        # "evenings after 6": an hour said with the evening is in the evening
+        evening_said = "evening" in parts and value <= 11
+        if 17 <= value <= 23 or (" pm" in padded and 5 <= value <= 11) or evening_said:
             parts.append("evening")
         elif 6 <= value <= 16:
             parts.append("weekday")
