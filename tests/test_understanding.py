@@ -474,40 +474,42 @@ def test_english_help_kind(understander: Understander, text: str, kind: str) -> 
 # --- The independent sets: written blind, never learnt from --------------------------
 
 INDEPENDENT = {
-    # file: (intent, slots) floors, half a point below the figures at the end of round 15
+    # file: (intent, slots) floors, half a point below the figures at the end of round 16
     # (the areas ordered as the development sets' writers name them), so that a change that makes
     # understanding worse fails here. Each set was written blind and is never learnt from;
     # its first-sight figures are in docs/understanding.md. The aim (95 % / 90 %) is not
     # met on all. Figures now: intent / slots.
-    "openers_eval.yaml": (0.99, 0.953),  # 99.6 / 95.8
-    "openers_heldout.yaml": (0.98, 0.932),  # 98.5 / 93.8
-    "openers_final.yaml": (0.984, 0.965),  # 98.9 / 97.1
-    "openers_acceptance.yaml": (0.986, 0.954),  # 99.2 / 96.0
-    "openers_release.yaml": (0.97, 0.913),  # 97.5 / 91.9
-    "openers_blind6.yaml": (0.96, 0.897),  # 96.5 / 90.3
-    "openers_blind7.yaml": (0.977, 0.919),  # 98.2 / 92.4
-    "openers_blind8.yaml": (0.967, 0.867),  # 97.2 / 87.3
-    "openers_blind9.yaml": (0.961, 0.91),  # 96.7 / 91.6
-    "openers_blind10.yaml": (0.945, 0.719),  # 95.0 / 72.5
-    "openers_blind11.yaml": (0.945, 0.81),  # 95.0 / 81.6
-    "openers_blind12.yaml": (0.983, 0.843),  # 98.9 / 84.8
-    "openers_blind13.yaml": (0.972, 0.911),  # 97.8 / 91.7
-    "openers_blind14.yaml": (0.961, 0.894),  # 96.7 / 90.0
-    "openers_blind15.yaml": (0.972, 0.881),  # 97.8 / 88.6
+    "openers_eval.yaml": (0.991, 0.953),  # 99.6 / 95.8
+    "openers_heldout.yaml": (0.98, 0.935),  # 98.5 / 94.0
+    "openers_final.yaml": (0.984, 0.966),  # 98.9 / 97.1
+    "openers_acceptance.yaml": (0.987, 0.955),  # 99.2 / 96.0
+    "openers_release.yaml": (0.97, 0.916),  # 97.5 / 92.1
+    "openers_blind6.yaml": (0.96, 0.901),  # 96.5 / 90.6
+    "openers_blind7.yaml": (0.977, 0.926),  # 98.2 / 93.1
+    "openers_blind8.yaml": (0.967, 0.874),  # 97.2 / 87.9
+    "openers_blind9.yaml": (0.962, 0.921),  # 96.7 / 92.6
+    "openers_blind10.yaml": (0.945, 0.722),  # 95.0 / 72.7
+    "openers_blind11.yaml": (0.945, 0.825),  # 95.0 / 83.0
+    "openers_blind12.yaml": (0.984, 0.84),  # 98.9 / 84.5
+    "openers_blind13.yaml": (0.973, 0.912),  # 97.8 / 91.7
+    "openers_blind14.yaml": (0.962, 0.897),  # 96.7 / 90.2
+    "openers_blind15.yaml": (0.973, 0.881),  # 97.8 / 88.6
     "openers_blind16.yaml": (0.945, 0.874),  # 95.0 / 87.9
-    "openers_blind17.yaml": (0.983, 0.859),  # 98.9 / 86.4
-    "openers_blind18.yaml": (0.972, 0.869),  # 97.8 / 87.4
-    "openers_blind19.yaml": (0.945, 0.926),  # 95.0 / 93.1
-    "openers_blind20.yaml": (0.95, 0.893),  # 95.6 / 89.8
-    "openers_blind21.yaml": (0.956, 0.877),  # 96.1 / 88.3
-    "openers_blind22.yaml": (0.961, 0.907),  # 96.7 / 91.3
-    "openers_blind23.yaml": (0.956, 0.873),  # 96.1 / 87.9
-    "openers_blind24.yaml": (0.972, 0.838),  # 97.8 / 84.4
-    "openers_blind25.yaml": (0.967, 0.846),  # 97.2 / 85.1
-    "openers_blind26.yaml": (0.945, 0.846),  # 95.0 / 85.2
-    "openers_blind27.yaml": (0.95, 0.86),  # 95.6 / 86.6
-    "openers_blind28.yaml": (0.945, 0.825),  # 95.0 / 83.1
-    "openers_blind29.yaml": (0.983, 0.884),  # 98.9 / 88.9
+    "openers_blind17.yaml": (0.984, 0.864),  # 98.9 / 86.9
+    "openers_blind18.yaml": (0.973, 0.872),  # 97.8 / 87.7
+    "openers_blind19.yaml": (0.945, 0.932),  # 95.0 / 93.7
+    "openers_blind20.yaml": (0.951, 0.902),  # 95.6 / 90.7
+    "openers_blind21.yaml": (0.956, 0.88),  # 96.1 / 88.5
+    "openers_blind22.yaml": (0.962, 0.91),  # 96.7 / 91.5
+    "openers_blind23.yaml": (0.956, 0.874),  # 96.1 / 87.9
+    "openers_blind24.yaml": (0.973, 0.846),  # 97.8 / 85.1
+    "openers_blind25.yaml": (0.967, 0.849),  # 97.2 / 85.4
+    "openers_blind26.yaml": (0.945, 0.849),  # 95.0 / 85.4
+    "openers_blind27.yaml": (0.951, 0.866),  # 95.6 / 87.1
+    "openers_blind28.yaml": (0.945, 0.831),  # 95.0 / 83.6
+    "openers_blind29.yaml": (0.984, 0.884),  # 98.9 / 88.9
+    "openers_blind30.yaml": (0.962, 0.838),  # 96.7 / 84.3
+    "openers_blind31.yaml": (0.956, 0.867),  # 96.1 / 87.2
 }
 
 
@@ -549,6 +551,17 @@ def test_collected_examples_are_the_development_sets() -> None:
     tool = runpy.run_path(str(ROOT / "tools" / "collect_intent_examples.py"))
     shipped = (ROOT / "content" / "intents-collected.yaml").read_text(encoding="utf-8")
     assert shipped == tool["expected_text"](), "python tools/collect_intent_examples.py"
+
+
+def test_sets_left_out_as_intent_examples_are_development_sets() -> None:
+    """A development set kept from the intent examples (NO_INTENT_EXAMPLES) is still there
+    and still a development set: its sentences teach the order of areas."""
+    from bot.evaluation.examples import NO_INTENT_EXAMPLES, development_sets, intent_example_sets
+
+    data = ROOT / "tests" / "data"
+    names = {path.name for path in development_sets(data)}
+    assert names >= NO_INTENT_EXAMPLES
+    assert {p.name for p in intent_example_sets(data)} == names - NO_INTENT_EXAMPLES
 
 
 def test_collected_examples_leave_out_independent_and_own_texts(tmp_path: Path) -> None:
@@ -1499,7 +1512,7 @@ def test_old_things_age_and_retirement_are_no_older_people(
         ("Ich möchte in Lemsel eine Mitfahrbank aufstellen, wer hilft?", ("soziales", "dorfleben")),
         ("Ich würde mich gern um den Bücherschrank in Brodau kümmern", ("kultur", "dorfleben")),
         ("Ich würde mich gern um den Buecherschrank in Brodau kümmern", ("kultur", "dorfleben")),
-        ("Beim Dorfputz in Kyhna bin ich dabei", ("dorfleben",)),
+        ("Beim Dorfputz in Kyhna bin ich dabei", ("dorfleben", "umwelt")),
         # older people as whom an activity is for: social work after the activity's area
         ("Ich würde gern Gymnastik für Senioren in Wiedemar anleiten", ("sport", "soziales")),
         ("Kann Gitarre spielen für ältere Menschen im Heim", ("kultur", "soziales")),

@@ -1,4 +1,5 @@
-"""Write content/intents-collected.yaml from the development sets (tests/data/openers_dev*).
+"""Write content/intents-collected.yaml from the development sets (tests/data/openers_dev*),
+but those in NO_INTENT_EXAMPLES.
 
     python tools/collect_intent_examples.py
 
@@ -19,8 +20,8 @@ from bot.content.loader import load_content  # noqa: E402
 from bot.content.model import COLLECTED_INTENTS, INTENTS  # noqa: E402
 from bot.evaluation.examples import (  # noqa: E402
     collected_examples,
-    development_sets,
     independent_sets,
+    intent_example_sets,
     render,
 )
 
@@ -31,7 +32,7 @@ def expected_text() -> str:
     """What the file should hold for the sets and intents.yaml of this checkout."""
     own = yaml.safe_load((ROOT / "content" / INTENTS).read_text(encoding="utf-8"))
     examples = own.get("examples") or {}
-    collected = collected_examples(development_sets(DATA), independent_sets(DATA), examples)
+    collected = collected_examples(intent_example_sets(DATA), independent_sets(DATA), examples)
     return render(collected, examples)
 
 

