@@ -156,6 +156,7 @@ _FIXED = (
     r"zugesagt|vereinbart\w*|termin\w*|zeit\w*|aufgabe\w*|stelle\w*|rhythmus|"
     r"tag\w*|vorgenommen|angestellt|steht|stehen|dabei|mitmachen|machen|commit\w*)\b"
 )
+_FIXED_WORDS = re.compile(_FIXED, re.IGNORECASE)
 # Words that sound like an area but say how or what it costs: "nicht fest verpflichten",
 # "feste Termine" (no Fest), "Fahrtkosten", "Altersgrenze", "Vereinskram", "mit der Familie".
 _GENERIC = re.compile(
@@ -322,7 +323,6 @@ _CARE_OF_THINGS = (
         re.IGNORECASE,
     ),
 )
-# "dog rescue", "animal rescue": animal welfare, no rescue service
 # Areas the writer does not want ("aber bitte NICHT mit Kindern", "nix mit Kirche oder
 # Religion, und auch kein Sport", "was außerhalb vom Sport"): no area to offer. "Hier gibt
 # es nix für Jugendliche" says what is missing, and stays.
@@ -337,6 +337,7 @@ _NOT_WANTED = re.compile(
     rf"\b(?:außerhalb|ausserhalb|outside)\s+(?:vom|von|des|der|of)\s+{_WORDS_LISTED}",
     re.IGNORECASE,
 )
+# "dog rescue", "animal rescue": animal welfare, no rescue service
 _ANIMAL_RESCUE = re.compile(
     r"\b(?:dog|dogs|animal|animals|cat|cats|horse|horses|pet|pets|hedgehog|wildlife)\s+"
     r"(?:rescue|rescues|shelter)\b",
@@ -443,7 +444,7 @@ class Understander:
         # The place's own words are no interest ("Sportplatz Krostitz" → sport, not more).
         rest = text if where is None else f"{text[: where[0]]} {text[where[1] :]}"
         # before the menu's words go: "keine festen Termine" is no Fest without its "Termine"
-        rest = re.sub(_FIXED, " ", rest, flags=re.IGNORECASE)
+        rest = _FIXED_WORDS.sub(" ", rest)
         rest = " ".join(w for w in rest.split() if fold(w) not in self._menu_words)
         found = self._interests(rest)
         top = self.interests.confident_ids(found, limit=3)
