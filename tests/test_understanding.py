@@ -2158,6 +2158,13 @@ def test_fixed_dates_are_no_fest(understander: Understander) -> None:
     festen Termine" must not be left as a Fest."""
     assert understander.read("Helfen ja, aber keine festen Termine bitte").interests == ()
     assert understander.read("Beim nächsten Dorffest helfe ich gern").interests == ("dorfleben",)
+    assert understander.read("Handballtraining, fest jede Woche").interests == ("sport",)
+    assert understander.read("ab und zu bei Aktionen helfen, nichts Festes").interests == ()
+
+
+def test_a_bus_that_goes_is_no_ride_to_give(understander: Understander) -> None:
+    assert understander.read("Wann fährt der nächste Bus nach Leipzig?").interests == ()
+    assert understander.read("Ich könnte Fahrten zum Arzt übernehmen").interests == ("soziales",)
 
 
 def test_near_is_no_sewing(understander: Understander) -> None:

@@ -154,7 +154,9 @@ _NEWCOMERS_LANGUAGE = re.compile(
 _FIXED = (
     r"\bfest(?:e[nrs]?)?\s+(?:verpflicht\w*|binden|gebunden|einplan\w*|zusag\w*|"
     r"zugesagt|vereinbart\w*|termin\w*|zeit\w*|aufgabe\w*|stelle\w*|rhythmus|"
-    r"tag\w*|vorgenommen|angestellt|steht|stehen|dabei|mitmachen|machen|commit\w*)\b"
+    r"tag\w*|vorgenommen|angestellt|steht|stehen|dabei|mitmachen|machen|commit\w*)\b|"
+    # "fest jede Woche", "nichts Festes"
+    r"\bfest\s+(?=jede[nrs]?\b|einmal\b|zweimal\b)|\b(?:nichts|nix|was|etwas)\s+festes\b"
 )
 _FIXED_WORDS = re.compile(_FIXED, re.IGNORECASE)
 # Words that sound like an area but say how or what it costs: "nicht fest verpflichten",
@@ -164,6 +166,8 @@ _GENERIC = re.compile(
         (
             _FIXED,
             r"\b\w*kosten\b|\b\w*pauschale\b|\baltersgrenze\w*|\bage limit\b",
+            # "wann fährt der Bus": a verb, no ride to give ("Fahrt")
+            r"\bfährt\b",
             # where, not sewing: "in der Nähe" is no "nähen" ("ich nähe gern" is)
             r"(?<!\bich )\bn(?:ä|ae|a)he\b",
             # training for the helpers, not a school; a conversation, no conservation
