@@ -2162,6 +2162,12 @@ def test_fixed_dates_are_no_fest(understander: Understander) -> None:
     assert understander.read("ab und zu bei Aktionen helfen, nichts Festes").interests == ()
 
 
+def test_cycling_is_no_driving(understander: Understander) -> None:
+    reading = understander.read("Wo kann man hier schön wandern oder Rad fahren?")
+    assert reading.interests == ("sport",)
+    assert understander.read("Ich kann Leute zum Arzt fahren").interests == ("soziales",)
+
+
 def test_a_bus_that_goes_is_no_ride_to_give(understander: Understander) -> None:
     assert understander.read("Wann fährt der nächste Bus nach Leipzig?").interests == ()
     assert understander.read("Ich könnte Fahrten zum Arzt übernehmen").interests == ("soziales",)

@@ -341,6 +341,8 @@ _NOT_WANTED = re.compile(
     rf"\b(?:außerhalb|ausserhalb|outside)\s+(?:vom|von|des|der|of)\s+{_WORDS_LISTED}",
     re.IGNORECASE,
 )
+# "Rad fahren" is cycling, not driving people ("fahren", social help)
+_CYCLING = re.compile(r"\b(?:fahr)?rad\s+(?:zu\s+)?fahren\b", re.IGNORECASE)
 # "dog rescue", "animal rescue": animal welfare, no rescue service
 _ANIMAL_RESCUE = re.compile(
     r"\b(?:dog|dogs|animal|animals|cat|cats|horse|horses|pet|pets|hedgehog|wildlife)\s+"
@@ -522,7 +524,7 @@ class Understander:
         text = _OLD_THINGS.sub("historische ", _KIDS_OF_ORGANISATION.sub("", text))
         text = _AGE.sub(" ", _OLD_NOUN.sub("", text))
         text = _CARE_OF_THINGS[1].sub(r"\1", _CARE_OF_THINGS[0].sub(" ", text))
-        text = _ANIMAL_RESCUE.sub(" tierschutz ", text)
+        text = _CYCLING.sub(" radfahren ", _ANIMAL_RESCUE.sub(" tierschutz ", text))
         aside: list[InterestScore] = []
         found = self.interests.classify(text)
         for beside in _BESIDE:
