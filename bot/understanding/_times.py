@@ -534,7 +534,9 @@ def _clause_slots(clause: str, options: Sequence[tuple[str, Sequence[str]]]) -> 
     others = [o for o in others if o not in ("weekday", "evening")]
     found: list[str] = []
     if _evenings_across_the_week(days, parts, clause):
-        return ["evening", *others]  # "Freitag- oder Samstagabend": evenings, any day
+        # "Freitag- oder Samstagabend": a workday's evening and the weekend's (the evening
+        # slot is Monday to Friday, the weekend all of Saturday and Sunday), no daytime
+        return ["evening", "weekend", *others]
     if "workday" in days:
         # "dienstags abends" is the evening; "dienstags" alone or "dienstags vormittags" the week
         found += ["evening"] if parts == ["evening"] or set(parts) == {"evening"} else []
@@ -584,7 +586,7 @@ def _single_occasion(words: Sequence[str], index: int) -> bool:
 
 def _evenings_across_the_week(days: list[str], parts: list[str], clause: str) -> bool:
     """The evenings of a workday and a weekend day ("Freitag- oder Samstagabend", "freitags
-    oder samstags abends"): the evening, not the weekend."""
+    oder samstags abends"), not the workday's daytime."""
     if "workday" not in days or "weekend" not in days:
         return False
     return set(parts) <= {"evening"} and _weekend_evening(clause)
