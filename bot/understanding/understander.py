@@ -150,21 +150,21 @@ _NEWCOMERS_LANGUAGE = re.compile(
     rf"{_SPEAKS}(?:\w+\s+){{0,2}}?(?:\w+\s*(?:,|und|and)\s*)?{_NEWCOMERS_LANGUAGES}\b",
     re.IGNORECASE,
 )
-# "keine festen Termine", "fest verpflichten": fixed, no Fest
-_FIXED = (
+# "keine festen Termine", "fest verpflichten", "fest jede Woche", "nichts Festes": fixed,
+# no Fest. Taken out in `read` before anything else, since the start menu's "Termine" goes
+# next and would leave a lone "festen".
+_FIXED_WORDS = re.compile(
     r"\bfest(?:e[nrs]?)?\s+(?:verpflicht\w*|binden|gebunden|einplan\w*|zusag\w*|"
     r"zugesagt|vereinbart\w*|termin\w*|zeit\w*|aufgabe\w*|stelle\w*|rhythmus|"
     r"tag\w*|vorgenommen|angestellt|steht|stehen|dabei|mitmachen|machen|commit\w*)\b|"
-    # "fest jede Woche", "nichts Festes"
-    r"\bfest\s+(?=jede[nrs]?\b|einmal\b|zweimal\b)|\b(?:nichts|nix|was|etwas)\s+festes\b"
+    r"\bfest\s+(?=jede[nrs]?\b|einmal\b|zweimal\b)|\b(?:nichts|nix|was|etwas)\s+festes\b",
+    re.IGNORECASE,
 )
-_FIXED_WORDS = re.compile(_FIXED, re.IGNORECASE)
-# Words that sound like an area but say how or what it costs: "nicht fest verpflichten",
-# "feste Termine" (no Fest), "Fahrtkosten", "Altersgrenze", "Vereinskram", "mit der Familie".
+# Words that sound like an area but say how or what it costs: "Fahrtkosten",
+# "Altersgrenze", "Vereinskram", "mit der Familie" (fixed dates: _FIXED_WORDS).
 _GENERIC = re.compile(
     "|".join(
         (
-            _FIXED,
             r"\b\w*kosten\b|\b\w*pauschale\b|\baltersgrenze\w*|\bage limit\b",
             # "wann fährt der Bus": a verb, no ride to give ("Fahrt")
             r"\bfährt\b",
@@ -449,8 +449,7 @@ class Understander:
             place, where = None, None  # "Leihoma" sounds like Leuna but names an area
         # The place's own words are no interest ("Sportplatz Krostitz" → sport, not more).
         rest = text if where is None else f"{text[: where[0]]} {text[where[1] :]}"
-        # before the menu's words go: "keine festen Termine" is no Fest without its "Termine"
-        rest = _FIXED_WORDS.sub(" ", rest)
+        rest = _FIXED_WORDS.sub(" ", rest)  # before the menu's words ("Termine") go
         rest = " ".join(w for w in rest.split() if fold(w) not in self._menu_words)
         found = self._interests(rest)
         top = self.interests.confident_ids(found, limit=3)
