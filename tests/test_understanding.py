@@ -2197,3 +2197,56 @@ def test_words_of_village_customs_and_clubs(
     understander: Understander, text: str, area: str
 ) -> None:
     assert understander.read(text).interests[:1] == (area,)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "slots"),
+    [
+        # a rhythm ruled out after it is said is no rhythm; a day ruled out is only that day
+        ("Feste Termine kann ich nicht zusagen, aber ab und zu gern", "once", ()),
+        ("Regelmäßig geht leider nicht, Schichtdienst", "once", ()),
+        ("Kann mal hier mal da, aber nix Regelmäßiges", "once", ()),
+        ("jeden Dienstag geht nicht, aber donnerstags", None, ("weekday",)),
+        # but not a negation in the next sentence, nor "nicht nur"
+        ("Fahrer für zwei Touren pro Woche gesucht. P-Schein nicht nötig", "regular", ()),
+        ("Ich würde gern regelmäßig helfen, nicht nur einmal", "regular", ()),
+        # any time of the day is no rhythm
+        ("Ich kann helfen, zu jeder Tageszeit", None, ("any",)),
+        # a clause of work before "so" or "deshalb" is no time to help
+        ("I work weekends so weekdays are better", None, ("weekday",)),
+        ("Ich arbeite am Wochenende deshalb lieber unter der Woche", None, ("weekday",)),
+    ],
+)
+def test_time_ruled_out_after_it_is_said(
+    understander: Understander, text: str, kind: str | None, slots: tuple[str, ...]
+) -> None:
+    reading = understander.read(text)
+    assert (reading.time_kind, reading.time_slots) == (kind, slots)
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "areas", "slots"),
+    [
+        # what a person takes back in the same message is no slot; what follows is
+        ("Suche was mit Sport für Kinder in Eilenburg äh nee in Doberschütz", "Doberschütz",
+         ("sport", "kinder-jugend"), ()),
+        ("Wohne in Delitzsch, äh nein, seit letztem Monat in Zschepplin. Suche was mit Sport",
+         "Zschepplin", ("sport",), ()),
+        ("Tierheim, ne warte, ich bin ja allergisch. Dann lieber was mit Büchern. Krostitz",
+         "Krostitz", ("kultur",), ()),
+        ("Ich kann am Wochenende, nee doch nicht. Unter der Woche abends. Selben", "Selben",
+         (), ("evening",)),
+        ("Markranstädt, äh, nee, ich meine Schkeuditz. Ich würde gern im Chor singen",
+         "Schkeuditz", ("kultur",), ()),
+        # "ne" as an article takes nothing back
+        ("Gibt's in Krostitz ne Skatrunde oder ne Theatergruppe?", "Krostitz", (), ()),
+    ],
+)  # fmt: skip
+def test_words_taken_back_in_the_same_message(
+    understander: Understander, text: str, place: str, areas: tuple, slots: tuple
+) -> None:
+    reading = understander.read(text)
+    assert reading.place_name == place
+    assert set(reading.interests[: len(areas)]) == set(areas)
+    assert reading.time_slots == slots
+    assert reading.text == text  # the message itself is kept whole

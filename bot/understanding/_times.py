@@ -43,7 +43,10 @@ GREETINGS = re.compile(
 # A clause that says when someone works or cannot ("weil ich nachts arbeite", "abends kann
 # ich nicht", "not on weekends") names a time that is no slot.
 _CLAUSE_SPLIT = re.compile(
-    r" , | - | – |\b(?:aber|weil|da|denn|sondern|doch|wegen|but|because|since|as)\b|"
+    r" , | - | – |\b(?:aber|weil|da|denn|sondern|doch|wegen|deshalb|deswegen|daher|darum|but|"
+    r"because|since|as|therefore)\b|"
+    # "I work weekends so weekdays are better" ("so" alone is too common: "so gegen 6")
+    r"\bso (?=(?:i|we|weekdays?|evenings?|mornings?|afternoons?|weekends?)\b)|"
     r"\b(?:und|and) (?=(?:ich|hab|habe|bin|kann|könnte|hätte|hätt|würde|wäre|möchte|i)\b)"
 )
 SLOT_ORDER = {"weekday": 0, "evening": 1, "weekend": 2, "any": 3}
@@ -58,7 +61,8 @@ _TIME_UNITS = (
     r"thursday|friday|saturday|sunday)"
 )
 _REGULAR = compile_folded(
-    rf" (?:(?:jede[nrs]?|every) (?:\S+ )?\w*{_TIME_UNITS}\w*|"
+    # ("zu jeder Tageszeit" is any time, not a rhythm)
+    rf" (?:(?:jede[nrs]?|every) (?!(?:tages|uhr)zeit)(?:\S+ )?\w*{_TIME_UNITS}\w*|"
     rf"(?:einmal|zweimal|1x|2x|1 mal|ein mal) (?:die|pro|in der|im|a|per) {_TIME_UNITS}|"
     # several times a year: "4x im Jahr", "zweimal im Jahr", "ein paar Mal im Jahr"
     r"(?:zwei|drei|vier|funf|sechs|paar|[2-9]) ?(?:mal|x) (?:im|pro|per|a) (?:jahr|year)|"
@@ -113,8 +117,9 @@ _HOLIDAY = compile_folded(
 )
 # A single occasion: "nur einmal" (Saxon "nur eemal"), "eine einmalige Sache", "next
 # Thursday", "am kommenden Samstag", "mal einen Nachmittag", "wenn mal Not am Mann ist".
-_ONCE = compile_folded(
-    rf" (?:einmalig\w*|(?:nur|bloss|blos|just|only) (?:einmal|eemal|eenmal|emal|eimal|einmol|"
+_ONCE = compile_folded(  # (not "nicht nur einmal", "not just once")
+    r"(?<! nicht)(?<! not) "
+    rf"(?:einmalig\w*|(?:nur|bloss|blos|just|only) (?:einmal|eemal|eenmal|emal|eimal|einmol|"
     rf"eemol|once)|(?:next|this|coming|kommende[nr]?|nachste[nr]?|diese[nr]?|am kommenden|"
     rf"am nachsten|an diesem) {_DAYS}\w*|(?:einen|nen|an einem|ein|one|an) (?:halben |ganzen |"
     r"freien |free )?(?:vormittag|nachmittag|abend|tag|samstag|sonntag|wochenende|morning|"
@@ -155,7 +160,15 @@ _COMPARED = compile_folded(
 # "nicht regelmäßig", "nicht jede Woche", "not every week": a negated regular means once.
 # (not across "aber": "unter der Woche geht's nicht, aber jeden zweiten Samstag")
 _NEGATION = compile_folded(
-    r" (?:nicht|kein\w*|not|no|never|nie)(?: (?!(?:aber|but|doch|sondern)\b)\S+){0,2}$"
+    r" (?:nicht|nix|nichts|kein\w*|not|no|never|nie)(?: (?!(?:aber|but|doch|sondern)\b)\S+){0,2}$"
+)
+# "Feste Termine kann ich nicht zusagen", "jede Woche schaff ich nicht", "regelmäßig geht
+# leider nicht", "regelmäßig ist schwierig": the rhythm ruled out after it
+# ("regelmäßig, nicht nur einmal" and "wäre nicht schlecht" rule nothing out)
+_NEGATED_AFTER = compile_folded(
+    r"^(?: (?!(?:aber|but|doch|sondern|und|and|oder|or|als|than)\b)\S+){0,5}? "
+    r"(?:nicht|nich|net|not|schwierig|schwer|difficult|hard|tricky|unmoglich|impossible)"
+    r"(?! (?:nur|only|just|schlecht|bad|so schlimm|ausgeschlossen)\b) "
 )
 ONCE_CUES = ("einmalig", "ab und zu", "ab und an", "hin und wieder", "gelegentlich", "spontan",
              "manchmal", "sometimes", "mal ab und zu", "ab und zu mal", "one off", "one time",
@@ -241,8 +254,10 @@ def time_kind(
     "any" only when the message says both (or that it does not matter which).
     `occasions=False`: a named occasion ("Pflanzaktionen") is what someone asks about
     (events), not a single time they offer."""
-    folded = fold(_spoken_days(text))
+    spoken = _spoken_days(text)
+    folded = fold(spoken)
     padded = f" {_without_greetings(folded)} "
+    ruled_out = _ruled_out_after(spoken)
     if compared := _COMPARED.search(padded):
         return "once" if compared.group("once") else "regular"  # "eher einmalig als dauerhaft"
     if _EITHER.search(padded):
@@ -255,7 +270,7 @@ def time_kind(
             key = fold(name)
             if not key or key in WIDE_SYNONYMS or key in KIND_SHORT_ONLY:
                 continue
-            if value == "regular" and _negated_everywhere(padded, key):
+            if value == "regular" and _negated_everywhere(padded, key, ruled_out):
                 found.append("once")
                 break
             if _has(single if value == "once" else padded, key):
@@ -265,6 +280,9 @@ def time_kind(
         for match in pattern.finditer(padded):
             if _NEGATION.search(padded[: match.start()]):
                 found.append("once")  # "nicht regelmäßig", "nicht jede Woche"
+            elif match[0] in ruled_out:
+                # "regelmäßig geht nicht": once; "jeden Dienstag geht nicht": that day only
+                found += [] if re.search(_DAYS, match[0]) else ["once"]
             else:
                 found.append("regular")
     said_once = (
@@ -292,10 +310,31 @@ def time_kind(
     return values[0] if values else None
 
 
-def _negated_everywhere(padded: str, key: str) -> bool:
-    """Every mention of `key` follows a negation ("nicht regelmäßig")."""
+def _negated_everywhere(padded: str, key: str, ruled_out: set[str]) -> bool:
+    """Every mention of `key` follows a negation ("nicht regelmäßig") or is ruled out after
+    it ("regelmäßig geht nicht")."""
+    if any(f" {key} " in rhythm for rhythm in ruled_out):
+        return True
     starts = [i for i in range(len(padded)) if padded.startswith(f" {key} ", i)]
     return bool(starts) and all(_NEGATION.search(padded[:i]) for i in starts)
+
+
+def _ruled_out_after(spoken: str) -> set[str]:
+    """The rhythms a clause rules out after naming them ("Feste Termine kann ich nicht
+    zusagen"), as `_REGULAR` and `_RECURRING` match them. Read clause by clause, so that a
+    negation in the next sentence ("… zwei Touren pro Woche. P-Schein nicht nötig") is not
+    taken for one."""
+    ruled_out = set()
+    for clause in _SENTENCE_PARTS.split(spoken):
+        padded = f" {_without_greetings(fold(clause))} "
+        for pattern in (_REGULAR, _RECURRING):
+            for match in pattern.finditer(padded):
+                if _NEGATED_AFTER.search(padded[match.end() - 1 :]):
+                    ruled_out.add(match[0])
+    return ruled_out
+
+
+_SENTENCE_PARTS = re.compile(r"[.,;:!?…\n()]")
 
 
 def time_slots(text: str, options: Sequence[tuple[str, Sequence[str]]]) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from bot.matching.options import pick_all
 from bot.matching.places import FILLERS, Place, PlaceResolver
 from bot.text import content_words, fold
 from bot.understanding import cues, slots
+from bot.understanding._corrections import without_taken_back
 from bot.understanding.area_order import AreaOrder, words_of
 from bot.understanding.intents import EVENTS, IDEA, QUESTION, IntentModel
 from bot.understanding.reading import Reading
@@ -442,8 +443,9 @@ class Understander:
         """Let the intent classifier learn now (e.g. in a worker thread at start-up)."""
         self.intents.prepare()
 
-    def read(self, text: str) -> Reading:
-        text = text[:MAX_LENGTH]
+    def read(self, message: str) -> Reading:
+        message = message[:MAX_LENGTH]
+        text = without_taken_back(message)  # "Eilenburg, äh nee, Doberschütz"
         place, where = self.places.find(text)
         if where is not None and self._area_word(text[where[0] : where[1]], place):
             place, where = None, None  # "Leihoma" sounds like Leuna but names an area
@@ -486,7 +488,7 @@ class Understander:
         time_slots = cues.time_slots(text, self._time_slots) if self._time_slots else ()
         days, parts = cues.days_and_parts(text) if time_slots else ((), ())
         return Reading(
-            text=text,
+            text=message,
             intent=intent,
             intent_score=guess.score,
             interests=tuple(top),
@@ -498,7 +500,7 @@ class Understander:
             time_slots=time_slots,
             time_days=days,
             time_parts=parts,
-            yes_no=cues.yes_no(text),
+            yes_no=cues.yes_no(message),
             ordinal=cues.ordinal(text),
             navigation=cues.navigation(text, self._navigation),
             is_question=question,
