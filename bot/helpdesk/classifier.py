@@ -30,7 +30,7 @@ from bot.text import fold
 
 SHORTEST, LONGEST = 2, 5  # letter sequences of these lengths
 PENALTY = 1.0  # C of the SVM: how hard each training example is fitted
-EPOCHS = 5  # passes over the examples; more change the ranking no further
+EPOCHS = 5  # passes over the examples; more change the FAQ's ranking no further
 SEED = 20261125  # the order of the passes, fixed: the same examples give the same model
 
 
@@ -57,7 +57,9 @@ def _word_sequences(word: str) -> tuple[str, ...]:
 class QuestionClassifier:
     """Scores a text for each class (entry); higher is more likely, 0 is the boundary."""
 
-    def __init__(self, texts: Sequence[str], labels: Sequence[int], classes: int) -> None:
+    def __init__(
+        self, texts: Sequence[str], labels: Sequence[int], classes: int, epochs: int = EPOCHS
+    ) -> None:
         # Two passes over the texts: keeping a Counter per text would cost ~50 MB for a
         # few thousand examples; the vectors are a tenth of that.
         frequency: Counter[str] = Counter()
@@ -70,7 +72,7 @@ class QuestionClassifier:
             dtype=np.float32,
         )
         vectors = [self._vector(sequences(text)) for text in texts]
-        self._weights = _train(vectors, labels, classes)
+        self._weights = _train(vectors, labels, classes, epochs)
 
     def scores(self, text: str) -> np.ndarray:
         columns, values = self._vector(sequences(text))
@@ -87,7 +89,10 @@ class QuestionClassifier:
 
 
 def _train(
-    vectors: list[tuple[np.ndarray, np.ndarray]], labels: Sequence[int], classes: int
+    vectors: list[tuple[np.ndarray, np.ndarray]],
+    labels: Sequence[int],
+    classes: int,
+    epochs: int,
 ) -> np.ndarray:
     """One-vs-rest L2-loss linear SVMs by dual coordinate descent, all classes at once."""
     features = 1 + max((int(columns.max()) for columns, _ in vectors), default=0)
@@ -98,7 +103,7 @@ def _train(
     diagonal = 1 / (2 * PENALTY)
     squared = [float(values @ values) + diagonal for _, values in vectors]
     order = np.random.default_rng(SEED)
-    for _ in range(EPOCHS):
+    for _ in range(epochs):
         for i in order.permutation(len(vectors)):
             columns, values = vectors[i]
             gradient = sign[i] * (values @ weights[columns]) - 1 + alpha[i] * diagonal
