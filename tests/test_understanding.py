@@ -2252,3 +2252,27 @@ def test_words_taken_back_in_the_same_message(
     assert set(reading.interests[: len(areas)]) == set(areas)
     assert reading.time_slots == slots
     assert reading.text == text  # the message itself is kept whole
+
+
+@pytest.mark.parametrize(
+    ("text", "areas", "slots"),
+    [
+        # school hours are the daytime of the week, and the children no area to help in
+        ("Ich möchte helfen. Zeit hab ich, wenn meine Kinder in der Schule sind", (),
+         ("weekday",)),
+        ("I could help while the kids are at school, maybe with refugees", ("integration",),
+         ("weekday",)),
+        ("Ich würde gern in der Schule bei der Hausaufgabenhilfe helfen", ("kinder-jugend",),
+         ()),
+        # always having time is any time; "viel Zeit" splits the writers and stays unread
+        ("Rentnerin, stricke gern für Bedürftige. Zeit hab ich immer.", ("soziales",),
+         ("any",)),
+        ("bin rentner und hab eigentlich immer zeit", (), ("any",)),
+    ],
+)  # fmt: skip
+def test_school_hours_and_always_having_time(
+    understander: Understander, text: str, areas: tuple, slots: tuple
+) -> None:
+    reading = understander.read(text)
+    assert_first_areas(reading.interests, areas)
+    assert reading.time_slots == slots

@@ -213,6 +213,13 @@ _CLOCK_UHR = re.compile(r"\b(\d{1,2})(?:[:.]\d{2})?\s*(uhr|pm)\b", re.IGNORECASE
 WEEK_CUES = ("unter der woche", "in der woche", "wahrend der woche", "during the week",
              "in the week", "on weekdays", "werktags", "wochentags",
              "nach der schule", "after school")  # fmt: skip
+# "wenn die Kinder in der Schule sind", "während die Kleinen in der Kita sind", "while the
+# kids are at school": the daytime of the working week
+SCHOOL_HOURS = compile_folded(
+    r" (?:wenn|wahrend|solange|while|when) (?:die|meine|unsere|the|my|our) (?:\S+ )?(?:kinder|"
+    r"kids|kleinen|children|kleine|kind|sohn|tochter) (?:\S+ ){0,4}?(?:schule|kita|"
+    r"kindergarten|hort|school|nursery|kindergarden)"
+)
 _WORKDAY_RANGE = re.compile(
     r" (?:mo|mon|montag|monday) (?:bis |to |till |until |through )?(?:fr|fri|freitag|friday) "
 )
@@ -236,7 +243,8 @@ ANY_TIME = ("an nichts gebunden", "nicht gebunden", "egal wann", "wann immer", "
             "zu jeder zeit", "rund um die uhr", "any time", "anytime", "whenever",
             "voll flexibel", "total flexibel", "zeitlich flexibel", "any day",
             "jeden tag zeit", "every day works", "zu jeder tageszeit", "wann ich will",
-            "zeit ohne ende")  # fmt: skip
+            "zeit ohne ende", "immer zeit", "zeit hab ich immer",
+            "zeit habe ich immer")  # fmt: skip
 
 
 _ONCE_WORDS = r"(?:einmal\w*|einzeln\w*|ab und zu|once|one[- ]off|occasionally)"
@@ -365,8 +373,13 @@ def _only_a_time(clause: str) -> bool:
 
 
 def _names_the_week(padded: str) -> bool:
-    """The working days named as a whole: "unter der Woche", "werktags", "Mo–Fr"."""
-    return any(_has(padded, cue) for cue in WEEK_CUES) or bool(_WORKDAY_RANGE.search(padded))
+    """The working days named as a whole: "unter der Woche", "werktags", "Mo–Fr", "wenn die
+    Kinder in der Schule sind"."""
+    return (
+        any(_has(padded, cue) for cue in WEEK_CUES)
+        or bool(_WORKDAY_RANGE.search(padded))
+        or bool(SCHOOL_HOURS.search(padded))
+    )
 
 
 def _days_named(clause: str) -> frozenset[str]:

@@ -83,7 +83,11 @@ _INCIDENTAL = re.compile(
             # living situation: "bin alleinerziehend", "lebe allein", "I'm a single mum"
             r"\b(?:bin|lebe|wohne|i'm|i am|im|live)\s+(?:\w+\s+)?(?:alleinerziehend\w*|allein|"
             r"alleine|jung|young|alone|single\s+(?:mum|mom|dad|parent))\b",
-            # when, not where: "nach der Schule", "after school"
+            # when, not where: "nach der Schule", "after school", "wenn die Kinder in der
+            # Schule sind"
+            r"\b(?:wenn|während|solange|while|when)\s+(?:die|meine|unsere|the|my|our)\s+"
+            r"(?:\S+\s+)?(?:kinder|kids|kleinen|children|kleine|kind|sohn|tochter)\s+"
+            r"(?:\S+\s+){0,4}?(?:schule|kita|kindergarten|hort|school|nursery)\w*",
             r"\b(?:nach|after)\s+(?:der\s+)?(?:schule|school|uni|university)\b",
             r"\b(?:für|fuer|for)\s+(?:die\s+|meine\s+|the\s+|my\s+)?schule\b|\bfor\s+school\b|"
             r"\bsozialstunden\b|\bschulpraktikum\b",
