@@ -311,3 +311,20 @@ async def test_a_village_beyond_the_border_is_named_as_such_and_searched_from(
     # then offers, each with its distance from Tiefensee
     assert said in chat.text, chat.text
     assert " km" in chat.text and any("👉" in label for label in chat.labels)
+
+
+@pytest.mark.slow
+def test_the_understood_line_names_the_days_said_and_leaves_out_what_was_taken_back(
+    tmp_path: Path, content: Content
+) -> None:
+    """The line confirms "Freitag- oder Samstagabend" as said, not as "Abends, Am Wochenende";
+    a village taken back in the same sentence is not confirmed at all."""
+    chat = Transcript.of(
+        tmp_path,
+        "Ich würde gern beim Sportverein in Eilenburg, äh nee, in Krostitz helfen, "
+        "Freitag- oder Samstagabend",
+    )
+    (first,) = chat.answers
+    assert "Verstanden" in first and "Freitags und samstags abends" in first
+    assert "Krostitz" in first and "Eilenburg" not in first
+    assert_understood(chat)

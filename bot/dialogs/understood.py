@@ -16,7 +16,10 @@ import copy
 from typing import Any
 
 from bot.content.schema import Step
+from bot.content.times import PARTS
+from bot.dialogs.offer_lines import time_words
 from bot.dialogs.turn import Turn
+from bot.matching.ranking import Profile
 from bot.understanding import Reading
 
 SLOTS = ("interests", "place", "max_km", "time_kind", "time_slots", "help_kind")
@@ -149,9 +152,27 @@ def _label(turn: Turn, slot: str, value: Any) -> str:
         return turn.t(key, place=value.get("label") or value.get("name"))
     if slot == "max_km":
         return turn.t("understood_km", km=f"{value:g}")
+    if slot == "time_slots" and (days_and_parts := _days_and_parts(turn, value)):
+        return days_and_parts
     labels = _option_labels(turn, slot)
     chosen = value if isinstance(value, list) else [value]
     return ", ".join(labels.get(v, v) for v in chosen)
+
+
+def _days_and_parts(turn: Turn, slots: list[str]) -> str:
+    """'Freitags und samstags abends' for "Freitag- oder Samstagabend", as the offers step
+    says the person's time, where the message named days or parts of the day; '' where it
+    named only the slots ("abends": the slot's own label says it)."""
+    answers = turn.state.answers
+    days = frozenset(d for d in answers.get("time_days") or [] if d in range(7))
+    parts = frozenset(p for p in answers.get("time_parts") or [] if p in PARTS)
+    if not days:
+        return ""  # parts alone ("vormittags") read as the slot's label does
+    profile = Profile(
+        interests=(), slots=frozenset(slots), today=turn.today(), days=days, parts=parts
+    )
+    words = time_words(turn, profile.when)
+    return words[:1].upper() + words[1:]
 
 
 def _option_labels(turn: Turn, slot: str) -> dict[str, str]:
