@@ -2141,6 +2141,9 @@ def test_an_organisation_advertising_is_a_verein(understander: Understander, tex
             "kinder-jugend",
             "sport",
         ),
+        # everything but one area; a list of areas not wanted goes on after "keine"
+        ("Ich mach alles außer Kirche, am liebsten draußen in der Natur", "umwelt", "kirche"),
+        ("Aber bitte kein Sport, keine Kinder. Tiere gern", "umwelt", "kinder-jugend"),
         # what a village lacks is what the idea is about
         (
             "In Kursdorf gibt es nix für Jugendliche, ich will einen Treff aufmachen",

@@ -333,17 +333,21 @@ _CARE_OF_THINGS = (
     ),
 )
 # Areas the writer does not want ("aber bitte NICHT mit Kindern", "nix mit Kirche oder
-# Religion, und auch kein Sport", "was außerhalb vom Sport"): no area to offer. "Hier gibt
+# Religion, und auch kein Sport", "was außerhalb vom Sport", "alles außer Kirche"): no area
+# to offer. "Hier gibt
 # es nix für Jugendliche" says what is missing, and stays.
-_WORDS_LISTED = (
-    r"(?:der\s+|die\s+|den\s+|dem\s+|the\s+)?[\w-]+(?:\s*(?:,|oder|und|or|and|bzw\.?)\s+[\w-]+)*"
+_WORDS_LISTED = (  # (the list goes on after "kein": "aber kein Sport, keine Kinder")
+    r"(?:der\s+|die\s+|den\s+|dem\s+|the\s+)?[\w-]+"
+    r"(?:\s*(?:,|oder|und|or|and|bzw\.?)\s+(?:kein\w*\s+|no\s+)?[\w-]+)*"
 )
 _NOT_WANTED = re.compile(
     r"\b(?:nicht|nix|nichts|not|nothing)\s+(?:so\s+|mehr\s+|unbedingt\s+|gerne?\s+)?"
     rf"(?:mit|with|im|in\s+der|bei|beim)\s+{_WORDS_LISTED}|"
     r"\b(?:bitte|lieber|auch|aber|please|but)\s+(?:nicht|nix|kein|keine|keinen|no|not)\s+"
     rf"(?:mit\s+|with\s+|im\s+|in\s+der\s+|bei\s+|beim\s+)?{_WORDS_LISTED}|"
-    rf"\b(?:außerhalb|ausserhalb|outside)\s+(?:vom|von|des|der|of)\s+{_WORDS_LISTED}",
+    rf"\b(?:außerhalb|ausserhalb|outside)\s+(?:vom|von|des|der|of)\s+{_WORDS_LISTED}|"
+    # "Ich mach alles außer Kirche", "anything but sports"
+    rf"\b(?:alles|everything|anything)\s+(?:außer|ausser|except|but)\s+{_WORDS_LISTED}",
     re.IGNORECASE,
 )
 # "Rad fahren" is cycling, not driving people ("fahren", social help)
