@@ -2220,6 +2220,10 @@ def test_words_of_village_customs_and_clubs(
         # a clause of work before "so" or "deshalb" is no time to help
         ("I work weekends so weekdays are better", None, ("weekday",)),
         ("Ich arbeite am Wochenende deshalb lieber unter der Woche", None, ("weekday",)),
+        # "nicht vor 18 Uhr" is from six on; "6pm" written as one word is six in the evening
+        ("Nicht vor 18 Uhr, bin bis dahin auf Arbeit", None, ("evening",)),
+        ("I can help after 6pm", None, ("evening",)),
+        ("I can help after 6.30 p.m.", None, ("evening",)),
     ],
 )
 def test_time_ruled_out_after_it_is_said(

@@ -493,7 +493,14 @@ _CLOCK_RANGE = re.compile(
 _CLOCK_H = re.compile(r"\b([01]?\d|2[0-3])(?:[:.][0-5]\d)?\s*h\b")
 
 
+# "nicht vor 18 Uhr", "not before 6pm": from that hour on, no time ruled out
+_NOT_BEFORE = re.compile(r"\b(?:nicht|not|never|nie)\s+(?:vor|before)\s+(?=\d)")
+# "6pm", "6.30pm", "6 p.m.": the hour and "pm" apart, as the evening's hours are read
+_PM = re.compile(r"\b(\d{1,2})(?:[:.][0-5]\d)?\s*p\.?m\b\.?")
+
+
 def _clock_hours(text: str) -> str:
+    text = _PM.sub(r"\1 pm", _NOT_BEFORE.sub("ab ", text))
     text = _CLOCK_H.sub(r"\1 uhr", text)
     text = _CLOCK_DOT.sub(r"\1", _CLOCK_COLON.sub(r"\1 uhr", text))
     return _CLOCK_RANGE.sub(r"\1 uhr", text)
