@@ -2283,3 +2283,21 @@ def test_school_hours_and_always_having_time(
     reading = understander.read(text)
     assert_first_areas(reading.interests, areas)
     assert reading.time_slots == slots
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # asking who needs you, or whether anyone needs help, offers help
+        ("Mein Talent: Grillen. Wohne in Dölzig. Wer braucht mich?", "volunteer"),
+        ("Rentner, handwerklich geschickt. Wer braucht nen Hausmeister für lau?", "volunteer"),
+        ("Gibt es in Löbnitz jemanden, der Hilfe beim Ortsarchiv braucht?", "volunteer"),
+        ("Gibt es einen Chor, die Hilfe bei der Technik braucht? Ton kann ich.", "volunteer"),
+        # asking for someone who helps you is a need
+        ("Gibt es jemanden, der mir beim Einkaufen hilft?", "need_help"),
+    ],
+)
+def test_asking_who_needs_help_offers_it(
+    understander: Understander, text: str, intent: str
+) -> None:
+    assert understander.read(text).intent == intent

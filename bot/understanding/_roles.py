@@ -99,6 +99,13 @@ _OFFERED = (
     r"\b(?:braucht|gebrauchen|brauchen|need|needs|use)\s+(?:\S+\s+){0,2}?(?:meine|my)\s+"
     r"(?:hilfe|unterstutzung|help)\b|"
     r"\b(?:kann|konnte|can|could)\s+(?:\S+\s+){0,2}?(?:meine|my)\s+(?:hilfe|help)\b|"
+    # "Wer braucht mich?", "Wer braucht nen Hausmeister für lau?": the writer is the one
+    r"\b(?:wer|who)\s+(?:braucht|brauch|needs)\s+(?:mich|me|nen|einen|jemanden|someone)\b|"
+    # "Gibt es jemanden, der Hilfe beim Ortsarchiv braucht?", "… einen Chor, die Hilfe bei
+    # der Technik braucht? Ton und Licht kann ich"
+    r"\b(?:gibt es|is there|are there)\s+(?:\S+\s+){0,6}?(?:der|die|das|wo|who|that)\s+"
+    r"(?:\S+\s+){0,4}?(?:hilfe|unterstutzung|help|a hand)\s+(?:\S+\s+){0,4}?"
+    r"(?:braucht|brauchen|benotigt|benotigen|needs|need)\b|"
     # "vielleicht braucht jemand Gesellschaft": offered to whoever needs it
     r"\bvielleicht\s+(?:braucht|brauchen)\s+(?:ja\s+)?(?:jemand|wer|einer|leute|someone)\b|"
     # having cared for one's own: "Hab meine Mutter bis zum Schluss begleitet"
