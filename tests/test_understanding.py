@@ -2295,6 +2295,11 @@ def test_school_hours_and_always_having_time(
         ("Gibt es einen Chor, die Hilfe bei der Technik braucht? Ton kann ich.", "volunteer"),
         # asking for someone who helps you is a need
         ("Gibt es jemanden, der mir beim Einkaufen hilft?", "need_help"),
+        # a person named from outside: one who seeks company needs it, one who seeks a
+        # task offers help; a club that seeks people is a Verein
+        ("Ältere Dame in Hayna sucht Begleitung für Spaziergänge, 2x pro Woche", "need_help"),
+        ("Rentner sucht Ehrenamt in Krostitz", "volunteer"),
+        ("Der Sportverein sucht Ehrenamtliche", "verein"),
     ],
 )
 def test_asking_who_needs_help_offers_it(

@@ -62,6 +62,12 @@ _RECEIVER = compile_folded(
             r"\w*helfer|\w*helferinnen|\w*begleiter|\w*begleiterinnen|\w*begleitung|"
             r"ehrenamtliche|freiwillige|volunteers|people|someone|anyone|somebody)\b(?!\s+\S+\s+(?:sucht|"
             r"suchen|braucht|brauchen|needs|need)\b)",
+            # a person in need who seeks, named from outside: "Ältere Dame in Hayna sucht
+            # Begleitung für Spaziergänge", "Rentnerin braucht Hilfe beim Einkaufen"
+            r"\b(?:dame|herr|seniorin|senior|rentnerin|rentner|witwe|witwer|lady|gentleman|"
+            r"pensioner|widow|widower)\s+(?:\S+\s+){0,3}?(?:sucht|braucht|wunscht sich|seeks|"
+            r"needs|is looking for)\s+(?:\S+\s+){0,2}?(?:\w*begleitung|\w*hilfe|unterstutzung|"
+            r"besuch\w*|gesellschaft|jemand\w*|fahrdienst|someone|somebody|company|help|support)\b",
             # a relative glad of a visit: "Meine Eltern würden sich über Besuch freuen"
             rf"{_MY_KIN}\s+(?:\S+\s+){{0,4}}?(?:wurde|wurden|wurd|freut|freuen)\s+(?:sich\s+)?"
             r"(?:\S+\s+){0,4}?(?:uber|auf)\s+(?:\S+\s+){0,2}?(?:besuch\w*|hilfe|gesellschaft|"
@@ -116,7 +122,9 @@ _OFFERED = (
 _OFFERS_ITSELF = (
     r"(?:^|[.!?]\s*|\b(?:ich|i)\s+)(?:biete|offer|am offering)\s+(?:\S+\s+){0,3}?"
     r"(?:hilfe|unterstutzung|meine|help|support|my)\b|"
-    r"\b(?:suche|such|suchen|looking for)\s+(?:ein|eine|einen|nach einem|an?|some)?\s*"
+    # ("Rentner sucht Ehrenamt": the writer, named from outside)
+    r"\b(?:suche|such|suchen|sucht|looking for|looks for)\s+(?:ein|eine|einen|nach einem|an?|"
+    r"some)?\s*"
     # "eine ehrenamtliche Begleitung", "a volunteer buddy" is someone sought, no task
     r"(?:ehrenamt|ehrenamts|ehrenamtes|ehrenamtlich\w* (?:aufgabe|tatigkeit|beschaftigung|"
     r"stelle|arbeit|engagement|job)|aufgabe|beschaftigung|volunteering|volunteer (?:work|job|"
