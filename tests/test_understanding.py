@@ -2293,8 +2293,11 @@ def test_school_hours_and_always_having_time(
         ("Rentner, handwerklich geschickt. Wer braucht nen Hausmeister für lau?", "volunteer"),
         ("Gibt es in Löbnitz jemanden, der Hilfe beim Ortsarchiv braucht?", "volunteer"),
         ("Gibt es einen Chor, die Hilfe bei der Technik braucht? Ton kann ich.", "volunteer"),
+        ("Welche Sportvereine in Zschortau brauchen Hilfe?", "volunteer"),
+        ("Feuerwehr? DRK? Irgendwas, wo man Erste Hilfe braucht", "volunteer"),
         # asking for someone who helps you is a need
         ("Gibt es jemanden, der mir beim Einkaufen hilft?", "need_help"),
+        ("Wo bekomme ich Hilfe, wenn mein Vater Pflege braucht?", "need_help"),
         # a person named from outside: one who seeks company needs it, one who seeks a
         # task offers help; a club that seeks people is a Verein
         ("Ältere Dame in Hayna sucht Begleitung für Spaziergänge, 2x pro Woche", "need_help"),

@@ -105,6 +105,11 @@ _OFFERED = (
     r"\b(?:braucht|gebrauchen|brauchen|need|needs|use)\s+(?:\S+\s+){0,2}?(?:meine|my)\s+"
     r"(?:hilfe|unterstutzung|help)\b|"
     r"\b(?:kann|konnte|can|could)\s+(?:\S+\s+){0,2}?(?:meine|my)\s+(?:hilfe|help)\b|"
+    # "Welche Sportvereine brauchen Hilfe?", "Wo wird Hilfe gebraucht?", "irgendwas, wo man
+    # Erste Hilfe braucht": where help is needed, asked by one who would give it
+    r"\b(?:welche|which)\s+(?:\S+\s+){0,3}?(?:braucht|brauchen|needs|need)\s+(?:\S+\s+){0,2}?"
+    r"(?:hilfe|unterstutzung|help|helfer\w*|leute|ehrenamtliche|volunteers)\b|"
+    r"\b(?:wo|where)\s+(?:\S+\s+){0,4}?(?:gebraucht|braucht|brauchen|needed)\b|"
     # "Wer braucht mich?", "Wer braucht nen Hausmeister für lau?": the writer is the one
     r"\b(?:wer|who)\s+(?:braucht|brauch|needs)\s+(?:mich|me|nen|einen|jemanden|someone)\b|"
     # "Gibt es jemanden, der Hilfe beim Ortsarchiv braucht?", "… einen Chor, die Hilfe bei
