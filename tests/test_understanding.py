@@ -2173,6 +2173,8 @@ def test_areas_not_wanted_are_left_out(
         ("Ich kann Leute zum Arzt fahren", ("soziales",)),
         ("Wann fährt der nächste Bus nach Leipzig?", ()),
         ("Ich könnte Fahrten zum Arzt übernehmen", ("soziales",)),
+        # an English word is no compound: "stu|dying" is no hospice
+        ("I'm studying in Leipzig and would like to help out", ()),
         # near is no sewing
         ("irgendwas mit Senioren in meiner Nähe", ("soziales",)),
         ("Ich nähe gern", ("kultur",)),

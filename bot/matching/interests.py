@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from bot.content.schema import TaxonomyFile
-from bot.text import content_words, fold, is_known, is_known_folded, lemma_forms, stem
+from bot.text import (
+    content_words,
+    fold,
+    is_english,
+    is_known,
+    is_known_folded,
+    lemma_forms,
+    stem,
+)
 
 EXACT, COMPOUND, WEAK_COMPOUND, PHRASE_FUZZY = 1.0, 0.85, 0.7, 0.85
 # Separable verb particles: "ich höre zu" means "zuhören".
@@ -156,8 +164,8 @@ class InterestMatcher:
                 if start == 0 and any(_is_particle_verb(f) for f in forms):
                     continue  # "fest|legen", "frei|halten": a verb with a particle
                 pieces = [hit for rest in rests for hit in self._piece(rest)]
-                if 0 < start < MIN_COMPOUND_PART and not pieces and is_known(form):
-                    continue  # "sor|tiere|n" is the verb "sortieren", no animals
+                if 0 < start < MIN_COMPOUND_PART and not pieces and _a_word(form):
+                    continue  # "sor|tiere|n" is the verb "sortieren", no animals; "stu|dying"
                 if known and not pieces and not _splits(form, start, part):
                     continue  # "Akzep|tanz", "Kanu|le", "Baum|arkt": one word, no compound
                 if known and _cuts_verb_suffix(form, start + len(part)):
@@ -296,3 +304,8 @@ def _rank(hits: dict[str, dict[str, tuple[float, str | None]]]) -> list[Interest
         )
     ranked.sort(key=lambda item: -item[0])
     return [score for _, score in ranked]
+
+
+def _a_word(form: str) -> bool:
+    """A German or English word of its own ("sortieren", "studying"), no compound."""
+    return is_known(form) or is_english(form)
