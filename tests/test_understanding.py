@@ -2144,6 +2144,7 @@ def test_an_organisation_advertising_is_a_verein(understander: Understander, tex
         # everything but one area; a list of areas not wanted goes on after "keine"
         ("Ich mach alles außer Kirche, am liebsten draußen in der Natur", "umwelt", "kirche"),
         ("Aber bitte kein Sport, keine Kinder. Tiere gern", "umwelt", "kinder-jugend"),
+        ("Eher Senioren, mit Kindern hab ich zuhause genug", "soziales", "kinder-jugend"),
         # what a village lacks is what the idea is about
         (
             "In Kursdorf gibt es nix für Jugendliche, ich will einen Treff aufmachen",
@@ -2271,6 +2272,7 @@ def test_words_taken_back_in_the_same_message(
          ("weekday",)),
         ("I could help while the kids are at school, maybe with refugees", ("integration",),
          ("weekday",)),
+        ("Was Sinnvolles, während die Kinder in Kita und Schule sind", (), ("weekday",)),
         ("Ich würde gern in der Schule bei der Hausaufgabenhilfe helfen", ("kinder-jugend",),
          ()),
         # always having time is any time; "viel Zeit" splits the writers and stays unread

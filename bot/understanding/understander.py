@@ -87,7 +87,8 @@ _INCIDENTAL = re.compile(
             # Schule sind"
             r"\b(?:wenn|während|solange|while|when)\s+(?:die|meine|unsere|the|my|our)\s+"
             r"(?:\S+\s+)?(?:kinder|kids|kleinen|children|kleine|kind|sohn|tochter)\s+"
-            r"(?:\S+\s+){0,4}?(?:schule|kita|kindergarten|hort|school|nursery)\w*",
+            r"(?:\S+\s+){0,4}?(?:schule|kita|kindergarten|hort|school|nursery)\w*"
+            r"(?:\s+(?:und|oder|bzw|and|or)\s+(?:schule|kita|kindergarten|hort|school|nursery)\w*)?",
             r"\b(?:nach|after)\s+(?:der\s+)?(?:schule|school|uni|university)\b",
             r"\b(?:für|fuer|for)\s+(?:die\s+|meine\s+|the\s+|my\s+)?schule\b|\bfor\s+school\b|"
             r"\bsozialstunden\b|\bschulpraktikum\b",
@@ -346,6 +347,9 @@ _NOT_WANTED = re.compile(
     r"\b(?:bitte|lieber|auch|aber|please|but)\s+(?:nicht|nix|kein|keine|keinen|no|not)\s+"
     rf"(?:mit\s+|with\s+|im\s+|in\s+der\s+|bei\s+|beim\s+)?{_WORDS_LISTED}|"
     rf"\b(?:außerhalb|ausserhalb|outside)\s+(?:vom|von|des|der|of)\s+{_WORDS_LISTED}|"
+    # "mit Kindern hab ich zuhause genug", "von Kindern hab ich beruflich genug"
+    rf"\b(?:mit|von)\s+{_WORDS_LISTED}\s+(?:hab|habe|hatte|hab\s+ich|habe\s+ich|hatte\s+ich)\s+"
+    r"(?:ich\s+)?(?:\S+\s+){0,2}?genug\b|"
     # "Ich mach alles außer Kirche", "anything but sports"
     rf"\b(?:alles|everything|anything)\s+(?:außer|ausser|except|but)\s+{_WORDS_LISTED}",
     re.IGNORECASE,
