@@ -161,13 +161,13 @@ def _label(turn: Turn, slot: str, value: Any) -> str:
 
 def _days_and_parts(turn: Turn, slots: list[str]) -> str:
     """'Freitags und samstags abends' for "Freitag- oder Samstagabend", as the offers step
-    says the person's time, where the message named days or parts of the day; '' where it
-    named only the slots ("abends": the slot's own label says it)."""
+    says the person's time, where the message named days; '' where it named none ("abends",
+    "vormittags": the slot's own label says it)."""
     answers = turn.state.answers
     days = frozenset(d for d in answers.get("time_days") or [] if d in range(7))
     parts = frozenset(p for p in answers.get("time_parts") or [] if p in PARTS)
     if not days:
-        return ""  # parts alone ("vormittags") read as the slot's label does
+        return ""
     profile = Profile(
         interests=(), slots=frozenset(slots), today=turn.today(), days=days, parts=parts
     )

@@ -327,12 +327,15 @@ def _negated_everywhere(padded: str, key: str, ruled_out: set[str]) -> bool:
     return bool(starts) and all(_NEGATION.search(padded[:i]) for i in starts)
 
 
+_SENTENCE_PARTS = re.compile(r"[.,;:!?…\n()]")
+
+
 def _ruled_out_after(spoken: str) -> set[str]:
     """The rhythms a clause rules out after naming them ("Feste Termine kann ich nicht
     zusagen"), as `_REGULAR` and `_RECURRING` match them. Read clause by clause, so that a
     negation in the next sentence ("… zwei Touren pro Woche. P-Schein nicht nötig") is not
     taken for one."""
-    ruled_out = set()
+    ruled_out: set[str] = set()
     for clause in _SENTENCE_PARTS.split(spoken):
         padded = f" {_without_greetings(fold(clause))} "
         for pattern in (_REGULAR, _RECURRING):
@@ -340,9 +343,6 @@ def _ruled_out_after(spoken: str) -> set[str]:
                 if _NEGATED_AFTER.search(padded[match.end() - 1 :]):
                     ruled_out.add(match[0])
     return ruled_out
-
-
-_SENTENCE_PARTS = re.compile(r"[.,;:!?…\n()]")
 
 
 def time_slots(text: str, options: Sequence[tuple[str, Sequence[str]]]) -> tuple[str, ...]:

@@ -335,8 +335,7 @@ _CARE_OF_THINGS = (
 )
 # Areas the writer does not want ("aber bitte NICHT mit Kindern", "nix mit Kirche oder
 # Religion, und auch kein Sport", "was außerhalb vom Sport", "alles außer Kirche"): no area
-# to offer. "Hier gibt
-# es nix für Jugendliche" says what is missing, and stays.
+# to offer. "Hier gibt es nix für Jugendliche" says what is missing, and stays.
 _WORDS_LISTED = (  # (the list goes on after "kein": "aber kein Sport, keine Kinder")
     r"(?:der\s+|die\s+|den\s+|dem\s+|the\s+)?[\w-]+"
     r"(?:\s*(?:,|oder|und|or|and|bzw\.?)\s+(?:kein\w*\s+|no\s+)?[\w-]+)*"
@@ -348,8 +347,8 @@ _NOT_WANTED = re.compile(
     rf"(?:mit\s+|with\s+|im\s+|in\s+der\s+|bei\s+|beim\s+)?{_WORDS_LISTED}|"
     rf"\b(?:außerhalb|ausserhalb|outside)\s+(?:vom|von|des|der|of)\s+{_WORDS_LISTED}|"
     # "mit Kindern hab ich zuhause genug", "von Kindern hab ich beruflich genug"
-    rf"\b(?:mit|von)\s+{_WORDS_LISTED}\s+(?:hab|habe|hatte|hab\s+ich|habe\s+ich|hatte\s+ich)\s+"
-    r"(?:ich\s+)?(?:\S+\s+){0,2}?genug\b|"
+    rf"\b(?:mit|von)\s+{_WORDS_LISTED}\s+(?:hab|habe|hatte)\s+(?:ich\s+)?(?:\S+\s+){{0,2}}?"
+    r"genug\b|"
     # "Ich mach alles außer Kirche", "anything but sports"
     rf"\b(?:alles|everything|anything)\s+(?:außer|ausser|except|but)\s+{_WORDS_LISTED}",
     re.IGNORECASE,
