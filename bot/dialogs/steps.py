@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from bot import clock
 from bot.content.schema import FaqEntry, Option, Step
-from bot.content.times import PARTS
 from bot.dialogs import offer_details
 from bot.dialogs.answers import (
     answer_message,
@@ -23,14 +22,14 @@ from bot.dialogs.answers import (
 from bot.dialogs.event_lines import event_line
 from bot.dialogs.offer_lines import misfit_words, schedule_words, time_words
 from bot.dialogs.turn import Turn
-from bot.dialogs.understood import place_to_dict
+from bot.dialogs.understood import place_to_dict, profile_from
 from bot.ids import parse_id
 from bot.leads.desk import introduce, open_lead
 from bot.leads.routing import route
 from bot.matching.local_events import Period, asked_period, asks_whats_on
 from bot.matching.options import pick, pick_all
 from bot.matching.places import PlaceResult
-from bot.matching.ranking import DEFAULT_MAX_KM, Profile, RankedOffer
+from bot.matching.ranking import Profile, RankedOffer
 from bot.messages import Button, Message
 from bot.offers import submissions
 from bot.payloads import Handoff, Withdraw
@@ -243,25 +242,6 @@ def _title(turn: Turn, offer_id: str) -> str:
     """The title of an offer shown before (its id, should a reload have removed it)."""
     offer = turn.content.offers.get(offer_id)
     return offer.title if offer else offer_id
-
-
-def profile_from(answers: dict, today: dt.date) -> Profile:
-    place = answers.get("place") or {}
-    kind = answers.get("time_kind")
-    slots = answers.get("time_slots") or []
-    slots = [slots] if isinstance(slots, str) else slots
-    return Profile(
-        interests=tuple(answers.get("interests", [])) + tuple(answers.get("subtopics", [])),
-        lat=place.get("lat"),
-        lon=place.get("lon"),
-        max_km=answers.get("max_km") or DEFAULT_MAX_KM,
-        hours_per_week=answers.get("hours_per_week"),
-        time_kind=kind if kind in ("once", "regular") else None,
-        slots=frozenset(s for s in slots if s in ("weekday", "evening", "weekend")),
-        today=today,
-        days=frozenset(d for d in answers.get("time_days") or [] if d in range(7)),
-        parts=frozenset(p for p in answers.get("time_parts") or [] if p in PARTS),
-    )
 
 
 class OffersStep(StepKind):

@@ -7,19 +7,22 @@ was taken ("Verstanden: Feuerwehr & Rettung · 📍 Kletzen (Krostitz) · Vormit
 
 The slot names are the `save` names of content/dialog.yaml's steps (the stable contract of
 `lotse understand`): interests, place, max_km, time_kind, time_slots, help_kind. With the
-slots go the days and parts of the day named (time_days, time_parts), for the ranking only.
+slots go the days and parts of the day named (time_days, time_parts), for the ranking only;
+`profile_from` turns what is kept into what the offers are ranked for.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
+import datetime as dt
 from typing import Any
 
 from bot.content.schema import Step
 from bot.content.times import PARTS
 from bot.dialogs.offer_lines import time_words
 from bot.dialogs.turn import Turn
-from bot.matching.ranking import Profile
+from bot.matching.ranking import DEFAULT_MAX_KM, Profile
 from bot.understanding import Reading
 
 SLOTS = ("interests", "place", "max_km", "time_kind", "time_slots", "help_kind")
@@ -163,15 +166,10 @@ def _days_and_parts(turn: Turn, slots: list[str]) -> str:
     """'Freitags und samstags abends' for "Freitag- oder Samstagabend", as the offers step
     says the person's time, where the message named days; '' where it named none ("abends",
     "vormittags": the slot's own label says it)."""
-    answers = turn.state.answers
-    days = frozenset(d for d in answers.get("time_days") or [] if d in range(7))
-    parts = frozenset(p for p in answers.get("time_parts") or [] if p in PARTS)
-    if not days:
+    kept = profile_from(turn.state.answers, turn.today())
+    if not kept.days:
         return ""
-    profile = Profile(
-        interests=(), slots=frozenset(slots), today=turn.today(), days=days, parts=parts
-    )
-    words = time_words(turn, profile.when)
+    words = time_words(turn, dataclasses.replace(kept, slots=frozenset(slots)).when)
     return words[:1].upper() + words[1:]
 
 
@@ -180,6 +178,26 @@ def _option_labels(turn: Turn, slot: str) -> dict[str, str]:
         if step.save == slot and step.options:
             return {o.value or o.label: turn.t(o.label) for o in step.options}
     return {}
+
+
+def profile_from(answers: dict, today: dt.date) -> Profile:
+    """The slots kept in the conversation as what the offers are ranked for."""
+    place = answers.get("place") or {}
+    kind = answers.get("time_kind")
+    slots = answers.get("time_slots") or []
+    slots = [slots] if isinstance(slots, str) else slots
+    return Profile(
+        interests=tuple(answers.get("interests", [])) + tuple(answers.get("subtopics", [])),
+        lat=place.get("lat"),
+        lon=place.get("lon"),
+        max_km=answers.get("max_km") or DEFAULT_MAX_KM,
+        hours_per_week=answers.get("hours_per_week"),
+        time_kind=kind if kind in ("once", "regular") else None,
+        slots=frozenset(s for s in slots if s in ("weekday", "evening", "weekend")),
+        today=today,
+        days=frozenset(d for d in answers.get("time_days") or [] if d in range(7)),
+        parts=frozenset(p for p in answers.get("time_parts") or [] if p in PARTS),
+    )
 
 
 def place_to_dict(place: Any) -> dict[str, Any]:

@@ -213,13 +213,16 @@ _CLOCK_UHR = re.compile(r"\b(\d{1,2})(?:[:.]\d{2})?\s*(uhr|pm)\b", re.IGNORECASE
 WEEK_CUES = ("unter der woche", "in der woche", "wahrend der woche", "during the week",
              "in the week", "on weekdays", "werktags", "wochentags",
              "nach der schule", "after school")  # fmt: skip
-# "wenn die Kinder in der Schule sind", "während die Kleinen in der Kita sind", "while the
-# kids are at school": the daytime of the working week
-SCHOOL_HOURS = compile_folded(
-    r" (?:wenn|wahrend|solange|while|when) (?:die|meine|unsere|the|my|our) (?:\S+ )?(?:kinder|"
-    r"kids|kleinen|children|kleine|kind|sohn|tochter) (?:\S+ ){0,4}?(?:schule|kita|"
-    r"kindergarten|hort|school|nursery|kindergarden)"
+# "wenn die Kinder in der Schule sind", "während die Kleinen in Kita und Schule sind",
+# "while the kids are at school": the daytime of the working week (and the children no area
+# to help in: the understander leaves these words out of the areas' text)
+_SCHOOLS = r"(?:schule|kita|kindergarten|kindergarden|hort|school|nursery)\w*"
+SCHOOL_HOURS_WORDS = (
+    r"\b(?:wenn|w(?:ä|a)hrend|solange|while|when)\s+(?:die|meine|unsere|the|my|our)\s+"
+    r"(?:\S+\s+)?(?:kinder|kids|kleinen|children|kleine|kind|sohn|tochter)\s+(?:\S+\s+){0,4}?"
+    rf"{_SCHOOLS}(?:\s+(?:und|oder|bzw|and|or)\s+{_SCHOOLS})?"
 )
+SCHOOL_HOURS = compile_folded(SCHOOL_HOURS_WORDS)
 _WORKDAY_RANGE = re.compile(
     r" (?:mo|mon|montag|monday) (?:bis |to |till |until |through )?(?:fr|fri|freitag|friday) "
 )

@@ -13,6 +13,7 @@ from bot.matching.places import FILLERS, Place, PlaceResolver
 from bot.text import content_words, fold
 from bot.understanding import cues, slots
 from bot.understanding._corrections import without_taken_back
+from bot.understanding._times import SCHOOL_HOURS_WORDS
 from bot.understanding.area_order import AreaOrder, words_of
 from bot.understanding.intents import EVENTS, IDEA, QUESTION, IntentModel
 from bot.understanding.reading import Reading
@@ -85,10 +86,7 @@ _INCIDENTAL = re.compile(
             r"alleine|jung|young|alone|single\s+(?:mum|mom|dad|parent))\b",
             # when, not where: "nach der Schule", "after school", "wenn die Kinder in der
             # Schule sind"
-            r"\b(?:wenn|während|solange|while|when)\s+(?:die|meine|unsere|the|my|our)\s+"
-            r"(?:\S+\s+)?(?:kinder|kids|kleinen|children|kleine|kind|sohn|tochter)\s+"
-            r"(?:\S+\s+){0,4}?(?:schule|kita|kindergarten|hort|school|nursery)\w*"
-            r"(?:\s+(?:und|oder|bzw|and|or)\s+(?:schule|kita|kindergarten|hort|school|nursery)\w*)?",
+            SCHOOL_HOURS_WORDS,
             r"\b(?:nach|after)\s+(?:der\s+)?(?:schule|school|uni|university)\b",
             r"\b(?:für|fuer|for)\s+(?:die\s+|meine\s+|the\s+|my\s+)?schule\b|\bfor\s+school\b|"
             r"\bsozialstunden\b|\bschulpraktikum\b",
