@@ -201,7 +201,11 @@ _FOUNDING = compile_folded(
     # "Hat jemand Lust, das mit mir zu bauen?"
     r"organisieren|veranstalten|initiieren|anschieben|durchsetzen|wieder ?beleben|"
     r"(?:draus|daraus) machen|anleiern|ins rollen bringen|mit mir (?:zu(?:sammen)? )?"
-    r"(?:bauen|machen|aufbauen|planen|organisieren)|organi[sz]e|organi[sz]ing)\b"
+    r"(?:bauen|machen|aufbauen|planen|organisieren)|organi[sz]e|organi[sz]ing|"
+    # something new made for the place: "eine Streuobstwiese neu pflanzen", "eine Bücherzelle
+    # einrichten"; funding asked for it ("Gibt es Förderung oder Helfer?")
+    r"(?:ein|eine|einen|nen|ne)\s+(?:\S+\s+){0,3}?(?:neu\s+)?(?:einrichten|herrichten|"
+    r"anlegen|pflanzen|bauen|eroffnen|gestalten)|forder(?!verein)\w*)\b"
 )
 
 
