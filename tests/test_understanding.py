@@ -112,6 +112,26 @@ def test_a_place_name_that_is_also_a_word_needs_a_cue(understander: Understander
     assert understander.read("ich wohne in Werben").place_name == "Werben"
 
 
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # a village located by the town after it is the place, even one that is also a word
+        ("Kann mit dem Traktor helfen. Laue bei Delitzsch.", "Laue"),
+        ("Insektenhotel bauen, gern am Wochenende. Werben b. Delitzsch", "Werben"),
+        ("Ich backe gern Kuchen, Rabutz bei Wiedemar", "Rabutz"),
+        # a village right after the council or group that speaks for it
+        ("Der Ortschaftsrat Kletzen sucht Bürger für die Dorfentwicklung", "Kletzen"),
+        ("Wir sind die Elterninitiative Spielplatz Biesen und brauchen Helfer", "Biesen"),
+        # "bei" before a town alone is still the town
+        ("Ich helfe gern bei Delitzsch und Umgebung", "Delitzsch"),
+    ],
+)
+def test_a_village_located_or_named_by_its_council(
+    understander: Understander, text: str, place: str
+) -> None:
+    assert understander.read(text).place_name == place
+
+
 def test_filler_words_give_no_interest(understander: Understander) -> None:
     for text in ("ich möchte gerne helfen", "ich habe Zeit und wohne in Krostitz", "hallo"):
         assert understander.read(text).interests == (), text

@@ -29,8 +29,11 @@ _REGION = re.compile(r"\b(?:delitzscher|delitzscha)\s+land(?:es|s)?\b|\bleader[-
 # "die Kirchgemeinde Glesien"): the village is cued like after "in".
 _ORGANISATION_BEFORE = re.compile(
     r"(?:verein|vereins|club|klub|chor|feuerwehr|ffw|sv|tsv|fsv|gemeinde|kirchgemeinde|kita|"
-    r"grundschule|schule|heimatverein|jugendclub|dorfclub|wehr)$"
+    r"grundschule|schule|heimatverein|jugendclub|dorfclub|wehr|(?:orts|ortschafts|gemeinde|"
+    r"stadt|dorf)rat|gemeinschaft|initiative|spielplatz)$"
 )
+# "Laue bei Delitzsch", "Werben b. Delitzsch": the village, located by the town after it
+_LOCATED_BY = frozenset(("bei", "b", "nahe", "near"))
 SURE_TYPO, CUED_TYPO = 88, 80  # similarity a typo needs without / right after a cue
 # Where someone lives counts before where they work, shop or see the doctor ("arbeite in
 # Delitzsch und wohne in Storkwitz", "Oma wohnt in Kyhna, muss zum Arzt nach Delitzsch").
@@ -110,6 +113,7 @@ class PlaceScanner:
                     and bool(_ORGANISATION_BEFORE.search(tokens[start - 1].folded))
                     and span[0].text[:1].isupper()
                 )
+                cued = cued or self._located(tokens, start + size)
                 # "… Kasse oder Imbiss. biesen": a name standing alone at the very end
                 cued = cued or (
                     start > 0
@@ -130,7 +134,7 @@ class PlaceScanner:
             return None, None
         found.sort(key=lambda item: -item[0])
         listed = _first_of_a_list(text, tokens, found)
-        if listed is not None:  # "Krostitz und Zschölkau", "Eilenburg oder Delitzsch"
+        if listed is not None:  # "Krostitz und Zschölkau", "Laue bei Delitzsch"
             found = [listed]
         _, start, end, _ = found[0]
         # A second exact name beside it ("Beerendorf, Delitzsch") lets the resolver pick
@@ -144,6 +148,18 @@ class PlaceScanner:
         if result.status in ("found", "outside") and result.place:
             return result.place, (tokens[start].start, tokens[end - 1].end)
         return None, None
+
+    def _located(self, tokens: list[_Token], after: int) -> bool:
+        """The span is followed by "bei" and the exact name of a place ("Laue bei Delitzsch")."""
+        if after + 1 >= len(tokens) or tokens[after].folded not in _LOCATED_BY:
+            return False
+        return any(
+            score >= 100
+            for size in range(1, MAX_SPAN)
+            for _, score in self.resolver.match_span(
+                " ".join(t.folded for t in tokens[after + 1 : after + 1 + size])
+            )
+        )
 
     def _accepted(
         self, text: str, span: list[_Token], cued: bool, alone: bool
@@ -164,12 +180,13 @@ class PlaceScanner:
         return [(p, s) for p, s in matches if s >= needed]
 
 
-_LIST_WORDS = frozenset(("und", "oder", "or", "and", "bzw", "/", "&"))
+_LIST_WORDS = frozenset(("und", "oder", "or", "and", "bzw", "/", "&", *_LOCATED_BY))
 
 
 def _first_of_a_list(text: str, tokens: list[_Token], found: list[_Found]) -> _Found | None:
     """The first of two exact names joined by "und"/"oder"/"/" ("wir wohnen in Krostitz und
-    Zschölkau", "Eilenburg oder Delitzsch"): people name where they are first. A name
+    Zschölkau", "Eilenburg oder Delitzsch"): people name where they are first; so does a
+    village located by a town ("Laue bei Delitzsch", "Werben b. Delitzsch"). A name
     beside a comma is left to the resolver ("Beerendorf, Delitzsch" names the Ortsteil)."""
     exact = sorted((f for f in found if f[0] >= 100), key=lambda f: f[1])
     for first, second in pairwise(exact):
