@@ -475,3 +475,18 @@ def advertises(text: str) -> bool:
     if _PRICE_WORDS.search(text) and _SELLS.search(text):
         return True  # "Verkaufe Traktorreifen, gute Preise", "SEO services, cheap rates"
     return bool(_PRICE.search(text)) and bool(_SELLING.search(text))
+
+
+# A timetable question: "Wann fährt der nächste Bus nach Leipzig?", "wann fährt der 196er
+# heute noch", "When does the last train leave?" – nothing we offer (a lift someone needs
+# names a person: "Wann fährt jemand mit mir zum Arzt?")
+_TIMETABLE = compile_folded(
+    r"\b(?:wann|wo|ob|when|where)\s+(?:fahrt|fahren|kommt|kommen|geht|does|do|is)\s+"
+    r"(?:\S+\s+){0,2}?(?:bus|busse|zug|zuge|bahn|s bahn|sbahn|regionalbahn|tram|"
+    r"strassenbahn|linie|\d+er|train|trains|buses)\b|\b(?:fahrplan|abfahrt\w*|timetable)\b"
+)
+
+
+def asks_timetable(text: str) -> bool:
+    """The writer asks when a bus or train goes."""
+    return bool(_TIMETABLE.search(fold(text)))

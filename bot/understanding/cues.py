@@ -15,6 +15,7 @@ from bot.text import compile_folded, fold
 from bot.understanding._roles import (
     advertises,
     asks_if_wanted,
+    asks_timetable,
     asks_whats_there,
     asks_whats_there_later,
     direction,
@@ -32,6 +33,7 @@ __all__ = [
     "advertises",
     "asks_anything",
     "asks_if_wanted",
+    "asks_timetable",
     "asks_whats_there",
     "asks_whats_there_later",
     "asks_whom_to_ask",

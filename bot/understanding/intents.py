@@ -152,6 +152,8 @@ class IntentModel:
             scores[QUESTION] -= DIRECTION
         if cues.advertises(text):  # "Jetzt klicken: bit.ly/…" asks for nothing we offer
             scores[NO_INTENT] += 2 * DIRECTION
+        if cues.asks_timetable(text):  # "Wann fährt der nächste Bus?" neither
+            scores[NO_INTENT] += 2 * DIRECTION
         if (interests or only_slots) and VOLUNTEER in scores:
             only_slots = only_slots and not other_signal
             scores[VOLUNTEER] += ONLY_SLOTS if only_slots else INTEREST_CUE
