@@ -121,6 +121,8 @@ class PlaceScanner:
                     and bool(_CLAUSE_END.search(text[: span[0].start]))
                 )
                 matches = self._accepted(text, span, cued, alone=len(tokens) == size)
+                if start > 0 and _names_a_person(tokens[:start]):  # "ich heiße Nguyen"
+                    matches = [(place, score) for place, score in matches if score >= 100]
                 if matches:
                     best = max(score for _, score in matches)
                     home = cued and any(
@@ -136,6 +138,9 @@ class PlaceScanner:
         listed = _first_of_a_list(text, tokens, found)
         if listed is not None:  # "Krostitz und Zschölkau", "Laue bei Delitzsch"
             found = [listed]
+        # A place of the region said in full is meant before one beyond it ("studiere in
+        # Leipzig, wohne aber bei meinen Eltern in Jesewitz")
+        found = [f for f in found if _inside(f)] or found
         _, start, end, _ = found[0]
         # A second exact name beside it ("Beerendorf, Delitzsch") lets the resolver pick
         # the Ortsteil of that Gemeinde.
@@ -178,6 +183,21 @@ class PlaceScanner:
             return []
         needed = CUED_TYPO if cued or alone else SURE_TYPO
         return [(p, s) for p, s in matches if s >= needed]
+
+
+# "ich heiße Nguyen", "mein Name ist …", "I'm called …", "ich bin der Bernd": a person's name
+# follows, which may sound like a village ("Nguyen" like Kyhna) but is none
+_NAMING = frozenset("heisse heise heiss heis hesse name named called".split())
+
+
+def _names_a_person(before: list[_Token]) -> bool:
+    words = [t.folded for t in before[-2:]]
+    return words[-1] in _NAMING or words in (["name", "ist"], ["bin", "der"], ["bin", "die"])
+
+
+def _inside(found: _Found) -> bool:
+    """A name of the region, exact or a sure typo."""
+    return any(place.in_region and score >= SURE_TYPO for place, score in found[3])
 
 
 _LIST_WORDS = frozenset(("und", "oder", "or", "and", "bzw", "/", "&", *_LOCATED_BY))
