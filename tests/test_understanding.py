@@ -154,6 +154,10 @@ def test_filler_words_give_no_interest(understander: Understander) -> None:
         # a time alone after a Saturday is the Saturday's; "sonst" names other days
         ("Frühjahrsputz am Samstag, 22.3., ab 9 Uhr", ("weekend",)),
         ("Am Samstag hab ich Zeit. Sonst vormittags.", ("weekday", "weekend")),
+        # leaving at any time is no time to help; a parent's evening is the evening
+        ("Kann ich jederzeit wieder aufhören?", ()),
+        ("Can I stop at any time?", ()),
+        ("Am Wochenende geht, sonst nur wenn die Kinder im Bett sind.", ("evening", "weekend")),
     ],
 )
 def test_time_slots(understander: Understander, text: str, slots: tuple[str, ...]) -> None:
@@ -173,6 +177,9 @@ def test_time_slots(understander: Understander, text: str, slots: tuple[str, ...
         ("Blutspendetermine, 4x im Jahr", "regular"),
         ("a few times a year", "regular"),
         ("einmal im Jahr", None),
+        # "once" as "sobald" is no single occasion
+        ("I can help once the kids are asleep", None),
+        ("I'd help at the village festival, just once.", "once"),
     ],
 )
 def test_time_kind(understander: Understander, text: str, kind: str | None) -> None:

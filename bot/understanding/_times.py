@@ -223,6 +223,15 @@ SCHOOL_HOURS_WORDS = (
     rf"{_SCHOOLS}(?:\s+(?:und|oder|bzw|and|or)\s+{_SCHOOLS})?"
 )
 SCHOOL_HOURS = compile_folded(SCHOOL_HOURS_WORDS)
+# "nur wenn die Kinder im Bett sind", "once the kids are asleep": a parent's evening (and the
+# children no area, as above)
+BEDTIME_WORDS = (
+    r"\b(?:wenn|sobald|when|once)\s+(?:\S+\s+){0,3}?(?:im\s+bett|ins\s+bett|"
+    r"schlafen|asleep|in\s+bed)\b"
+)
+BEDTIME = compile_folded(BEDTIME_WORDS)
+# "once the kids are asleep", "once I retire": "once" as "sobald", no single occasion
+_ONCE_AS_WHEN = compile_folded(r" once (?=(?:the|they|he|she|we|you|my|our)\b)")
 _WORKDAY_RANGE = re.compile(
     r" (?:mo|mon|montag|monday) (?:bis |to |till |until |through )?(?:fr|fri|freitag|friday) "
 )
@@ -267,7 +276,7 @@ def time_kind(
     (events), not a single time they offer."""
     spoken = _spoken_days(text)
     folded = fold(spoken)
-    padded = f" {_without_greetings(folded)} "
+    padded = _ONCE_AS_WHEN.sub(" ", f" {_without_greetings(folded)} ")
     ruled_out = _ruled_out_after(spoken)
     if compared := _COMPARED.search(padded):
         return "once" if compared.group("once") else "regular"  # "eher einmalig als dauerhaft"
@@ -409,6 +418,15 @@ def days_and_parts(text: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
     return tuple(sorted(days)), tuple(p for p in ("morning", "afternoon", "evening") if p in parts)
 
 
+# "kann ich jederzeit wieder aufhören?", "stop at any time": when someone may leave, not when
+# they have time
+_QUITTING = re.compile(
+    r"\b(?:jederzeit|anytime|any time)\s+(?:\S+\s+){0,2}?(?:aufhoren|aufhorn|kundigen|abbrechen|"
+    r"aussteigen|beenden|absagen|zurucktreten|stop|stoppen|quit|leave|cancel)\b|"
+    r"\b(?:stop|quit|leave|cancel)\s+(?:\S+\s+){0,2}?(?:anytime|at any time)\b"
+)
+
+
 def _free_clauses(text: str) -> list[str]:
     """The folded clauses of `text` without greetings that do not say when someone is busy."""
     # an emoji ends a clause as a full stop does ("am Wochenende 😅 Sie traut sich nicht")
@@ -417,7 +435,9 @@ def _free_clauses(text: str) -> list[str]:
         " , ",
         _clock_hours(_spoken_days(text)),
     )
-    clauses = [_without_greetings(fold(c)) for c in _CLAUSE_SPLIT.split(raw) if fold(c)]
+    clauses = [
+        _QUITTING.sub(" ", _without_greetings(fold(c))) for c in _CLAUSE_SPLIT.split(raw) if fold(c)
+    ]
     # "after work", "nach der Arbeit" say when someone is free, not when they work
     return [
         clause
@@ -561,6 +581,8 @@ def _clause_slots(clause: str, options: Sequence[tuple[str, Sequence[str]]]) -> 
         # "mal einen Nachmittag": one occasion, not said to be on a weekday
         elif _is_part(word, DAY_PARTS) and word != "morgen" and not _single_occasion(words, index):
             parts.append("weekday")
+    if BEDTIME.search(clause):  # "wenn die Kinder im Bett sind": the evening
+        parts.append("evening")
     others: list[str] = []
     for value, names in options:
         for name in names:

@@ -13,7 +13,7 @@ from bot.matching.places import FILLERS, Place, PlaceResolver
 from bot.text import content_words, fold
 from bot.understanding import cues, slots
 from bot.understanding._corrections import without_taken_back
-from bot.understanding._times import SCHOOL_HOURS_WORDS
+from bot.understanding._times import BEDTIME_WORDS, SCHOOL_HOURS_WORDS
 from bot.understanding.area_order import AreaOrder, words_of
 from bot.understanding.intents import EVENTS, IDEA, QUESTION, IntentModel
 from bot.understanding.reading import Reading
@@ -87,6 +87,7 @@ _INCIDENTAL = re.compile(
             # when, not where: "nach der Schule", "after school", "wenn die Kinder in der
             # Schule sind"
             SCHOOL_HOURS_WORDS,
+            BEDTIME_WORDS,
             r"\b(?:nach|after)\s+(?:der\s+)?(?:schule|school|uni|university)\b",
             r"\b(?:für|fuer|for)\s+(?:die\s+|meine\s+|the\s+|my\s+)?schule\b|\bfor\s+school\b|"
             r"\bsozialstunden\b|\bschulpraktikum\b",
