@@ -89,6 +89,25 @@ def test_the_regions_rivers_are_nature(understander: Understander) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "areas"),
+    [
+        # a care home's residents are older people to visit, as the writers name them
+        ("Ich würde gern im Pflegeheim vorlesen", ("soziales",)),
+        ("Kann gut backen und würde fürs Seniorencafé Kuchen beisteuern", ("soziales",)),
+        # a children's festival is for children and the village
+        (
+            "könnt ich beim kinderfest helfen? schminken kann ich gut",
+            ("kinder-jugend", "dorfleben"),
+        ),
+    ],
+)
+def test_areas_of_homes_and_festivals(
+    understander: Understander, text: str, areas: tuple[str, ...]
+) -> None:
+    assert_first_areas(understander.read(text).interests, areas)
+
+
 def test_place_with_a_typo_and_the_issue_example(understander: Understander) -> None:
     assert understander.read("feuerwehr. wohne in hohenpriesnitz").place_name == "Hohenprießnitz"
     assert understander.read("was mit Kindern in Delizsch").place_name == "Delitzsch"

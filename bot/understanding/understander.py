@@ -252,7 +252,7 @@ _BESIDE = tuple(
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
         # means
-        r"\b(?:kaffee\s+kochen|kuchen\s+backen|kaffee|kuchen|fotos?|fotograf\w*|besuchsdienst\w*|"
+        r"\b(?:kaffee\s+kochen|kuchen\s+backen|kaffee|kuchen|fotos?|fotograf\w*|"
         r"renovier\w*|streichen|vorlesen|vorzulesen|aufbauen|abbauen|aufbau|abbau|"
         r"lese\w*\s+(?:\S+\s+){0,3}?vor\b|"
         r"nähen|naehen|nähe|stricken|stricke|häkeln|basteln|bastle|backen|backe|"
