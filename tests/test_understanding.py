@@ -199,6 +199,11 @@ def test_time_slots(understander: Understander, text: str, slots: tuple[str, ...
         # "once" as "sobald" is no single occasion
         ("I can help once the kids are asleep", None),
         ("I'd help at the village festival, just once.", "once"),
+        # an either-or with words on each side
+        ("Egal ob regelmäßig oder mal eine Aktion.", "any"),
+        ("egal ob kurzfristiges Projekt oder etwas Dauerhaftes", "any"),
+        ("einmal im Jahr oder auch laufend, beides ist mir recht", "any"),
+        ("regelmäßig, jeden Dienstag oder Mittwoch", "regular"),
     ],
 )
 def test_time_kind(understander: Understander, text: str, kind: str | None) -> None:
