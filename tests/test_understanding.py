@@ -58,6 +58,9 @@ def understander(content: Content) -> Understander:
         ("Wann fährt der nächste Bus nach Leipzig?", None),
         ("wann fährt der 196er heute noch", None),
         ("Wann fährt jemand mit mir zum Arzt nach Eilenburg?", "need_help"),
+        # a project made for the place, or funding asked for it, is an idea; a school is none
+        ("Ich möchte eine Streuobstwiese neu pflanzen. Gibt es Förderung oder Helfer?", "idea"),
+        ("Mein Sohn geht auf die Förderschule. Kann ihm jemand bei Mathe helfen?", "need_help"),
     ],
 )
 def test_intent_of_first_messages(understander: Understander, text: str, intent: str) -> None:

@@ -205,7 +205,8 @@ _FOUNDING = compile_folded(
     # something new made for the place: "eine Streuobstwiese neu pflanzen", "eine Bücherzelle
     # einrichten"; funding asked for it ("Gibt es Förderung oder Helfer?")
     r"(?:ein|eine|einen|nen|ne)\s+(?:\S+\s+){0,3}?(?:neu\s+)?(?:einrichten|herrichten|"
-    r"anlegen|pflanzen|bauen|eroffnen|gestalten)|forder(?!verein)\w*)\b"
+    r"anlegen|pflanzen|bauen|eroffnen|gestalten)|"
+    r"forder(?:ung|mittel|geld|gelder|fahig|antrag|programm|topf)\w*)\b"
 )
 
 

@@ -160,7 +160,7 @@ class PlaceScanner:
             return False
         return any(
             score >= 100
-            for size in range(1, MAX_SPAN)
+            for size in range(1, MAX_SPAN + 1)
             for _, score in self.resolver.match_span(
                 " ".join(t.folded for t in tokens[after + 1 : after + 1 + size])
             )
@@ -187,10 +187,11 @@ class PlaceScanner:
 
 # "ich heiße Nguyen", "mein Name ist …", "I'm called …", "ich bin der Bernd": a person's name
 # follows, which may sound like a village ("Nguyen" like Kyhna) but is none
-_NAMING = frozenset("heisse heise heiss heis hesse name named called".split())
+_NAMING = frozenset("heisse heise heiss heis heesse name named called".split())
 
 
 def _names_a_person(before: list[_Token]) -> bool:
+    """The words before a span introduce a person's name."""
     words = [t.folded for t in before[-2:]]
     return words[-1] in _NAMING or words in (["name", "ist"], ["bin", "der"], ["bin", "die"])
 
