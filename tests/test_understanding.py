@@ -111,6 +111,12 @@ def test_areas_of_homes_and_festivals(
     assert_first_areas(understander.read(text).interests, areas)
 
 
+def test_a_word_of_its_own_is_no_near_miss_of_others(understander: Understander) -> None:
+    # "Freizeitbegleitung" came close to "Ferienfreizeit" and "Alltagsbegleitung"
+    text = "Ich würde gern Freizeitbegleiterin für Menschen mit Behinderung werden"
+    assert understander.read(text).interests == ("soziales",)
+
+
 def test_place_with_a_typo_and_the_issue_example(understander: Understander) -> None:
     assert understander.read("feuerwehr. wohne in hohenpriesnitz").place_name == "Hohenprießnitz"
     assert understander.read("was mit Kindern in Delizsch").place_name == "Delitzsch"
