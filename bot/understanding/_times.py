@@ -260,17 +260,17 @@ ANY_TIME = ("an nichts gebunden", "nicht gebunden", "egal wann", "wann immer", "
 
 
 _ONCE_WORDS = r"(?:einmal\w*|einzeln\w*|ab und zu|once|one[- ]off|occasionally)"
-_REGULAR_WORDS = r"(?:regelmassig\w*|ofter|dauerhaft|fest|regular\w*|ongoing)"
-# an either-or with a few words on each side: "egal ob regelmäßig oder mal eine Aktion", "ob
-# mal eben oder regelmäßig", "einmalig oder als kleine Reihe", "kurzfristiges Projekt oder
-# etwas Dauerhaftes"
+# an either-or with up to three words on each side: "einmalig oder regelmäßig", "egal ob
+# regelmäßig oder mal eine Aktion", "ob mal eben oder regelmäßig", "einmalig oder als kleine
+# Reihe", "kurzfristiges Projekt oder etwas Dauerhaftes"; "fest" only right beside the other
+# ("einmalig oder fest"), as a Fest may stand anywhere near
 _ONCE_SIDE = (
     r"(?:einmal\w*|einzeln\w*|ab und zu|mal eben|mal (?:eine?n?|bei|so)|kurzfristig\w*|"
     r"projekt\w*|once|one[- ]off|occasionally)"
 )
 _REGULAR_SIDE = r"(?:regelmassig\w*|ofter|dauerhaft\w*|laufend\w*|reihe|regular\w*|ongoing)"
 _EITHER = compile_folded(
-    rf" (?:{_ONCE_WORDS} (?:oder|or) {_REGULAR_WORDS}|{_REGULAR_WORDS} (?:oder|or) {_ONCE_WORDS}|"
+    rf" (?:{_ONCE_WORDS} (?:oder|or) fest|fest (?:oder|or) {_ONCE_WORDS}|"
     rf"{_ONCE_SIDE} (?:\S+ ){{0,3}}?(?:oder|or) (?:\S+ ){{0,3}}?{_REGULAR_SIDE}|"
     rf"{_REGULAR_SIDE} (?:\S+ ){{0,3}}?(?:oder|or) (?:\S+ ){{0,3}}?{_ONCE_SIDE}|"
     r"beides (?:geht|moglich|ok|okay|passt|ist mir recht|recht)|both (?:is|are) fine|"

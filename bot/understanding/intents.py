@@ -150,9 +150,9 @@ class IntentModel:
             scores[QUESTION] -= DIRECTION
         if QUESTION in scores and cues.asks_whom_to_ask(text):  # "Wen muss ich da fragen?"
             scores[QUESTION] -= DIRECTION
-        if cues.advertises(text):  # "Jetzt klicken: bit.ly/…" asks for nothing we offer
-            scores[NO_INTENT] += 2 * DIRECTION
-        if cues.asks_timetable(text):  # "Wann fährt der nächste Bus?" neither
+        # an advertisement ("Jetzt klicken: bit.ly/…") or a timetable question ("Wann fährt
+        # der nächste Bus?") asks for nothing we offer
+        if cues.advertises(text) or cues.asks_timetable(text):
             scores[NO_INTENT] += 2 * DIRECTION
         if (interests or only_slots) and VOLUNTEER in scores:
             only_slots = only_slots and not other_signal
