@@ -9,7 +9,7 @@ words); the time steps' own synonyms come from content/dialog.yaml.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from rapidfuzz import fuzz
 
@@ -38,7 +38,9 @@ KIND_SHORT_ONLY = frozenset(("flexibel", "weiss nicht", "mal sehen"))
 # Greetings name a time of day but no time to help ("Guten Abend", "Good evening").
 GREETINGS = re.compile(
     r"\b(?:guten|gute|schonen|n|good|a good)\s+(?:abend|morgen|nacht|tag|evening|morning|"
-    r"night|afternoon)\b"
+    r"night|afternoon)\b|"
+    # a wish: "ein schönes Wochenende!", "have a nice weekend"
+    r"\b(?:schones|schone|schonen|nice|great|good|lovely)\s+(?:wochenende|weekend)\b"
 )
 # A clause that says when someone works or cannot ("weil ich nachts arbeite", "abends kann
 # ich nicht", "not on weekends") names a time that is no slot.
@@ -67,7 +69,8 @@ _REGULAR = compile_folded(
     # several times a year: "4x im Jahr", "zweimal im Jahr", "ein paar Mal im Jahr"
     r"(?:zwei|drei|vier|funf|sechs|paar|[2-9]) ?(?:mal|x) (?:im|pro|per|a) (?:jahr|year)|"
     r"mehrmals (?:im|pro) jahr|(?:several|a few) times a year|"
-    r"regelmassig\w*|wochentlich|weekly|monatlich|dauerhaft|langfristig|ofter|regularly|"
+    r"regelmassig\w*|wochentlich|weekly|monatlich|dauerhaft|langfristig|langerfristig\w*|"
+    r"auf dauer|long[- ]term|ofter|regularly|"
     r"regular|fest(?:e|en)? (?:termin|aufgabe)\w*) "
 )
 _DAYS = "(?:" + "|".join(name for names in DAY_NAMES for name in names) + ")"
@@ -167,7 +170,8 @@ _NEGATION = compile_folded(
 # ("regelmäßig, nicht nur einmal" and "wäre nicht schlecht" rule nothing out)
 _NEGATED_AFTER = compile_folded(
     r"^(?: (?!(?:aber|but|doch|sondern|und|and|oder|or|als|than)\b)\S+){0,5}? "
-    r"(?:nicht|nich|net|not|schwierig|schwer|difficult|hard|tricky|unmoglich|impossible)"
+    r"(?:nicht|nich|net|not|schwierig|schwer|(?<!nicht )schlecht|difficult|hard|tricky|"
+    r"unmoglich|impossible)"
     r"(?! (?:nur|only|just|schlecht|bad|so schlimm|ausgeschlossen)\b) "
 )
 ONCE_CUES = ("einmalig", "ab und zu", "ab und an", "hin und wieder", "gelegentlich", "spontan",
@@ -245,7 +249,11 @@ _AFTER_WORK = re.compile(
 # "zeitlich ist mir das egal", "Zeit egal", "time doesn't matter": any time
 _ANY_WHEN = compile_folded(
     r" (?:zeitlich|zeit|uhrzeit|tag und zeit) (?:\S+ ){0,4}?(?:egal|wurscht|schnuppe|flexibel) |"
-    r" (?:time|timing|when) (?:doesn t|does not|don t) matter "
+    r" (?:time|timing|when) (?:doesn t|does not|don t) matter |"
+    # "der Tag ist egal", "egal an welchem Tag", "die Zeit kann man sich frei einteilen"
+    r" (?:tag|wochentag) (?:\S+ ){0,2}?(?:egal|wurscht) |"
+    r" egal (?:an )?welche[mnr]? (?:tag|wochentag) |"
+    r" frei einteil\w* "
 )
 # synonyms of the weekday option that name the days, not a time of day: "weekday evenings"
 # and "werktags abends" are the evening
@@ -307,15 +315,14 @@ def time_kind(
             if _has(single if value == "once" else padded, key):
                 found.append(value)
                 break
-    for pattern in (_REGULAR, _RECURRING):
-        for match in pattern.finditer(padded):
-            if _NEGATION.search(padded[: match.start()]):
-                found.append("once")  # "nicht regelmäßig", "nicht jede Woche"
-            elif match[0] in ruled_out:
-                # "regelmäßig geht nicht": once; "jeden Dienstag geht nicht": that day only
-                found += [] if re.search(_DAYS, match[0]) else ["once"]
-            else:
-                found.append("regular")
+    for sentence, match in _rhythms(text):
+        if _NEGATION.search(sentence[: match.start()]):
+            found.append("once")  # "nicht regelmäßig", "nicht jede Woche"
+        elif match[0] in ruled_out:
+            # "regelmäßig geht nicht": once; "jeden Dienstag geht nicht": that day only
+            found += [] if re.search(_DAYS, match[0]) else ["once"]
+        else:
+            found.append("regular")
     said_once = (
         any(_has(single, cue) for cue in ONCE_CUES)
         or _ONCE.search(single)
@@ -339,6 +346,22 @@ def time_kind(
     if {"once", "regular"} <= set(values):
         return "any"
     return values[0] if values else None
+
+
+# a sentence ends at ! ? ; or a full stop after a word before a capital ("kein Verein.
+# Freitags abends"), not after a number ("jeden 2. Mittwoch") or an abbreviation ("ca. 2 Std.
+# im Monat")
+_SENTENCE_END = re.compile(r"[!?;]+|(?<![\d\s])\.+(?=\s+[A-ZÄÖÜ]|\s*$)")
+
+
+def _rhythms(text: str) -> Iterator[tuple[str, re.Match[str]]]:
+    """Each regular rhythm named, with its sentence: a negation before it counts only in the
+    same sentence ("… kein Verein. Großkrostitz, freitags abends" is a rhythm)."""
+    for part in _SENTENCE_END.split(text):
+        sentence = _ONCE_AS_WHEN.sub(" ", f" {_without_greetings(fold(_spoken_days(part)))} ")
+        for pattern in (_REGULAR, _RECURRING):
+            for match in pattern.finditer(sentence):
+                yield sentence, match
 
 
 def _negated_everywhere(padded: str, key: str, ruled_out: set[str]) -> bool:
@@ -454,7 +477,13 @@ def _free_clauses(text: str) -> list[str]:
         clause
         for clause in clauses
         if not _UNAVAILABLE & set(_AFTER_WORK.sub(" ", f" {clause} ").split())
+        and not _NOTHING_ON.search(f" {clause} ")
     ]
+
+
+# "bitte nichts am Wochenende", "nix unter der Woche": that time ruled out ("am Wochenende
+# hab ich nichts vor" is free time: "nichts" after the time)
+_NOTHING_ON = re.compile(r" (?:nichts|nix) (?:am|an|unter|in|on|at) (?!.* vor $)")
 
 
 # Saxon and spoken day names: "Samsdach", "Sonnahmds", "Freitach", "Donnerschdach"
@@ -542,8 +571,10 @@ def _clock_hours(text: str) -> str:
 
 _DAY_NAMES = {short: names[0] for short, names in zip(DAY_SHORT, DAY_NAMES, strict=True)}
 _SHORT = "(?:" + "|".join(DAY_SHORT) + ")"
+# ("do so", "so-so", "so und so" are words: the same abbreviation twice is no list)
 _ABBREVIATED_LIST = re.compile(
-    rf"\b(?!do so\b){_SHORT}\.?(?:(?:\s*[,/+&–-]\s*|\s+(?:und|u\.?|bis)\s+){_SHORT}\b\.?)+"
+    rf"\b(?!do so\b)(?!(so|do)(?:\s*[–-]\s*|\s+und\s+|\s+)\1\b)"
+    rf"{_SHORT}\.?(?:(?:\s*[,/+&–-]\s*|\s+(?:und|u\.?|bis)\s+){_SHORT}\b\.?)+"
 )
 
 
@@ -639,6 +670,8 @@ def _clause_slots(clause: str, options: Sequence[tuple[str, Sequence[str]]]) -> 
         found += [p for p in parts if p == "evening"]
     if "weekend" in days:
         found.append("weekend")  # "Samstagvormittag", "Saturday mornings": the weekend
+        if "workday" not in days and _daytime_besides_the_weekend(words):
+            found.append("weekday")  # "nachmittags oder am Wochenende"
         if "workday" not in days:
             found += [p for p in parts if p == "evening" and not _weekend_evening(clause)]
     if not days:
@@ -648,8 +681,10 @@ def _clause_slots(clause: str, options: Sequence[tuple[str, Sequence[str]]]) -> 
 
 # "Kinder ab 8", "ab 16 Jahren", "age from 12": an age, no clock time
 _AGE_BEFORE = frozenset(
-    "kinder kindern kids children jugendliche jugendlichen alter alt age aged jahrige "
-    "jahrigen schuler schulerinnen".split()
+    fold(word)
+    for word in "kinder kindern kids children jugendliche jugendlichen alter alt age aged jahrige "
+    "jahrigen schuler schulerinnen manner frauen leute menschen mitglieder erwachsene madchen "
+    "jungen jungs jugendfeuerwehr einsatzabteilung people adults girls boys teens members".split()
 )
 
 
@@ -677,6 +712,26 @@ def _single_occasion(words: Sequence[str], index: int) -> bool:
         "halben", "ganzen", "freien", "free"
     }  # fmt: skip
     return single and not (after and after[0] in _PER)
+
+
+_OR_AND = frozenset("oder und or and sowie bzw".split())
+
+
+def _daytime_besides_the_weekend(words: Sequence[str]) -> bool:
+    """A daytime said apart from the weekend days, a conjunction between ("Nachmittags oder am
+    Wochenende", "nachmittags nach 15 Uhr und Samstag"), is the week's daytime; next to one
+    ("Samstag und Sonntag vormittags") it is the weekend's."""
+    weekend = [
+        i for i, w in enumerate(words) if w.startswith(WEEKEND_DAYS) or w.endswith(_WEEKEND_ENDINGS)
+    ]
+    for index, word in enumerate(words):
+        if not _is_part(word, DAY_PARTS) or word == "morgen":
+            continue
+        nearest = min(weekend, key=lambda i: abs(i - index))
+        between = words[min(index, nearest) + 1 : max(index, nearest)]
+        if abs(nearest - index) > 1 and _OR_AND & set(between):
+            return True
+    return False
 
 
 def _evenings_across_the_week(days: list[str], parts: list[str], clause: str) -> bool:
