@@ -149,6 +149,9 @@ def test_a_place_name_that_is_also_a_word_needs_a_cue(understander: Understander
     [
         # a village located by the town after it is the place, even one that is also a word
         ("Kann mit dem Traktor helfen. Laue bei Delitzsch.", "Laue"),
+        # an Ortsteil written with its town: "Delitzsch-Laue"
+        ("Rentner, 66, fit, Delitzsch-Laue. Würde gern was mit Natur machen.", "Laue"),
+        ("Krostitz-Kupsal, abends", "Kupsal"),
         ("Insektenhotel bauen, gern am Wochenende. Werben b. Delitzsch", "Werben"),
         ("Ich backe gern Kuchen, Rabutz bei Wiedemar", "Rabutz"),
         # a village right after the council or group that speaks for it
@@ -2243,6 +2246,7 @@ def test_an_organisation_advertising_is_a_verein(understander: Understander, tex
         # everything but one area; a list of areas not wanted goes on after "keine"
         ("Ich mach alles außer Kirche, am liebsten draußen in der Natur", "umwelt", "kirche"),
         ("Aber bitte kein Sport, keine Kinder. Tiere gern", "umwelt", "kinder-jugend"),
+        ("gern draußen, aber nicht mit Kindern und nicht in der Kirche", "umwelt", "kirche"),
         ("Eher Senioren, mit Kindern hab ich zuhause genug", "soziales", "kinder-jugend"),
         # what a village lacks is what the idea is about
         (

@@ -114,6 +114,7 @@ class PlaceScanner:
                     and span[0].text[:1].isupper()
                 )
                 cued = cued or self._located(tokens, start + size)
+                cued = cued or self._after_its_town(text, tokens, start)  # "Delitzsch-Laue"
                 # "… Kasse oder Imbiss. biesen": a name standing alone at the very end
                 cued = cued or (
                     start > 0
@@ -165,6 +166,13 @@ class PlaceScanner:
                 " ".join(t.folded for t in tokens[after + 1 : after + 1 + size])
             )
         )
+
+    def _after_its_town(self, text: str, tokens: list[_Token], start: int) -> bool:
+        """The span follows the exact name of a place and a hyphen ("Delitzsch-Laue",
+        "Krostitz-Kupsal"): the Ortsteil written with its town."""
+        if start == 0 or text[tokens[start - 1].end : tokens[start].start] != "-":
+            return False
+        return any(score >= 100 for _, score in self.resolver.match_span(tokens[start - 1].folded))
 
     def _accepted(
         self, text: str, span: list[_Token], cued: bool, alone: bool

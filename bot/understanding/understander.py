@@ -335,9 +335,11 @@ _CARE_OF_THINGS = (
 # Areas the writer does not want ("aber bitte NICHT mit Kindern", "nix mit Kirche oder
 # Religion, und auch kein Sport", "was außerhalb vom Sport", "alles außer Kirche"): no area
 # to offer. "Hier gibt es nix für Jugendliche" says what is missing, and stays.
-_WORDS_LISTED = (  # (the list goes on after "kein": "aber kein Sport, keine Kinder")
+_WORDS_LISTED = (  # (the list goes on after "kein": "aber kein Sport, keine Kinder", and
+    # after "nicht mit": "nicht mit Kindern und nicht in der Kirche")
     r"(?:der\s+|die\s+|den\s+|dem\s+|the\s+)?[\w-]+"
-    r"(?:\s*(?:,|oder|und|or|and|bzw\.?)\s+(?:kein\w*\s+|no\s+)?[\w-]+)*"
+    r"(?:\s*(?:,|oder|und|or|and|bzw\.?)\s+(?:kein\w*\s+|no\s+|(?:nicht|not)\s+(?:mit\s+|with\s+|"
+    r"im\s+|in\s+der\s+|in\s+the\s+|bei\s+|beim\s+)?)?[\w-]+)*"
 )
 _NOT_WANTED = re.compile(
     r"\b(?:nicht|nix|nichts|not|nothing)\s+(?:so\s+|mehr\s+|unbedingt\s+|gerne?\s+)?"
