@@ -1617,6 +1617,9 @@ def test_old_things_age_and_retirement_are_no_older_people(
         ("Ich würde mich gern um den Bücherschrank in Brodau kümmern", ("kultur", "dorfleben")),
         ("Ich würde mich gern um den Buecherschrank in Brodau kümmern", ("kultur", "dorfleben")),
         ("Beim Dorfputz in Kyhna bin ich dabei", ("dorfleben", "umwelt")),
+        # what neighbours make together
+        ("Wir wollen einen Gemeinschaftsgarten in Taucha anlegen", ("umwelt", "dorfleben")),
+        ("Ich möchte im Sommer ein Open-Air-Kino in Kölsa machen", ("kultur", "dorfleben")),
         # older people as whom an activity is for: social work after the activity's area
         ("Ich würde gern Gymnastik für Senioren in Wiedemar anleiten", ("sport", "soziales")),
         ("Kann Gitarre spielen für ältere Menschen im Heim", ("kultur", "soziales")),

@@ -225,7 +225,11 @@ _VILLAGE = re.compile(_VILLAGE_WORDS, re.IGNORECASE)
 _VILLAGE_THINGS = re.compile(
     r"\b(?:dorf\w+|\w*chronik\w*|heimatverein\w*|b(?:ü|ue?)cher(?:schr\w+|zelle\w*)|"
     r"telefonzelle\w*|mitfahrb\w+|b(?:ü|ue?)rgerbus\w*|repair[- ]?caf[eé]\w*|"
-    r"reparaturcaf[eé]\w*|ortskern\w*|ortseingang\w*|bush(?:ä|ae?)uschen|bushaltestelle\w*)",
+    r"reparaturcaf[eé]\w*|ortskern\w*|ortseingang\w*|bush(?:ä|ae?)uschen|bushaltestelle\w*|"
+    # what neighbours make together: a garden, an open-air cinema, an orchard, a fair
+    r"gemeinschaftsg(?:ä|ae?)rt\w*|(?:open[- ]?air|sommer|freiluft)[- ]?kino\w*|"
+    r"streuobst\w*|heimatmuseum\w*|kirmes\w*|maibaum\w*|hoffest\w*|nachbarschafts?\w*|"
+    r"tauschregal\w*|tauschb(?:ö|oe?)rse\w*|tauschmarkt\w*|verschenkmarkt\w*)",
     re.IGNORECASE,
 )
 # Sport, music or care for older people ("Seniorensport", "Gymnastik für Senioren", "für
