@@ -1617,6 +1617,11 @@ def test_old_things_age_and_retirement_are_no_older_people(
         ("Ich würde mich gern um den Bücherschrank in Brodau kümmern", ("kultur", "dorfleben")),
         ("Ich würde mich gern um den Buecherschrank in Brodau kümmern", ("kultur", "dorfleben")),
         ("Beim Dorfputz in Kyhna bin ich dabei", ("dorfleben", "umwelt")),
+        # markets, carnival and parades: the village's and its culture
+        (
+            "Kann beim Weihnachtsmarkt in Zschortau helfen, Glühwein ausschenken",
+            ("dorfleben", "kultur"),
+        ),
         # what neighbours make together
         ("Wir wollen einen Gemeinschaftsgarten in Taucha anlegen", ("umwelt", "dorfleben")),
         ("Ich möchte im Sommer ein Open-Air-Kino in Kölsa machen", ("kultur", "dorfleben")),
@@ -1670,7 +1675,7 @@ def test_a_month_named_is_one_occasion(understander: Understander, text: str, ki
     ("text", "areas"),
     [
         # young people as the helpers wanted, a team, a custom dying out: no area of their own
-        ("Der Karnevalsverein braucht junge Leute für den Umzug", ("dorfleben",)),
+        ("Der Karnevalsverein braucht junge Leute für den Umzug", ("dorfleben", "kultur")),
         ("Wir suchen Begleiter für Spaziergänge mit Senioren, gerne auch Schüler!", ("soziales",)),
         ("Hallo liebes Team, ich würde gern beim Tierheim helfen", ("umwelt",)),
         ("Das Osterfeuer stirbt bei uns aus, ich würde gern mithelfen", ("dorfleben",)),
