@@ -103,6 +103,16 @@ def test_the_regions_rivers_are_nature(understander: Understander) -> None:
             "könnt ich beim kinderfest helfen? schminken kann ich gut",
             ("kinder-jugend", "dorfleben"),
         ),
+        # an event for families is for children too
+        ("What's on in Delitzsch for families this weekend?", ("kinder-jugend",)),
+        (
+            "Gibt es in Boyda dieses Jahr ein Sommerfest für Familien?",
+            ("dorfleben", "kinder-jugend"),
+        ),
+        # a ride to the doctor, a visiting dog: social help and health care; yoga is health sport
+        ("Kann ich Leute zum Arzt fahren? Wochenende und abends.", ("soziales", "gesundheit")),
+        ("Ich kann Leute zur Dialyse oder zum Facharzt fahren.", ("soziales", "gesundheit")),
+        ("Yoga-Lehrerin hier, biete kostenlose Kurse an, sonntags", ("sport", "gesundheit")),
     ],
 )
 def test_areas_of_homes_and_festivals(
@@ -929,7 +939,7 @@ def test_interests_fourth_error_classes(
         ("Ich würde gern bei der Kinderfeuerwehr mithelfen", ("rettung", "kinder-jugend")),
         # for whom: the activity first, then the people it is for
         ("Ich würde gern Schulkindern zeigen, wie Bienen leben", ("umwelt", "kinder-jugend")),
-        ("Ich würde gern Yoga für Senioren anbieten", ("sport", "soziales")),
+        ("Ich würde gern Yoga für Senioren anbieten", ("sport", "gesundheit", "soziales")),
     ],
 )
 def test_areas_said_beside_the_activity_come_after_it(
@@ -2282,9 +2292,9 @@ def test_areas_not_wanted_are_left_out(
         ("ab und zu bei Aktionen helfen, nichts Festes", ()),
         # cycling is no driving people; a bus that goes is no ride to give
         ("Wo kann man hier schön wandern oder Rad fahren?", ("sport",)),
-        ("Ich kann Leute zum Arzt fahren", ("soziales",)),
+        ("Ich kann Leute zum Arzt fahren", ("soziales", "gesundheit")),
         ("Wann fährt der nächste Bus nach Leipzig?", ()),
-        ("Ich könnte Fahrten zum Arzt übernehmen", ("soziales",)),
+        ("Ich könnte Fahrten zum Arzt übernehmen", ("soziales", "gesundheit")),
         # an English word is no compound: "stu|dying" is no hospice
         ("I'm studying in Leipzig and would like to help out", ()),
         # near is no sewing

@@ -249,6 +249,11 @@ _AUDIENCE = re.compile(
     r"(?:\s+(?:mit|with)\s+(?:\w+\s+)?(?:kind\w*|kids|children))?\b",
     re.IGNORECASE,
 )
+# An event for families ("was für Familien", "family-friendly events") is for children too
+_FAMILIES = re.compile(
+    r"\b(?:familien|families|family[- ]friendly|familienfreundlich\w*|familienfest\w*)\b",
+    re.IGNORECASE,
+)
 # How, for whom or where something is done – no area of its own when the rest of the
 # message names one ("Fotos bei Dorffesten", "Handysprechstunde für Senioren in der
 # Bibliothek", "mit den Schülern eine Homepage programmieren", "Jugendclub renovieren").
@@ -479,6 +484,9 @@ class Understander:
         intent = guess.intent
         if intent == EVENTS and _AUDIENCE.search(rest):  # who comes along comes last
             found = self._then(self._interests(_AUDIENCE.sub(" ", rest)), found)
+            top = self.interests.confident_ids(found, limit=3)
+        if intent == EVENTS and _FAMILIES.search(rest):  # an event for families: children too
+            found = self._then(found, [InterestScore(KIDS, COMPOUND)])
             top = self.interests.confident_ids(found, limit=3)
         if intent == IDEA and _IDEA_MEANS.search(rest):  # a bus for the village comes last
             found = self._then(self._interests(_IDEA_MEANS.sub(" ", rest)), found)
