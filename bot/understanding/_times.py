@@ -55,7 +55,7 @@ SLOT_ORDER = {"weekday": 0, "evening": 1, "weekend": 2, "any": 3}
 _UNAVAILABLE = frozenset(
     "nicht nie kein keine keinen ausser arbeite arbeitet arbeiten schaffe schichte montage "
     "unterwegs dienstlich beruflich not never no except work working busy away "
-    "schwierig schlecht ni nich net difficult".split()
+    "schwierig schlecht flach ni nich net difficult".split()
 )
 _TIME_UNITS = (
     r"(?:woche|wochenende|tag|abend|morgen|monat|montag|dienstag|mittwoch|donnerstag|freitag|"
@@ -69,7 +69,7 @@ _REGULAR = compile_folded(
     # several times a year: "4x im Jahr", "zweimal im Jahr", "ein paar Mal im Jahr"
     r"(?:zwei|drei|vier|funf|sechs|paar|[2-9]) ?(?:mal|x) (?:im|pro|per|a) (?:jahr|year)|"
     r"mehrmals (?:im|pro) jahr|(?:several|a few) times a year|"
-    r"regelmassig\w*|wochentlich|weekly|monatlich|dauerhaft|langfristig|langerfristig\w*|"
+    r"regelmassig\w*|wochentlich|weekly|monatlich|dauerhaft\w*|langfristig\w*|langerfristig\w*|"
     r"auf dauer|long[- ]term|ofter|regularly|"
     r"regular|fest(?:e|en)? (?:termin|aufgabe)\w*) "
 )
@@ -302,7 +302,7 @@ def time_kind(
     if _EITHER.search(padded):
         return "any"  # "ob einmalig oder regelmäßig", "egal ob einmal oder öfter"
     # "einmal im Monat", "once a week", "einen Nachmittag pro Woche" are no single occasion
-    single = _RECURRING.sub("  ", _REGULAR.sub("  ", padded))
+    single = _NOT_ONCE.sub("  ", _RECURRING.sub("  ", _REGULAR.sub("  ", padded)))
     found = []
     for value, names in options:
         for name in names:
@@ -348,6 +348,11 @@ def time_kind(
     return values[0] if values else None
 
 
+# "bitte nichts Einmaliges", "kein einmaliger Einsatz", "nicht projektweise": no single occasion
+_NOT_ONCE = compile_folded(
+    r" (?:nicht|nichts|nix|kein\w*|not|no) (?:so |nur |a |an )?(?:einmalig\w*|einzeln\w*|"
+    r"spontan\w*|projektweise|kurzfristig\w*|one[- ]off|one[- ]time) "
+)
 # a sentence ends at ! ? ; or a full stop after a word before a capital ("kein Verein.
 # Freitags abends"), not after a number ("jeden 2. Mittwoch") or an abbreviation ("ca. 2 Std.
 # im Monat")

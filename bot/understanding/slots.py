@@ -30,7 +30,7 @@ _REGION = re.compile(r"\b(?:delitzscher|delitzscha)\s+land(?:es|s)?\b|\bleader[-
 _ORGANISATION_BEFORE = re.compile(
     r"(?:verein|vereins|club|klub|chor|feuerwehr|ffw|sv|tsv|fsv|gemeinde|kirchgemeinde|kita|"
     r"grundschule|schule|heimatverein|jugendclub|dorfclub|wehr|(?:orts|ortschafts|gemeinde|"
-    r"stadt|dorf)rat|gemeinschaft|initiative|spielplatz)$"
+    r"stadt|dorf)rat|gemeinschaft|gesellschaft|initiative|spielplatz)$"
 )
 # "Laue bei Delitzsch", "Werben b. Delitzsch": the village, located by the town after it
 _LOCATED_BY = frozenset(("bei", "b", "nahe", "near"))
