@@ -61,6 +61,9 @@ def understander(content: Content) -> Understander:
         # a project made for the place, or funding asked for it, is an idea; a school is none
         ("Ich möchte eine Streuobstwiese neu pflanzen. Gibt es Förderung oder Helfer?", "idea"),
         ("Mein Sohn geht auf die Förderschule. Kann ihm jemand bei Mathe helfen?", "need_help"),
+        # German learnt for oneself is a need, taught to others help
+        ("Ich bin neu in Deutschland, wo kann ich kostenlos Deutsch lernen? Taucha", "need_help"),
+        ("Ich würde gern Geflüchteten beim Deutsch lernen helfen, Taucha", "volunteer"),
     ],
 )
 def test_intent_of_first_messages(understander: Understander, text: str, intent: str) -> None:

@@ -82,6 +82,13 @@ _RECEIVER = compile_folded(
             r"i m looking for|i am looking for)\s+(?:\S+\s+){0,3}?(?:\w*begleitung|\w*begleiter\w*|"
             r"\w*hilfe|betreuung|unterstutzung|jemand\w*|someone|somebody|help|support|buddy|"
             r"companion)\b)",
+            # a service used for oneself: "würde gern einen Besuchsdienst nutzen"
+            r"\b(?:\w*dienst|\w*hilfe|essen auf radern)\s+(?:\S+\s+){0,2}?(?:nutzen|in anspruch "
+            r"nehmen|bekommen|beantragen)\b",
+            # German learnt for oneself: "wo kann ich kostenlos Deutsch lernen?", not "ich helfe
+            # Geflüchteten beim Deutsch lernen"
+            r"\b(?:ich|i)\s+(?:\S+\s+){0,4}?(?:deutsch|german)\s*(?:lernen|learn)\b"
+            r"(?!.*\b(?:helfen|helfe|help|unterstutz\w*|beibringen|unterrichten|teach)\b)",
         )
     )
 )
