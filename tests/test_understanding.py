@@ -52,6 +52,8 @@ def understander(content: Content) -> Understander:
         ("Bin ich beim Ehrenamt versichert?", "question"),
         ("Ist am Sonntag wieder Flohmarkt in Krostitz?", "events"),
         ("Was ist eigentlich der Unterschied zwischen Ehrenamt und Minijob?", "question"),
+        ("Bin ich bei der Freiwilligen Feuerwehr gegen Verdienstausfall abgesichert?", "question"),
+        ("Gibt es Unfallversicherung für Helfer beim Dorffest in Lissa?", "question"),
         ("hallo", None),
         ("ok danke", None),
         # a timetable question asks for nothing we offer; a lift someone needs names a person
