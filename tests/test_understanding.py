@@ -208,6 +208,7 @@ def test_filler_words_give_no_interest(understander: Understander) -> None:
         # a daytime apart from the weekend is the week's; next to a weekend day it is its own
         ("Nachmittags oder am Wochenende.", ("weekday", "weekend")),
         ("Samstag und Sonntag vormittags", ("weekend",)),
+        ("vormittags oder am wo ende", ("weekend",)),  # the weekend in two words: no crash
         # a time ruled out, a wish, an age, "so-so" name no slot
         ("Selbsthilfegruppe oder so. Bitte nichts am Wochenende.", ()),
         ("Am Wochenende hab ich nichts vor.", ("weekend",)),

@@ -729,6 +729,8 @@ def _daytime_besides_the_weekend(words: Sequence[str]) -> bool:
     weekend = [
         i for i, w in enumerate(words) if w.startswith(WEEKEND_DAYS) or w.endswith(_WEEKEND_ENDINGS)
     ]
+    if not weekend:  # the weekend said in several words ("am Wo Ende", "at weekends")
+        return False
     for index, word in enumerate(words):
         if not _is_part(word, DAY_PARTS) or word == "morgen":
             continue
