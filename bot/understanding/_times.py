@@ -437,7 +437,7 @@ def _days_named(clause: str) -> frozenset[str]:
     """The days a clause names: "weekend" and/or "workday", none when it names none."""
     named = set()
     for word in clause.split():
-        if word.startswith(WEEKEND_DAYS) or word.endswith(_WEEKEND_ENDINGS):
+        if _is_weekend_day(word):
             named.add("weekend")
         elif word.startswith(WORKDAYS) or word in _WEEK_WORDS:
             named.add("workday")
@@ -617,7 +617,7 @@ def _clause_slots(clause: str, options: Sequence[tuple[str, Sequence[str]]]) -> 
     parts: list[str] = []  # from times of day
     words = clause.split()
     for index, word in enumerate(words):
-        if word.startswith(WEEKEND_DAYS) or word.endswith(_WEEKEND_ENDINGS):
+        if _is_weekend_day(word):
             days.append("weekend")
         elif word.startswith(WORKDAYS):
             if "abend" in word:
@@ -707,6 +707,11 @@ _PER = frozenset("pro die im per a each jede jeden jedes every".split())
 _WEEKEND_ENDINGS = ("wochenende", "wochenend", "sonntag", "sonntags", "samstag", "samstags")
 
 
+def _is_weekend_day(word: str) -> bool:
+    """'samstags', 'Wochenende', 'Adventssonntag': a word that names the weekend."""
+    return word.startswith(WEEKEND_DAYS) or word.endswith(_WEEKEND_ENDINGS)
+
+
 def _single_occasion(words: Sequence[str], index: int) -> bool:
     """'einen Nachmittag', 'an einem Vormittag', 'an afternoon' – but not 'einen Nachmittag
     pro Woche'."""
@@ -726,9 +731,7 @@ def _daytime_besides_the_weekend(words: Sequence[str]) -> bool:
     """A daytime said apart from the weekend days, a conjunction between ("Nachmittags oder am
     Wochenende", "nachmittags nach 15 Uhr und Samstag"), is the week's daytime; next to one
     ("Samstag und Sonntag vormittags") it is the weekend's."""
-    weekend = [
-        i for i, w in enumerate(words) if w.startswith(WEEKEND_DAYS) or w.endswith(_WEEKEND_ENDINGS)
-    ]
+    weekend = [index for index, word in enumerate(words) if _is_weekend_day(word)]
     if not weekend:  # the weekend said in several words ("am Wo Ende", "at weekends")
         return False
     for index, word in enumerate(words):

@@ -160,11 +160,8 @@ class PlaceScanner:
         if after + 1 >= len(tokens) or tokens[after].folded not in _LOCATED_BY:
             return False
         return any(
-            score >= 100
+            self._exact_place(tokens[after + 1 : after + 1 + size])
             for size in range(1, MAX_SPAN + 1)
-            for _, score in self.resolver.match_span(
-                " ".join(t.folded for t in tokens[after + 1 : after + 1 + size])
-            )
         )
 
     def _after_its_town(self, text: str, tokens: list[_Token], start: int) -> bool:
@@ -172,7 +169,12 @@ class PlaceScanner:
         "Krostitz-Kupsal"): the Ortsteil written with its town."""
         if start == 0 or text[tokens[start - 1].end : tokens[start].start] != "-":
             return False
-        return any(score >= 100 for _, score in self.resolver.match_span(tokens[start - 1].folded))
+        return self._exact_place(tokens[start - 1 : start])
+
+    def _exact_place(self, span: list[_Token]) -> bool:
+        """The words are the exact name of a place."""
+        words = " ".join(t.folded for t in span)
+        return any(score >= 100 for _, score in self.resolver.match_span(words))
 
     def _accepted(
         self, text: str, span: list[_Token], cued: bool, alone: bool
